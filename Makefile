@@ -1,0 +1,117 @@
+# Lodestone build.  `make` builds build/lodestone; `make test` runs every unit test;
+# `make asan` runs them under AddressSanitizer + UndefinedBehaviorSanitizer;
+# `make MPI=1` builds with mpicc; `make deps` installs the Debian packages (as root).
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O3 -march=native
+MPI     ?=
+SANITIZE ?=
+
+DEB_PACKAGES := pkg-config libopenblas-dev liblapacke-dev libfftw3-dev libgsl-dev libxc-dev \
+                libsymspg-dev libsqlite3-dev libfyaml-dev
+DEB_MPI      := openmpi-bin libopenmpi-dev
+PKGS         := openblas lapacke fftw3 gsl libxc spglib sqlite3 libfyaml
+
+ifneq ($(MPI),)
+  CC := mpicc
+  MPI_FLAGS := -DLS_HAVE_MPI=1
+  OBJDIR := $(BUILD)/obj-mpi
+else
+  OBJDIR := $(BUILD)/obj
+endif
+ifneq ($(SANITIZE),)
+  OPT := -O1 -g -fno-omit-frame-pointer
+  SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+endif
+
+# Stop early, with one line naming the packages, when a library is missing.
+NO_DEPS_GOALS := deps clean help
+ifeq ($(filter $(NO_DEPS_GOALS),$(MAKECMDGOALS)),)
+  MISSING := $(shell for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || printf '%s ' $$p; done)
+  ifneq ($(strip $(MISSING)),)
+    $(error missing libraries: $(strip $(MISSING)). Install them with 'sudo make deps' or 'sudo apt-get install $(DEB_PACKAGES)')
+  endif
+  ifneq ($(MPI),)
+    ifeq ($(shell command -v mpicc),)
+      $(error MPI=1 needs mpicc: install it with 'sudo apt-get install $(DEB_MPI)')
+    endif
+  endif
+  PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+  PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+endif
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unknown-pragmas
+CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) -fopenmp -I. $(PKG_CFLAGS) $(MPI_FLAGS) $(SAN_FLAGS) $(EXTRA_CFLAGS)
+LDLIBS  := $(PKG_LIBS) -lfftw3_omp -lfftw3 -lm
+LDFLAGS := -fopenmp $(SAN_FLAGS) $(EXTRA_LDFLAGS)
+
+LIB_DIRS  := common dft surrogate search
+LIB_SRC   := $(foreach d,$(LIB_DIRS),$(filter-out $(d)/test_%.c,$(wildcard $(d)/*.c)))
+APP_SRC   := $(wildcard apps/*.c)
+TEST_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/test_*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
+APP_OBJ   := $(APP_SRC:%.c=$(OBJDIR)/%.o)
+TEST_BIN  := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SRC)))
+LIB       := $(OBJDIR)/liblodestone.a
+BIN       := $(BUILD)/lodestone
+VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+CFLAGS    += -DLS_VERSION='"$(VERSION)"' -DLS_GIT_REV='"$(GIT_REV)"'
+
+.PHONY: all test asan deps clean help examples check-format
+all: $(BIN)
+
+# Relink when the configuration changes (MPI on/off, sanitizers, flags).
+CONFIG_STAMP := $(BUILD)/config.$(if $(MPI),mpi,serial)
+$(CONFIG_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
+FORCE:
+
+$(BIN): $(APP_OBJ) $(LIB) $(CONFIG_STAMP)
+	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(OBJDIR)/%.o: %.c $(CONFIG_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Each test_*.c is one executable linked against the library.
+define TEST_RULE
+$(BUILD)/tests/$(notdir $(basename $(1))): $(OBJDIR)/$(basename $(1)).o $(LIB)
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(LDFLAGS) -o $$@ $$^ $(LDLIBS)
+endef
+$(foreach t,$(TEST_SRC),$(eval $(call TEST_RULE,$(t))))
+
+test: $(BIN) $(TEST_BIN)
+	@mkdir -p $(BUILD)/tmp
+	@LODESTONE_BIN=$(abspath $(BIN)) LODESTONE_TEST_TMP=$(BUILD)/tmp sh tools/run_tests.sh $(TEST_BIN)
+
+asan:
+	$(MAKE) BUILD=build/asan SANITIZE=1 test
+
+examples: $(BIN)
+	@sh tools/run_examples.sh $(BIN)
+
+deps:
+	@if [ "$$(id -u)" != 0 ]; then echo "make deps installs Debian packages: run it as root (sudo make deps)"; exit 2; fi
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES) $(if $(MPI),$(DEB_MPI))
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make            build $(BIN)"
+	@echo "make test       build and run the unit tests"
+	@echo "make asan       run the tests under AddressSanitizer and UBSan (build/asan)"
+	@echo "make MPI=1      build with mpicc (MPI support)"
+	@echo "make examples   run the examples and compare with their expected numbers"
+	@echo "make deps       install the Debian packages (root)"
+
+-include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(TEST_SRC:%.c=$(OBJDIR)/%.d)

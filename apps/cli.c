@@ -1,0 +1,124 @@
+/* Option parsing shared by the subcommands; see cli.h. */
+#include "apps/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/textio.h"
+
+#ifndef LS_VERSION
+#define LS_VERSION "0.0.0"
+#endif
+#ifndef LS_GIT_REV
+#define LS_GIT_REV "unknown"
+#endif
+
+const char *cli_version(void) { return "lodestone " LS_VERSION " (git " LS_GIT_REV ")"; }
+
+static int find_long(const struct cli_option *opts, const char *name, size_t len)
+{
+    for (int i = 0; opts && opts[i].name; i++)
+        if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0) return i;
+    return -1;
+}
+
+static int find_short(const struct cli_option *opts, char c)
+{
+    for (int i = 0; opts && opts[i].name; i++)
+        if (opts[i].short_name == c) return i;
+    return -1;
+}
+
+int cli_parse(int argc, char **argv, const struct cli_option *opts, struct cli_args *args)
+{
+    memset(args, 0, sizeof *args);
+    int only_positional = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_positional && strcmp(a, "--") == 0) {
+            only_positional = 1;
+            continue;
+        }
+        if (!only_positional && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+            args->help = 1;
+            continue;
+        }
+        if (!only_positional && a[0] == '-' && a[1] != '\0' && !(a[1] >= '0' && a[1] <= '9')) {
+            int k;
+            const char *inline_value = NULL;
+            if (a[1] == '-') {
+                const char *eq = strchr(a + 2, '=');
+                size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+                k = find_long(opts, a + 2, len);
+                if (eq) inline_value = eq + 1;
+            } else {
+                k = a[2] == '\0' ? find_short(opts, a[1]) : -1;
+            }
+            if (k < 0) LS_ERROR(LS_ERR_USAGE, "unknown option '%s' (see %s --help)", a, argv[0]);
+            if (opts[k].kind == CLI_FLAG) {
+                if (inline_value) LS_ERROR(LS_ERR_USAGE, "option --%s takes no value", opts[k].name);
+                args->value[k] = "1";
+            } else if (inline_value) {
+                args->value[k] = inline_value;
+            } else {
+                if (i + 1 >= argc)
+                    LS_ERROR(LS_ERR_USAGE, "option --%s needs a value (%s)", opts[k].name,
+                             opts[k].value_name ? opts[k].value_name : "VALUE");
+                args->value[k] = argv[++i];
+            }
+            continue;
+        }
+        if (args->n_pos >= CLI_MAX_POSITIONAL) LS_ERROR(LS_ERR_USAGE, "too many arguments");
+        args->pos[args->n_pos++] = a;
+    }
+    return LS_OK;
+}
+
+const char *cli_get(const struct cli_args *args, const struct cli_option *opts, const char *name)
+{
+    int k = find_long(opts, name, strlen(name));
+    return k >= 0 ? args->value[k] : NULL;
+}
+
+void cli_print_help(const char *cmd, const char *synopsis, const char *description,
+                    const struct cli_option *opts)
+{
+    printf("usage: lodestone %s %s\n\n%s\n", cmd, synopsis, description);
+    if (opts && opts[0].name) printf("\noptions:\n");
+    for (int i = 0; opts && opts[i].name; i++) {
+        char left[64];
+        if (opts[i].short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", opts[i].short_name, opts[i].name,
+                     opts[i].kind == CLI_VALUE ? " " : "", opts[i].kind == CLI_VALUE ? opts[i].value_name : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", opts[i].name, opts[i].kind == CLI_VALUE ? " " : "",
+                     opts[i].kind == CLI_VALUE ? opts[i].value_name : "");
+        printf("  %-28s %s\n", left, opts[i].help);
+    }
+    printf("  %-28s %s\n", "-h, --help", "show this help");
+}
+
+int cli_get_double(const struct cli_args *args, const struct cli_option *opts, const char *name,
+                   double fallback, double *out)
+{
+    const char *v = cli_get(args, opts, name);
+    if (v == NULL) {
+        *out = fallback;
+        return LS_OK;
+    }
+    if (ls_parse_double(v, out) != 0) LS_ERROR(LS_ERR_USAGE, "--%s expects a number, got '%s'", name, v);
+    return LS_OK;
+}
+
+int cli_get_int(const struct cli_args *args, const struct cli_option *opts, const char *name,
+                long fallback, long *out)
+{
+    const char *v = cli_get(args, opts, name);
+    if (v == NULL) {
+        *out = fallback;
+        return LS_OK;
+    }
+    if (ls_parse_long(v, out) != 0) LS_ERROR(LS_ERR_USAGE, "--%s expects a whole number, got '%s'", name, v);
+    return LS_OK;
+}

@@ -1,0 +1,59 @@
+/* The command-line program: one binary, subcommands.  Each subcommand lives in
+ * apps/cmd_<name>.c and is registered in the table in apps/main.c.  A command returns a
+ * status from common/err.h; main() prints the recorded error and turns the status into
+ * the exit code (0 success, 1 failed computation, 2 bad input or usage).
+ *
+ * Options are parsed with cli_args: every command declares its options in a table, so
+ * `lodestone CMD --help` and unknown-option errors come for free.
+ */
+#ifndef LS_APPS_CLI_H
+#define LS_APPS_CLI_H
+
+struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+};
+
+enum cli_opt_kind { CLI_FLAG, CLI_VALUE };
+
+struct cli_option {
+    const char *name;  /* long name without dashes, e.g. "json" */
+    char short_name;   /* 0 if none */
+    enum cli_opt_kind kind;
+    const char *value_name; /* "FILE" for help */
+    const char *help;
+};
+
+#define CLI_MAX_OPTIONS 48
+#define CLI_MAX_POSITIONAL 16
+
+struct cli_args {
+    const char *value[CLI_MAX_OPTIONS]; /* per option in the table: value, "1" for a given flag, NULL */
+    int n_pos;
+    const char *pos[CLI_MAX_POSITIONAL];
+    int help;
+};
+
+/* Parse argv[1..] against a NULL-name-terminated option table.  --help sets args->help.
+ * Errors (unknown option, missing value, too many arguments) are LS_ERR_USAGE. */
+int cli_parse(int argc, char **argv, const struct cli_option *opts, struct cli_args *args);
+/* Value of option `name` (NULL if not given). */
+const char *cli_get(const struct cli_args *args, const struct cli_option *opts, const char *name);
+/* Print usage: "usage: lodestone CMD SYNOPSIS", the description, and the options. */
+void cli_print_help(const char *cmd, const char *synopsis, const char *description,
+                    const struct cli_option *opts);
+/* Parse a number option with the option's name in the error message. */
+int cli_get_double(const struct cli_args *args, const struct cli_option *opts, const char *name,
+                   double fallback, double *out);
+int cli_get_int(const struct cli_args *args, const struct cli_option *opts, const char *name,
+                long fallback, long *out);
+
+/* Version string "lodestone X.Y.Z (git REV)". */
+const char *cli_version(void);
+
+/* Subcommands. */
+int cmd_info(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+
+#endif

@@ -1,0 +1,54 @@
+/* lodestone: the one program.  Dispatches to a subcommand, prints the recorded error of a
+ * failed command to stderr, and sets the exit code: 0 success, 1 failed computation,
+ * 2 bad input or usage.  No physics here. */
+#include <stdio.h>
+#include <string.h>
+
+#include "apps/cli.h"
+#include "common/err.h"
+#include "common/log.h"
+
+static const struct cli_command commands[] = {
+    {NULL, NULL, NULL},
+};
+
+static void print_usage(FILE *f)
+{
+    fprintf(f, "usage: lodestone [--version] [--help] COMMAND [ARGS]\n\n"
+               "Lodestone: materials discovery with plane-wave DFT, neural-network potentials and\n"
+               "Bayesian optimisation.\n\ncommands:\n");
+    for (int i = 0; commands[i].name; i++) fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'lodestone COMMAND --help' describes a command.\n"
+               "Exit codes: 0 success, 1 failed computation, 2 bad input or usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        print_usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("%s\n", cli_version());
+        return 0;
+    }
+    for (int i = 0; commands[i].name; i++) {
+        if (strcmp(argv[1], commands[i].name) != 0) continue;
+        ls_error_clear();
+        int status = commands[i].run(argc - 1, argv + 1);
+        if (status != LS_OK) {
+            const char *msg = ls_error_message();
+            fprintf(stderr, "lodestone %s: error: %s\n", commands[i].name,
+                    msg[0] ? msg : ls_status_name(status));
+            if (status == LS_ERR_INTERNAL) fprintf(stderr, "  (internal error at %s; please report it)\n", ls_error_source());
+        }
+        return ls_status_exit_code(status);
+    }
+    fprintf(stderr, "lodestone: unknown command '%s'\n\n", argv[1]);
+    print_usage(stderr);
+    return 2;
+}

@@ -1,0 +1,91 @@
+/* A minimal unit-test harness: one executable per test_*.c file.
+ *
+ *     static void test_volume(void) { LS_CHECK_NEAR(ls_cell_volume(c), 270.0, 1e-12); }
+ *     int main(void) { LS_RUN(test_volume); return ls_test_summary("test_structure"); }
+ *
+ * A test case fails if any check in it fails; the summary prints "NAME: P passed, F failed"
+ * and returns the process exit code.  tools/run_tests.sh adds the counts of every binary.
+ * Reference data from ../shared is found through ls_test_shared_path().
+ */
+#ifndef LS_TEST_H
+#define LS_TEST_H
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int ls_test_passed_ = 0, ls_test_failed_ = 0, ls_test_case_failed_ = 0;
+static const char *ls_test_current_ = "";
+
+#define LS_CHECK(cond)                                                                        \
+    do {                                                                                      \
+        if (!(cond)) {                                                                        \
+            fprintf(stderr, "  FAIL %s (%s:%d): %s\n", ls_test_current_, __FILE__, __LINE__, #cond); \
+            ls_test_case_failed_ = 1;                                                         \
+        }                                                                                     \
+    } while (0)
+
+#define LS_CHECK_MSG(cond, ...)                                                               \
+    do {                                                                                      \
+        if (!(cond)) {                                                                        \
+            fprintf(stderr, "  FAIL %s (%s:%d): %s: ", ls_test_current_, __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                                     \
+            fputc('\n', stderr);                                                              \
+            ls_test_case_failed_ = 1;                                                         \
+        }                                                                                     \
+    } while (0)
+
+#define LS_CHECK_NEAR(a, b, tol)                                                              \
+    do {                                                                                      \
+        double ls_a_ = (a), ls_b_ = (b), ls_t_ = (tol);                                       \
+        if (!(fabs(ls_a_ - ls_b_) <= ls_t_)) {                                                \
+            fprintf(stderr, "  FAIL %s (%s:%d): %s = %.15g, expected %s = %.15g within %.3g (diff %.3g)\n", \
+                    ls_test_current_, __FILE__, __LINE__, #a, ls_a_, #b, ls_b_, ls_t_, ls_a_ - ls_b_); \
+            ls_test_case_failed_ = 1;                                                         \
+        }                                                                                     \
+    } while (0)
+
+/* Check a status: LS_CHECK_OK(f()) fails with the recorded error message. */
+#define LS_CHECK_OK(expr)                                                                     \
+    do {                                                                                      \
+        int ls_s_ = (expr);                                                                   \
+        if (ls_s_ != 0) {                                                                     \
+            fprintf(stderr, "  FAIL %s (%s:%d): %s returned %d: %s\n", ls_test_current_,       \
+                    __FILE__, __LINE__, #expr, ls_s_, ls_error_message());                    \
+            ls_test_case_failed_ = 1;                                                         \
+        }                                                                                     \
+    } while (0)
+
+#define LS_RUN(fn)                                                                            \
+    do {                                                                                      \
+        ls_test_current_ = #fn;                                                               \
+        ls_test_case_failed_ = 0;                                                             \
+        fn();                                                                                 \
+        if (ls_test_case_failed_) ls_test_failed_++;                                          \
+        else ls_test_passed_++;                                                               \
+    } while (0)
+
+static inline int ls_test_summary(const char *name)
+{
+    printf("%s: %d passed, %d failed\n", name, ls_test_passed_, ls_test_failed_);
+    return ls_test_failed_ ? 1 : 0;
+}
+
+/* Path of a file under ../shared (or $LODESTONE_SHARED). Static buffer per call site. */
+static inline const char *ls_test_shared_path(char *buf, size_t n, const char *rel)
+{
+    const char *root = getenv("LODESTONE_SHARED");
+    snprintf(buf, n, "%s/%s", root && *root ? root : "../shared", rel);
+    return buf;
+}
+
+/* A scratch directory for files a test writes ($LODESTONE_TEST_TMP or build/tmp). */
+static inline const char *ls_test_tmp_path(char *buf, size_t n, const char *name)
+{
+    const char *root = getenv("LODESTONE_TEST_TMP");
+    snprintf(buf, n, "%s/%s", root && *root ? root : "build/tmp", name);
+    return buf;
+}
+
+#endif

@@ -1,0 +1,64 @@
+/* Line-oriented text reading for the file-format parsers, so that every parser reports
+ * errors the same way: "FILE:LINE: what was expected, what was found".
+ *
+ *     ls_text_reader *r = NULL;
+ *     LS_TRY(ls_text_open(path, &r));
+ *     char *line;
+ *     while ((status = ls_text_next(r, &line)) == LS_OK && line != NULL) { ... }
+ *     ls_text_close(r);
+ */
+#ifndef LS_TEXTIO_H
+#define LS_TEXTIO_H
+
+#include <stdio.h>
+
+typedef struct ls_text_reader {
+    char *path;   /* as given, for messages */
+    FILE *fp;
+    char *line;   /* current line, newline and trailing CR stripped; owned */
+    size_t cap;
+    long line_no; /* 1-based number of the current line; 0 before the first */
+    int owns_fp;
+} ls_text_reader;
+
+/* Open a file ("-" is not special).  LS_ERR_IO with the OS reason if it cannot be opened. */
+int ls_text_open(const char *path, ls_text_reader **out);
+/* Wrap an already open stream; `name` is used in messages.  The stream is not closed. */
+int ls_text_wrap(FILE *fp, const char *name, ls_text_reader **out);
+void ls_text_close(ls_text_reader *r); /* accepts NULL */
+
+/* Next line into *line (valid until the next call), or *line = NULL at end of file. */
+int ls_text_next(ls_text_reader *r, char **line);
+/* Like ls_text_next, but end of file is an error: "FILE:LINE: unexpected end of file,
+ * expected <what>". */
+int ls_text_expect(ls_text_reader *r, const char *what, char **line);
+
+/* Record an LS_ERR_INPUT error prefixed with "FILE:LINE: " and return it. */
+int ls_text_error(const ls_text_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Split `line` in place at whitespace into at most max_tok tokens; returns the count
+ * (tokens beyond max_tok are not split off; the last token holds the rest). */
+int ls_text_split(char *line, char **tok, int max_tok);
+
+/* Strict number parsing of a whole token: returns 0 on success, -1 if the token is not
+ * entirely a finite number.  Fortran exponents (1.0d-3, 1.0D+2) are accepted. */
+int ls_parse_double(const char *tok, double *value);
+int ls_parse_long(const char *tok, long *value);
+/* The same with an error message naming the file, line and what was expected. */
+int ls_text_parse_double(const ls_text_reader *r, const char *tok, const char *what, double *value);
+int ls_text_parse_int(const ls_text_reader *r, const char *tok, const char *what, int *value);
+
+/* Whole file into a NUL-terminated buffer (caller frees). */
+int ls_file_read_all(const char *path, char **text, size_t *length);
+
+/* Write a file atomically: the content goes to PATH.tmp.PID, is flushed and fsync'ed,
+ * then renamed over PATH, so a crash leaves either the old or the new file. */
+int ls_file_write_atomic(const char *path, const void *data, size_t length);
+
+/* Lower-case extension of a path without the dot ("xyz" for "a/b.XYZ"), "" if none.
+ * Returns a pointer into a static thread-local buffer. */
+const char *ls_path_extension(const char *path);
+/* File name without directories. */
+const char *ls_path_basename(const char *path);
+
+#endif
