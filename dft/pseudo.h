@@ -1,0 +1,92 @@
+/* Norm-conserving pseudopotentials: the data of one species and its Fourier-space form
+ * factors.  Readers: UPF v1 and v2 (pseudo_upf.c), GTH/HGH in CP2K's GTH_POTENTIALS format
+ * (pseudo_gth.c).  Internal to dft/.
+ *
+ * Units: Hartree atomic units throughout (UPF files are in Rydberg: readers convert).
+ * Radial functions are kept on the file's mesh up to `n_mesh` points; the radial integrals
+ * use that mesh and nothing beyond (the PseudoDojo `trim600` files end at 5.99 bohr).
+ *
+ * Plane-wave form factors (all per unit cell volume Omega, which the caller divides by):
+ *   local:     V(q) = 4 pi int r^2 [V_loc(r) + Z erf(r)/r] j0(qr) dr - 4 pi Z exp(-q^2/4)/q^2
+ *              (the erf(r)/r part is done analytically so the long-range -Z/r tail is exact);
+ *              for q = 0 the divergent term is dropped and V(0) = 4 pi int r^2 [V_loc(r) + Z/r] dr
+ *              (the "alpha Z" term of the established codes).
+ *   projector: beta_i(q) = 4 pi int r^2 beta_i(r) j_l(qr) dr   (beta in 1/bohr^{3/2})
+ *   core:      rho_c(q)  = 4 pi int r^2 rho_c(r) j0(qr) dr
+ *   atomic:    rho_a(q)  = 4 pi int r^2 rho_a(r) j0(qr) dr     (integrates to z_valence at q = 0)
+ * Radial integrals use Simpson's rule with the mesh's dr/di weights (rab), the rule of
+ * the established codes, so that results compare to the last digits.
+ */
+#ifndef LS_DFT_PSEUDO_H
+#define LS_DFT_PSEUDO_H
+
+#define DFT_PSEUDO_MAX_BETA 16
+
+enum dft_pseudo_kind { DFT_PSEUDO_UPF = 1, DFT_PSEUDO_GTH = 2 };
+
+typedef struct dft_pseudo {
+    enum dft_pseudo_kind kind;
+    char path[4096];
+    char element[4];
+    int z;               /* atomic number */
+    double z_valence;    /* valence charge */
+    char functional[64]; /* as declared by the file ("PBE", "SLA PW PBX PBC", ...) */
+    int l_max;
+    int has_nlcc;
+
+    /* Radial mesh (UPF): r, rab = dr/di, n_mesh points. */
+    int n_mesh;
+    double *r;
+    double *rab;
+    double *vloc;     /* V_loc(r), Ha */
+    double *rho_core; /* core charge rho_c(r) (NOT times 4 pi r^2), NULL if no core correction */
+    double *rho_atom; /* atomic valence density rho_a(r) (NOT times 4 pi r^2), NULL if absent */
+
+    /* Kleinman-Bylander projectors: beta_i(r) (not times r), angular momentum l_i, and
+     * the coupling matrix D_ij (Ha), n_beta x n_beta row-major. */
+    int n_beta;
+    int beta_l[DFT_PSEUDO_MAX_BETA];
+    int beta_n_mesh[DFT_PSEUDO_MAX_BETA]; /* points used for each projector's integrals */
+    double *beta[DFT_PSEUDO_MAX_BETA];
+    double dij[DFT_PSEUDO_MAX_BETA * DFT_PSEUDO_MAX_BETA];
+
+    /* GTH analytic parameters (kind == DFT_PSEUDO_GTH). */
+    double gth_rloc;
+    int gth_n_c;
+    double gth_c[4];
+    int gth_n_l;                 /* number of angular-momentum channels */
+    double gth_r[4];             /* r_l */
+    int gth_n_proj[4];           /* projectors per channel */
+    double gth_h[4][3][3];       /* h^l_ij, Ha */
+} dft_pseudo;
+
+/* Read a UPF (v1 or v2) file.  Errors name the file and line (LS_ERR_INPUT) or the missing
+ * section.  The caller owns the result. */
+int dft_pseudo_read_upf(const char *path, dft_pseudo **out);
+/* Read one GTH/HGH potential from a CP2K GTH_POTENTIALS file: `element` ("Si") and `name`
+ * ("GTH-PBE-q4", or "GTH-PBE" to take the first for the element). */
+int dft_pseudo_read_gth(const char *path, const char *element, const char *name, dft_pseudo **out);
+/* Read by extension: .upf/.UPF as UPF, otherwise "FILE:ELEMENT:NAME" selects a GTH entry. */
+int dft_pseudo_read(const char *spec, dft_pseudo **out);
+void dft_pseudo_destroy(dft_pseudo *p);
+
+/* Form factors at n_q values of q (1/bohr), as defined above (not divided by Omega). */
+int dft_pseudo_vloc_q(const dft_pseudo *p, int n_q, const double *q, double *out);
+int dft_pseudo_beta_q(const dft_pseudo *p, int i_beta, int n_q, const double *q, double *out);
+int dft_pseudo_core_q(const dft_pseudo *p, int n_q, const double *q, double *out);
+int dft_pseudo_atom_q(const dft_pseudo *p, int n_q, const double *q, double *out);
+
+/* Derivatives d/dq of the form factors (for the stress), same conventions. */
+int dft_pseudo_vloc_dq(const dft_pseudo *p, int n_q, const double *q, double *out);
+int dft_pseudo_beta_dq(const dft_pseudo *p, int i_beta, int n_q, const double *q, double *out);
+int dft_pseudo_core_dq(const dft_pseudo *p, int n_q, const double *q, double *out);
+
+/* Number of Kleinman-Bylander projector functions counting the 2l+1 m's. */
+int dft_pseudo_n_proj(const dft_pseudo *p);
+
+/* Simpson's rule on a radial mesh: sum_i w_i f_i rab_i over the first n points (n odd
+ * as in the established codes: an even n drops the weight pattern to the last point as
+ * they do). */
+double dft_radial_simpson(int n, const double *f, const double *rab);
+
+#endif
