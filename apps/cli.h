@@ -55,5 +55,6 @@ const char *cli_version(void);
 /* Subcommands. */
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_scf(int argc, char **argv);
 
 #endif

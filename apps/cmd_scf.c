@@ -1,0 +1,206 @@
+/* lodestone scf: one self-consistent ground state, with forces and stress. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "apps/cli.h"
+#include "common/err.h"
+#include "common/io.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "common/textio.h"
+#include "common/units.h"
+#include "dft/dft.h"
+
+static const struct cli_option opts[] = {
+    {"json", 'j', CLI_VALUE, "FILE", "write the results as JSON (energy_eV, forces_eV_per_A, stress_GPa, ...)"},
+    {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame (energy, forces, stress, moments)"},
+    {"threads", 't', CLI_VALUE, "N", "OpenMP threads (default: OMP_NUM_THREADS or all cores)"},
+    {"quiet", 'q', CLI_FLAG, NULL, "only warnings and errors on stderr"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static int write_json(const char *path, const dft_params *p, const dft_result *r)
+{
+    ls_json *j = NULL;
+    if (strcmp(path, "-") == 0) LS_TRY(ls_json_wrap(stdout, &j));
+    else LS_TRY(ls_json_open_file(path, &j));
+    const double ev = LS_HARTREE_EV;
+    ls_json_object_begin(j, NULL);
+    ls_json_string(j, "program", cli_version());
+    ls_json_string(j, "input", p->source);
+    ls_json_bool(j, "converged", r->converged);
+    ls_json_int(j, "scf_iterations", r->n_iter);
+    ls_json_number(j, "energy_eV", r->energy_free * ev);
+    ls_json_number(j, "energy_internal_eV", r->energy * ev);
+    ls_json_number(j, "energy_zero_width_eV", r->energy_zero_width * ev);
+    ls_json_number(j, "minus_TS_eV", r->minus_ts * ev);
+    ls_json_object_begin(j, "energy_terms_eV");
+    ls_json_number(j, "kinetic", r->e_kinetic * ev);
+    ls_json_number(j, "local", r->e_local * ev);
+    ls_json_number(j, "nonlocal", r->e_nonlocal * ev);
+    ls_json_number(j, "hartree", r->e_hartree * ev);
+    ls_json_number(j, "xc", r->e_xc * ev);
+    ls_json_number(j, "ewald", r->e_ewald * ev);
+    ls_json_number(j, "band", r->e_band * ev);
+    ls_json_number(j, "minus_TS", r->minus_ts * ev);
+    ls_json_object_end(j);
+    ls_json_number(j, "fermi_eV", r->fermi * ev);
+    if (isfinite(r->homo)) ls_json_number(j, "homo_eV", r->homo * ev);
+    if (isfinite(r->lumo)) ls_json_number(j, "lumo_eV", r->lumo * ev);
+    if (r->n_spin == 2) {
+        ls_json_number(j, "total_magnetization_muB", r->total_magnetization);
+        ls_json_number(j, "absolute_magnetization_muB", r->absolute_magnetization);
+    }
+    if (r->forces) {
+        ls_json_array_begin(j, "forces_eV_per_A");
+        for (int a = 0; a < r->n_atom; a++) {
+            double f[3];
+            for (int d = 0; d < 3; d++) f[d] = r->forces[a][d] * LS_HA_BOHR_EV_A;
+            ls_json_number_array(j, NULL, f, 3);
+        }
+        ls_json_array_end(j);
+    }
+    if (r->has_stress) {
+        double s[9];
+        for (int x = 0; x < 3; x++)
+            for (int y = 0; y < 3; y++) s[3 * x + y] = r->stress[x][y] * LS_HA_BOHR3_GPA;
+        ls_json_matrix(j, "stress_GPa", s, 3, 3);
+    }
+    ls_json_int_array(j, "fft_grid", r->fft, 3);
+    ls_json_int(j, "n_kpoints_irreducible", r->n_kpt);
+    ls_json_int(j, "n_bands", r->n_band);
+    ls_json_array_begin(j, "kpoints");
+    for (int ik = 0; ik < r->n_kpt; ik++) {
+        ls_json_object_begin(j, NULL);
+        ls_json_number_array(j, "k_frac", r->kpoints[ik], 3);
+        ls_json_number(j, "weight", r->kweights[ik]);
+        for (int is = 0; is < r->n_spin; is++) {
+            double e[1024], o[1024];
+            int nb = r->n_band < 1024 ? r->n_band : 1024;
+            for (int ib = 0; ib < nb; ib++) {
+                size_t i = ((size_t)is * r->n_kpt + ik) * r->n_band + ib;
+                e[ib] = r->eigenvalues[i] * ev;
+                o[ib] = r->occupations[i];
+            }
+            ls_json_number_array(j, r->n_spin == 2 ? (is ? "eigenvalues_down_eV" : "eigenvalues_up_eV") : "eigenvalues_eV", e, nb);
+            ls_json_number_array(j, r->n_spin == 2 ? (is ? "occupations_down" : "occupations_up") : "occupations", o, nb);
+        }
+        ls_json_object_end(j);
+    }
+    ls_json_array_end(j);
+    ls_json_object_begin(j, "settings");
+    ls_json_number(j, "ecutwfc_Ry", 2 * p->ecut_wfc);
+    ls_json_number(j, "ecutrho_Ry", 2 * (p->ecut_rho > 0 ? p->ecut_rho : 4 * p->ecut_wfc));
+    ls_json_int_array(j, "kmesh", p->kmesh, 3);
+    ls_json_int_array(j, "kshift", p->kshift, 3);
+    ls_json_string(j, "occupations", p->occupations == DFT_OCC_SMEARING ? "smearing" : "fixed");
+    if (p->occupations == DFT_OCC_SMEARING) {
+        ls_json_string(j, "smearing", p->smearing);
+        ls_json_number(j, "degauss_Ry", 2 * p->smearing_width);
+    }
+    ls_json_int(j, "nspin", p->n_spin);
+    ls_json_number(j, "conv_thr_Ry", 2 * p->conv_thr);
+    ls_json_number(j, "mixing_beta", p->mixing_beta);
+    ls_json_array_begin(j, "species");
+    for (int s = 0; s < p->n_species; s++) {
+        ls_json_object_begin(j, NULL);
+        ls_json_string(j, "label", p->species[s].label);
+        ls_json_string(j, "pseudopotential", p->species[s].pseudo);
+        ls_json_number(j, "starting_magnetization", p->species[s].starting_magnetization);
+        ls_json_object_end(j);
+    }
+    ls_json_array_end(j);
+    ls_json_object_end(j);
+    ls_json_object_begin(j, "timings_s");
+    ls_json_number(j, "total", r->wall_s);
+    ls_json_object_end(j);
+    ls_json_object_end(j);
+    return ls_json_close(j);
+}
+
+static int append_xyz(const char *path, const dft_params *p, const dft_result *r)
+{
+    ls_structure *s = NULL;
+    LS_TRY(ls_structure_copy(p->structure, &s));
+    int status = LS_OK;
+    s->has_energy = 1;
+    s->energy = r->energy_free;
+    if (r->forces) {
+        status = ls_structure_alloc_forces(s);
+        if (status == LS_OK) memcpy(s->forces, r->forces, (size_t)s->n_atom * sizeof *s->forces);
+    }
+    if (r->has_stress) {
+        s->has_stress = 1;
+        memcpy(s->stress, r->stress, sizeof s->stress);
+    }
+    if (status == LS_OK) status = ls_structure_info_set(s, "calculator", "lodestone-scf");
+    if (status == LS_OK) status = ls_extxyz_append(path, s);
+    ls_structure_destroy(s);
+    return status;
+}
+
+int cmd_scf(int argc, char **argv)
+{
+    struct cli_args a;
+    LS_TRY(cli_parse(argc, argv, opts, &a));
+    if (a.help) {
+        cli_print_help("scf", "INPUT [--json FILE] [--xyz FILE]",
+                       "Self-consistent Kohn-Sham ground state with forces and stress.\n"
+                       "INPUT is a Quantum ESPRESSO pw.x input (.in, .pwi): namelists &control, &system,\n"
+                       "&electrons and cards ATOMIC_SPECIES, ATOMIC_POSITIONS, CELL_PARAMETERS, K_POINTS\n"
+                       "(automatic or gamma), with ibrav = 0.  Supported keys: calculation='scf', pseudo_dir,\n"
+                       "tprnfor, tstress; ibrav, celldm(1), A, nat, ntyp, ecutwfc, ecutrho, nr1-3, nbnd,\n"
+                       "occupations (fixed, smearing), smearing, degauss, nspin, starting_magnetization(i),\n"
+                       "tot_charge, input_dft, nosym, noinv; conv_thr, mixing_beta, mixing_ndim,\n"
+                       "electron_maxstep.  Any other key is an error.  Exit code 1 if the SCF does not\n"
+                       "converge (results are still written).",
+                       opts);
+        return LS_OK;
+    }
+    if (a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "scf needs one input file (see lodestone scf --help)");
+    if (cli_get(&a, opts, "quiet")) ls_log_set_level(LS_LOG_WARN);
+    long threads = 0;
+    LS_TRY(cli_get_int(&a, opts, "threads", 0, &threads));
+    dft_params p;
+    dft_params_init(&p);
+    p.n_threads = (int)threads;
+    int status = dft_params_read_qe(a.pos[0], &p);
+    if (status != LS_OK) {
+        dft_params_free(&p);
+        return status;
+    }
+    dft_result *r = NULL;
+    status = dft_scf_run(&p, &r);
+    if (r) {
+        char saved[LS_ERROR_MESSAGE_MAX];
+        snprintf(saved, sizeof saved, "%s", ls_error_message());
+        int scf_status = status;
+        const double ev = LS_HARTREE_EV;
+        printf("%s: %s after %d iterations\n", a.pos[0], r->converged ? "converged" : "NOT converged", r->n_iter);
+        printf("  free energy F = E - TS   %20.10f eV\n", r->energy_free * ev);
+        printf("  internal energy E        %20.10f eV\n", r->energy * ev);
+        printf("  -TS                      %20.10f eV\n", r->minus_ts * ev);
+        printf("  %s %20.6f eV\n", isfinite(r->lumo) ? "highest occupied level  " : "Fermi level             ", r->fermi * ev);
+        if (r->n_spin == 2) printf("  magnetisation total %.4f, absolute %.4f muB/cell\n", r->total_magnetization, r->absolute_magnetization);
+        if (r->forces)
+            for (int i = 0; i < r->n_atom; i++)
+                printf("  force atom %3d  %14.8f %14.8f %14.8f eV/A\n", i + 1, r->forces[i][0] * LS_HA_BOHR_EV_A,
+                       r->forces[i][1] * LS_HA_BOHR_EV_A, r->forces[i][2] * LS_HA_BOHR_EV_A);
+        if (r->has_stress)
+            for (int x = 0; x < 3; x++)
+                printf("  stress %s %12.5f %12.5f %12.5f GPa\n", x == 0 ? "(ASE sign)" : "          ", r->stress[x][0] * LS_HA_BOHR3_GPA,
+                       r->stress[x][1] * LS_HA_BOHR3_GPA, r->stress[x][2] * LS_HA_BOHR3_GPA);
+        printf("  wall time %.2f s\n", r->wall_s);
+        const char *json = cli_get(&a, opts, "json");
+        const char *xyz = cli_get(&a, opts, "xyz");
+        int out_status = LS_OK;
+        if (json) out_status = write_json(json, &p, r);
+        if (out_status == LS_OK && xyz) out_status = append_xyz(xyz, &p, r);
+        dft_result_destroy(r);
+        if (out_status != LS_OK) status = out_status;
+        else if (scf_status != LS_OK) status = ls_error_set(scf_status, __FILE__, __LINE__, "%s", saved);
+    }
+    dft_params_free(&p);
+    return status;
+}

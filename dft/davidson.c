@@ -1,0 +1,216 @@
+/* Block Davidson eigensolver.
+ *
+ * The search space V grows by the preconditioned residuals r_n = (H - e_n) psi_n of the
+ * unconverged bands, orthonormalised against V, up to 3 n_band vectors, then restarts from the
+ * current Ritz vectors.  The Rayleigh-Ritz problem V^H H V c = e c is solved with LAPACK's
+ * zheevd.  Preconditioner: r_G / d(x), x = H_GG - e_n, d(x) = (1 + x + sqrt(1 + (x-1)^2)) / 2,
+ * a smooth positive version of x that tends to 1 for small x, as in pw.x.
+ * E. R. Davidson, J. Comput. Phys. 17, 87 (1975), doi:10.1016/0021-9991(75)90065-0.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "common/err.h"
+#include "dft/eigensolver.h"
+
+struct dft_eig_work {
+    int n_band, n_pw_max, n_vec_max;
+    double complex *v, *hv;      /* [n_vec_max][n_pw_max] */
+    double complex *hsub;        /* [n_vec_max]^2 projected H */
+    double complex *evec;        /* [n_vec_max]^2 eigenvectors (row-major, columns) */
+    double complex *coef;        /* [n_vec_max]^2 scratch */
+    double *eval, *hdiag, *eold;
+    int *unconv;
+};
+
+int dft_eig_work_create(int n_band, int n_pw_max, dft_eig_work **out)
+{
+    *out = NULL;
+    dft_eig_work *w = calloc(1, sizeof *w);
+    if (!w) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    w->n_band = n_band;
+    w->n_pw_max = n_pw_max;
+    w->n_vec_max = 3 * n_band;
+    size_t nv = (size_t)w->n_vec_max;
+    w->v = malloc(nv * (size_t)n_pw_max * sizeof *w->v);
+    w->hv = malloc(nv * (size_t)n_pw_max * sizeof *w->hv);
+    w->hsub = malloc(nv * nv * sizeof *w->hsub);
+    w->evec = malloc(nv * nv * sizeof *w->evec);
+    w->coef = malloc(nv * nv * sizeof *w->coef);
+    w->eval = malloc(nv * sizeof *w->eval);
+    w->eold = malloc(nv * sizeof *w->eold);
+    w->hdiag = malloc((size_t)n_pw_max * sizeof *w->hdiag);
+    w->unconv = malloc(nv * sizeof *w->unconv);
+    if (!w->v || !w->hv || !w->hsub || !w->evec || !w->coef || !w->eval || !w->eold || !w->hdiag || !w->unconv) {
+        dft_eig_work_destroy(w);
+        LS_ERROR(LS_ERR_NOMEM, "out of memory for the eigensolver (%d bands, %d plane waves)", n_band, n_pw_max);
+    }
+    *out = w;
+    return LS_OK;
+}
+
+void dft_eig_work_destroy(dft_eig_work *w)
+{
+    if (w == NULL) return;
+    free(w->v);
+    free(w->hv);
+    free(w->hsub);
+    free(w->evec);
+    free(w->coef);
+    free(w->eval);
+    free(w->eold);
+    free(w->hdiag);
+    free(w->unconv);
+    free(w);
+}
+
+/* Orthonormalise rows [first, first + n) of v against rows [0, first) and each other
+ * (two passes of classical Gram-Schmidt against the block, then modified Gram-Schmidt inside).
+ * Rows whose norm collapses are dropped; returns the number kept (compacted in place). */
+static int orthonormalise(double complex *v, int first, int n, int n_pw, double complex *coef)
+{
+    const double complex one = 1.0, zero = 0.0, minus_one = -1.0;
+    double complex *blk = v + (size_t)first * n_pw;
+    for (int pass = 0; pass < 2 && first > 0; pass++) {
+        /* coef[c][i] = <v_i | blk_c> ... = sum_G blk[c][G] conj(v[i][G]) */
+        cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, n, first, n_pw, &one, blk, n_pw, v, n_pw, &zero,
+                    coef, first);
+        cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n_pw, first, &minus_one, coef, first, v, n_pw,
+                    &one, blk, n_pw);
+    }
+    int kept = 0;
+    for (int c = 0; c < n; c++) {
+        double complex *x = blk + (size_t)c * n_pw;
+        double norm0 = cblas_dznrm2(n_pw, x, 1);
+        for (int pass = 0; pass < 2; pass++)
+            for (int j = 0; j < kept; j++) {
+                double complex *y = blk + (size_t)j * n_pw;
+                double complex d;
+                cblas_zdotc_sub(n_pw, y, 1, x, 1, &d);
+                double complex md = -d;
+                cblas_zaxpy(n_pw, &md, y, 1, x, 1);
+            }
+        double norm = cblas_dznrm2(n_pw, x, 1);
+        if (!(norm > 1e-10 * (norm0 > 1 ? norm0 : 1)) || !isfinite(norm)) continue;
+        double complex s = 1.0 / norm;
+        cblas_zscal(n_pw, &s, x, 1);
+        if (kept != c) memcpy(blk + (size_t)kept * n_pw, x, (size_t)n_pw * sizeof *x);
+        kept++;
+    }
+    return kept;
+}
+
+/* Diagonalise hsub[0:n][0:n] (leading dimension ld) into eval, evec (row-major, columns). */
+static int subspace_diag(const dft_eig_work *w, int n)
+{
+    int ld = w->n_vec_max;
+    for (int i = 0; i < n; i++) memcpy(w->evec + (size_t)i * n, w->hsub + (size_t)i * ld, (size_t)n * sizeof *w->evec);
+    lapack_int info = LAPACKE_zheevd(LAPACK_ROW_MAJOR, 'V', 'U', n, (lapack_complex_double *)w->evec, n, w->eval);
+    if (info != 0) LS_ERROR(LS_ERR_NUMERIC, "subspace diagonalisation failed (LAPACK zheevd info %d, size %d)", (int)info, n);
+    return LS_OK;
+}
+
+/* out[c][G] = sum_i evec[i][col_c] v[i][G] for the n_col columns listed in cols (or 0..n_col-1). */
+static void rotate(const dft_eig_work *w, int n_base, const double complex *v, int n_pw, int n_col, const int *cols,
+                   double complex *out)
+{
+    for (int c = 0; c < n_col; c++)
+        for (int i = 0; i < n_base; i++)
+            w->coef[(size_t)c * n_base + i] = w->evec[(size_t)i * n_base + (cols ? cols[c] : c)];
+    const double complex one = 1.0, zero = 0.0;
+    cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_col, n_pw, n_base, &one, w->coef, n_base, v, n_pw, &zero,
+                out, n_pw);
+}
+
+/* Append the projected H of rows [first, first + n) to hsub. */
+static void project_new(dft_eig_work *w, int first, int n, int n_pw)
+{
+    int ld = w->n_vec_max;
+    const double complex one = 1.0, zero = 0.0;
+    /* coef[c][i] = sum_G hv[first + c][G] conj(v[i][G]) = <v_i|H|v_c> */
+    cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, n, first + n, n_pw, &one, w->hv + (size_t)first * n_pw,
+                n_pw, w->v, n_pw, &zero, w->coef, first + n);
+    for (int c = 0; c < n; c++)
+        for (int i = 0; i < first + n; i++) {
+            double complex x = w->coef[(size_t)c * (first + n) + i];
+            w->hsub[(size_t)i * ld + first + c] = x;
+            w->hsub[(size_t)(first + c) * ld + i] = conj(x);
+        }
+    for (int c = 0; c < n; c++) {
+        size_t d = (size_t)(first + c) * ld + first + c;
+        w->hsub[d] = creal(w->hsub[d]);
+    }
+}
+
+static int davidson_solve(const dft_system *sys, int ik, int is, int nb, double complex *psi, double *eig,
+                          double ethr, int max_iter, dft_ham_work *hw, dft_eig_work *w, int *n_hpsi, int *notconv_out)
+{
+    int n_pw = sys->basis[ik]->n_pw;
+    int nvx = w->n_vec_max;
+    int hpsi = 0;
+    dft_ham_diagonal(sys, ik, is, w->hdiag);
+    memcpy(w->v, psi, (size_t)nb * n_pw * sizeof *psi);
+    int kept = orthonormalise(w->v, 0, nb, n_pw, w->coef);
+    if (kept < nb) LS_ERROR(LS_ERR_NUMERIC, "the starting wavefunctions at k-point %d are linearly dependent", ik + 1);
+    dft_ham_apply(sys, ik, is, nb, w->v, w->hv, hw);
+    hpsi += nb;
+    project_new(w, 0, nb, n_pw);
+    LS_TRY(subspace_diag(w, nb));
+    int n_base = nb;
+    for (int b = 0; b < nb; b++) w->eold[b] = eig[b];
+    int notconv = nb;
+    for (int iter = 0;; iter++) {
+        notconv = 0;
+        for (int b = 0; b < nb; b++)
+            if (!(fabs(w->eval[b] - w->eold[b]) < ethr)) w->unconv[notconv++] = b;
+        for (int b = 0; b < nb; b++) w->eold[b] = w->eval[b];
+        if (notconv == 0 || iter >= max_iter) break;
+        if (n_base + notconv > nvx) {
+            /* Restart from the Ritz vectors. */
+            double complex *tmp = psi; /* psi is free to use as scratch here */
+            rotate(w, n_base, w->v, n_pw, nb, NULL, tmp);
+            memcpy(w->v, tmp, (size_t)nb * n_pw * sizeof *tmp);
+            rotate(w, n_base, w->hv, n_pw, nb, NULL, tmp);
+            memcpy(w->hv, tmp, (size_t)nb * n_pw * sizeof *tmp);
+            for (int i = 0; i < nb; i++)
+                for (int j = 0; j < nb; j++) w->hsub[(size_t)i * nvx + j] = i == j ? w->eval[i] : 0.0;
+            for (int i = 0; i < nb; i++)
+                for (int j = 0; j < nb; j++) w->evec[(size_t)i * nb + j] = i == j;
+            n_base = nb;
+        }
+        /* Residuals of the unconverged Ritz pairs into rows [n_base, n_base + notconv). */
+        double complex *r = w->v + (size_t)n_base * n_pw;
+        double complex *hr = w->hv + (size_t)n_base * n_pw;
+        rotate(w, n_base, w->v, n_pw, notconv, w->unconv, r);
+        rotate(w, n_base, w->hv, n_pw, notconv, w->unconv, hr);
+        for (int c = 0; c < notconv; c++) {
+            double e = w->eval[w->unconv[c]];
+            double complex *rc = r + (size_t)c * n_pw;
+            const double complex *hc = hr + (size_t)c * n_pw;
+            for (int ig = 0; ig < n_pw; ig++) {
+                double x = w->hdiag[ig] - e;
+                double d = 0.5 * (1.0 + x + sqrt(1.0 + (x - 1.0) * (x - 1.0)));
+                rc[ig] = (hc[ig] - e * rc[ig]) / d;
+            }
+        }
+        int added = orthonormalise(w->v, n_base, notconv, n_pw, w->coef);
+        if (added == 0) break;
+        dft_ham_apply(sys, ik, is, added, w->v + (size_t)n_base * n_pw, w->hv + (size_t)n_base * n_pw, hw);
+        hpsi += added;
+        project_new(w, n_base, added, n_pw);
+        n_base += added;
+        LS_TRY(subspace_diag(w, n_base));
+    }
+    rotate(w, n_base, w->v, n_pw, nb, NULL, psi);
+    for (int b = 0; b < nb; b++) eig[b] = w->eval[b];
+    *n_hpsi += hpsi;
+    *notconv_out = notconv;
+    return LS_OK;
+}
+
+const struct dft_eigensolver dft_eigensolver_davidson = {"davidson", davidson_solve};
+const struct dft_eigensolver *const dft_eigensolver_registry[] = {&dft_eigensolver_davidson, NULL};

@@ -1,0 +1,102 @@
+/* Public interface of the plane-wave DFT engine.
+ *
+ * Usage:
+ *     dft_params p;  dft_params_init(&p);          defaults
+ *     ... fill p (or dft_params_read_qe / dft_params_read_yaml) ...
+ *     dft_result *r = NULL;
+ *     int status = dft_scf_run(&p, &r);            r is filled even when not converged
+ *     ... r->energy_free, r->forces, r->stress ...
+ *     dft_result_destroy(r); dft_params_free(&p);
+ *
+ * Units: Hartree atomic units everywhere in these structs.  Stress: sigma_ab =
+ * (1/Omega) dE/d eps_ab (ASE's sign: positive = tensile).
+ */
+#ifndef LS_DFT_H
+#define LS_DFT_H
+
+#include "common/structure.h"
+
+#define DFT_MAX_SPECIES 16
+
+enum dft_occupations { DFT_OCC_FIXED = 0, DFT_OCC_SMEARING };
+
+struct dft_species {
+    ls_label label;              /* as used by the structure's atoms ("Fe", "Fe1") */
+    char pseudo[4096];           /* path, or FILE:ELEMENT:NAME for GTH */
+    double mass_amu;             /* 0 = standard atomic weight */
+    double starting_magnetization; /* -1..1, fraction of the valence charge, as pw.x */
+};
+
+typedef struct dft_params {
+    ls_structure *structure;     /* owned */
+    int n_species;
+    struct dft_species species[DFT_MAX_SPECIES];
+    char functional[64];         /* "" = from the pseudopotentials; "PBE", "LDA", "PBEsol" */
+
+    double ecut_wfc;             /* Ha */
+    double ecut_rho;             /* Ha; 0 = 4 ecut_wfc */
+    int fft[3];                  /* 0 = automatic */
+
+    int kmesh[3];                /* Monkhorst-Pack divisions */
+    int kshift[3];               /* 0 or 1 (half-step shift) */
+    double kspacing;             /* 1/bohr (with the 2 pi); > 0 overrides kmesh */
+    int use_symmetry;            /* reduce k-points by the crystal symmetry (default 1) */
+    int time_reversal;           /* use k -> -k (default 1) */
+
+    enum dft_occupations occupations;
+    char smearing[32];           /* registry name or alias, see dft/smearing.h */
+    double smearing_width;       /* Ha */
+    int n_spin;                  /* 1 or 2 */
+    int n_bands;                 /* 0 = automatic */
+    double total_charge;         /* extra electrons = -total_charge */
+
+    double conv_thr;             /* Ha: estimated SCF error (pw.x's conv_thr / 2) */
+    int max_iter;
+    double mixing_beta;
+    int mixing_history;
+    double kerker_q0;            /* 1/bohr; 0 disables the Kerker preconditioner */
+
+    int compute_forces;
+    int compute_stress;
+    int n_threads;               /* 0 = OpenMP default */
+    char source[4096];           /* input file, for messages */
+} dft_params;
+
+void dft_params_init(dft_params *p);
+void dft_params_free(dft_params *p);
+/* Read a Quantum ESPRESSO pw.x input file (see dft/input_qe.c for the supported keys). */
+int dft_params_read_qe(const char *path, dft_params *p);
+
+typedef struct dft_result {
+    int converged;
+    int n_iter;
+    double energy_free;          /* F = E - TS (pw.x's "total energy"), Ha */
+    double energy;               /* E, Ha */
+    double energy_zero_width;    /* (E + F)/2 estimate of E(sigma -> 0), Ha */
+    double minus_ts;             /* -TS, Ha */
+    /* Terms (Ha): kinetic, local, nonlocal, Hartree, xc, Ewald, band energy (pw.x's eband),
+     * the one-electron part ... */
+    double e_kinetic, e_local, e_nonlocal, e_hartree, e_xc, e_ewald, e_band, e_alphaz;
+    double fermi;                /* Ha (highest occupied level for fixed occupations) */
+    double homo, lumo;           /* Ha; lumo = INFINITY without empty bands */
+    double total_magnetization, absolute_magnetization; /* Bohr magnetons per cell */
+    int n_atom;
+    double (*forces)[3];         /* Ha/bohr, NULL if not computed */
+    double *atom_magnetization;  /* per-atom moments in spheres, NULL without spin */
+    int has_stress;
+    double stress[3][3];         /* Ha/bohr^3, ASE sign */
+    int n_kpt, n_band, n_spin;
+    double (*kpoints)[3];        /* fractional */
+    double *kweights;
+    double *eigenvalues;         /* [(is * n_kpt + ik) * n_band + ib], Ha */
+    double *occupations;         /* same layout, 0..max occupation */
+    int fft[3];
+    double wall_s;
+} dft_result;
+
+/* Run the self-consistent field.  Returns LS_OK on convergence, LS_ERR_CONVERGENCE with a
+ * complete result (not converged) otherwise, or another error code with *out NULL. */
+int dft_scf_run(const dft_params *p, dft_result **out);
+void dft_result_destroy(dft_result *r);
+
+#endif

@@ -1,0 +1,295 @@
+/* The self-consistent field loop.
+ *
+ * Each iteration: diagonalise H[V_in] at every k-point and spin (Davidson, to a threshold
+ * that tightens with the SCF error as in pw.x), occupy the states (fixed or smeared), build the
+ * output density, evaluate the Kohn-Sham energy functional at that density, estimate the SCF
+ * error as the Hartree energy of rho_out - rho_in (pw.x's "estimated scf accuracy"), and mix.
+ * W. Kohn, L. J. Sham, Phys. Rev. 140, A1133 (1965), doi:10.1103/PhysRev.140.A1133.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/units.h"
+#include "dft/density.h"
+#include "dft/dft.h"
+#include "dft/eigensolver.h"
+#include "dft/hamiltonian.h"
+#include "dft/mixer.h"
+#include "dft/nonlocal.h"
+#include "dft/potential.h"
+#include "dft/scf.h"
+#include "dft/smearing.h"
+
+void dft_params_init(dft_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->use_symmetry = 1;
+    p->time_reversal = 1;
+    p->kmesh[0] = p->kmesh[1] = p->kmesh[2] = 1;
+    p->n_spin = 1;
+    p->conv_thr = 0.5e-9;
+    p->max_iter = 100;
+    p->mixing_beta = 0.3;
+    p->mixing_history = 8;
+    p->kerker_q0 = 0.0;
+    p->compute_forces = 1;
+    p->compute_stress = 1;
+}
+
+void dft_params_free(dft_params *p)
+{
+    ls_structure_destroy(p->structure);
+    p->structure = NULL;
+}
+
+/* splitmix64: a seeded, thread-independent random stream for the starting wavefunctions. */
+static double rand_unit(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static int init_states(dft_system *sys)
+{
+    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band;
+    size_t n_state = (size_t)n_kpt * ns * nb;
+    sys->psi = calloc((size_t)n_kpt * ns, sizeof *sys->psi);
+    sys->eig = calloc(n_state, sizeof *sys->eig);
+    sys->occ = calloc(n_state, sizeof *sys->occ);
+    sys->rho = calloc((size_t)ns * sys->grid->n_r, sizeof *sys->rho);
+    sys->veff = calloc((size_t)ns * sys->grid->n_r, sizeof *sys->veff);
+    if (!sys->psi || !sys->eig || !sys->occ || !sys->rho || !sys->veff) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    for (int is = 0; is < ns; is++)
+        for (int ik = 0; ik < n_kpt; ik++) {
+            const dft_basis *b = sys->basis[ik];
+            double complex *p = malloc((size_t)nb * b->n_pw * sizeof *p);
+            if (!p) LS_ERROR(LS_ERR_NOMEM, "out of memory for the wavefunctions");
+            sys->psi[is * n_kpt + ik] = p;
+            /* Random coefficients damped by 1/(1 + |k+G|^2): smooth, non-degenerate starts. */
+            uint64_t state = 0x5DEECE66DULL + 7919ULL * (uint64_t)(is * n_kpt + ik);
+            for (int ib = 0; ib < nb; ib++)
+                for (int ig = 0; ig < b->n_pw; ig++) {
+                    double re = rand_unit(&state) - 0.5, im = rand_unit(&state) - 0.5;
+                    p[(size_t)ib * b->n_pw + ig] = (re + I * im) / (1.0 + 2.0 * b->kin[ig]);
+                }
+        }
+    return LS_OK;
+}
+
+static int occupy(dft_system *sys, double *homo, double *lumo)
+{
+    int n_kpt = sys->kpts->n_kpt;
+    *homo = -INFINITY;
+    *lumo = INFINITY;
+    if (sys->smearing) {
+        sys->minus_ts = 0;
+        return dft_smearing_occupy(sys->smearing, sys->sigma, n_kpt, sys->n_spin, sys->n_band, sys->eig,
+                                   sys->kpts->weight, sys->max_occ, sys->n_electrons, &sys->fermi, sys->occ,
+                                   &sys->minus_ts);
+    }
+    double per_spin[2] = {sys->n_electrons / sys->n_spin, sys->n_electrons / sys->n_spin};
+    LS_TRY(dft_occupations_fixed(n_kpt, sys->n_spin, sys->n_band, sys->eig, per_spin, sys->max_occ, sys->occ, homo, lumo));
+    sys->fermi = *homo;
+    sys->minus_ts = 0;
+    return LS_OK;
+}
+
+/* Kinetic and nonlocal energies of the occupied states. */
+static void band_energies(const dft_system *sys, dft_ham_work *hw, double *ekin, double *enl)
+{
+    int n_kpt = sys->kpts->n_kpt, nb = sys->n_band;
+    double ek = 0, en = 0;
+    for (int is = 0; is < sys->n_spin; is++)
+        for (int ik = 0; ik < n_kpt; ik++) {
+            const dft_basis *b = sys->basis[ik];
+            const double complex *psi = sys->psi[is * n_kpt + ik];
+            for (int n0 = 0; n0 < nb; n0 += hw->max_vec) {
+                int cnt = nb - n0 < hw->max_vec ? nb - n0 : hw->max_vec;
+                dft_nonlocal_project(sys, ik, cnt, psi + (size_t)n0 * b->n_pw, hw->becp);
+                for (int j = 0; j < cnt; j++) {
+                    int ib = n0 + j;
+                    double f = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * b->weight;
+                    if (f == 0) continue;
+                    const double complex *p = psi + (size_t)ib * b->n_pw;
+                    double t = 0;
+                    for (int ig = 0; ig < b->n_pw; ig++) t += b->kin[ig] * (creal(p[ig]) * creal(p[ig]) + cimag(p[ig]) * cimag(p[ig]));
+                    ek += f * t;
+                    en += f * dft_nonlocal_energy_band(sys, hw->becp + (size_t)j * sys->n_proj_total);
+                }
+            }
+        }
+    *ekin = ek;
+    *enl = en;
+}
+
+/* Density (n_spin real fields) <-> mixing vector on the sphere (total, magnetisation). */
+static void rho_to_vec(const dft_system *sys, const double *rho, double complex *vec, double complex *work, double *tmp)
+{
+    const dft_grid *g = sys->grid;
+    long nr = g->n_r;
+    if (sys->n_spin == 1) {
+        dft_grid_field_to_sphere(g, rho, vec, work);
+        return;
+    }
+    for (long ir = 0; ir < nr; ir++) tmp[ir] = rho[ir] + rho[nr + ir];
+    dft_grid_field_to_sphere(g, tmp, vec, work);
+    for (long ir = 0; ir < nr; ir++) tmp[ir] = rho[ir] - rho[nr + ir];
+    dft_grid_field_to_sphere(g, tmp, vec + g->n_g, work);
+}
+
+static void vec_to_rho(const dft_system *sys, const double complex *vec, double *rho, double complex *work, double *tmp)
+{
+    const dft_grid *g = sys->grid;
+    long nr = g->n_r;
+    if (sys->n_spin == 1) {
+        dft_grid_sphere_to_field(g, vec, rho, work);
+        return;
+    }
+    dft_grid_sphere_to_field(g, vec, rho, work);
+    dft_grid_sphere_to_field(g, vec + g->n_g, tmp, work);
+    for (long ir = 0; ir < nr; ir++) {
+        double t = rho[ir], m = tmp[ir];
+        rho[ir] = 0.5 * (t + m);
+        rho[nr + ir] = 0.5 * (t - m);
+    }
+}
+
+int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
+{
+    const dft_params *p = sys->params;
+    const dft_grid *g = sys->grid;
+    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band;
+    long nr = g->n_r;
+    int status = LS_OK;
+    dft_ham_work *hw = NULL;
+    dft_eig_work *ew = NULL;
+    dft_mixer *mixer = NULL;
+    double complex *work = fftw_malloc((size_t)nr * sizeof *work);
+    double complex *vin = malloc((size_t)ns * g->n_g * sizeof *vin);
+    double complex *vout = malloc((size_t)ns * g->n_g * sizeof *vout);
+    double *rho_out = malloc((size_t)ns * nr * sizeof *rho_out);
+    double *vtmp = malloc((size_t)ns * nr * sizeof *vtmp);
+    double *tmp = malloc((size_t)nr * sizeof *tmp);
+    memset(rep, 0, sizeof *rep);
+    if (!work || !vin || !vout || !rho_out || !vtmp || !tmp) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    int n_pw_max = 0;
+    for (int ik = 0; ik < n_kpt; ik++) n_pw_max = sys->basis[ik]->n_pw > n_pw_max ? sys->basis[ik]->n_pw : n_pw_max;
+    LS_TRY_GOTO(status, dft_ham_work_create(sys, 3 * nb, &hw), done);
+    LS_TRY_GOTO(status, dft_eig_work_create(nb, n_pw_max, &ew), done);
+    LS_TRY_GOTO(status, dft_mixer_create(g, ns, p->mixing_beta, p->mixing_history, p->kerker_q0, &mixer), done);
+    LS_TRY_GOTO(status, init_states(sys), done);
+
+    LS_TRY_GOTO(status, dft_density_atomic(sys, sys->rho), done);
+    struct dft_potential_energies pe;
+    LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+    rho_to_vec(sys, sys->rho, vin, work, tmp);
+
+    double ethr = 1e-2, e_prev = 0;
+    double t0 = ls_wall_time();
+    ls_log_info("%4s %22s %12s %12s %9s %8s", "iter", "free energy (Ry)", "dE (Ry)", "scf err (Ry)",
+                ns == 2 ? "mag (muB)" : "", "time (s)");
+    int converged = 0;
+    for (int iter = 1; iter <= p->max_iter; iter++) {
+        int n_hpsi = 0, notconv_total = 0;
+        for (int is = 0; is < ns; is++)
+            for (int ik = 0; ik < n_kpt; ik++) {
+                int notconv = 0;
+                LS_TRY_GOTO(status,
+                            dft_eigensolver_davidson.solve(sys, ik, is, nb, sys->psi[is * n_kpt + ik],
+                                                           sys->eig + ((size_t)is * n_kpt + ik) * nb, ethr,
+                                                           iter == 1 ? 60 : 25, hw, ew, &n_hpsi, &notconv),
+                            done);
+                notconv_total += notconv;
+            }
+        double homo, lumo;
+        LS_TRY_GOTO(status, occupy(sys, &homo, &lumo), done);
+        LS_TRY_GOTO(status, dft_density_from_states(sys, rho_out), done);
+        rho_to_vec(sys, rho_out, vout, work, tmp);
+        double dr2 = dft_mixer_residual_norm(mixer, vin, vout);
+
+        /* Kohn-Sham energy at the output density. */
+        double ekin, enl;
+        band_energies(sys, hw, &ekin, &enl);
+        struct dft_potential_energies po;
+        LS_TRY_GOTO(status, dft_potential_compute(sys, rho_out, vtmp, NULL, &po), done);
+        double eloc = 0;
+        {
+            /* int V_loc rho_out = Omega sum_G conj(V_loc(G)) rho(G) (real for real fields). */
+            double complex s = 0;
+            for (long ig = 0; ig < g->n_g; ig++) s += conj(sys->vloc_g[ig]) * vout[ig];
+            eloc = creal(s) * sys->omega;
+        }
+        double e_ks = ekin + enl + eloc + po.hartree + po.xc + sys->e_ewald;
+        double f_ks = e_ks + sys->minus_ts;
+        double eband = 0;
+        for (int is = 0; is < ns; is++)
+            for (int ik = 0; ik < n_kpt; ik++)
+                for (int ib = 0; ib < nb; ib++) {
+                    size_t i = ((size_t)is * n_kpt + ik) * nb + ib;
+                    eband += sys->occ[i] * sys->basis[ik]->weight * sys->eig[i];
+                }
+        double mag = 0;
+        if (ns == 2) {
+            for (long ir = 0; ir < nr; ir++) mag += rho_out[ir] - rho_out[nr + ir];
+            mag *= sys->omega / (double)nr;
+        }
+        ls_log_info("%4d %22.12f %12.3e %12.3e %9.4f %8.2f", iter, 2 * f_ks, 2 * (f_ks - e_prev), 2 * dr2,
+                    mag, ls_wall_time() - t0);
+        rep->n_iter = iter;
+        rep->energy_free = f_ks;
+        rep->energy = e_ks;
+        rep->e_kinetic = ekin;
+        rep->e_nonlocal = enl;
+        rep->e_local = eloc;
+        rep->e_hartree = po.hartree;
+        rep->e_xc = po.xc;
+        rep->e_band = eband;
+        rep->scf_error = dr2;
+        rep->homo = homo;
+        rep->lumo = lumo;
+        e_prev = f_ks;
+        if (dr2 < p->conv_thr && notconv_total == 0 && iter > 1) {
+            /* Converged: keep the output density (consistent with the final wavefunctions). */
+            memcpy(sys->rho, rho_out, (size_t)ns * nr * sizeof *rho_out);
+            memcpy(sys->veff, vtmp, (size_t)ns * nr * sizeof *vtmp);
+            converged = 1;
+            break;
+        }
+        LS_TRY_GOTO(status, dft_mixer_mix(mixer, vin, vout), done);
+        vec_to_rho(sys, vin, sys->rho, work, tmp);
+        LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+        /* Tighten the diagonalisation with the SCF error (pw.x's rule). */
+        double ne = sys->n_electrons > 1 ? sys->n_electrons : 1;
+        double target = 0.1 * dr2 / ne; /* pw.x: 0.1 dr2 / N in Ry; the same ratio in Ha */
+        if (target < ethr) ethr = target;
+        if (ethr < 1e-13) ethr = 1e-13;
+    }
+    rep->converged = converged;
+    rep->wall_s = ls_wall_time() - t0;
+    if (!converged) {
+        /* Keep the last output density so the reported state is the last one computed. */
+        memcpy(sys->rho, rho_out, (size_t)ns * nr * sizeof *rho_out);
+        status = ls_error_set(LS_ERR_CONVERGENCE, __FILE__, __LINE__,
+                              "the SCF did not converge in %d iterations (estimated error %.3g Ry, threshold %.3g Ry): "
+                              "raise max_iter / electron_maxstep, lower the mixing beta, or use more smearing",
+                              p->max_iter, 2 * rep->scf_error, 2 * p->conv_thr);
+    }
+done:
+    dft_ham_work_destroy(hw);
+    dft_eig_work_destroy(ew);
+    dft_mixer_destroy(mixer);
+    fftw_free(work);
+    free(vin);
+    free(vout);
+    free(rho_out);
+    free(vtmp);
+    free(tmp);
+    return status;
+}
