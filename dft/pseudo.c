@@ -196,7 +196,7 @@ int dft_pseudo_n_proj(const dft_pseudo *p)
 static int scratch(int n, double **a, double **b)
 {
     *a = malloc((size_t)(n > 0 ? n : 1) * sizeof **a);
-    *b = b ? malloc((size_t)(n > 0 ? n : 1) * sizeof **b) : NULL;
+    if (b) *b = malloc((size_t)(n > 0 ? n : 1) * sizeof **b);
     if (*a == NULL || (b && *b == NULL)) {
         free(*a);
         if (b) free(*b);

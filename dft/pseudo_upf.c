@@ -187,7 +187,9 @@ static int require_tag(const upf_doc *d, const char *name, const char *why, upf_
 {
     int found;
     LS_TRY(find_tag(d, name, t, &found));
-    if (!found) LS_ERROR(LS_ERR_INPUT, "%s: section <%s> is missing%s", d->path, name, why);
+    if (!found)
+        LS_ERROR(LS_ERR_INPUT, "%s: section <%s> is missing%s%s", d->path, name, why,
+                 strstr(d->text, "</UPF>") ? "" : " (the file has no closing </UPF>: is it truncated?)");
     if (t->body == NULL) return doc_error(d, t->start, "<%s/> is empty, expected data", name);
     return LS_OK;
 }
@@ -345,13 +347,13 @@ int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p)
     LS_TRY(tag_values(d, &t, n, n, expected, p->r));
     LS_TRY(require_tag(d, "PP_RAB", " (inside <PP_MESH>)", &t));
     LS_TRY(tag_values(d, &t, n, n, expected, p->rab));
+    LS_TRY(require_tag(d, "PP_LOCAL", "", &t));
+    LS_TRY(tag_values(d, &t, n, n, expected, p->vloc));
     if (p->has_nlcc) {
         LS_TRY(require_tag(d, "PP_NLCC", " (core_correction=\"T\")", &t));
         LS_TRY(alloc_array(&p->rho_core, n));
         LS_TRY(tag_values(d, &t, n, n, expected, p->rho_core));
     }
-    LS_TRY(require_tag(d, "PP_LOCAL", "", &t));
-    LS_TRY(tag_values(d, &t, n, n, expected, p->vloc));
 
     int kbeta[DFT_PSEUDO_MAX_BETA] = {0};
     if (p->n_beta > 0) {
@@ -597,7 +599,7 @@ int dft_pseudo_read_upf(const char *path, dft_pseudo **out)
     LS_TRY_GOTO(status, dft_pseudo_new(DFT_PSEUDO_UPF, path, &p), done);
     if (strstr(text, "<UPF version=") != NULL) {
         LS_TRY_GOTO(status, dft_pseudo_read_upf_v2(path, text, p), done);
-    } else if (strstr(text, "<PP_HEADER>") != NULL) {
+    } else if (strstr(text, "<PP_HEADER>") != NULL || strstr(text, "<PP_MESH>") != NULL) {
         LS_TRY_GOTO(status, dft_pseudo_read_upf_v1(path, text, p), done);
     } else {
         LS_ERROR_GOTO(status, LS_ERR_INPUT, done,
