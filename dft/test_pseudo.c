@@ -460,6 +460,51 @@ static void test_upf_errors(void)
     free(v1);
 }
 
+/* The points QE 6.7 ignores, found by perturbing Si.upf and rerunning pw.x (dft/testdata/README.md):
+ * PP_LOCAL, PP_NLCC, PP_RHOATOM point 600 (msh = 599) and PP_BETA point 196 = kkbeta (Simpson
+ * with an even count) change nothing; PP_LOCAL 599 and PP_BETA 195 change the energy.  Our form
+ * factors must behave the same way. */
+static void test_qe_ignored_points(void)
+{
+    char *t = si_text(), path[512];
+    if (!t) return;
+    dft_pseudo *a = load("Si");
+    struct { const char *sec, *old, *new_; int ignored; } cases[] = {
+        {"<PP_LOCAL", "-1.3355598779E+00", "5.0E+01", 1},     /* point 600 */
+        {"<PP_LOCAL", "-1.3377932581E+00", "-1.0E+00", 0},    /* point 599 */
+        {"<PP_BETA.5", "8.5006340559E-05", "1.0E+00", 1},     /* point 196 */
+        {"<PP_BETA.5", "-3.1611776860E-06", "1.0E-02", 0},    /* point 195 */
+        {"<PP_NLCC", "0.0000000000E+00\n</PP_NLCC>", "1.0E+00\n</PP_NLCC>", 1},
+        {"<PP_RHOATOM", "4.9371413917E-02\n</PP_RHOATOM>", "1.0E+01\n</PP_RHOATOM>", 1},
+    };
+    for (int c = 0; c < 6 && a; c++) {
+        char *sec = strstr(t, cases[c].sec), *at = sec ? strstr(sec, cases[c].old) : NULL;
+        fixture(t, at, at ? at + strlen(cases[c].old) : NULL, cases[c].new_, "perturbed.upf", path, sizeof path);
+        dft_pseudo *b = NULL;
+        LS_CHECK_OK(dft_pseudo_read_upf(path, &b));
+        if (!b) continue;
+        double q[3] = {0.0, 0.77, 3.3}, fa[4][3], fb[4][3];
+        LS_CHECK_OK(dft_pseudo_vloc_q(a, 3, q, fa[0]));
+        LS_CHECK_OK(dft_pseudo_vloc_q(b, 3, q, fb[0]));
+        LS_CHECK_OK(dft_pseudo_beta_q(a, 4, 3, q, fa[1]));
+        LS_CHECK_OK(dft_pseudo_beta_q(b, 4, 3, q, fb[1]));
+        LS_CHECK_OK(dft_pseudo_core_q(a, 3, q, fa[2]));
+        LS_CHECK_OK(dft_pseudo_core_q(b, 3, q, fb[2]));
+        LS_CHECK_OK(dft_pseudo_atom_q(a, 3, q, fa[3]));
+        LS_CHECK_OK(dft_pseudo_atom_q(b, 3, q, fb[3]));
+        int same = !memcmp(fa, fb, sizeof fa);
+        LS_CHECK_MSG(same == cases[c].ignored, "%s %s -> %s: form factors %s", cases[c].sec, cases[c].old,
+                     cases[c].new_, same ? "unchanged" : "changed");
+        dft_pseudo_destroy(b);
+    }
+    /* pw.x 6.7 on the same Si.upf, 2 atoms: "starting charge 7.90557" = 2 rho_a(q = 0) */
+    double q0 = 0.0, na = 0.0;
+    if (a) LS_CHECK_OK(dft_pseudo_atom_q(a, 1, &q0, &na));
+    LS_CHECK_NEAR(2.0 * na, 7.90557, 5e-6);
+    dft_pseudo_destroy(a);
+    free(t);
+}
+
 /* Untidy but valid v2: attributes reordered and split over lines, Fortran D exponents. */
 static void test_upf_untidy(void)
 {
@@ -616,6 +661,7 @@ int main(void)
     LS_RUN(test_table);
     LS_RUN(test_upf_errors);
     LS_RUN(test_upf_untidy);
+    LS_RUN(test_qe_ignored_points);
     LS_RUN(test_gth_read);
     LS_RUN(test_gth_errors);
     LS_RUN(test_gth_numeric);
