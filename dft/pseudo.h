@@ -47,7 +47,9 @@ typedef struct dft_pseudo {
     double *rho_atom; /* atomic valence density rho_a(r) (NOT times 4 pi r^2), NULL if absent */
 
     /* Kleinman-Bylander projectors: beta_i(r) (not times r), angular momentum l_i, and
-     * the coupling matrix D_ij (Ha), n_beta x n_beta row-major. */
+     * the coupling matrix D_ij (Ha), n_beta x n_beta row-major.  UPF: beta keeps the file's
+     * numbers (PP_BETA / r) and the whole Ry -> Ha factor 1/2 goes into D_ij (exact in binary).
+     * beta_n_mesh[i] is QE's kkbeta (the largest cutoff_radius_index) for every i. */
     int n_beta;
     int beta_l[DFT_PSEUDO_MAX_BETA];
     int beta_n_mesh[DFT_PSEUDO_MAX_BETA]; /* points used for each projector's integrals */

@@ -15,6 +15,15 @@ int dft_pseudo_new(enum dft_pseudo_kind kind, const char *path, dft_pseudo **out
 /* After a UPF reader filled the data: set n_mesh_int (QE's msh) and check consistency. */
 int dft_pseudo_upf_finish(dft_pseudo *p);
 
+/* Shared by the UPF v1 and v2 readers (pseudo_upf.c). */
+int dft_upf_alloc_mesh(dft_pseudo *p, int n);            /* r, rab, vloc */
+int dft_upf_alloc_array(double **a, int n);
+int dft_upf_check_header(const dft_pseudo *p, const char *where);
+int dft_upf_check_beta_l(const dft_pseudo *p, int ib, int l, long line);
+int dft_upf_parse_bool(const char *s, int *v);           /* T/F/.true./.false.: 0, else -1 */
+/* Divide out r (beta) and 4 pi r^2 (rho_atom), Ry -> Ha, kkbeta from kbeta[], QE's msh. */
+int dft_upf_finish(dft_pseudo *p, const int *kbeta);
+
 int dft_pseudo_read_upf_v1(const char *path, const char *text, dft_pseudo *p);
 int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p);
 

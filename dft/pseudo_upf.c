@@ -1,5 +1,5 @@
-/* Readers for the Unified Pseudopotential Format, versions 2 (XML-like) and 1 (tagged
- * free-format lines), norm-conserving potentials only.  Format: Quantum ESPRESSO's UPF
+/* Readers for the Unified Pseudopotential Format, versions 2 (XML-like, here) and 1 (tagged
+ * free-format lines, pseudo_upf1.c), norm-conserving potentials only.  Format: Quantum ESPRESSO's UPF
  * specification, http://pseudopotentials.quantum-espresso.org/home/unified-pseudopotential-format,
  * and its readers upflib/read_upf_v1.f90, read_upf_v2.f90 (QE 6.7; P. Giannozzi et al.,
  * J. Phys.: Condens. Matter 21, 395502 (2009), doi:10.1088/0953-8984/21/39/395502).
@@ -36,7 +36,7 @@
 
 /* ---------------------------------------------------------------------------------------
  * Shared helpers. */
-static int alloc_mesh_arrays(dft_pseudo *p, int n)
+int dft_upf_alloc_mesh(dft_pseudo *p, int n)
 {
     p->r = calloc((size_t)n, sizeof(double));
     p->rab = calloc((size_t)n, sizeof(double));
@@ -45,7 +45,7 @@ static int alloc_mesh_arrays(dft_pseudo *p, int n)
     return LS_OK;
 }
 
-static int alloc_array(double **a, int n)
+int dft_upf_alloc_array(double **a, int n)
 {
     *a = calloc((size_t)n, sizeof(double));
     if (*a == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory (mesh of %d points)", n);
@@ -69,7 +69,7 @@ static void divide_by_r(const dft_pseudo *p, double *f, int power, double c, int
 }
 
 /* Final checks shared by both versions. */
-static int finish(dft_pseudo *p, const int *kbeta)
+int dft_upf_finish(dft_pseudo *p, const int *kbeta)
 {
     int kk = 0;
     for (int ib = 0; ib < p->n_beta; ib++) kk = kbeta[ib] > kk ? kbeta[ib] : kk;
@@ -87,7 +87,7 @@ static int finish(dft_pseudo *p, const int *kbeta)
     return dft_pseudo_upf_finish(p);
 }
 
-static int check_header_values(const dft_pseudo *p, const char *where)
+int dft_upf_check_header(const dft_pseudo *p, const char *where)
 {
     if (ls_element_z_from_label(p->element) == 0)
         LS_ERROR(LS_ERR_INPUT, "%s: %s: element '%s' is not a chemical element", p->path, where, p->element);
@@ -102,7 +102,7 @@ static int check_header_values(const dft_pseudo *p, const char *where)
     return LS_OK;
 }
 
-static int check_beta_l(const dft_pseudo *p, int ib, int l, long line)
+int dft_upf_check_beta_l(const dft_pseudo *p, int ib, int l, long line)
 {
     if (l < 0 || l > 3)
         LS_ERROR(LS_ERR_INPUT, "%s:%ld: projector %d has angular momentum %d, expected 0..3", p->path, line, ib + 1, l);
@@ -259,7 +259,7 @@ static int attr_int(const upf_doc *d, const upf_tag *t, const char *key, int dfl
     return LS_OK;
 }
 
-static int parse_bool(const char *s, int *v)
+int dft_upf_parse_bool(const char *s, int *v)
 {
     if (!strcasecmp(s, "T") || !strcasecmp(s, ".true.") || !strcasecmp(s, "true")) *v = 1;
     else if (!strcasecmp(s, "F") || !strcasecmp(s, ".false.") || !strcasecmp(s, "false")) *v = 0;
@@ -274,7 +274,7 @@ static int attr_bool(const upf_doc *d, const upf_tag *t, const char *key, int *v
     int found;
     LS_TRY(tag_attr(d, t, key, buf, sizeof buf, &found));
     *v = 0;
-    if (found && parse_bool(buf, v) != 0)
+    if (found && dft_upf_parse_bool(buf, v) != 0)
         return doc_error(d, t->start, "<%s>: attribute %s=\"%s\", expected T or F", t->name, key, buf);
     return LS_OK;
 }
@@ -337,11 +337,11 @@ int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p)
     LS_TRY(attr_int(d, &h, "l_max", 1, 0, &p->l_max));
     LS_TRY(attr_int(d, &h, "mesh_size", 0, 0, &p->n_mesh));
     LS_TRY(attr_int(d, &h, "number_of_proj", 0, 0, &p->n_beta));
-    LS_TRY(check_header_values(p, "<PP_HEADER>"));
+    LS_TRY(dft_upf_check_header(p, "<PP_HEADER>"));
     const int n = p->n_mesh;
     snprintf(expected, sizeof expected, "mesh_size = %d", n);
 
-    LS_TRY(alloc_mesh_arrays(p, n));
+    LS_TRY(dft_upf_alloc_mesh(p, n));
     LS_TRY(require_tag(d, "PP_MESH", "", &t));
     LS_TRY(require_tag(d, "PP_R", " (inside <PP_MESH>)", &t));
     LS_TRY(tag_values(d, &t, n, n, expected, p->r));
@@ -351,7 +351,7 @@ int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p)
     LS_TRY(tag_values(d, &t, n, n, expected, p->vloc));
     if (p->has_nlcc) {
         LS_TRY(require_tag(d, "PP_NLCC", " (core_correction=\"T\")", &t));
-        LS_TRY(alloc_array(&p->rho_core, n));
+        LS_TRY(dft_upf_alloc_array(&p->rho_core, n));
         LS_TRY(tag_values(d, &t, n, n, expected, p->rho_core));
     }
 
@@ -363,12 +363,12 @@ int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p)
             snprintf(name, sizeof name, "PP_BETA.%d", ib + 1);
             LS_TRY(require_tag(d, name, " (inside <PP_NONLOCAL>)", &t));
             LS_TRY(attr_int(d, &t, "angular_momentum", 0, 0, &p->beta_l[ib]));
-            LS_TRY(check_beta_l(p, ib, p->beta_l[ib], line_at(d, t.start)));
+            LS_TRY(dft_upf_check_beta_l(p, ib, p->beta_l[ib], line_at(d, t.start)));
             LS_TRY(attr_int(d, &t, "cutoff_radius_index", 1, n, &kbeta[ib]));
             if (kbeta[ib] < 1 || kbeta[ib] > n)
                 return doc_error(d, t.start, "<%s>: cutoff_radius_index=\"%d\", expected 1..%d (mesh_size)", name,
                                  kbeta[ib], n);
-            LS_TRY(alloc_array(&p->beta[ib], n));
+            LS_TRY(dft_upf_alloc_array(&p->beta[ib], n));
             char exp_b[80];
             snprintf(exp_b, sizeof exp_b, "cutoff_radius_index (%d) to mesh_size (%d)", kbeta[ib], n);
             LS_TRY(tag_values(d, &t, kbeta[ib], n, exp_b, p->beta[ib]));
@@ -384,208 +384,10 @@ int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p)
     }
     LS_TRY(find_tag(d, "PP_RHOATOM", &t, &found));
     if (found && t.body) {
-        LS_TRY(alloc_array(&p->rho_atom, n));
+        LS_TRY(dft_upf_alloc_array(&p->rho_atom, n));
         LS_TRY(tag_values(d, &t, n, n, expected, p->rho_atom));
     }
-    return finish(p, kbeta);
-}
-
-/* ---------------------------------------------------------------------------------------
- * UPF v1: line-oriented sections <PP_NAME> ... </PP_NAME>. */
-
-/* Read numbers over lines until n are collected; a line starting with '<' first is an error. */
-static int v1_values(ls_text_reader *r, const char *section, int n, double *out)
-{
-    int count = 0;
-    char *line, *tok[64];
-    while (count < n) {
-        LS_TRY(ls_text_expect(r, section, &line));
-        int nt = ls_text_split(line, tok, 64);
-        if (nt > 0 && tok[0][0] == '<')
-            return ls_text_error(r, "%s has %d values, expected %d", section, count, n);
-        for (int i = 0; i < nt; i++) {
-            if (count >= n) return ls_text_error(r, "%s has more than %d values", section, n);
-            LS_TRY(ls_text_parse_double(r, tok[i], section, &out[count]));
-            count++;
-        }
-    }
-    return LS_OK;
-}
-
-/* Skip lines up to and including one that starts with `close`. */
-static int v1_skip_to(ls_text_reader *r, const char *close)
-{
-    char *line, *tok[2];
-    for (;;) {
-        LS_TRY(ls_text_expect(r, close, &line));
-        if (ls_text_split(line, tok, 2) > 0 && strncmp(tok[0], close, strlen(close)) == 0) return LS_OK;
-    }
-}
-
-/* Next line, which must have at least `min_tok` tokens (the rest is a description). */
-static int v1_line(ls_text_reader *r, const char *what, int min_tok, char **tok, int *nt)
-{
-    char *line;
-    LS_TRY(ls_text_expect(r, what, &line));
-    *nt = ls_text_split(line, tok, 16);
-    if (*nt < min_tok) return ls_text_error(r, "expected %s", what);
-    return LS_OK;
-}
-
-static int v1_int(ls_text_reader *r, const char *tok, const char *what, int *v)
-{
-    return ls_text_parse_int(r, tok, what, v);
-}
-
-static int v1_header(ls_text_reader *r, dft_pseudo *p)
-{
-    char *tok[16], *line;
-    int nt, nwfc, flag;
-    LS_TRY(v1_line(r, "the version number", 1, tok, &nt));
-    LS_TRY(v1_line(r, "the element", 1, tok, &nt));
-    snprintf(p->element, sizeof p->element, "%.3s", tok[0]);
-    LS_TRY(v1_line(r, "the pseudopotential type (NC)", 1, tok, &nt));
-    if (strcasecmp(tok[0], "NC") != 0 && strcasecmp(tok[0], "SL") != 0)
-        return ls_error_set(LS_ERR_UNSUPPORTED, __FILE__, __LINE__,
-                            "%s:%ld: pseudopotential type '%s': only norm-conserving (NC) potentials are supported",
-                            r->path, r->line_no, tok[0]);
-    LS_TRY(v1_line(r, "the core-correction flag (T or F)", 1, tok, &nt));
-    if (parse_bool(tok[0], &flag) != 0) return ls_text_error(r, "expected the core-correction flag T or F, found '%s'", tok[0]);
-    p->has_nlcc = flag;
-    /* QE reads the functional as the first 20 characters of the line (format a20). */
-    LS_TRY(ls_text_expect(r, "the functional", &line));
-    snprintf(p->functional, sizeof p->functional, "%.20s", line);
-    char *f = p->functional;
-    while (isspace((unsigned char)*f)) memmove(f, f + 1, strlen(f));
-    for (size_t k = strlen(f); k > 0 && isspace((unsigned char)f[k - 1]); k--) f[k - 1] = '\0';
-    if (*f == '\0') return ls_text_error(r, "expected the functional in the first 20 columns");
-    LS_TRY(v1_line(r, "z_valence", 1, tok, &nt));
-    LS_TRY(ls_text_parse_double(r, tok[0], "z_valence", &p->z_valence));
-    LS_TRY(v1_line(r, "the total energy", 1, tok, &nt));
-    LS_TRY(v1_line(r, "the suggested cutoffs", 1, tok, &nt));
-    LS_TRY(v1_line(r, "l_max", 1, tok, &nt));
-    LS_TRY(v1_int(r, tok[0], "l_max", &p->l_max));
-    LS_TRY(v1_line(r, "the number of mesh points", 1, tok, &nt));
-    LS_TRY(v1_int(r, tok[0], "the number of mesh points", &p->n_mesh));
-    LS_TRY(v1_line(r, "the numbers of wavefunctions and projectors", 2, tok, &nt));
-    LS_TRY(v1_int(r, tok[0], "the number of wavefunctions", &nwfc));
-    LS_TRY(v1_int(r, tok[1], "the number of projectors", &p->n_beta));
-    char where[64];
-    snprintf(where, sizeof where, "<PP_HEADER> ending near line %ld", r->line_no);
-    LS_TRY(check_header_values(p, where));
-    return v1_skip_to(r, "</PP_HEADER>");
-}
-
-static int v1_nonlocal(ls_text_reader *r, dft_pseudo *p, int *kbeta)
-{
-    char *tok[16];
-    int nt, ib = 0, have_dij = 0;
-    for (;;) {
-        LS_TRY(v1_line(r, "<PP_BETA>, <PP_DIJ> or </PP_NONLOCAL>", 0, tok, &nt));
-        if (nt == 0) continue;
-        if (strncmp(tok[0], "</PP_NONLOCAL>", 14) == 0) break;
-        if (strncmp(tok[0], "<PP_BETA>", 9) == 0) {
-            if (ib >= p->n_beta) return ls_text_error(r, "more <PP_BETA> blocks than the %d projectors of the header", p->n_beta);
-            LS_TRY(v1_line(r, "'index l' of the projector", 2, tok, &nt));
-            LS_TRY(v1_int(r, tok[1], "the angular momentum", &p->beta_l[ib]));
-            LS_TRY(check_beta_l(p, ib, p->beta_l[ib], r->line_no));
-            LS_TRY(v1_line(r, "the number of points of the projector", 1, tok, &nt));
-            LS_TRY(v1_int(r, tok[0], "the number of points of the projector", &kbeta[ib]));
-            if (kbeta[ib] < 1 || kbeta[ib] > p->n_mesh)
-                return ls_text_error(r, "projector with %d points, expected 1..%d (the mesh size)", kbeta[ib], p->n_mesh);
-            LS_TRY(alloc_array(&p->beta[ib], p->n_mesh));
-            LS_TRY(v1_values(r, "<PP_BETA>", kbeta[ib], p->beta[ib]));
-            LS_TRY(v1_skip_to(r, "</PP_BETA>"));
-            ib++;
-        } else if (strncmp(tok[0], "<PP_DIJ>", 8) == 0) {
-            int nd, i, j;
-            double v;
-            LS_TRY(v1_line(r, "the number of nonzero D_ij", 1, tok, &nt));
-            LS_TRY(v1_int(r, tok[0], "the number of nonzero D_ij", &nd));
-            for (int k = 0; k < nd; k++) {
-                LS_TRY(v1_line(r, "'i j D_ij'", 3, tok, &nt));
-                LS_TRY(v1_int(r, tok[0], "index i of D_ij", &i));
-                LS_TRY(v1_int(r, tok[1], "index j of D_ij", &j));
-                LS_TRY(ls_text_parse_double(r, tok[2], "D_ij", &v));
-                if (i < 1 || j < 1 || i > p->n_beta || j > p->n_beta)
-                    return ls_text_error(r, "D_ij index (%d, %d) out of range 1..%d", i, j, p->n_beta);
-                p->dij[(i - 1) * p->n_beta + (j - 1)] = v;
-                p->dij[(j - 1) * p->n_beta + (i - 1)] = v;
-            }
-            LS_TRY(v1_skip_to(r, "</PP_DIJ>"));
-            have_dij = 1;
-        } else {
-            return ls_text_error(r, "expected <PP_BETA>, <PP_DIJ> or </PP_NONLOCAL>, found '%s'", tok[0]);
-        }
-    }
-    if (ib != p->n_beta)
-        return ls_text_error(r, "<PP_NONLOCAL> has %d <PP_BETA> blocks, the header declares %d", ib, p->n_beta);
-    if (!have_dij && p->n_beta > 0) return ls_text_error(r, "<PP_NONLOCAL> has no <PP_DIJ>");
-    return LS_OK;
-}
-
-int dft_pseudo_read_upf_v1(const char *path, const char *text, dft_pseudo *p)
-{
-    (void)text;
-    ls_text_reader *r = NULL;
-    int status = LS_OK, have_header = 0, have_mesh = 0, have_local = 0, have_nl = 0;
-    int kbeta[DFT_PSEUDO_MAX_BETA] = {0};
-    char *line, *tok[4];
-    LS_TRY(ls_text_open(path, &r));
-    for (;;) {
-        LS_TRY_GOTO(status, ls_text_next(r, &line), done);
-        if (line == NULL) break;
-        if (ls_text_split(line, tok, 2) == 0 || tok[0][0] != '<' || tok[0][1] == '/') continue;
-        char sec[64];
-        snprintf(sec, sizeof sec, "%s", tok[0]);
-        if (strcmp(sec, "<PP_HEADER>") == 0) {
-            LS_TRY_GOTO(status, v1_header(r, p), done);
-            LS_TRY_GOTO(status, alloc_mesh_arrays(p, p->n_mesh), done);
-            have_header = 1;
-            continue;
-        }
-        int data = !strcmp(sec, "<PP_MESH>") || !strcmp(sec, "<PP_NLCC>") || !strcmp(sec, "<PP_LOCAL>") ||
-                   !strcmp(sec, "<PP_NONLOCAL>") || !strcmp(sec, "<PP_RHOATOM>");
-        if (data && !have_header) {
-            status = ls_text_error(r, "%s before <PP_HEADER>", sec);
-            goto done;
-        }
-        if (!strcmp(sec, "<PP_MESH>")) {
-            LS_TRY_GOTO(status, v1_skip_to(r, "<PP_R>"), done);
-            LS_TRY_GOTO(status, v1_values(r, "<PP_R>", p->n_mesh, p->r), done);
-            LS_TRY_GOTO(status, v1_skip_to(r, "</PP_R>"), done);
-            LS_TRY_GOTO(status, v1_skip_to(r, "<PP_RAB>"), done);
-            LS_TRY_GOTO(status, v1_values(r, "<PP_RAB>", p->n_mesh, p->rab), done);
-            LS_TRY_GOTO(status, v1_skip_to(r, "</PP_MESH>"), done);
-            have_mesh = 1;
-        } else if (!strcmp(sec, "<PP_NLCC>")) {
-            LS_TRY_GOTO(status, alloc_array(&p->rho_core, p->n_mesh), done);
-            LS_TRY_GOTO(status, v1_values(r, "<PP_NLCC>", p->n_mesh, p->rho_core), done);
-            LS_TRY_GOTO(status, v1_skip_to(r, "</PP_NLCC>"), done);
-        } else if (!strcmp(sec, "<PP_LOCAL>")) {
-            LS_TRY_GOTO(status, v1_values(r, "<PP_LOCAL>", p->n_mesh, p->vloc), done);
-            LS_TRY_GOTO(status, v1_skip_to(r, "</PP_LOCAL>"), done);
-            have_local = 1;
-        } else if (!strcmp(sec, "<PP_NONLOCAL>")) {
-            LS_TRY_GOTO(status, v1_nonlocal(r, p, kbeta), done);
-            have_nl = 1;
-        } else if (!strcmp(sec, "<PP_RHOATOM>")) {
-            LS_TRY_GOTO(status, alloc_array(&p->rho_atom, p->n_mesh), done);
-            LS_TRY_GOTO(status, v1_values(r, "<PP_RHOATOM>", p->n_mesh, p->rho_atom), done);
-            LS_TRY_GOTO(status, v1_skip_to(r, "</PP_RHOATOM>"), done);
-        } else if (sec[strlen(sec) - 1] == '>') { /* other sections (PP_INFO, PP_PSWFC, ...) */
-            char close[80];
-            snprintf(close, sizeof close, "</%s", sec + 1);
-            LS_TRY_GOTO(status, v1_skip_to(r, close), done);
-        }
-    }
-    const char *missing = !have_header ? "<PP_HEADER>" : !have_mesh ? "<PP_MESH>" : !have_local ? "<PP_LOCAL>"
-                        : (p->n_beta > 0 && !have_nl) ? "<PP_NONLOCAL>" : (p->has_nlcc && !p->rho_core) ? "<PP_NLCC>" : NULL;
-    if (missing) LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s: section %s is missing (UPF v1)", path, missing);
-    status = finish(p, kbeta);
-done:
-    ls_text_close(r);
-    return status;
+    return dft_upf_finish(p, kbeta);
 }
 
 int dft_pseudo_read_upf(const char *path, dft_pseudo **out)
