@@ -40,8 +40,9 @@
  * over the panels (i, i+1, i+2) that fit in the first n points.  For odd n this is the
  * composite rule with weights 1/3, 4/3, 2/3, ..., 4/3, 1/3.  For even n the loop of QE 6.7
  * (DO i = 2, mesh-1, 2) stops at the panel ending at point n-1, so the last point is simply
- * ignored: the result equals the odd rule over n-1 points.  (QE >= 7.1 adds an end
- * correction for even n; 6.7 does not, and the trim600 projectors have even kkbeta.)
+ * ignored: the result equals the odd rule over n-1 points.  (Later QE releases, 7.x, add
+ * an end correction for even n; 6.7 does not.  The trim600 projectors have even kkbeta,
+ * and pw.x 6.7 was checked to ignore point kkbeta: see dft/testdata/README.md.)
  * The terms are summed in QE's order so results match to the last bits. */
 double dft_radial_simpson(int n, const double *f, const double *rab)
 {
@@ -143,7 +144,7 @@ void dft_pseudo_destroy(dft_pseudo *p)
     free(p);
 }
 
-int dft_pseudo_upf_finish(dft_pseudo *p)
+int dft_pseudo_set_msh(dft_pseudo *p)
 {
     /* QE read_pseudo.f90: msh = first (1-based) index with r > rcut, else mesh; then
      * msh = 2*((msh+1)/2) - 1, i.e. an even count is reduced by one. */

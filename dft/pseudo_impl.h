@@ -12,8 +12,8 @@
 
 /* A zeroed dft_pseudo with kind and path set (LS_ERR_NOMEM). */
 int dft_pseudo_new(enum dft_pseudo_kind kind, const char *path, dft_pseudo **out);
-/* After a UPF reader filled the data: set n_mesh_int (QE's msh) and check consistency. */
-int dft_pseudo_upf_finish(dft_pseudo *p);
+/* After a UPF reader filled the data: set n_mesh_int (QE's msh) and the atomic number. */
+int dft_pseudo_set_msh(dft_pseudo *p);
 
 /* Shared by the UPF v1 and v2 readers (pseudo_upf.c). */
 int dft_upf_alloc_mesh(dft_pseudo *p, int n);            /* r, rab, vloc */

@@ -84,7 +84,7 @@ int dft_upf_finish(dft_pseudo *p, const int *kbeta)
         if (!(p->r[i] > p->r[i - 1]))
             LS_ERROR(LS_ERR_INPUT, "%s: PP_R is not increasing at point %d (r = %g after %g)", p->path, i + 1,
                      p->r[i], p->r[i - 1]);
-    return dft_pseudo_upf_finish(p);
+    return dft_pseudo_set_msh(p);
 }
 
 int dft_upf_check_header(const dft_pseudo *p, const char *where)
