@@ -36,6 +36,10 @@ typedef struct dft_pseudo {
 
     /* Radial mesh (UPF): r, rab = dr/di, n_mesh points. */
     int n_mesh;
+    /* Points used by the local, core and atomic-density integrals: Quantum ESPRESSO's
+     * `msh` (first index with r > 10 bohr, else n_mesh; then forced odd, rounding down).
+     * 599 for the PseudoDojo trim600 files.  [added by the dft-pseudo branch] */
+    int n_mesh_int;
     double *r;
     double *rab;
     double *vloc;     /* V_loc(r), Ha */
@@ -43,12 +47,21 @@ typedef struct dft_pseudo {
     double *rho_atom; /* atomic valence density rho_a(r) (NOT times 4 pi r^2), NULL if absent */
 
     /* Kleinman-Bylander projectors: beta_i(r) (not times r), angular momentum l_i, and
-     * the coupling matrix D_ij (Ha), n_beta x n_beta row-major. */
+     * the coupling matrix D_ij (Ha), n_beta x n_beta row-major.  UPF: beta keeps the file's
+     * numbers (PP_BETA / r) and the whole Ry -> Ha factor 1/2 goes into D_ij (exact in binary).
+     * beta_n_mesh[i] is QE's kkbeta (the largest cutoff_radius_index) for every i. */
     int n_beta;
     int beta_l[DFT_PSEUDO_MAX_BETA];
     int beta_n_mesh[DFT_PSEUDO_MAX_BETA]; /* points used for each projector's integrals */
     double *beta[DFT_PSEUDO_MAX_BETA];
     double dij[DFT_PSEUDO_MAX_BETA * DFT_PSEUDO_MAX_BETA];
+
+    /* Optional interpolation tables of beta_i(q) at q = iq * tab_dq, iq = 0..tab_n-1, built
+     * by dft_pseudo_tabulate (tab_n = 0: none, every call integrates directly).
+     * [added by the dft-pseudo branch] */
+    int tab_n;
+    double tab_dq;
+    double *beta_tab[DFT_PSEUDO_MAX_BETA];
 
     /* GTH analytic parameters (kind == DFT_PSEUDO_GTH). */
     double gth_rloc;
@@ -80,6 +93,20 @@ int dft_pseudo_atom_q(const dft_pseudo *p, int n_q, const double *q, double *out
 int dft_pseudo_vloc_dq(const dft_pseudo *p, int n_q, const double *q, double *out);
 int dft_pseudo_beta_dq(const dft_pseudo *p, int i_beta, int n_q, const double *q, double *out);
 int dft_pseudo_core_dq(const dft_pseudo *p, int n_q, const double *q, double *out);
+
+/* Tabulate beta_i(q) for 0 <= q <= q_max (1/bohr) on Quantum ESPRESSO's grid, dq = 0.01
+ * bohr^-1 (QE 6.7 init_us_1).  Afterwards dft_pseudo_beta_q interpolates with QE's 4-point
+ * Lagrange formula (init_us_2) and dft_pseudo_beta_dq returns the derivative of that same
+ * interpolant (QE's gen_us_dj), so energies and stresses follow pw.x; q beyond the table
+ * falls back to direct integration.  Call it once, before sharing p between threads; a second
+ * call rebuilds the tables.  No-op for GTH (analytic).  LS_ERR_NOMEM.
+ * [added by the dft-pseudo branch] */
+int dft_pseudo_tabulate(dft_pseudo *p, double q_max);
+
+/* Spherical Bessel function j_l(x), 0 <= l <= 4, x >= 0, and its derivative j_l'(x),
+ * 0 <= l <= 3, to ~1e-15 relative (power series at small x).  [added by the dft-pseudo branch] */
+double dft_sph_bessel(int l, double x);
+double dft_sph_bessel_deriv(int l, double x);
 
 /* Number of Kleinman-Bylander projector functions counting the 2l+1 m's. */
 int dft_pseudo_n_proj(const dft_pseudo *p);
