@@ -17,4 +17,12 @@
 int dft_ewald(const double cell[3][3], int n_atom, const double (*pos)[3], const double *charge,
               double *energy, double (*forces)[3], double stress[3][3]);
 
+/* The same with a given splitting parameter eta (1/bohr^2: exp(-G^2/(4 eta)) in reciprocal
+ * space, erfc(sqrt(eta) r) in real space; QE's "alpha").  Cut-offs follow eta, so the result
+ * is independent of it to rounding; exposed for tests and for comparing with other codes.
+ * (Added by the dft-terms branch; dft_ewald picks eta = pi (N / Omega^2)^(1/3).) */
+int dft_ewald_eta(const double cell[3][3], int n_atom, const double (*pos)[3],
+                  const double *charge, double eta, double *energy, double (*forces)[3],
+                  double stress[3][3]);
+
 #endif

@@ -30,8 +30,12 @@ const char *dft_xc_name(const dft_xc *xc);
  *   vrho[n * n_spin]       d e_xc / d rho_s
  *   vsigma[n * (2n_spin-1)] d e_xc / d sigma_k (GGAs; may be NULL for LDAs)
  * Points where the total density is below the threshold (1e-10, as QE uses for the
- * spin-unpolarised case) contribute nothing; negative densities are treated as zero.
- * The loop is OpenMP-parallel in chunks. */
+ * spin-unpolarised case) contribute nothing.  Negative densities: for n_spin=2 each spin
+ * density is treated as zero where negative; for n_spin=1 QE 6.7's convention is followed
+ * (eps_xc and the potentials at |rho|, exc = rho * eps_xc(|rho|), so such points subtract;
+ * changed by the dft-terms branch, see dft/xc.c).  The named GGAs apply their gradient
+ * correction only where rho > 1e-6 and sigma > 1e-10 (QE's gradcorr thresholds).
+ * The loop is OpenMP-parallel in chunks; results do not depend on the thread count. */
 int dft_xc_eval(const dft_xc *xc, long n, const double *rho, const double *sigma, double *exc,
                 double *vrho, double *vsigma);
 
