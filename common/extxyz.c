@@ -277,9 +277,12 @@ static int read_atom(const ls_text_reader *r, char *line, int ia, const struct l
                      char **tok, ls_structure *s)
 {
     int n = ls_text_split(line, tok, L->n_tok + 1);
-    if (n != L->n_tok)
-        return ls_text_error(r, "atom %d has %s%d columns, expected %d as Properties announces",
-                             ia + 1, n > L->n_tok ? "more than " : "", n, L->n_tok);
+    if (n > L->n_tok)
+        return ls_text_error(r, "atom %d has more than %d columns, expected %d as Properties announces",
+                             ia + 1, L->n_tok, L->n_tok);
+    if (n < L->n_tok)
+        return ls_text_error(r, "atom %d has %d columns, expected %d as Properties announces", ia + 1,
+                             n, L->n_tok);
     for (int ic = 0; ic < L->n; ic++) {
         const struct column *c = &L->col[ic];
         char **t = tok + c->first;
