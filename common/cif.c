@@ -176,7 +176,7 @@ static int read_symops(const ls_cif_block *b, struct symop **ops_out, int *n_out
         char why[160];
         if (parse_symop(v->text, &ops[i], why, sizeof why) != 0) {
             free(ops);
-            return ls_cif_error(b, v->line, "bad symmetry operation '%s': %s (expected e.g. '-y+1/2, x-y, z')",
+            return ls_cif_error(b, v->line, "bad symmetry operation '%s': %s; an operation looks like '-y+1/2, x-y, z'",
                                 v->text, why);
         }
     }

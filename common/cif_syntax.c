@@ -127,8 +127,12 @@ static int tokenize(ls_cif_block *b)
             char quote = *p;
             char *start = p + 1, *q = start;
             while (*q && *q != '\n' && !(*q == quote && (q[1] == '\0' || isspace((unsigned char)q[1])))) q++;
-            if (*q != quote)
-                return ls_cif_error(b, line, "unterminated quoted string starting %c%.20s", quote, start);
+            if (*q != quote) {
+                int n_show = (int)(q - start) < 20 ? (int)(q - start) : 20;
+                return ls_cif_error(b, line, "unterminated quoted string %c%.*s...: a quoted value must close "
+                                             "on its line, with the quote followed by a space",
+                                    quote, n_show, start);
+            }
             *q = '\0';
             LS_TRY(push_token(b, start, line, 1));
             p = q + 1;
