@@ -242,9 +242,8 @@ static int element_from_text(const char *text)
 
 /* Columns of the atom-site loop. */
 struct site_columns {
-    ls_cif_column frac[3], element, occupancy;
-    int has_occupancy;
-    const char *element_tag;
+    ls_cif_column frac[3], symbol, label, occupancy;
+    int has_symbol, has_label, has_occupancy;
 };
 
 static int find_site_columns(const ls_cif_block *b, struct site_columns *c)
@@ -267,13 +266,12 @@ static int find_site_columns(const ls_cif_block *b, struct site_columns *c)
         if (c->frac[k].loop_id != c->frac[ref].loop_id)
             return ls_cif_error(b, c->frac[k].tag_line, "%s is not in the same loop as %s", tags[k], tags[ref]);
     }
-    c->element_tag = "_atom_site_type_symbol";
-    if (!ls_cif_find(b, c->element_tag, &c->element) || c->element.loop_id != c->frac[0].loop_id) {
-        c->element_tag = "_atom_site_label";
-        if (!ls_cif_find(b, c->element_tag, &c->element) || c->element.loop_id != c->frac[0].loop_id)
-            return ls_cif_error(b, c->frac[0].tag_line, "the atom-site loop has neither "
-                                "_atom_site_type_symbol nor _atom_site_label: the elements are unknown");
-    }
+    c->has_symbol = ls_cif_find(b, "_atom_site_type_symbol", &c->symbol) &&
+                    c->symbol.loop_id == c->frac[0].loop_id;
+    c->has_label = ls_cif_find(b, "_atom_site_label", &c->label) && c->label.loop_id == c->frac[0].loop_id;
+    if (!c->has_symbol && !c->has_label)
+        return ls_cif_error(b, c->frac[0].tag_line, "the atom-site loop has neither "
+                            "_atom_site_type_symbol nor _atom_site_label: the elements are unknown");
     c->has_occupancy = ls_cif_find(b, "_atom_site_occupancy", &c->occupancy) &&
                        c->occupancy.loop_id == c->frac[0].loop_id;
     return LS_OK;
@@ -325,11 +323,17 @@ int ls_cif_read(const char *path, ls_structure **out)
     if (!frac || !z || !line) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for %zu atoms", cap);
 
     for (int is = 0; is < n_site; is++) {
-        const ls_cif_value *ev = ls_cif_at(&c.element, is);
+        /* The type symbol, or the label when the symbol is absent or a placeholder. */
+        const ls_cif_value *ev = c.has_symbol ? ls_cif_at(&c.symbol, is) : NULL;
+        const char *tag = "_atom_site_type_symbol";
+        if (ev == NULL || (ls_cif_is_missing(ev) && c.has_label)) {
+            ev = ls_cif_at(&c.label, is);
+            tag = "_atom_site_label";
+        }
         int zs = ls_cif_is_missing(ev) ? 0 : element_from_text(ev->text);
         if (zs == 0) {
             status = ls_cif_error(b, ev->line, "unknown element '%s' in %s (expected a symbol such as Fe, "
-                                  "or a label such as Fe1)", ev->text, c.element_tag);
+                                  "or a label such as Fe1)", ev->text, tag);
             goto done;
         }
         double f[3];

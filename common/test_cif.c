@@ -174,6 +174,34 @@ static void test_rutile_syntax(void)
     ls_structure_destroy(s);
 }
 
+static void test_hexagonal_ops(void)
+{
+    /* P6_3 (No. 173) operations with x-y terms and decimal translations; 2b (1/3,2/3,z)
+     * gives 2 atoms, the general position 6.  Missing type symbol ('?') falls back to the label. */
+    const char *path = fixture("hex.cif",
+                               "data_hex\n_cell_length_a 3.0 _cell_length_b 3.0 _cell_length_c 5.0\n"
+                               "_cell_angle_alpha 90 _cell_angle_beta 90 _cell_angle_gamma 120\n"
+                               "loop_ _symmetry_equiv_pos_as_xyz\n"
+                               "x,y,z -y,x-y,z -x+y,-x,z -x,-y,z+0.5 y,-x+y,0.5+z 'x-y, x, z+.5'\n"
+                               "loop_ _atom_site_label _atom_site_type_symbol _atom_site_fract_x\n"
+                               "_atom_site_fract_y _atom_site_fract_z\n"
+                               "Zn1 ? 0.3333333333 0.6666666667 0.0\n"
+                               "O1 O 0.1 0.2 0.25\n");
+    ls_structure *s = NULL;
+    LS_CHECK_OK(ls_cif_read(path, &s));
+    if (s == NULL) return;
+    LS_CHECK(s->n_atom == 8);
+    LS_CHECK(s->z[0] == 30 && s->z[1] == 30 && s->z[2] == 8);
+    double zn2[3] = {2.0 / 3, 1.0 / 3, 0.5};
+    LS_CHECK(has_atom_at(s, 30, zn2));
+    /* Images of (0.1, 0.2, 0.25): -y,x-y,z -> (0.8, 0.9, 0.25); x-y,x,z+1/2 -> (0.9, 0.1, 0.75). */
+    double o2[3] = {0.8, 0.9, 0.25}, o6[3] = {0.9, 0.1, 0.75};
+    LS_CHECK(has_atom_at(s, 8, o2));
+    LS_CHECK(has_atom_at(s, 8, o6));
+    LS_CHECK_NEAR(s->cell[1][0], -1.5 * A2B, 1e-12); /* b = a (cos 120, sin 120, 0) */
+    ls_structure_destroy(s);
+}
+
 static void test_labels_occupancy_merging(void)
 {
     /* Elements from labels (no type symbol), an occupancy < 1 (warning), a single-valued
@@ -209,7 +237,8 @@ static void test_labels_occupancy_merging(void)
                    "_cell_length_a 3 _cell_length_b 3 _cell_length_c 3\n"
                    "_cell_angle_alpha 60 _cell_angle_beta 60 _cell_angle_gamma 60\n"
                    "loop_ _atom_site_type_symbol _atom_site_fract_x _atom_site_fract_y _atom_site_fract_z\n"
-                   "Cu 0 0 0\n");
+                   "Cu 0 0 0\n"
+                   "data_second_block_is_ignored\n_cell_length_a 99\n");
     LS_CHECK_OK(ls_cif_read(path, &s));
     if (s != NULL) {
         LS_CHECK(s->n_atom == 1);
@@ -357,6 +386,7 @@ int main(void)
     LS_RUN(test_nacl_fm3m);
     LS_RUN(test_si_fd3m);
     LS_RUN(test_rutile_syntax);
+    LS_RUN(test_hexagonal_ops);
     LS_RUN(test_labels_occupancy_merging);
     LS_RUN(test_round_trip);
     LS_RUN(test_write_errors);
