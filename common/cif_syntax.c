@@ -187,6 +187,9 @@ static int parse_block(ls_cif_block *b)
             l->first_val = i;
             while (i < n && b->tok[i].kind == TOK_VALUE) i++;
             l->n_val = i - l->first_val;
+            if (l->n_val == 0)
+                return ls_cif_error(b, l->line, "the loop starting here has tags (%s ...) but no values",
+                                    b->tok[l->first_tag].v.text);
             if (l->n_val % l->n_tag != 0)
                 return ls_cif_error(b, l->line, "the loop starting here has %d values for %d tags (%s ...): "
                                                 "the value count must be a multiple of the tag count "

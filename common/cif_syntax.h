@@ -38,8 +38,8 @@ typedef struct ls_cif_column {
 
 /* Read the first data block of the CIF file `path`.  Errors: LS_ERR_IO if the file cannot
  * be read; LS_ERR_INPUT ("FILE:LINE: ...") for an unterminated string or text field, a
- * file without data_ block, a tag without value, a value without tag, or a loop whose
- * value count is not a multiple of its tag count. */
+ * file without data_ block, a tag without value, a value without tag, a loop without
+ * values, or a loop whose value count is not a multiple of its tag count. */
 int ls_cif_block_read(const char *path, ls_cif_block **out);
 void ls_cif_block_destroy(ls_cif_block *b); /* accepts NULL */
 

@@ -355,6 +355,8 @@ static void test_malformed(void)
     expect_error("no_frac_z.cif", "data_x\n" CELL "loop_\n_atom_site_type_symbol\n_atom_site_fract_x\n"
                  "_atom_site_fract_y\nSi 0 0\n", 10, "_atom_site_fract_z");
     expect_error("loop_count.cif", "data_x\n" CELL SITES "Si 0 0 0\nSi 0.5 0.5\n", 8, "multiple of the tag count");
+    expect_error("empty_loop.cif", "data_x\n" CELL "loop_\n_symmetry_equiv_pos_as_xyz\n" SITES "Si 0 0 0\n", 8,
+                 "no values");
     expect_error("bad_frac.cif", "data_x\n" CELL SITES "Si 0 0 0\nSi 0.5 0.5 1/2\n", 14, "'1/2'");
     expect_error("unknown_el.cif", "data_x\n" CELL SITES "Si 0 0 0\nQq1 0.5 0.5 0.5\n", 14, "unknown element 'Qq1'");
     expect_error("overlap.cif", "data_x\n" CELL SITES "Si 0 0 0\nO 0.01 0 0\n", 14, "overlapping");
