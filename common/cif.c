@@ -10,12 +10,13 @@
  *   _symmetry_equiv_pos_as_xyz (a loop or one value; none means P1).  Every operation
  *   is applied to every site, the images are wrapped to [0, 1) and images of the same
  *   element closer than 1e-4 (fractional, periodic) to an atom already placed are merged.
- * Atoms come out site by site, each site's images in the order of the operations.
+ * Atoms come out site by site, each site's images in the order of the operations, with
+ * fractional coordinates in [0, 1) (also without symmetry operations: identity is applied).
  * Species labels are the element symbols (site labels are not kept).
  *
  * Writing gives a P1 CIF listing every atom.  Because a CIF stores only lengths and
  * angles, reading it back gives the same crystal in the standard orientation (a along x,
- * b in the xy plane): the same cell parameters, fractional coordinates and interatomic
+ * b in the xy plane): the same cell parameters, fractional coordinates (modulo 1) and interatomic
  * distances, but Cartesian vectors rotated -- and mirrored if the original cell was
  * left-handed (negative a.(b x c)).
  */
