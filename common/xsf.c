@@ -70,6 +70,15 @@ static int is_integer_token(const char *t)
     return 1;
 }
 
+static int is_keyword(const char *t)
+{
+    static const char *const kw[] = {"CRYSTAL", "SLAB", "POLYMER", "MOLECULE", "PRIMVEC", "CONVVEC",
+                                     "PRIMCOORD", "CONVCOORD", "ATOMS", "ANIMSTEPS"};
+    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+        if (strcasecmp(t, kw[i]) == 0) return 1;
+    return strncasecmp(t, "BEGIN_", 6) == 0;
+}
+
 /* Does a split line look like an atom line (element, 3 or 6 numbers)? */
 static int looks_like_atom(char **tok, int n)
 {
@@ -183,7 +192,7 @@ static int read_coord_block(ls_text_reader *r, const char *block, struct atom_bu
     for (int ia = 0; ia < count; ia++) {
         snprintf(what, sizeof what, "atom %d of the %d announced on line %ld", ia + 1, count, *count_line);
         LS_TRY(expect_tokens(r, what, tok, &n));
-        if (!is_integer_token(tok[0]) && ls_element_z_from_label(tok[0]) == 0)
+        if (is_keyword(tok[0]))
             return ls_text_error(r, "expected %s, found '%s': the count on line %ld does not match the "
                                     "atom lines", what, tok[0], *count_line);
         if (b) LS_TRY(parse_atom(r, tok, n, what, b));
@@ -191,14 +200,15 @@ static int read_coord_block(ls_text_reader *r, const char *block, struct atom_bu
     return LS_OK;
 }
 
-static int skip_block(ls_text_reader *r, const char *begin)
+static int skip_block(ls_text_reader *r, const char *begin_tok)
 {
-    char end[64];
+    char begin[64], end[72]; /* copies: the line buffer is reused by the next read */
+    snprintf(begin, sizeof begin, "%s", begin_tok);
     snprintf(end, sizeof end, "END_%s", begin + 6);
     char *tok[XSF_MAX_TOK];
     int n;
     for (;;) {
-        char what[96];
+        char what[160];
         snprintf(what, sizeof what, "%s to close %s", end, begin);
         LS_TRY(expect_tokens(r, what, tok, &n));
         if (strcasecmp(tok[0], end) == 0) return LS_OK;
@@ -228,7 +238,7 @@ int ls_xsf_read(const char *path, ls_structure **out)
         int is_dim = -1;
         for (int d = 0; d < 4; d++)
             if (strcasecmp(tok[0], dims[d]) == 0) is_dim = d;
-        if (in_atoms && (is_integer_token(tok[0]) || ls_element_z_from_label(tok[0]) != 0)) {
+        if (in_atoms && !is_keyword(tok[0])) {
             LS_TRY_GOTO(status, parse_atom(r, tok, n, "an atom line", &b), done);
             continue;
         }
