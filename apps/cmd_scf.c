@@ -181,7 +181,7 @@ int cmd_scf(int argc, char **argv)
         printf("  free energy F = E - TS   %20.10f eV\n", r->energy_free * ev);
         printf("  internal energy E        %20.10f eV\n", r->energy * ev);
         printf("  -TS                      %20.10f eV\n", r->minus_ts * ev);
-        printf("  %s %20.6f eV\n", isfinite(r->lumo) ? "highest occupied level  " : "Fermi level             ", r->fermi * ev);
+        printf("  %s %20.6f eV\n", p.occupations == DFT_OCC_FIXED ? "highest occupied level  " : "Fermi level             ", r->fermi * ev);
         if (r->n_spin == 2) printf("  magnetisation total %.4f, absolute %.4f muB/cell\n", r->total_magnetization, r->absolute_magnetization);
         if (r->forces)
             for (int i = 0; i < r->n_atom; i++)

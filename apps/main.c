@@ -9,6 +9,7 @@
 #include "common/log.h"
 
 static const struct cli_command commands[] = {
+    {"scf", "self-consistent DFT ground state (pw.x inputs), energy, forces, stress", cmd_scf},
     {NULL, NULL, NULL},
 };
 

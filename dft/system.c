@@ -14,6 +14,7 @@
 #include "common/elements.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/symmetry.h"
 #include "common/units.h"
 #include "dft/ewald.h"
 #include "dft/smearing.h"
@@ -79,6 +80,30 @@ static int setup_atoms(const dft_params *p, dft_system *sys)
     double ne = -p->total_charge;
     for (int a = 0; a < sys->n_atom; a++) ne += sys->pseudo[sys->species_of[a]]->z_valence;
     sys->n_electrons = ne;
+    return LS_OK;
+}
+
+/* Crystal symmetry of the atoms, told apart by species and, with spin, by their starting
+ * magnetisation (so an antiferromagnetic start keeps only the operations of its order). */
+static int setup_symmetry(const dft_params *p, dft_system *sys)
+{
+    ls_structure *s = NULL;
+    LS_TRY(ls_structure_copy(p->structure, &s));
+    int status = LS_OK;
+    if (p->n_spin == 2) {
+        status = ls_structure_alloc_magmom(s);
+        for (int a = 0; status == LS_OK && a < s->n_atom; a++)
+            s->magmom[a] = p->species[sys->species_of[a]].starting_magnetization;
+    }
+    if (status == LS_OK) status = ls_symops_create(s, 0.0, &sys->symops);
+    ls_structure_destroy(s);
+    if (status != LS_OK) {
+        ls_error_prefix("%s: symmetry analysis: ", p->source);
+        return status;
+    }
+    sys->n_sym = sys->symops->n_op;
+    sys->sym_rot = sys->symops->rotations;
+    sys->sym_trans = sys->symops->translations;
     return LS_OK;
 }
 
@@ -150,6 +175,9 @@ done:
 
 static int setup_nonlocal(dft_system *sys)
 {
+    /* Projector tables up to the largest |k+G| of the run (pw.x's interpolation scheme). */
+    double q_max = sqrt(2.0 * sys->params->ecut_wfc) * 1.2 + 1.0;
+    for (int s = 0; s < sys->n_species; s++) LS_TRY(dft_pseudo_tabulate(sys->pseudo[s], q_max));
     sys->proj_offset = malloc((size_t)(sys->n_atom + 1) * sizeof *sys->proj_offset);
     if (!sys->proj_offset) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     int n = 0;
@@ -208,8 +236,7 @@ int dft_system_create(const dft_params *p, dft_system **out)
                       p->source, 2 * ecut_rho, 2 * p->ecut_wfc);
     LS_TRY_GOTO(status, dft_grid_create(sys->cell, ecut_rho, p->fft, &sys->grid), fail);
 
-    /* Symmetry is attached by the caller (dft_system_set_symmetry); the k-point reduction
-     * below uses whatever operations are present. */
+    if (p->use_symmetry) LS_TRY_GOTO(status, setup_symmetry(p, sys), fail);
     int mesh[3];
     memcpy(mesh, p->kmesh, sizeof mesh);
     if (p->kspacing > 0) dft_kpoints_mesh_from_spacing(sys->grid->recip, p->kspacing, mesh);
@@ -264,8 +291,7 @@ void dft_system_destroy(dft_system *sys)
     free(sys->proj_offset);
     free(sys->dmat);
     free(sys->proj_l);
-    free(sys->sym_rot);
-    free(sys->sym_trans);
+    ls_symops_destroy(sys->symops);
     free(sys->vloc_g);
     free(sys->rho_core);
     free(sys->rho_core_g);

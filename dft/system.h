@@ -54,9 +54,11 @@ typedef struct dft_system {
     double *dmat;
     int *proj_l;                  /* [n_proj_total] angular momentum */
 
-    /* Symmetry operations (fractional, x' = R x + t) used to symmetrise the density. */
-    int n_sym;
-    int (*sym_rot)[3][3];
+    /* Symmetry operations (fractional, x' = R x + t, with atom maps and Cartesian forms) used
+     * to reduce k-points and symmetrise densities, forces and stress; NULL without symmetry. */
+    struct ls_symops *symops;
+    int n_sym;                    /* symops->n_op, or 0 */
+    int (*sym_rot)[3][3];         /* borrowed from symops */
     double (*sym_trans)[3];
 
     double complex *vloc_g;       /* [n_g] local potential on the density sphere, Ha */
