@@ -96,6 +96,8 @@ int dft_scf_run(const dft_params *p, dft_result **out)
         free(r);
         return scf_status;
     }
+    ls_log_info("energy: Harris-Foulkes %.10f Ry, Kohn-Sham at the final density %.10f Ry (difference %.2e Ry)",
+                2 * rep.energy, 2 * rep.energy_ks, 2 * (rep.energy_ks - rep.energy));
     status = collect(sys, &rep, r);
     if (status == LS_OK && p->compute_forces) {
         r->forces = calloc((size_t)sys->n_atom, sizeof *r->forces);

@@ -175,10 +175,9 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     double complex *vin = malloc((size_t)ns * g->n_g * sizeof *vin);
     double complex *vout = malloc((size_t)ns * g->n_g * sizeof *vout);
     double *rho_out = malloc((size_t)ns * nr * sizeof *rho_out);
-    double *vtmp = malloc((size_t)ns * nr * sizeof *vtmp);
     double *tmp = malloc((size_t)nr * sizeof *tmp);
     memset(rep, 0, sizeof *rep);
-    if (!work || !vin || !vout || !rho_out || !vtmp || !tmp) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    if (!work || !vin || !vout || !rho_out || !tmp) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
     int n_pw_max = 0;
     for (int ik = 0; ik < n_kpt; ik++) n_pw_max = sys->basis[ik]->n_pw > n_pw_max ? sys->basis[ik]->n_pw : n_pw_max;
     LS_TRY_GOTO(status, dft_ham_work_create(sys, 3 * nb, &hw), done);
@@ -214,20 +213,9 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         rho_to_vec(sys, rho_out, vout, work, tmp);
         double dr2 = dft_mixer_residual_norm(mixer, vin, vout);
 
-        /* Kohn-Sham energy at the output density. */
-        double ekin, enl;
-        band_energies(sys, hw, &ekin, &enl);
-        struct dft_potential_energies po;
-        LS_TRY_GOTO(status, dft_potential_compute(sys, rho_out, vtmp, NULL, &po), done);
-        double eloc = 0;
-        {
-            /* int V_loc rho_out = Omega sum_G conj(V_loc(G)) rho(G) (real for real fields). */
-            double complex s = 0;
-            for (long ig = 0; ig < g->n_g; ig++) s += conj(sys->vloc_g[ig]) * vout[ig];
-            eloc = creal(s) * sys->omega;
-        }
-        double e_ks = ekin + enl + eloc + po.hartree + po.xc + sys->e_ewald;
-        double f_ks = e_ks + sys->minus_ts;
+        /* Harris-Foulkes estimate from the input density's potential (pw.x's expression):
+         * E = sum f e - int (v_H + v_xc)[rho_in] rho_in + E_H[rho_in] + E_xc[rho_in] + E_ewald,
+         * equal to the Kohn-Sham energy at self-consistency, with a second-order error before. */
         double eband = 0;
         for (int is = 0; is < ns; is++)
             for (int ik = 0; ik < n_kpt; ik++)
@@ -235,6 +223,8 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
                     size_t i = ((size_t)is * n_kpt + ik) * nb + ib;
                     eband += sys->occ[i] * sys->basis[ik]->weight * sys->eig[i];
                 }
+        double e_ks = eband - pe.vh_rho - pe.vxc_rho + pe.hartree + pe.xc + sys->e_ewald;
+        double f_ks = e_ks + sys->minus_ts;
         double mag = 0;
         if (ns == 2) {
             for (long ir = 0; ir < nr; ir++) mag += rho_out[ir] - rho_out[nr + ir];
@@ -245,20 +235,12 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         rep->n_iter = iter;
         rep->energy_free = f_ks;
         rep->energy = e_ks;
-        rep->e_kinetic = ekin;
-        rep->e_nonlocal = enl;
-        rep->e_local = eloc;
-        rep->e_hartree = po.hartree;
-        rep->e_xc = po.xc;
         rep->e_band = eband;
         rep->scf_error = dr2;
         rep->homo = homo;
         rep->lumo = lumo;
         e_prev = f_ks;
         if (dr2 < p->conv_thr && notconv_total == 0 && iter > 1) {
-            /* Converged: keep the output density (consistent with the final wavefunctions). */
-            memcpy(sys->rho, rho_out, (size_t)ns * nr * sizeof *rho_out);
-            memcpy(sys->veff, vtmp, (size_t)ns * nr * sizeof *vtmp);
             converged = 1;
             break;
         }
@@ -272,10 +254,25 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         if (ethr < 1e-13) ethr = 1e-13;
     }
     rep->converged = converged;
+    /* The final state: the output density of the last diagonalisation (consistent with the
+     * wavefunctions, as forces and stress need), its potential, and the Kohn-Sham energy
+     * terms evaluated there. */
+    memcpy(sys->rho, rho_out, (size_t)ns * nr * sizeof *rho_out);
+    LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+    {
+        double ekin, enl, eloc = 0;
+        band_energies(sys, hw, &ekin, &enl);
+        for (long ig = 0; ig < g->n_g; ig++) eloc += creal(conj(sys->vloc_g[ig]) * vout[ig]);
+        eloc *= sys->omega;
+        rep->e_kinetic = ekin;
+        rep->e_nonlocal = enl;
+        rep->e_local = eloc;
+        rep->e_hartree = pe.hartree;
+        rep->e_xc = pe.xc;
+        rep->energy_ks = ekin + enl + eloc + pe.hartree + pe.xc + sys->e_ewald;
+    }
     rep->wall_s = ls_wall_time() - t0;
     if (!converged) {
-        /* Keep the last output density so the reported state is the last one computed. */
-        memcpy(sys->rho, rho_out, (size_t)ns * nr * sizeof *rho_out);
         status = ls_error_set(LS_ERR_CONVERGENCE, __FILE__, __LINE__,
                               "the SCF did not converge in %d iterations (estimated error %.3g Ry, threshold %.3g Ry): "
                               "raise max_iter / electron_maxstep, lower the mixing beta, or use more smearing",
@@ -289,7 +286,6 @@ done:
     free(vin);
     free(vout);
     free(rho_out);
-    free(vtmp);
     free(tmp);
     return status;
 }

@@ -6,7 +6,8 @@
 
 struct dft_scf_report {
     int converged, n_iter;
-    double energy_free, energy;     /* Ha */
+    double energy_free, energy;     /* Ha, Harris-Foulkes estimate of the last iteration */
+    double energy_ks;               /* Ha, Kohn-Sham functional at the final output density */
     double e_kinetic, e_nonlocal, e_local, e_hartree, e_xc, e_band;
     double scf_error;               /* Ha */
     double homo, lumo;
