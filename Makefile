@@ -93,7 +93,7 @@ test: $(BIN) $(TEST_BIN)
 	@LODESTONE_BIN=$(abspath $(BIN)) LODESTONE_TEST_TMP=$(BUILD)/tmp sh tools/run_tests.sh $(TEST_BIN)
 
 asan:
-	$(MAKE) BUILD=build/asan SANITIZE=1 test
+	LODESTONE_TEST_QUICK=1 $(MAKE) BUILD=build/asan SANITIZE=1 test
 
 examples: $(BIN)
 	@sh tools/run_examples.sh $(BIN)
