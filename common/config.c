@@ -101,6 +101,14 @@ static int is_index(const char *seg, size_t len, int *index)
     return 1;
 }
 
+static int absent(struct loc *loc, int line)
+{
+    loc->node = NULL;
+    loc->found = 0;
+    loc->line = line;
+    return LS_OK;
+}
+
 /* Follow `path` from the root.  Absent keys are not an error (loc->found = 0); walking
  * through a value that is not a mapping or list is. */
 static int locate(const ls_config *c, const char *path, struct loc *loc)
@@ -120,12 +128,7 @@ static int locate(const ls_config *c, const char *path, struct loc *loc)
             continue;
         }
         int index;
-        if (cur == NULL || is_empty(cur)) { /* empty document, or "key:" with nothing below */
-            loc->node = NULL;
-            loc->found = 0;
-            loc->line = line;
-            return LS_OK;
-        }
+        if (cur == NULL || is_empty(cur)) return absent(loc, line); /* "key:" with nothing below */
         if (fy_node_is_mapping(cur)) {
             struct fy_node_pair *pair = NULL, *hit = NULL;
             void *it = NULL;
@@ -138,12 +141,7 @@ static int locate(const ls_config *c, const char *path, struct loc *loc)
                     break;
                 }
             }
-            if (hit == NULL) {
-                loc->node = NULL;
-                loc->found = 0;
-                loc->line = line;
-                return LS_OK;
-            }
+            if (hit == NULL) return absent(loc, line);
             line = node_line(fy_node_pair_key(hit));
             cur = fy_node_pair_value(hit);
         } else if (fy_node_is_sequence(cur)) {
@@ -152,12 +150,7 @@ static int locate(const ls_config *c, const char *path, struct loc *loc)
             if (!is_index(p, len, &index))
                 return key_error(c, line, parent, "is a list: expected a mapping with the key '%.*s'", (int)len, p);
             cur = fy_node_sequence_get_by_index(cur, index);
-            if (cur == NULL) {
-                loc->node = NULL;
-                loc->found = 0;
-                loc->line = line;
-                return LS_OK;
-            }
+            if (cur == NULL) return absent(loc, line);
             int l = node_line(cur);
             if (l > 0) line = l;
         } else {
