@@ -9,6 +9,8 @@
 #include "common/log.h"
 
 static const struct cli_command commands[] = {
+    {"info", "describe a structure file: formula, cell, density, space group, Wyckoff sites", cmd_info},
+    {"convert", "convert a structure file between POSCAR, extended XYZ, XSF and CIF", cmd_convert},
     {"scf", "self-consistent DFT ground state (pw.x inputs), energy, forces, stress", cmd_scf},
     {NULL, NULL, NULL},
 };

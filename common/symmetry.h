@@ -26,12 +26,13 @@
 #define LS_SYMMETRY_H
 
 #include "common/structure.h"
+#include "common/units.h"
 
 /* Default tolerance: 1e-5 Å, the value used by VASP (SYMPREC) and phonopy, in bohr.  It
  * suits files with 8 or more significant digits; structures with rounded coordinates
  * (e.g. CIF files with 4 decimals) need about 1e-3 Å. */
 #define LS_SYMPREC_DEFAULT_A 1e-5
-#define LS_SYMPREC_DEFAULT_BOHR (LS_SYMPREC_DEFAULT_A / 0.529177210903)
+#define LS_SYMPREC_DEFAULT_BOHR (LS_SYMPREC_DEFAULT_A * LS_ANGSTROM_BOHR)
 
 /* The space group of a structure and its operations. */
 typedef struct ls_symmetry {
