@@ -32,17 +32,25 @@ struct qe_state {
     /* cards */
     int have_cell, have_positions, have_species, have_kpoints;
     double cell[3][3];
-    char cell_unit[16];
+    char cell_unit[64];
     int n_atom_read;
     ls_label *labels;
     double (*coords)[3];
-    char pos_unit[16];
+    char pos_unit[64];
     int nspin_given;
 };
 
 static void lower(char *s)
 {
     for (; *s; s++) *s = (char)tolower((unsigned char)*s);
+}
+
+/* Lower-case copy of src into dst[n], cut to fit (only used for keyword comparison). */
+static void lower_copy(char *dst, size_t n, const char *src)
+{
+    size_t i = 0;
+    for (; src[i] && i + 1 < n; i++) dst[i] = (char)tolower((unsigned char)src[i]);
+    dst[i] = '\0';
 }
 
 /* Strip a '!' comment outside quotes. */
@@ -64,8 +72,7 @@ static void strip_comment(char *line)
 static int parse_logical(const char *v, int *out)
 {
     char b[16];
-    snprintf(b, sizeof b, "%s", v);
-    lower(b);
+    lower_copy(b, sizeof b, v);
     if (!strcmp(b, ".true.") || !strcmp(b, "t") || !strcmp(b, ".t.") || !strcmp(b, "true")) *out = 1;
     else if (!strcmp(b, ".false.") || !strcmp(b, "f") || !strcmp(b, ".f.") || !strcmp(b, "false")) *out = 0;
     else return -1;
@@ -129,8 +136,7 @@ static int set_key(struct qe_state *st, const char *nl, char *key, char *val)
     if (!strcmp(nl, "control")) {
         if (!strcmp(key, "calculation")) {
             char c[32];
-            snprintf(c, sizeof c, "%s", v);
-            lower(c);
+            lower_copy(c, sizeof c, v);
             if (strcmp(c, "scf") != 0)
                 return ls_text_error(st->r, "calculation = '%s' is not supported by 'lodestone scf' (use 'scf'; "
                                      "relaxations are 'lodestone relax')", v);
@@ -186,8 +192,7 @@ static int set_key(struct qe_state *st, const char *nl, char *key, char *val)
         }
         if (!strcmp(key, "occupations")) {
             char c[32];
-            snprintf(c, sizeof c, "%s", v);
-            lower(c);
+            lower_copy(c, sizeof c, v);
             if (!strcmp(c, "fixed")) p->occupations = DFT_OCC_FIXED;
             else if (!strcmp(c, "smearing")) p->occupations = DFT_OCC_SMEARING;
             else return ls_text_error(st->r, "occupations = '%s' is not supported (use 'fixed' or 'smearing')", v);
@@ -270,8 +275,7 @@ static int parse_namelist_line(struct qe_state *st, const char *nl, char *line)
 
 static int read_cell_card(struct qe_state *st, const char *opt)
 {
-    snprintf(st->cell_unit, sizeof st->cell_unit, "%s", opt[0] ? opt : "alat");
-    lower(st->cell_unit);
+    lower_copy(st->cell_unit, sizeof st->cell_unit, opt[0] ? opt : "alat");
     if (strcmp(st->cell_unit, "angstrom") && strcmp(st->cell_unit, "bohr") && strcmp(st->cell_unit, "alat"))
         return ls_text_error(st->r, "CELL_PARAMETERS %s: expected angstrom, bohr or alat", opt);
     for (int i = 0; i < 3; i++) {
@@ -308,8 +312,7 @@ static int read_species_card(struct qe_state *st)
 
 static int read_positions_card(struct qe_state *st, const char *opt)
 {
-    snprintf(st->pos_unit, sizeof st->pos_unit, "%s", opt[0] ? opt : "alat");
-    lower(st->pos_unit);
+    lower_copy(st->pos_unit, sizeof st->pos_unit, opt[0] ? opt : "alat");
     if (strcmp(st->pos_unit, "angstrom") && strcmp(st->pos_unit, "bohr") && strcmp(st->pos_unit, "alat") &&
         strcmp(st->pos_unit, "crystal"))
         return ls_text_error(st->r, "ATOMIC_POSITIONS %s: expected alat, bohr, angstrom or crystal", opt);
@@ -333,8 +336,7 @@ static int read_positions_card(struct qe_state *st, const char *opt)
 static int read_kpoints_card(struct qe_state *st, const char *opt)
 {
     char o[32];
-    snprintf(o, sizeof o, "%s", opt[0] ? opt : "tpiba");
-    lower(o);
+    lower_copy(o, sizeof o, opt[0] ? opt : "tpiba");
     dft_params *p = st->p;
     if (!strcmp(o, "gamma")) {
         p->kmesh[0] = p->kmesh[1] = p->kmesh[2] = 1;
