@@ -12,6 +12,10 @@
 #include "common/units.h"
 #include "dft/dft.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 static const struct cli_option opts[] = {
     {"json", 'j', CLI_VALUE, "FILE", "write the results as JSON (energy_eV, forces_eV_per_A, stress_GPa, ...)"},
     {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame (energy, forces, stress, moments)"},
@@ -165,6 +169,10 @@ int cmd_scf(int argc, char **argv)
     dft_params p;
     dft_params_init(&p);
     p.n_threads = (int)threads;
+    if (threads < 0) LS_ERROR(LS_ERR_USAGE, "--threads must be positive");
+#ifdef _OPENMP
+    if (threads > 0) omp_set_num_threads((int)threads);
+#endif
     int status = dft_params_read_qe(a.pos[0], &p);
     if (status != LS_OK) {
         dft_params_free(&p);

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <cblas.h>
+
+#include "dft/linalg.h"
 #include <lapacke.h>
 
 #include "common/err.h"
@@ -77,10 +79,8 @@ static int orthonormalise(double complex *v, int first, int n, int n_pw, double 
     double complex *blk = v + (size_t)first * n_pw;
     for (int pass = 0; pass < 2 && first > 0; pass++) {
         /* coef[c][i] = <v_i | blk_c> ... = sum_G blk[c][G] conj(v[i][G]) */
-        cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, n, first, n_pw, &one, blk, n_pw, v, n_pw, &zero,
-                    coef, first);
-        cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n_pw, first, &minus_one, coef, first, v, n_pw,
-                    &one, blk, n_pw);
+        dft_zgemm(CblasNoTrans, CblasConjTrans, n, first, n_pw, one, blk, n_pw, v, n_pw, zero, coef, first);
+        dft_zgemm(CblasNoTrans, CblasNoTrans, n, n_pw, first, minus_one, coef, first, v, n_pw, one, blk, n_pw);
     }
     int kept = 0;
     for (int c = 0; c < n; c++) {
@@ -122,8 +122,7 @@ static void rotate(const dft_eig_work *w, int n_base, const double complex *v, i
         for (int i = 0; i < n_base; i++)
             w->coef[(size_t)c * n_base + i] = w->evec[(size_t)i * n_base + (cols ? cols[c] : c)];
     const double complex one = 1.0, zero = 0.0;
-    cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_col, n_pw, n_base, &one, w->coef, n_base, v, n_pw, &zero,
-                out, n_pw);
+    dft_zgemm(CblasNoTrans, CblasNoTrans, n_col, n_pw, n_base, one, w->coef, n_base, v, n_pw, zero, out, n_pw);
 }
 
 /* Append the projected H of rows [first, first + n) to hsub. */
@@ -132,8 +131,7 @@ static void project_new(dft_eig_work *w, int first, int n, int n_pw)
     int ld = w->n_vec_max;
     const double complex one = 1.0, zero = 0.0;
     /* coef[c][i] = sum_G hv[first + c][G] conj(v[i][G]) = <v_i|H|v_c> */
-    cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, n, first + n, n_pw, &one, w->hv + (size_t)first * n_pw,
-                n_pw, w->v, n_pw, &zero, w->coef, first + n);
+    dft_zgemm(CblasNoTrans, CblasConjTrans, n, first + n, n_pw, one, w->hv + (size_t)first * n_pw, n_pw, w->v, n_pw, zero, w->coef, first + n);
     for (int c = 0; c < n; c++)
         for (int i = 0; i < first + n; i++) {
             double complex x = w->coef[(size_t)c * (first + n) + i];

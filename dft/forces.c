@@ -21,6 +21,8 @@
 
 #include <cblas.h>
 
+#include "dft/linalg.h"
+
 #include "common/err.h"
 #include "dft/ewald.h"
 #include "dft/nonlocal.h"
@@ -133,8 +135,7 @@ static int nonlocal_forces(const dft_system *sys, double (*f)[3])
                 for (int p = 0; p < np; p++)
                     for (int ig = 0; ig < b->n_pw; ig++)
                         dproj[(size_t)p * b->n_pw + ig] = -I * b->kg[ig][d] * pr->proj[(size_t)p * b->n_pw + ig];
-                cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, nb, np, b->n_pw, &one, psi, b->n_pw, dproj,
-                            b->n_pw, &zero, dbecp, np);
+                dft_zgemm(CblasNoTrans, CblasConjTrans, nb, np, b->n_pw, one, psi, b->n_pw, dproj, b->n_pw, zero, dbecp, np);
                 for (int ib = 0; ib < nb; ib++) {
                     double w = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * b->weight;
                     if (w == 0) continue;

@@ -11,6 +11,8 @@
 
 #include <cblas.h>
 
+#include "dft/linalg.h"
+
 #include "common/err.h"
 #include "dft/nonlocal.h"
 #include "dft/system.h"
@@ -82,8 +84,7 @@ void dft_nonlocal_project(const dft_system *sys, int ik, int n_vec, const double
     if (pr->n_proj == 0) return;
     const double complex one = 1.0, zero = 0.0;
     /* becp[n][p] = sum_G psi[n][G] conj(P[p][G]) */
-    cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, n_vec, pr->n_proj, b->n_pw, &one, psi, b->n_pw,
-                pr->proj, b->n_pw, &zero, becp, pr->n_proj);
+    dft_zgemm(CblasNoTrans, CblasConjTrans, n_vec, pr->n_proj, b->n_pw, one, psi, b->n_pw, pr->proj, b->n_pw, zero, becp, pr->n_proj);
 }
 
 void dft_nonlocal_apply(const dft_system *sys, int ik, int n_vec, const double complex *becp,
@@ -104,8 +105,7 @@ void dft_nonlocal_apply(const dft_system *sys, int ik, int n_vec, const double c
             }
         }
     const double complex one = 1.0;
-    cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_vec, b->n_pw, np, &one, work, np, pr->proj,
-                b->n_pw, &one, hpsi, b->n_pw);
+    dft_zgemm(CblasNoTrans, CblasNoTrans, n_vec, b->n_pw, np, one, work, np, pr->proj, b->n_pw, one, hpsi, b->n_pw);
 }
 
 double dft_nonlocal_energy_band(const dft_system *sys, const double complex *becp_row)

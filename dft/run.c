@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "dft/dft.h"
 #include "dft/forces.h"
+#include "dft/linalg.h"
 #include "dft/scf.h"
 #include "dft/system.h"
 
@@ -80,6 +81,7 @@ int dft_scf_run(const dft_params *p, dft_result **out)
     dft_result *r = calloc(1, sizeof *r);
     if (!r) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     double t0 = ls_wall_time();
+    dft_linalg_init();
     int status = dft_system_create(p, &sys);
     if (status != LS_OK) {
         free(r);

@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "common/err.h"
 #include "common/log.h"
 #include "common/units.h"
@@ -18,6 +22,7 @@
 #include "dft/dft.h"
 #include "dft/eigensolver.h"
 #include "dft/hamiltonian.h"
+#include "dft/linalg.h"
 #include "dft/mixer.h"
 #include "dft/nonlocal.h"
 #include "dft/potential.h"
@@ -170,6 +175,14 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     int status = LS_OK;
     dft_ham_work *hw = NULL;
     dft_eig_work *ew = NULL;
+    /* One workspace per thread for diagonalising k-points in parallel. */
+    int n_thread = 1;
+#ifdef _OPENMP
+    n_thread = omp_get_max_threads();
+#endif
+    int k_parallel = n_thread > 1 && n_kpt * ns >= 2;
+    dft_ham_work **hw_t = calloc((size_t)n_thread, sizeof *hw_t);
+    dft_eig_work **ew_t = calloc((size_t)n_thread, sizeof *ew_t);
     dft_mixer *mixer = NULL;
     double complex *work = fftw_malloc((size_t)nr * sizeof *work);
     double complex *vin = malloc((size_t)ns * g->n_g * sizeof *vin);
@@ -180,8 +193,15 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     if (!work || !vin || !vout || !rho_out || !tmp) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
     int n_pw_max = 0;
     for (int ik = 0; ik < n_kpt; ik++) n_pw_max = sys->basis[ik]->n_pw > n_pw_max ? sys->basis[ik]->n_pw : n_pw_max;
+    if (!hw_t || !ew_t) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
     LS_TRY_GOTO(status, dft_ham_work_create(sys, 3 * nb, &hw), done);
     LS_TRY_GOTO(status, dft_eig_work_create(nb, n_pw_max, &ew), done);
+    hw_t[0] = hw;
+    ew_t[0] = ew;
+    for (int t = 1; k_parallel && t < n_thread; t++) {
+        LS_TRY_GOTO(status, dft_ham_work_create(sys, 3 * nb, &hw_t[t]), done);
+        LS_TRY_GOTO(status, dft_eig_work_create(nb, n_pw_max, &ew_t[t]), done);
+    }
     LS_TRY_GOTO(status, dft_mixer_create(g, ns, p->mixing_beta, p->mixing_history, p->kerker_q0, &mixer), done);
     LS_TRY_GOTO(status, init_states(sys), done);
 
@@ -197,16 +217,32 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     int converged = 0;
     for (int iter = 1; iter <= p->max_iter; iter++) {
         int n_hpsi = 0, notconv_total = 0;
-        for (int is = 0; is < ns; is++)
-            for (int ik = 0; ik < n_kpt; ik++) {
-                int notconv = 0;
-                LS_TRY_GOTO(status,
-                            dft_eigensolver_davidson.solve(sys, ik, is, nb, sys->psi[is * n_kpt + ik],
-                                                           sys->eig + ((size_t)is * n_kpt + ik) * nb, ethr,
-                                                           iter == 1 ? 60 : 25, hw, ew, &n_hpsi, &notconv),
-                            done);
-                notconv_total += notconv;
+        int diag_status = LS_OK;
+        char diag_message[LS_ERROR_MESSAGE_MAX] = "";
+        int max_dav = iter == 1 ? 60 : 25;
+        /* k-points (and spins) are independent: with several, each thread takes whole k-points
+         * (nested regions inside are serial); with one, the bands and GEMMs are threaded. */
+#pragma omp parallel for schedule(dynamic, 1) reduction(+ : n_hpsi, notconv_total) if (k_parallel)
+        for (int task = 0; task < ns * n_kpt; task++) {
+            int is = task / n_kpt, ik = task % n_kpt, t = 0;
+#ifdef _OPENMP
+            if (k_parallel) t = omp_get_thread_num();
+#endif
+            int notconv = 0, h = 0;
+            int st = dft_eigensolver_davidson.solve(sys, ik, is, nb, sys->psi[is * n_kpt + ik],
+                                                    sys->eig + ((size_t)is * n_kpt + ik) * nb, ethr, max_dav,
+                                                    hw_t[t], ew_t[t], &h, &notconv);
+            n_hpsi += h;
+            notconv_total += notconv;
+            if (st != LS_OK) {
+#pragma omp critical(dft_scf_error)
+                {
+                    diag_status = st;
+                    snprintf(diag_message, sizeof diag_message, "%s", ls_error_message());
+                }
             }
+        }
+        if (diag_status != LS_OK) LS_ERROR_GOTO(status, diag_status, done, "%s", diag_message);
         double homo, lumo;
         LS_TRY_GOTO(status, occupy(sys, &homo, &lumo), done);
         LS_TRY_GOTO(status, dft_density_from_states(sys, rho_out), done);
@@ -279,8 +315,14 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
                               p->max_iter, 2 * rep->scf_error, 2 * p->conv_thr);
     }
 done:
-    dft_ham_work_destroy(hw);
-    dft_eig_work_destroy(ew);
+    for (int t = 0; t < n_thread; t++) {
+        if (hw_t) dft_ham_work_destroy(hw_t[t]);
+        if (ew_t) dft_eig_work_destroy(ew_t[t]);
+    }
+    if (!hw_t) dft_ham_work_destroy(hw);
+    if (!ew_t) dft_eig_work_destroy(ew);
+    free(hw_t);
+    free(ew_t);
     dft_mixer_destroy(mixer);
     fftw_free(work);
     free(vin);

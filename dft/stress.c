@@ -5,6 +5,8 @@
 
 #include <cblas.h>
 
+#include "dft/linalg.h"
+
 #include "common/err.h"
 #include "dft/ewald.h"
 #include "dft/forces.h"
@@ -158,8 +160,7 @@ static int nonlocal_stress(const dft_system *sys, double out[3][3])
                     for (int ig = 0; ig < npw; ig++) qpsi[(size_t)ib * npw + ig] = b->kg[ig][y] * psi[(size_t)ib * npw + ig];
                 for (int x = 0; x < 3; x++) {
                     /* dbecp[n][p] = sum_G q_y psi conj(dP/dq_x) */
-                    cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, nb, np, npw, &one, qpsi, npw,
-                                dq + (size_t)x * np * npw, npw, &zero, dbecp, np);
+                    dft_zgemm(CblasNoTrans, CblasConjTrans, nb, np, npw, one, qpsi, npw, dq + (size_t)x * np * npw, npw, zero, dbecp, np);
                     double acc = 0;
                     for (int ib = 0; ib < nb; ib++) {
                         double w = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * b->weight;

@@ -1,0 +1,21 @@
+/* Dense linear algebra with the threading of the whole engine in OpenMP: OpenBLAS is used
+ * single-threaded (dft_linalg_init) and large products are split into column or row blocks
+ * over the OpenMP threads, so BLAS threads never compete with the engine's own.  Internal to
+ * dft/. */
+#ifndef LS_DFT_LINALG_H
+#define LS_DFT_LINALG_H
+
+#include <complex.h>
+
+#include <cblas.h>
+
+/* Make OpenBLAS single-threaded (call once before the SCF). */
+void dft_linalg_init(void);
+
+/* C = alpha op(A) op(B) + beta C, row-major, as cblas_zgemm; split over OpenMP threads when
+ * called outside a parallel region and the product is large. */
+void dft_zgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, double complex alpha,
+               const double complex *a, int lda, const double complex *b, int ldb, double complex beta,
+               double complex *c, int ldc);
+
+#endif
