@@ -104,7 +104,7 @@ int dft_density_from_states(const dft_system *sys, double *rho)
         double complex *w = buf[t];
         memset(w, 0, (size_t)nr * sizeof *w);
         for (int ig = 0; ig < b->n_pw; ig++) w[b->fft_index[ig]] = p[ig];
-        fftw_execute_dft(g->plan_g2r, (fftw_complex *)w, (fftw_complex *)w);
+        dft_wfft_g2r(sys->wfft, w);
         double *a = acc + ((size_t)t * ns + is) * nr;
         double fw = f * inv_omega;
         for (long ir = 0; ir < nr; ir++) a[ir] += fw * (creal(w[ir]) * creal(w[ir]) + cimag(w[ir]) * cimag(w[ir]));

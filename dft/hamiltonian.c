@@ -70,9 +70,9 @@ void dft_ham_apply(const dft_system *sys, int ik, int is, int n_vec, const doubl
         double complex *h = hpsi + (size_t)n * n_pw;
         memset(f, 0, (size_t)g->n_r * sizeof *f);
         for (int ig = 0; ig < n_pw; ig++) f[b->fft_index[ig]] = p[ig];
-        fftw_execute_dft(g->plan_g2r, (fftw_complex *)f, (fftw_complex *)f);
+        dft_wfft_g2r(sys->wfft, f);
         for (long ir = 0; ir < g->n_r; ir++) f[ir] *= v[ir];
-        fftw_execute_dft(g->plan_r2g, (fftw_complex *)f, (fftw_complex *)f);
+        dft_wfft_r2g(sys->wfft, f);
         for (int ig = 0; ig < n_pw; ig++) h[ig] = b->kin[ig] * p[ig] + f[b->fft_index[ig]] * inv_n;
     }
     /* Nonlocal part in blocks that fit the workspace. */

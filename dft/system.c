@@ -252,6 +252,16 @@ int dft_system_create(const dft_params *p, dft_system **out)
             LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: only %d plane waves at k-point %d for %d bands: raise the cutoff",
                           p->source, sys->basis[ik]->n_pw, ik + 1, sys->n_band);
 
+    {
+        int m[3] = {0, 0, 0};
+        for (int ik = 0; ik < sys->kpts->n_kpt; ik++)
+            for (int ig = 0; ig < sys->basis[ik]->n_pw; ig++)
+                for (int d = 0; d < 3; d++) {
+                    int a = abs(sys->basis[ik]->miller[ig][d]);
+                    if (a > m[d]) m[d] = a;
+                }
+        LS_TRY_GOTO(status, dft_wfft_create(sys->grid->n, m, &sys->wfft), fail);
+    }
     LS_TRY_GOTO(status, setup_local(sys), fail);
     LS_TRY_GOTO(status, setup_nonlocal(sys), fail);
 
@@ -274,6 +284,7 @@ void dft_system_destroy(dft_system *sys)
     for (int s = 0; s < DFT_MAX_SPECIES; s++) dft_pseudo_destroy(sys->pseudo[s]);
     free(sys->species_of);
     free(sys->tau);
+    dft_wfft_destroy(sys->wfft);
     dft_grid_destroy(sys->grid);
     dft_xc_destroy(sys->xc);
     if (sys->kpts) {

@@ -9,6 +9,7 @@
 #include <complex.h>
 
 #include "dft/basis.h"
+#include "dft/fft_wfc.h"
 #include "dft/dft.h"
 #include "dft/grid.h"
 #include "dft/kpoints.h"
@@ -42,6 +43,7 @@ typedef struct dft_system {
     double sigma;                 /* smearing width, Ha */
 
     dft_grid *grid;
+    dft_wfft *wfft;               /* pruned FFTs for wavefunctions on the grid */
     dft_xc *xc;
     dft_kpoints *kpts;
     dft_basis **basis;            /* [n_kpt] */

@@ -5,6 +5,7 @@
 #include "common/err.h"
 #include "common/test.h"
 #include "common/units.h"
+#include "dft/fft_wfc.h"
 #include "dft/grid.h"
 #include "dft/kpoints.h"
 #include "dft/system.h"
@@ -146,8 +147,58 @@ static void test_ylm_orthonormal(void)
     LS_CHECK_MSG(err < 1e-12, "max deviation from orthonormality %.3g", err);
 }
 
+/* The pruned wavefunction FFTs agree with full 3D transforms: g2r everywhere, r2g inside the
+ * coefficient box.  Odd and even grid sizes. */
+static void test_pruned_fft(void)
+{
+    int sizes[2][3] = {{27, 24, 30}, {32, 32, 32}};
+    for (int c = 0; c < 2; c++) {
+        int *n = sizes[c];
+        int m[3] = {n[0] / 4, n[1] / 4, n[2] / 4};
+        long nr = (long)n[0] * n[1] * n[2];
+        dft_wfft *w = NULL;
+        LS_CHECK_OK(dft_wfft_create(n, m, &w));
+        double complex *a = fftw_malloc((size_t)nr * sizeof *a), *b = fftw_malloc((size_t)nr * sizeof *b);
+        fftw_plan pb = fftw_plan_dft_3d(n[0], n[1], n[2], a, a, FFTW_BACKWARD, FFTW_ESTIMATE);
+        fftw_plan pf = fftw_plan_dft_3d(n[0], n[1], n[2], a, a, FFTW_FORWARD, FFTW_ESTIMATE);
+        memset(a, 0, (size_t)nr * sizeof *a);
+        unsigned seed = 12345;
+        for (int i0 = -m[0]; i0 <= m[0]; i0++)
+            for (int i1 = -m[1]; i1 <= m[1]; i1++)
+                for (int i2 = -m[2]; i2 <= m[2]; i2++) {
+                    long idx = (((long)(i0 + n[0]) % n[0]) * n[1] + (i1 + n[1]) % n[1]) * n[2] + (i2 + n[2]) % n[2];
+                    seed = seed * 1103515245u + 12345u;
+                    double re = (double)(seed >> 8) / 16777216.0 - 0.5;
+                    seed = seed * 1103515245u + 12345u;
+                    a[idx] = re + I * ((double)(seed >> 8) / 16777216.0 - 0.5);
+                }
+        memcpy(b, a, (size_t)nr * sizeof *a);
+        fftw_execute_dft(pb, a, a);
+        dft_wfft_g2r(w, b);
+        double err = 0;
+        for (long i = 0; i < nr; i++) err = fmax(err, cabs(a[i] - b[i]));
+        LS_CHECK_MSG(err < 1e-12, "g2r differs by %.3g", err);
+        fftw_execute_dft(pf, a, a);
+        dft_wfft_r2g(w, b);
+        err = 0;
+        for (int i0 = -m[0]; i0 <= m[0]; i0++)
+            for (int i1 = -m[1]; i1 <= m[1]; i1++)
+                for (int i2 = -m[2]; i2 <= m[2]; i2++) {
+                    long idx = (((long)(i0 + n[0]) % n[0]) * n[1] + (i1 + n[1]) % n[1]) * n[2] + (i2 + n[2]) % n[2];
+                    err = fmax(err, cabs(a[idx] - b[idx]));
+                }
+        LS_CHECK_MSG(err < 1e-9, "r2g differs by %.3g", err);
+        fftw_destroy_plan(pb);
+        fftw_destroy_plan(pf);
+        fftw_free(a);
+        fftw_free(b);
+        dft_wfft_destroy(w);
+    }
+}
+
 int main(void)
 {
+    LS_RUN(test_pruned_fft);
     LS_RUN(test_fft_sizes);
     LS_RUN(test_fft_roundtrip_and_sphere);
     LS_RUN(test_kpoint_mesh);
