@@ -5,11 +5,12 @@
 
 #include "common/err.h"
 
-static fftw_plan plan_many(int len, int howmany, int stride, int dist, double complex *buf, int sign)
+static fftw_plan plan_many(int len, int howmany, int stride, int dist, double complex *buf, int sign, int unaligned)
 {
+    if (howmany < 1) return NULL;
     int nn[1] = {len};
     return fftw_plan_many_dft(1, nn, howmany, (fftw_complex *)buf, NULL, stride, dist, (fftw_complex *)buf, NULL,
-                              stride, dist, sign, FFTW_MEASURE | FFTW_UNALIGNED);
+                              stride, dist, sign, FFTW_MEASURE | (unaligned ? FFTW_UNALIGNED : 0));
 }
 
 int dft_wfft_create(const int n[3], const int m[3], dft_wfft **out)
@@ -29,14 +30,20 @@ int dft_wfft_create(const int n[3], const int m[3], dft_wfft **out)
         w->n[i] = n[i];
         w->m[i] = m[i];
     }
+    w->alignment = fftw_alignment_of((double *)buf);
     int ok = 1;
+    long plane = (long)n[1] * n[2];
     for (int d = 0; d < 2; d++) {
         int sign = d == 0 ? FFTW_BACKWARD : FFTW_FORWARD;
-        w->z_lo[d] = plan_many(n[2], m[1] + 1, 1, n[2], buf, sign);
-        w->z_hi[d] = m[1] > 0 ? plan_many(n[2], m[1], 1, n[2], buf, sign) : NULL;
-        w->y[d] = plan_many(n[1], n[2], n[2], 1, buf, sign);
-        w->x[d] = plan_many(n[0], n[1] * n[2], n[1] * n[2], 1, buf, sign);
-        ok = ok && w->z_lo[d] && (m[1] == 0 || w->z_hi[d]) && w->y[d] && w->x[d];
+        for (int u = 0; u < 2; u++) {
+            w->x_lo[d][u] = plan_many(n[0], m[2] + 1, (int)plane, 1, buf, sign, u);
+            w->x_hi[d][u] = plan_many(n[0], m[2], (int)plane, 1, buf, sign, u);
+            w->y_lo[d][u] = plan_many(n[1], m[2] + 1, n[2], 1, buf, sign, u);
+            w->y_hi[d][u] = plan_many(n[1], m[2], n[2], 1, buf, sign, u);
+            ok = ok && w->x_lo[d][u] && w->y_lo[d][u] && (m[2] == 0 || (w->x_hi[d][u] && w->y_hi[d][u]));
+        }
+        w->z[d] = plan_many(n[2], n[0] * n[1], 1, n[2], buf, sign, 0);
+        ok = ok && w->z[d];
     }
     fftw_free(buf);
     if (!ok) {
@@ -51,49 +58,57 @@ void dft_wfft_destroy(dft_wfft *w)
 {
     if (!w) return;
     for (int d = 0; d < 2; d++) {
-        if (w->z_lo[d]) fftw_destroy_plan(w->z_lo[d]);
-        if (w->z_hi[d]) fftw_destroy_plan(w->z_hi[d]);
-        if (w->y[d]) fftw_destroy_plan(w->y[d]);
-        if (w->x[d]) fftw_destroy_plan(w->x[d]);
+        for (int u = 0; u < 2; u++) {
+            if (w->x_lo[d][u]) fftw_destroy_plan(w->x_lo[d][u]);
+            if (w->x_hi[d][u]) fftw_destroy_plan(w->x_hi[d][u]);
+            if (w->y_lo[d][u]) fftw_destroy_plan(w->y_lo[d][u]);
+            if (w->y_hi[d][u]) fftw_destroy_plan(w->y_hi[d][u]);
+        }
+        if (w->z[d]) fftw_destroy_plan(w->z[d]);
     }
     free(w);
 }
 
-/* The k-th plane (k = 0..2 M0) holding coefficients: i0 = 0..M0, then n0-M0..n0-1. */
-static int plane_index(const dft_wfft *w, int k) { return k <= w->m[0] ? k : w->n[0] - (2 * w->m[0] + 1 - k); }
-
-static void z_pass(const dft_wfft *w, double complex *data, int d)
+/* Run a plan on the batch starting at p, with the variant that matches p's alignment. */
+static void run(const dft_wfft *w, fftw_plan const pl[2], double complex *p)
 {
-    long plane = (long)w->n[1] * w->n[2];
-    for (int k = 0; k < 2 * w->m[0] + 1; k++) {
-        double complex *p = data + (long)plane_index(w, k) * plane;
-        fftw_execute_dft(w->z_lo[d], (fftw_complex *)p, (fftw_complex *)p);
-        if (w->z_hi[d]) {
-            double complex *q = p + (long)(w->n[1] - w->m[1]) * w->n[2];
-            fftw_execute_dft(w->z_hi[d], (fftw_complex *)q, (fftw_complex *)q);
-        }
+    int u = fftw_alignment_of((double *)p) != w->alignment;
+    if (pl[u]) fftw_execute_dft(pl[u], (fftw_complex *)p, (fftw_complex *)p);
+}
+
+/* Index of the k-th non-negative-or-wrapped coordinate among 2 M + 1: 0..M, then n-M..n-1. */
+static int wrapped(int k, int m, int n) { return k <= m ? k : n - (2 * m + 1 - k); }
+
+/* The z-ranges [0, M2] and [n2 - M2, n2 - 1] start at these offsets within a column. */
+static void x_pass(const dft_wfft *w, double complex *data, int d)
+{
+    for (int k = 0; k < 2 * w->m[1] + 1; k++) {
+        double complex *col = data + (long)wrapped(k, w->m[1], w->n[1]) * w->n[2];
+        run(w, w->x_lo[d], col);
+        if (w->m[2] > 0) run(w, w->x_hi[d], col + (w->n[2] - w->m[2]));
     }
 }
 
 static void y_pass(const dft_wfft *w, double complex *data, int d)
 {
     long plane = (long)w->n[1] * w->n[2];
-    for (int k = 0; k < 2 * w->m[0] + 1; k++) {
-        double complex *p = data + (long)plane_index(w, k) * plane;
-        fftw_execute_dft(w->y[d], (fftw_complex *)p, (fftw_complex *)p);
+    for (int i0 = 0; i0 < w->n[0]; i0++) {
+        double complex *p = data + (long)i0 * plane;
+        run(w, w->y_lo[d], p);
+        if (w->m[2] > 0) run(w, w->y_hi[d], p + (w->n[2] - w->m[2]));
     }
 }
 
 void dft_wfft_g2r(const dft_wfft *w, double complex *data)
 {
-    z_pass(w, data, 0);
+    x_pass(w, data, 0);
     y_pass(w, data, 0);
-    fftw_execute_dft(w->x[0], (fftw_complex *)data, (fftw_complex *)data);
+    fftw_execute_dft(w->z[0], (fftw_complex *)data, (fftw_complex *)data);
 }
 
 void dft_wfft_r2g(const dft_wfft *w, double complex *data)
 {
-    fftw_execute_dft(w->x[1], (fftw_complex *)data, (fftw_complex *)data);
+    fftw_execute_dft(w->z[1], (fftw_complex *)data, (fftw_complex *)data);
     y_pass(w, data, 1);
-    z_pass(w, data, 1);
+    x_pass(w, data, 1);
 }
