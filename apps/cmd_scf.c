@@ -118,6 +118,10 @@ static int write_json(const char *path, const dft_params *p, const dft_result *r
     ls_json_object_end(j);
     ls_json_object_begin(j, "timings_s");
     ls_json_number(j, "total", r->wall_s);
+    ls_json_number(j, "setup", r->wall_setup_s);
+    ls_json_number(j, "scf", r->wall_scf_s);
+    ls_json_number(j, "forces", r->wall_forces_s);
+    ls_json_number(j, "stress", r->wall_stress_s);
     ls_json_object_end(j);
     ls_json_object_end(j);
     return ls_json_close(j);

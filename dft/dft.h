@@ -91,7 +91,8 @@ typedef struct dft_result {
     double *eigenvalues;         /* [(is * n_kpt + ik) * n_band + ib], Ha */
     double *occupations;         /* same layout, 0..max occupation */
     int fft[3];
-    double wall_s;
+    double wall_s;               /* total, and its parts: */
+    double wall_setup_s, wall_scf_s, wall_forces_s, wall_stress_s;
 } dft_result;
 
 /* Run the self-consistent field.  Returns LS_OK on convergence, LS_ERR_CONVERGENCE with a

@@ -33,14 +33,27 @@ int dft_wfft_create(const int n[3], const int m[3], dft_wfft **out)
     w->alignment = fftw_alignment_of((double *)buf);
     int ok = 1;
     long plane = (long)n[1] * n[2];
+    /* Plan the unaligned variant only if some batch starts at another alignment than the
+     * buffer (FFTW's alignment granularity is 16 bytes, so for double complex data it never
+     * happens on common builds; kept for builds with wider SIMD requirements). */
+    int need_unaligned = 0;
+    long offsets[4] = {n[2], n[2] - m[2], plane, plane + n[2] - m[2]};
+    for (int i = 0; i < 4; i++)
+        if (fftw_alignment_of((double *)(buf + offsets[i])) != w->alignment) need_unaligned = 1;
     for (int d = 0; d < 2; d++) {
         int sign = d == 0 ? FFTW_BACKWARD : FFTW_FORWARD;
-        for (int u = 0; u < 2; u++) {
+        for (int u = 0; u < 1 + need_unaligned; u++) {
             w->x_lo[d][u] = plan_many(n[0], m[2] + 1, (int)plane, 1, buf, sign, u);
             w->x_hi[d][u] = plan_many(n[0], m[2], (int)plane, 1, buf, sign, u);
             w->y_lo[d][u] = plan_many(n[1], m[2] + 1, n[2], 1, buf, sign, u);
             w->y_hi[d][u] = plan_many(n[1], m[2], n[2], 1, buf, sign, u);
             ok = ok && w->x_lo[d][u] && w->y_lo[d][u] && (m[2] == 0 || (w->x_hi[d][u] && w->y_hi[d][u]));
+            if (u == 0 && !need_unaligned) { /* the aligned plans serve every batch */
+                w->x_lo[d][1] = NULL;
+                w->x_hi[d][1] = NULL;
+                w->y_lo[d][1] = NULL;
+                w->y_hi[d][1] = NULL;
+            }
         }
         w->z[d] = plan_many(n[2], n[0] * n[1], 1, n[2], buf, sign, 0);
         ok = ok && w->z[d];
@@ -72,7 +85,7 @@ void dft_wfft_destroy(dft_wfft *w)
 /* Run a plan on the batch starting at p, with the variant that matches p's alignment. */
 static void run(const dft_wfft *w, fftw_plan const pl[2], double complex *p)
 {
-    int u = fftw_alignment_of((double *)p) != w->alignment;
+    int u = pl[1] != NULL && fftw_alignment_of((double *)p) != w->alignment;
     if (pl[u]) fftw_execute_dft(pl[u], (fftw_complex *)p, (fftw_complex *)p);
 }
 

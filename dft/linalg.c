@@ -43,3 +43,64 @@ void dft_zgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, doub
         }
     }
 }
+
+#include <errno.h>
+#include <fftw3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/textio.h"
+
+static int wisdom_path(char *buf, size_t n)
+{
+    const char *env = getenv("LODESTONE_FFTW_WISDOM");
+    if (env && *env) {
+        if (strcmp(env, "none") == 0) return -1;
+        return snprintf(buf, n, "%s", env) < (int)n ? 0 : -1;
+    }
+    const char *cache = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    char dir[3072];
+    if (cache && *cache) snprintf(dir, sizeof dir, "%s/lodestone", cache);
+    else if (home && *home) snprintf(dir, sizeof dir, "%s/.cache/lodestone", home);
+    else return -1;
+    /* Create the folder (and its parent) if needed. */
+    char parent[3072];
+    snprintf(parent, sizeof parent, "%s", dir);
+    char *slash = strrchr(parent, '/');
+    if (slash) {
+        *slash = '\0';
+        mkdir(parent, 0755);
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) return -1;
+    return snprintf(buf, n, "%s/fftw-wisdom", dir) < (int)n ? 0 : -1;
+}
+
+void dft_fftw_wisdom_load(void)
+{
+    /* A first run measures each plan for at most this long. */
+    fftw_set_timelimit(0.05);
+    char path[4096];
+    if (wisdom_path(path, sizeof path) != 0) return;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    if (!fftw_import_wisdom_from_file(f)) ls_log_debug("FFTW wisdom in %s is not usable; plans will be measured again", path);
+    fclose(f);
+}
+
+void dft_fftw_wisdom_save(void)
+{
+    char path[4096];
+    if (wisdom_path(path, sizeof path) != 0) return;
+    char *w = fftw_export_wisdom_to_string();
+    if (!w) return;
+    if (ls_file_write_atomic(path, w, strlen(w)) != 0) {
+        ls_log_debug("could not save FFTW wisdom to %s: %s", path, ls_error_message());
+        ls_error_clear();
+    }
+    free(w);
+}

@@ -19,3 +19,11 @@ void dft_zgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, doub
                double complex *c, int ldc);
 
 #endif
+
+/* FFTW wisdom kept between runs: plans measured once are reused by later runs of similar
+ * size.  The file is $LODESTONE_FFTW_WISDOM, else $XDG_CACHE_HOME/lodestone/fftw-wisdom, else
+ * ~/.cache/lodestone/fftw-wisdom; LODESTONE_FFTW_WISDOM=none disables it.  Load before
+ * planning; save after (written atomically, so concurrent runs never see a partial file).
+ * Failures are not errors: the run only plans again. */
+void dft_fftw_wisdom_load(void);
+void dft_fftw_wisdom_save(void);

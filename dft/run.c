@@ -82,17 +82,22 @@ int dft_scf_run(const dft_params *p, dft_result **out)
     if (!r) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     double t0 = ls_wall_time();
     dft_linalg_init();
+    dft_fftw_wisdom_load();
     int status = dft_system_create(p, &sys);
+    if (status == LS_OK) dft_fftw_wisdom_save();
     if (status != LS_OK) {
         free(r);
         return status;
     }
+    double t_setup = ls_wall_time() - t0;
     ls_log_info("system: %d atoms, %d species, %.4g electrons, %d bands, %d spin channel%s", sys->n_atom,
                 sys->n_species, sys->n_electrons, sys->n_band, sys->n_spin, sys->n_spin > 1 ? "s" : "");
     ls_log_info("grid: FFT %d x %d x %d, %ld G-vectors in the density sphere; %d k-points (%d symmetry operations)",
                 sys->grid->n[0], sys->grid->n[1], sys->grid->n[2], sys->grid->n_g, sys->kpts->n_kpt, sys->n_sym);
     struct dft_scf_report rep;
+    double t1 = ls_wall_time();
     int scf_status = dft_scf_solve(sys, &rep);
+    double t_scf = ls_wall_time() - t1;
     if (scf_status != LS_OK && scf_status != LS_ERR_CONVERGENCE) {
         dft_system_destroy(sys);
         free(r);
@@ -101,15 +106,23 @@ int dft_scf_run(const dft_params *p, dft_result **out)
     ls_log_info("energy: Harris-Foulkes %.10f Ry, Kohn-Sham at the final density %.10f Ry (difference %.2e Ry)",
                 2 * rep.energy, 2 * rep.energy_ks, 2 * (rep.energy_ks - rep.energy));
     status = collect(sys, &rep, r);
+    double t2 = ls_wall_time();
     if (status == LS_OK && p->compute_forces) {
         r->forces = calloc((size_t)sys->n_atom, sizeof *r->forces);
         if (!r->forces) status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
         else status = dft_forces_compute(sys, r->forces);
     }
+    double t3 = ls_wall_time();
     if (status == LS_OK && p->compute_stress) {
         status = dft_stress_compute(sys, r->stress);
         r->has_stress = status == LS_OK;
     }
+    double t4 = ls_wall_time();
+    r->wall_setup_s = t_setup;
+    r->wall_scf_s = t_scf;
+    r->wall_forces_s = t3 - t2;
+    r->wall_stress_s = t4 - t3;
+    ls_log_info("time: setup %.2f s, SCF %.2f s, forces %.2f s, stress %.2f s", t_setup, t_scf, t3 - t2, t4 - t3);
     r->wall_s = ls_wall_time() - t0;
     dft_system_destroy(sys);
     if (status != LS_OK) {
