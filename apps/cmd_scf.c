@@ -55,6 +55,13 @@ static int write_json(const char *path, const dft_params *p, const dft_result *r
     if (r->n_spin == 2) {
         ls_json_number(j, "total_magnetization_muB", r->total_magnetization);
         ls_json_number(j, "absolute_magnetization_muB", r->absolute_magnetization);
+        if (r->atom_magnetization) {
+            ls_json_number_array(j, "atom_magnetization_muB", r->atom_magnetization, r->n_atom);
+            double rad[4096];
+            int n = r->n_atom < 4096 ? r->n_atom : 4096;
+            for (int a = 0; a < n; a++) rad[a] = r->atom_sphere_radius[a] * LS_BOHR_ANGSTROM;
+            ls_json_number_array(j, "atom_sphere_radius_A", rad, n);
+        }
     }
     if (r->forces) {
         ls_json_array_begin(j, "forces_eV_per_A");
@@ -138,6 +145,10 @@ static int append_xyz(const char *path, const dft_params *p, const dft_result *r
         status = ls_structure_alloc_forces(s);
         if (status == LS_OK) memcpy(s->forces, r->forces, (size_t)s->n_atom * sizeof *s->forces);
     }
+    if (r->atom_magnetization) {
+        status = ls_structure_alloc_magmom(s);
+        if (status == LS_OK) memcpy(s->magmom, r->atom_magnetization, (size_t)s->n_atom * sizeof *s->magmom);
+    }
     if (r->has_stress) {
         s->has_stress = 1;
         memcpy(s->stress, r->stress, sizeof s->stress);
@@ -194,7 +205,12 @@ int cmd_scf(int argc, char **argv)
         printf("  internal energy E        %20.10f eV\n", r->energy * ev);
         printf("  -TS                      %20.10f eV\n", r->minus_ts * ev);
         printf("  %s %20.6f eV\n", p.occupations == DFT_OCC_FIXED ? "highest occupied level  " : "Fermi level             ", r->fermi * ev);
-        if (r->n_spin == 2) printf("  magnetisation total %.4f, absolute %.4f muB/cell\n", r->total_magnetization, r->absolute_magnetization);
+        if (r->n_spin == 2) {
+            printf("  magnetisation total %.4f, absolute %.4f muB/cell\n", r->total_magnetization, r->absolute_magnetization);
+            for (int i = 0; r->atom_magnetization && i < r->n_atom; i++)
+                printf("  moment atom %3d %-4s %9.4f muB (sphere of %.3f A)\n", i + 1, p.structure->species[i],
+                       r->atom_magnetization[i], r->atom_sphere_radius[i] * LS_BOHR_ANGSTROM);
+        }
         if (r->forces)
             for (int i = 0; i < r->n_atom; i++)
                 printf("  force atom %3d  %14.8f %14.8f %14.8f eV/A\n", i + 1, r->forces[i][0] * LS_HA_BOHR_EV_A,

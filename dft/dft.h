@@ -82,7 +82,8 @@ typedef struct dft_result {
     double total_magnetization, absolute_magnetization; /* Bohr magnetons per cell */
     int n_atom;
     double (*forces)[3];         /* Ha/bohr, NULL if not computed */
-    double *atom_magnetization;  /* per-atom moments in spheres, NULL without spin */
+    double *atom_magnetization;  /* per-atom moments in spheres (muB), NULL without spin */
+    double *atom_sphere_radius;  /* their radii (bohr) */
     int has_stress;
     double stress[3][3];         /* Ha/bohr^3, ASE sign */
     int n_kpt, n_band, n_spin;

@@ -17,6 +17,7 @@ void dft_result_destroy(dft_result *r)
     if (!r) return;
     free(r->forces);
     free(r->atom_magnetization);
+    free(r->atom_sphere_radius);
     free(r->kpoints);
     free(r->kweights);
     free(r->eigenvalues);
@@ -70,6 +71,10 @@ static int collect(const dft_system *sys, const struct dft_scf_report *rep, dft_
         double dv = sys->omega / (double)nr;
         r->total_magnetization = tot * dv;
         r->absolute_magnetization = abs_m * dv;
+        r->atom_magnetization = malloc((size_t)sys->n_atom * sizeof *r->atom_magnetization);
+        r->atom_sphere_radius = malloc((size_t)sys->n_atom * sizeof *r->atom_sphere_radius);
+        if (!r->atom_magnetization || !r->atom_sphere_radius) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+        LS_TRY(dft_atom_magnetization(sys, r->atom_magnetization, r->atom_sphere_radius));
     }
     return LS_OK;
 }

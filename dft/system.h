@@ -89,6 +89,9 @@ void dft_structure_factor(const dft_system *sys, int species, double complex *sf
  * unit sphere); v need not be normalised; for v = 0 only l = 0 is non-zero. */
 void dft_ylm_real(int l, const double v[3], double *ylm);
 
+/* Moments (Bohr magnetons) in spheres of radius[a] (bohr) around the atoms; see magnetization.c. */
+int dft_atom_magnetization(const dft_system *sys, double *moment, double *radius);
+
 /* Build the projectors of every k-point. */
 int dft_projectors_build(dft_system *sys);
 
