@@ -133,8 +133,37 @@ static void test_malformed_inputs(void)
     }
 }
 
+/* An SCF that runs out of iterations exits with 1 (failed computation), says so, and still
+ * writes its results. */
+static void test_not_converged(void)
+{
+    char dir[512], pseudo[512], in[700], json[700], err_path[512], cmd[3072];
+    ls_test_tmp_path(dir, sizeof dir, "malformed");
+    ls_test_shared_path(pseudo, sizeof pseudo, "pseudo/pd04-pbe-sr/trim600");
+    snprintf(in, sizeof in, "%s/short.in", dir);
+    snprintf(json, sizeof json, "%s/short.json", dir);
+    ls_test_tmp_path(err_path, sizeof err_path, "short_stderr.txt");
+    FILE *f = fopen(in, "w");
+    if (!f) return;
+    fprintf(f, "&control\n calculation='scf', pseudo_dir='%s'\n/\n&system\n ibrav=0, nat=2, ntyp=1, ecutwfc=20\n/\n"
+               "&electrons\n electron_maxstep=2\n/\n" QE_CARDS, pseudo);
+    fclose(f);
+    remove(json);
+    snprintf(cmd, sizeof cmd, "%s scf %s --json %s >/dev/null 2>%s", bin(), in, json, err_path);
+    int rc = system(cmd);
+    LS_CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);
+    char *msg = NULL, *out = NULL;
+    LS_CHECK_OK(ls_file_read_all(err_path, &msg, NULL));
+    if (msg) LS_CHECK_MSG(strstr(msg, "did not converge") != NULL, "message: %s", msg);
+    LS_CHECK_OK(ls_file_read_all(json, &out, NULL));
+    if (out) LS_CHECK(strstr(out, "\"converged\": false") != NULL && strstr(out, "\"energy_eV\"") != NULL);
+    free(msg);
+    free(out);
+}
+
 int main(void)
 {
     LS_RUN(test_malformed_inputs);
+    LS_RUN(test_not_converged);
     return ls_test_summary("test_cli_errors");
 }
