@@ -163,8 +163,10 @@ static int davidson_solve(const dft_system *sys, int ik, int is, int nb, double 
     int notconv = nb;
     for (int iter = 0;; iter++) {
         notconv = 0;
+        /* The first pass always expands (as pw.x does): Ritz values of the starting subspace
+         * say nothing about convergence when the start came from the same Hamiltonian. */
         for (int b = 0; b < nb; b++)
-            if (!(fabs(w->eval[b] - w->eold[b]) < ethr)) w->unconv[notconv++] = b;
+            if (iter == 0 || !(fabs(w->eval[b] - w->eold[b]) < ethr)) w->unconv[notconv++] = b;
         for (int b = 0; b < nb; b++) w->eold[b] = w->eval[b];
         if (notconv == 0 || iter >= max_iter) break;
         if (n_base + notconv > nvx) {
@@ -212,3 +214,43 @@ static int davidson_solve(const dft_system *sys, int ik, int is, int nb, double 
 
 const struct dft_eigensolver dft_eigensolver_davidson = {"davidson", davidson_solve};
 const struct dft_eigensolver *const dft_eigensolver_registry[] = {&dft_eigensolver_davidson, NULL};
+
+int dft_subspace_start(const dft_system *sys, int ik, int is, int n_vec, double complex *vecs, int n_band,
+                       double complex *psi, double *eig, dft_ham_work *hw)
+{
+    int n_pw = sys->basis[ik]->n_pw;
+    int status = LS_OK;
+    double complex *hv = NULL, *h = NULL, *c = NULL;
+    double *e = NULL;
+    int kept = orthonormalise(vecs, 0, n_vec, n_pw, NULL);
+    if (kept < n_band)
+        LS_ERROR(LS_ERR_NUMERIC, "only %d independent starting vectors for %d bands at k-point %d", kept, n_band, ik + 1);
+    hv = malloc((size_t)kept * n_pw * sizeof *hv);
+    h = malloc((size_t)kept * kept * sizeof *h);
+    c = malloc((size_t)n_band * kept * sizeof *c);
+    e = malloc((size_t)kept * sizeof *e);
+    if (!hv || !h || !c || !e) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for the starting wavefunctions");
+    dft_ham_apply(sys, ik, is, kept, vecs, hv, hw);
+    /* h[i][j] = <v_i|H|v_j> */
+    dft_zgemm(CblasNoTrans, CblasConjTrans, kept, kept, n_pw, 1.0, hv, n_pw, vecs, n_pw, 0.0, h, kept);
+    for (int i = 0; i < kept; i++)
+        for (int j = 0; j < i; j++) {
+            double complex x = 0.5 * (h[(size_t)i * kept + j] + conj(h[(size_t)j * kept + i]));
+            h[(size_t)i * kept + j] = x;
+            h[(size_t)j * kept + i] = conj(x);
+        }
+    /* h[c][i] = <v_i|H|v_c>: the transpose of H's matrix; diagonalise its conjugate. */
+    for (long i = 0; i < (long)kept * kept; i++) h[i] = conj(h[i]);
+    lapack_int info = LAPACKE_zheevd(LAPACK_ROW_MAJOR, 'V', 'U', kept, (lapack_complex_double *)h, kept, e);
+    if (info != 0) LS_ERROR_GOTO(status, LS_ERR_NUMERIC, done, "starting subspace diagonalisation failed (zheevd info %d)", (int)info);
+    for (int b = 0; b < n_band; b++)
+        for (int i = 0; i < kept; i++) c[(size_t)b * kept + i] = h[(size_t)i * kept + b];
+    dft_zgemm(CblasNoTrans, CblasNoTrans, n_band, n_pw, kept, 1.0, c, kept, vecs, n_pw, 0.0, psi, n_pw);
+    for (int b = 0; b < n_band; b++) eig[b] = e[b];
+done:
+    free(hv);
+    free(h);
+    free(c);
+    free(e);
+    return status;
+}

@@ -23,6 +23,12 @@ struct dft_eigensolver {
 extern const struct dft_eigensolver dft_eigensolver_davidson;
 extern const struct dft_eigensolver *const dft_eigensolver_registry[];
 
+/* Starting wavefunctions by Rayleigh-Ritz in the span of n_vec vectors (destroyed): the n_band
+ * lowest Ritz vectors into psi[n_band][n_pw] and their values into eig.  LS_ERR_NUMERIC if
+ * fewer than n_band of the vectors are independent. */
+int dft_subspace_start(const dft_system *sys, int ik, int is, int n_vec, double complex *vecs, int n_band,
+                       double complex *psi, double *eig, dft_ham_work *hw);
+
 /* Workspace for blocks of up to n_band bands and n_pw_max plane waves. */
 int dft_eig_work_create(int n_band, int n_pw_max, dft_eig_work **out);
 void dft_eig_work_destroy(dft_eig_work *w);

@@ -140,6 +140,7 @@ void dft_pseudo_destroy(dft_pseudo *p)
     for (int i = 0; i < DFT_PSEUDO_MAX_BETA; i++) {
         free(p->beta[i]);
         free(p->beta_tab[i]);
+        free(p->chi[i]);
     }
     free(p);
 }
@@ -318,6 +319,23 @@ int dft_pseudo_atom_q(const dft_pseudo *p, int n_q, const double *q, double *out
         LS_ERROR(LS_ERR_UNSUPPORTED, "%s has no atomic density (PP_RHOATOM)%s: start from another guess",
                  ls_path_basename(p->path), p->kind == DFT_PSEUDO_GTH ? "; GTH potentials carry none" : "");
     return radial_j0(p, p->rho_atom, 0, n_q, q, out);
+}
+
+int dft_pseudo_chi_q(const dft_pseudo *p, int i_chi, int n_q, const double *q, double *out)
+{
+    LS_TRY(check_q(p, n_q, q));
+    if (i_chi < 0 || i_chi >= p->n_chi)
+        LS_ERROR(LS_ERR_INTERNAL, "%s: atomic wavefunction index %d out of range", ls_path_basename(p->path), i_chi);
+    const int n = p->n_mesh_int, l = p->chi_l[i_chi];
+    const double *r = p->r, *c = p->chi[i_chi];
+    double *aux = NULL;
+    LS_TRY(scratch(n, &aux, NULL));
+    for (int iq = 0; iq < n_q; iq++) {
+        for (int i = 0; i < n; i++) aux[i] = r[i] * r[i] * c[i] * dft_sph_bessel(l, q[iq] * r[i]);
+        out[iq] = FOUR_PI * dft_radial_simpson(n, aux, p->rab);
+    }
+    free(aux);
+    return LS_OK;
 }
 
 static int check_beta(const dft_pseudo *p, int i_beta)

@@ -63,6 +63,12 @@ typedef struct dft_pseudo {
     double tab_dq;
     double *beta_tab[DFT_PSEUDO_MAX_BETA];
 
+    /* Pseudo-atomic wavefunctions chi_i(r) (not times r) with angular momentum chi_l[i], from
+     * UPF's PP_PSWFC (optional): used for the starting wavefunctions. */
+    int n_chi;
+    int chi_l[DFT_PSEUDO_MAX_BETA];
+    double *chi[DFT_PSEUDO_MAX_BETA];
+
     /* GTH analytic parameters (kind == DFT_PSEUDO_GTH). */
     double gth_rloc;
     int gth_n_c;
@@ -88,6 +94,10 @@ int dft_pseudo_vloc_q(const dft_pseudo *p, int n_q, const double *q, double *out
 int dft_pseudo_beta_q(const dft_pseudo *p, int i_beta, int n_q, const double *q, double *out);
 int dft_pseudo_core_q(const dft_pseudo *p, int n_q, const double *q, double *out);
 int dft_pseudo_atom_q(const dft_pseudo *p, int n_q, const double *q, double *out);
+
+/* Pseudo-atomic wavefunction form factor chi_i(q) = 4 pi int r^2 chi_i(r) j_l(qr) dr over the
+ * n_mesh_int points. */
+int dft_pseudo_chi_q(const dft_pseudo *p, int i_chi, int n_q, const double *q, double *out);
 
 /* Derivatives d/dq of the form factors (for the stress), same conventions. */
 int dft_pseudo_vloc_dq(const dft_pseudo *p, int n_q, const double *q, double *out);

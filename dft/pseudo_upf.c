@@ -78,6 +78,7 @@ int dft_upf_finish(dft_pseudo *p, const int *kbeta)
         divide_by_r(p, p->beta[ib], 1, 1.0, p->beta_l[ib] > 0);
     }
     if (p->rho_atom) divide_by_r(p, p->rho_atom, 2, 4.0 * M_PI, 0);
+    for (int ic = 0; ic < p->n_chi; ic++) divide_by_r(p, p->chi[ic], 1, 1.0, p->chi_l[ic] > 0);
     for (int i = 0; i < p->n_mesh; i++) p->vloc[i] *= 0.5;
     for (int i = 0; i < p->n_beta * p->n_beta; i++) p->dij[i] *= 0.5;
     for (int i = 1; i < p->n_mesh; i++)
@@ -381,6 +382,18 @@ int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p)
         LS_TRY(tag_values(d, &t, nb * nb, nb * nb, exp_d, dij));
         /* Fortran column order: value k is D(i, j) with i = k % nb, j = k / nb. */
         for (int k = 0; k < nb * nb; k++) p->dij[(k % nb) * nb + k / nb] = dij[k];
+    }
+    /* Pseudo-atomic wavefunctions (optional): r chi(r) in PP_PSWFC/PP_CHI.i. */
+    for (int ic = 0; ic < DFT_PSEUDO_MAX_BETA; ic++) {
+        char name[32];
+        snprintf(name, sizeof name, "PP_CHI.%d", ic + 1);
+        LS_TRY(find_tag(d, name, &t, &found));
+        if (!found || !t.body) break;
+        LS_TRY(attr_int(d, &t, "l", 0, 0, &p->chi_l[ic]));
+        if (p->chi_l[ic] < 0 || p->chi_l[ic] > 3) return doc_error(d, t.start, "<%s>: l=\"%d\", expected 0..3", name, p->chi_l[ic]);
+        LS_TRY(dft_upf_alloc_array(&p->chi[ic], n));
+        LS_TRY(tag_values(d, &t, n, n, expected, p->chi[ic]));
+        p->n_chi = ic + 1;
     }
     LS_TRY(find_tag(d, "PP_RHOATOM", &t, &found));
     if (found && t.body) {

@@ -88,6 +88,74 @@ static int init_states(dft_system *sys)
     return LS_OK;
 }
 
+/* Atomic orbitals of k-point ik, phi_{a,i,m}(G) = (1/sqrt(Omega)) (-i)^l Y_lm(k+G) chi_i(|k+G|)
+ * exp(-i (k+G).tau_a), into out[n][n_pw] (at most max_n of them); returns how many. */
+static int atomic_orbitals(const dft_system *sys, int ik, int max_n, double complex *out, int *n_out)
+{
+    const dft_basis *b = sys->basis[ik];
+    static const double complex mi[4] = {1.0, -I, -1.0, I};
+    double *q = malloc((size_t)b->n_pw * sizeof *q), *fq = malloc((size_t)b->n_pw * sizeof *fq);
+    double *ylm = malloc((size_t)b->n_pw * 7 * sizeof *ylm);
+    int status = LS_OK, n = 0;
+    if (!q || !fq || !ylm) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    for (int ig = 0; ig < b->n_pw; ig++) q[ig] = sqrt(2.0 * b->kin[ig]);
+    for (int a = 0; a < sys->n_atom; a++) {
+        const dft_pseudo *ps = sys->pseudo[sys->species_of[a]];
+        for (int i = 0; i < ps->n_chi; i++) {
+            int l = ps->chi_l[i];
+            if (n + 2 * l + 1 > max_n) goto done;
+            LS_TRY_GOTO(status, dft_pseudo_chi_q(ps, i, b->n_pw, q, fq), done);
+            for (int ig = 0; ig < b->n_pw; ig++) dft_ylm_real(l, b->kg[ig], ylm + (size_t)ig * 7);
+            for (int m = 0; m < 2 * l + 1; m++, n++)
+                for (int ig = 0; ig < b->n_pw; ig++) {
+                    double ph = b->kg[ig][0] * sys->tau[a][0] + b->kg[ig][1] * sys->tau[a][1] + b->kg[ig][2] * sys->tau[a][2];
+                    out[(size_t)n * b->n_pw + ig] = mi[l & 3] * ylm[(size_t)ig * 7 + m] * fq[ig] * cexp(-I * ph) / sqrt(sys->omega);
+                }
+        }
+    }
+done:
+    *n_out = n;
+    free(q);
+    free(fq);
+    free(ylm);
+    return status;
+}
+
+/* Starting wavefunctions as pw.x's 'atomic+random': the lowest states of H[V_in] in the span of
+ * the pseudo-atomic orbitals, completed by random vectors when there are fewer orbitals than
+ * bands (or none, e.g. GTH potentials).  Leaves the random start in place on failure. */
+static int atomic_start(dft_system *sys, dft_ham_work *hw)
+{
+    int n_kpt = sys->kpts->n_kpt, nb = sys->n_band;
+    int n_at = 0;
+    for (int a = 0; a < sys->n_atom; a++) {
+        const dft_pseudo *ps = sys->pseudo[sys->species_of[a]];
+        for (int i = 0; i < ps->n_chi; i++) n_at += 2 * ps->chi_l[i] + 1;
+    }
+    if (n_at == 0) return LS_OK;
+    int n_extra = nb > n_at ? nb - n_at + 4 : 0;
+    for (int is = 0; is < sys->n_spin; is++)
+        for (int ik = 0; ik < n_kpt; ik++) {
+            const dft_basis *b = sys->basis[ik];
+            int n_vec = n_at + n_extra;
+            if (n_vec > b->n_pw) n_vec = b->n_pw;
+            double complex *v = malloc((size_t)n_vec * b->n_pw * sizeof *v);
+            if (!v) LS_ERROR(LS_ERR_NOMEM, "out of memory for the starting wavefunctions");
+            int n = 0;
+            int status = atomic_orbitals(sys, ik, n_vec, v, &n);
+            /* Complete with the random vectors already in psi. */
+            const double complex *rnd = sys->psi[is * n_kpt + ik];
+            for (int j = 0; status == LS_OK && n < n_vec && j < nb; j++, n++)
+                memcpy(v + (size_t)n * b->n_pw, rnd + (size_t)j * b->n_pw, (size_t)b->n_pw * sizeof *v);
+            if (status == LS_OK)
+                status = dft_subspace_start(sys, ik, is, n, v, nb, sys->psi[is * n_kpt + ik],
+                                            sys->eig + ((size_t)is * n_kpt + ik) * nb, hw);
+            free(v);
+            if (status != LS_OK) return status;
+        }
+    return LS_OK;
+}
+
 static int occupy(dft_system *sys, double *homo, double *lumo)
 {
     int n_kpt = sys->kpts->n_kpt;
@@ -209,6 +277,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     struct dft_potential_energies pe;
     LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
     rho_to_vec(sys, sys->rho, vin, work, tmp);
+    LS_TRY_GOTO(status, atomic_start(sys, hw), done);
 
     double ethr = 1e-2, e_prev = 0;
     double t0 = ls_wall_time();
