@@ -315,8 +315,10 @@ double ls_structure_min_distance(const ls_structure *s, int *ia_out, int *ja_out
             }
         for (int i = 0; i < 3; i++)
             if (s->pbc[i]) {
+                /* After the wrap below the fractional separation along i is within
+                 * [-1/2, 1/2], and an image m away is at least (|m| - 1/2) spacings off. */
                 double spacing = 2.0 * M_PI / norm3(recip[i]);
-                double r = ceil(bound / spacing) + 1;
+                double r = ceil(bound / spacing + 0.5);
                 range[i] = r > 50 ? 50 : (int)r;
             }
     }
