@@ -9,6 +9,10 @@
 #include "common/log.h"
 
 static const struct cli_command commands[] = {
+    {"train", "train a neural-network potential on energies, forces and stresses", cmd_train},
+    {"predict", "energies, forces and errors of a neural-network potential", cmd_predict},
+    {"md", "molecular dynamics with a neural-network potential (NVE, Langevin NVT)", cmd_md},
+    {"relax", "relax positions and cell (FIRE; --potential MODEL for a neural-network potential)", cmd_relax},
     {NULL, NULL, NULL},
 };
 

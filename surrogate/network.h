@@ -23,9 +23,6 @@ struct nnp_network {
 
 /* Set up the shape; LS_ERR_INPUT for bad widths or layer counts. */
 int nnp_network_setup(struct nnp_network *net, int n_layer, const int *widths, enum nnp_activation act);
-/* "tanh", "silu", "softplus" <-> enum; LS_ERR_INPUT naming the known ones. */
-int nnp_activation_parse(const char *name, enum nnp_activation *act);
-const char *nnp_activation_name(enum nnp_activation act);
 
 /* Random initial parameters (uniform, Glorot-scaled), from a 64-bit state (advanced). */
 void nnp_network_init_params(const struct nnp_network *net, double *param, unsigned long long *rng);

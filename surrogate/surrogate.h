@@ -30,6 +30,9 @@ struct nnp_descriptor_params {
 };
 
 enum nnp_activation { NNP_ACT_TANH = 0, NNP_ACT_SILU, NNP_ACT_SOFTPLUS };
+/* "tanh", "silu", "softplus" <-> enum; LS_ERR_INPUT naming the known ones. */
+int nnp_activation_parse(const char *name, enum nnp_activation *act);
+const char *nnp_activation_name(enum nnp_activation act);
 
 typedef struct nnp_model nnp_model;
 
@@ -124,5 +127,36 @@ int nnp_model_train(nnp_model *m, const ls_structure_list *train, const ls_struc
 
 /* Errors of m on a list of structures with reference energies/forces. */
 int nnp_model_errors(const nnp_model *m, const ls_structure_list *set, struct nnp_errors *err);
+
+/* Molecular dynamics (surrogate/md.c): velocity Verlet (friction 0: NVE) or Langevin NVT
+ * (BAOAB) with the model's forces; the frame callback sees every frame_every-th step. */
+struct nnp_md_config {
+    double dt_fs;
+    int n_step;
+    double temperature_k;          /* thermostat target (NVT) */
+    double init_temperature_k;     /* Maxwell-Boltzmann velocities when s has none (0: at rest) */
+    double friction_per_fs;        /* Langevin friction gamma; 0 = NVE */
+    unsigned long long seed;
+    int frame_every;
+    double spread_threshold_ev_a;  /* flag a frame whose largest force spread exceeds this */
+};
+void nnp_md_config_default(struct nnp_md_config *cfg); /* 1 fs, 1000 steps, 300 K, NVE, every 10, 0.1 eV/Å */
+
+struct nnp_md_frame {
+    int step;
+    double time_fs;
+    double e_pot, e_kin;             /* Ha */
+    double temperature_k;
+    double energy_spread;            /* Ha (ensembles) */
+    double max_force_spread;         /* Ha/bohr (ensembles) */
+    int extrapolating;               /* spread above the threshold, or descriptors out of range */
+    int n_extrapolating_atoms;
+    const double (*forces)[3];       /* Ha/bohr */
+};
+typedef int (*nnp_md_frame_fn)(void *ctx, const ls_structure *s, const struct nnp_md_frame *frame);
+
+/* Run MD on s in place (positions, velocities).  Velocities are drawn if s has none. */
+int nnp_md_run(const nnp_model *m, ls_structure *s, const struct nnp_md_config *cfg, nnp_md_frame_fn on_frame,
+               void *ctx);
 
 #endif
