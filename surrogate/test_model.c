@@ -102,6 +102,18 @@ static void test_forces_stress(void)
                      nnp_descriptor_types[it]->name, err, fmaxv);
         LS_CHECK_MSG(fmaxv > 1e-4, "%s forces are trivially small", nnp_descriptor_types[it]->name);
         for (int k = 0; k < 3; k++) LS_CHECK_NEAR(fsum[k], 0.0, 1e-12);
+        /* translation (also across the cell boundary) leaves the energy unchanged */
+        {
+            ls_structure *t = NULL;
+            ls_structure_copy(s, &t);
+            for (int i = 0; i < 8; i++) {
+                t->pos[i][0] += 0.37;
+                t->pos[i][1] -= 11.1;
+                t->pos[i][2] += 2.9;
+            }
+            LS_CHECK_NEAR(energy_of(m, t), r.energy, 1e-10 * fabs(r.energy));
+            ls_structure_destroy(t);
+        }
         /* strain derivative: positions and cell scaled by (1 + eps) */
         double V = fabs(ls_cell_volume(s->cell)), serr = 0.0, smax = 0.0;
         for (int a = 0; a < 3; a++)
