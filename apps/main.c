@@ -12,6 +12,10 @@ static const struct cli_command commands[] = {
     {"info", "describe a structure file: formula, cell, density, space group, Wyckoff sites", cmd_info},
     {"convert", "convert a structure file between POSCAR, extended XYZ, XSF and CIF", cmd_convert},
     {"scf", "self-consistent DFT ground state (pw.x inputs), energy, forces, stress", cmd_scf},
+    {"train", "train a neural-network potential on energies, forces and stresses", cmd_train},
+    {"predict", "energies, forces and errors of a neural-network potential", cmd_predict},
+    {"md", "molecular dynamics with a neural-network potential (NVE, Langevin NVT)", cmd_md},
+    {"relax", "relax positions and cell (FIRE; --potential MODEL for a neural-network potential)", cmd_relax},
     {NULL, NULL, NULL},
 };
 

@@ -1,0 +1,132 @@
+/* lodestone predict: energies, forces and stresses of a neural-network potential for every
+ * frame of a file; errors against the reference values the file carries. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps/cli.h"
+#include "apps/nnp_opts.h"
+#include "common/err.h"
+#include "common/io.h"
+#include "common/log.h"
+#include "common/units.h"
+#include "surrogate/surrogate.h"
+
+static const struct cli_option opts[] = {
+    {"model", 'm', CLI_VALUE, "MODEL", "the potential (lodestone train --out)"},
+    {"out", 'o', CLI_VALUE, "FILE", "write the structures with predicted energy, forces, stress (extended XYZ)"},
+    {"json", 0, CLI_VALUE, "FILE", "write the error report as JSON"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* Copy of s with the prediction in place of the reference values, and the spreads. */
+static int prediction_frame(const ls_structure *s, const struct nnp_result *r, int n_member, ls_structure **out)
+{
+    ls_structure *p = NULL;
+    char **col = NULL;
+    int status = LS_OK;
+    LS_TRY(ls_structure_copy(s, &p));
+    LS_TRY_GOTO(status, ls_structure_alloc_forces(p), done);
+    memcpy(p->forces, r->forces, (size_t)s->n_atom * sizeof *p->forces);
+    p->has_energy = 1;
+    p->energy = r->energy;
+    p->has_stress = r->has_stress;
+    memcpy(p->stress, r->stress, sizeof p->stress);
+    if (n_member > 1) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.10g", r->energy_std * LS_HARTREE_EV);
+        LS_TRY_GOTO(status, ls_structure_info_set(p, "energy_spread_eV", buf), done);
+        col = calloc((size_t)s->n_atom * 3, sizeof *col);
+        if (col == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+        for (int i = 0; i < s->n_atom; i++)
+            for (int k = 0; k < 3; k++) {
+                snprintf(buf, sizeof buf, "%.8f", r->force_std[i][k] * LS_HA_BOHR_EV_A);
+                col[3 * i + k] = strdup(buf);
+                if (col[3 * i + k] == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+            }
+        LS_TRY_GOTO(status, ls_structure_extra_add(p, "force_spread", 'R', 3, col), done);
+    }
+done:
+    if (col)
+        for (int i = 0; i < 3 * s->n_atom; i++) free(col[i]);
+    free(col);
+    if (status != LS_OK) ls_structure_destroy(p);
+    else *out = p;
+    return status;
+}
+
+int cmd_predict(int argc, char **argv)
+{
+    struct cli_args a;
+    int status = LS_OK;
+    nnp_model *m = NULL;
+    ls_structure_list *set = NULL, *outl = NULL;
+    double(*F)[3] = NULL, (*Fs)[3] = NULL;
+    LS_TRY(cli_parse(argc, argv, opts, &a));
+    if (a.help) {
+        cli_print_help("predict", "--model MODEL FILE.xyz [--out PRED.xyz] [--json REPORT.json]",
+                       "Predict energies, forces and stresses with a neural-network potential.  When the file\n"
+                       "carries reference energies and forces, print (and write) the errors; for ensembles\n"
+                       "also the mean predicted spread and its calibration.",
+                       opts);
+        return LS_OK;
+    }
+    const char *model_path = cli_get(&a, opts, "model"), *out = cli_get(&a, opts, "out");
+    if (!model_path || a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "predict needs --model MODEL and one structure file");
+    LS_TRY_GOTO(status, nnp_model_load(model_path, &m), done);
+    LS_TRY_GOTO(status, ls_structures_read(a.pos[0], LS_FORMAT_AUTO, &set), done);
+    LS_TRY_GOTO(status, ls_structure_list_create(&outl), done);
+    const int K = nnp_model_n_member(m);
+    int has_ref = 0;
+    long n_atom = 0, n_extrap = 0;
+    double t0 = ls_wall_time();
+    for (int q = 0; q < set->n; q++) {
+        const ls_structure *s = set->items[q];
+        free(F);
+        free(Fs);
+        F = malloc((size_t)(s->n_atom + 1) * sizeof *F);
+        Fs = malloc((size_t)(s->n_atom + 1) * sizeof *Fs);
+        if (!F || !Fs) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+        struct nnp_result r;
+        memset(&r, 0, sizeof r);
+        r.forces = F;
+        r.force_std = Fs;
+        status = nnp_model_predict(m, s, &r);
+        if (status != LS_OK) {
+            ls_error_prefix("%s frame %d: ", a.pos[0], q + 1);
+            goto done;
+        }
+        n_atom += s->n_atom;
+        n_extrap += r.n_extrapolating;
+        if (r.n_extrapolating)
+            ls_log_warn("%s frame %d: %d of %d atoms have descriptors outside the training range: the prediction "
+                        "is an extrapolation", a.pos[0], q + 1, r.n_extrapolating, s->n_atom);
+        has_ref |= s->has_energy;
+        if (out) {
+            ls_structure *p = NULL;
+            LS_TRY_GOTO(status, prediction_frame(s, &r, K, &p), done);
+            LS_TRY_GOTO(status, ls_structure_list_push(outl, p), done);
+        }
+        if (set->n <= 20 || !has_ref)
+            printf("frame %d: %d atoms, energy %.6f eV (%.6f eV/atom)%s\n", q + 1, s->n_atom, r.energy * LS_HARTREE_EV,
+                   r.energy * LS_HARTREE_EV / (s->n_atom ? s->n_atom : 1), r.n_extrapolating ? " [extrapolating]" : "");
+    }
+    double t = ls_wall_time() - t0;
+    printf("%d frames, %ld atoms predicted in %.3f s (%.0f atoms/s)%s\n", set->n, n_atom, t, n_atom / (t > 0 ? t : 1e-9),
+           n_extrap ? "; WARNING: some atoms extrapolate" : "");
+    if (out) LS_TRY_GOTO(status, ls_structures_write(out, LS_FORMAT_EXTXYZ, outl), done);
+    if (has_ref) {
+        struct nnp_errors e;
+        LS_TRY_GOTO(status, nnp_model_errors(m, set, &e), done);
+        LS_TRY_GOTO(status, nnp_report_errors(a.pos[0], &e, K, cli_get(&a, opts, "json")), done);
+    } else if (cli_get(&a, opts, "json")) {
+        ls_log_warn("%s carries no reference energies: no error report written", a.pos[0]);
+    }
+done:
+    free(F);
+    free(Fs);
+    nnp_model_destroy(m);
+    ls_structure_list_destroy(set);
+    ls_structure_list_destroy(outl);
+    return status;
+}

@@ -1,0 +1,82 @@
+/* Reporting shared by the surrogate commands; see nnp_opts.h. */
+#include "apps/nnp_opts.h"
+
+#include <stdio.h>
+
+#include "common/err.h"
+#include "common/json.h"
+
+int nnp_report_errors(const char *label, const struct nnp_errors *e, int n_member, const char *json_path)
+{
+    printf("%s: %d structures, %d atoms\n", label, e->n_struct, e->n_atom);
+    printf("  energy_mae_meV_per_atom   %10.4f\n", e->energy_mae_mev_atom);
+    printf("  energy_rmse_meV_per_atom  %10.4f\n", e->energy_rmse_mev_atom);
+    printf("  force_mae_eV_per_A        %10.5f\n", e->force_mae_ev_a);
+    printf("  force_rmse_eV_per_A       %10.5f\n", e->force_rmse_ev_a);
+    if (e->stress_rmse_gpa > 0) printf("  stress_rmse_GPa           %10.5f\n", e->stress_rmse_gpa);
+    if (n_member > 1) {
+        printf("  mean_energy_spread_meV_per_atom %8.4f  (errors within 1/2 spreads: %.0f%% / %.0f%%)\n",
+               e->mean_energy_std_mev_atom, 100 * e->energy_in_1sigma, 100 * e->energy_in_2sigma);
+        printf("  mean_force_spread_eV_per_A      %8.5f  (errors within 1/2 spreads: %.0f%% / %.0f%%; "
+               "Gaussian: 68%% / 95%%)\n",
+               e->mean_force_std_ev_a, 100 * e->force_in_1sigma, 100 * e->force_in_2sigma);
+    }
+    if (json_path == NULL) return LS_OK;
+    ls_json *j = NULL;
+    LS_TRY(ls_json_open_file(json_path, &j));
+    ls_json_object_begin(j, NULL);
+    ls_json_string(j, "set", label);
+    ls_json_int(j, "n_structures", e->n_struct);
+    ls_json_int(j, "n_atoms", e->n_atom);
+    ls_json_number(j, "energy_mae_meV_per_atom", e->energy_mae_mev_atom);
+    ls_json_number(j, "energy_rmse_meV_per_atom", e->energy_rmse_mev_atom);
+    ls_json_number(j, "force_mae_eV_per_A", e->force_mae_ev_a);
+    ls_json_number(j, "force_rmse_eV_per_A", e->force_rmse_ev_a);
+    ls_json_number(j, "stress_rmse_GPa", e->stress_rmse_gpa);
+    ls_json_int(j, "n_members", n_member);
+    if (n_member > 1) {
+        ls_json_number(j, "mean_energy_spread_meV_per_atom", e->mean_energy_std_mev_atom);
+        ls_json_number(j, "mean_force_spread_eV_per_A", e->mean_force_std_ev_a);
+        ls_json_number(j, "energy_fraction_within_1_spread", e->energy_in_1sigma);
+        ls_json_number(j, "energy_fraction_within_2_spreads", e->energy_in_2sigma);
+        ls_json_number(j, "force_fraction_within_1_spread", e->force_in_1sigma);
+        ls_json_number(j, "force_fraction_within_2_spreads", e->force_in_2sigma);
+    }
+    ls_json_object_end(j);
+    return ls_json_close(j);
+}
+
+int nnp_parse_repeat(const char *text, int rep[3])
+{
+    rep[0] = rep[1] = rep[2] = 1;
+    if (text == NULL) return LS_OK;
+    if (sscanf(text, "%d,%d,%d", &rep[0], &rep[1], &rep[2]) != 3 || rep[0] < 1 || rep[1] < 1 || rep[2] < 1)
+        LS_ERROR(LS_ERR_USAGE, "--repeat expects three positive whole numbers like 4,4,4, got '%s'", text);
+    return LS_OK;
+}
+
+int nnp_structure_repeat(const ls_structure *s, const int rep[3], ls_structure **out)
+{
+    int n = s->n_atom * rep[0] * rep[1] * rep[2];
+    ls_structure *t = NULL;
+    LS_TRY(ls_structure_create(n, &t));
+    for (int a = 0; a < 3; a++) {
+        t->pbc[a] = s->pbc[a];
+        for (int k = 0; k < 3; k++) t->cell[a][k] = s->cell[a][k] * rep[a];
+    }
+    int q = 0;
+    for (int x = 0; x < rep[0]; x++)
+        for (int y = 0; y < rep[1]; y++)
+            for (int z = 0; z < rep[2]; z++)
+                for (int i = 0; i < s->n_atom; i++, q++) {
+                    int st = ls_structure_set_species(t, q, s->species[i]);
+                    if (st != LS_OK) {
+                        ls_structure_destroy(t);
+                        return st;
+                    }
+                    for (int k = 0; k < 3; k++)
+                        t->pos[q][k] = s->pos[i][k] + x * s->cell[0][k] + y * s->cell[1][k] + z * s->cell[2][k];
+                }
+    *out = t;
+    return LS_OK;
+}

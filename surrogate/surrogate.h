@@ -1,0 +1,162 @@
+/* Lodestone surrogate potentials: atom-centred descriptors and one feed-forward network
+ * per element (Behler-Parrinello form), trained on DFT energies, forces and stresses, with
+ * ensembles for uncertainty.  The public interface of surrogate/.
+ *
+ *   E = sum_i [ e_ref(Z_i) + s_E * NN_{Z_i}( (G_i - mean) / std ) ],   F = -dE/dr,
+ *   stress = (1/V) dE/d(strain)  (ASE sign: positive = tensile).
+ *
+ * Units: Hartree atomic units throughout (bohr, Ha, Ha/bohr, Ha/bohr^3).
+ * A model holds n_member networks per element (an ensemble when n_member > 1); every
+ * prediction gives the ensemble mean and, for n_member > 1, the spread (standard
+ * deviation over members) of the energy and of each force component.
+ * The model file format is described in surrogate/README.md (text, versioned).
+ */
+#ifndef LS_SURROGATE_H
+#define LS_SURROGATE_H
+
+#include "common/structure.h"
+
+#define NNP_MAX_ELEMENTS 8
+#define NNP_MAX_LAYERS 8
+#define NNP_DESC_NAME_MAX 32
+
+/* Descriptor settings shared by the families (surrogate/desc_*.c document their reading). */
+struct nnp_descriptor_params {
+    char type[NNP_DESC_NAME_MAX]; /* registry name: "moment" or "bp" */
+    double r_cut;                  /* bohr */
+    int n_radial;                  /* two-body functions per neighbour element */
+    int n_angular;                 /* radial functions (moment) or eta values (bp) of the angular part */
+    int l_max;                     /* maximum angular order (moment) or number of zeta values (bp) */
+};
+
+enum nnp_activation { NNP_ACT_TANH = 0, NNP_ACT_SILU, NNP_ACT_SOFTPLUS };
+/* "tanh", "silu", "softplus" <-> enum; LS_ERR_INPUT naming the known ones. */
+int nnp_activation_parse(const char *name, enum nnp_activation *act);
+const char *nnp_activation_name(enum nnp_activation act);
+
+typedef struct nnp_model nnp_model;
+
+/* Shape of a model: the descriptor, the hidden layers and the activation. */
+struct nnp_model_config {
+    struct nnp_descriptor_params desc;
+    int n_hidden;                     /* hidden layers */
+    int hidden[NNP_MAX_LAYERS - 1];   /* their widths */
+    enum nnp_activation act;
+};
+
+/* Defaults: moment descriptor, r_cut 5 Å, n_radial 12, n_angular 6, l_max 4; two hidden
+ * layers of 32 tanh units. */
+void nnp_model_config_default(struct nnp_model_config *cfg);
+
+/* A model for the elements z[0..n_elem-1] with n_member members, parameters randomised
+ * from `seed` (member k from seed + k), zero reference energies, identity normalisation.
+ * LS_ERR_INPUT for a bad configuration. */
+int nnp_model_create(const struct nnp_model_config *cfg, int n_elem, const int *z, int n_member,
+                     unsigned long long seed, nnp_model **out);
+void nnp_model_destroy(nnp_model *m); /* accepts NULL */
+
+/* Save (atomically) and load the model file.  Loading checks the version, every count and
+ * that all numbers are finite: LS_ERR_INPUT with the file, line and what was expected. */
+int nnp_model_save(const nnp_model *m, const char *path);
+int nnp_model_load(const char *path, nnp_model **out);
+
+/* Queries. */
+int nnp_model_n_member(const nnp_model *m);
+int nnp_model_n_elem(const nnp_model *m);
+int nnp_model_element_z(const nnp_model *m, int ie);
+double nnp_model_cutoff(const nnp_model *m); /* bohr */
+int nnp_model_n_features(const nnp_model *m);
+const char *nnp_model_descriptor_name(const nnp_model *m);
+/* One-line description ("moment descriptor, 96 features, 96-32-32-1 tanh, 1 member, Cu"). */
+void nnp_model_describe(const nnp_model *m, char *buf, int n_buf);
+
+/* Result of a prediction.  The caller provides the arrays it wants (NULL: not computed). */
+struct nnp_result {
+    double energy;           /* Ha, ensemble mean */
+    double energy_std;       /* Ha, ensemble spread (0 for one member) */
+    double (*forces)[3];     /* [n_atom] Ha/bohr, mean; optional */
+    double (*force_std)[3];  /* [n_atom] Ha/bohr, spread per component; optional */
+    double *atom_energy;     /* [n_atom] Ha, mean atomic energies; optional */
+    int has_stress;          /* set when the structure is periodic in all three directions */
+    double stress[3][3];     /* Ha/bohr^3, ASE sign, mean */
+    double max_force_std;    /* Ha/bohr, largest per-atom spread |std(F_i)| */
+    int n_extrapolating;     /* atoms with a descriptor outside the training range (+/- 10 %) */
+};
+
+/* Energy, forces, stress (and spreads) of structure s.  Threads: OpenMP over atoms.
+ * LS_ERR_INPUT when s contains an element the model does not know (the message names it
+ * and the model's elements).  Extrapolation is reported in res->n_extrapolating, not as
+ * an error. */
+int nnp_model_predict(const nnp_model *m, const ls_structure *s, struct nnp_result *res);
+
+/* Training settings. */
+struct nnp_train_config {
+    unsigned long long seed;
+    int n_epoch;            /* maximum epochs */
+    int batch_size;         /* structures per mini-batch (Adam) */
+    char optimiser[16];     /* "adam" or "lbfgs" */
+    double lr, lr_final;    /* Adam learning rate, decayed exponentially to lr_final */
+    double w_energy;        /* weight of (energy error per atom / 1 meV)^2 */
+    double w_force;         /* weight of (force component error / 0.1 eV/Å)^2 */
+    double w_stress;        /* weight of (stress component error / 1 GPa)^2 (0: ignored) */
+    double val_fraction;    /* split off the training set when no validation set is given */
+    int patience;           /* early stopping: epochs without validation improvement */
+    double bootstrap;       /* ensembles: fraction of the training set each member sees (1: all) */
+    int verbose;            /* 1: one progress line per epoch (ls_log_info) */
+    double max_time_s;      /* stop after this wall time per member (0: no limit) */
+};
+void nnp_train_config_default(struct nnp_train_config *cfg);
+
+/* Errors of a model on a data set (eV, Å units for reporting). */
+struct nnp_errors {
+    int n_struct, n_atom;
+    double energy_mae_mev_atom, energy_rmse_mev_atom;
+    double force_mae_ev_a, force_rmse_ev_a;
+    double stress_rmse_gpa;  /* over structures with a reference stress */
+    double mean_energy_std_mev_atom, mean_force_std_ev_a; /* ensembles */
+    double force_in_1sigma, force_in_2sigma;              /* calibration: fraction of force errors */
+    double energy_in_1sigma, energy_in_2sigma;            /* inside 1 and 2 predicted spreads */
+};
+
+/* Train m in place on `train` (structures with energies; forces and stresses used when
+ * present): fits the reference energies by least squares, the descriptor normalisation,
+ * then each member (seed + member, optionally on a bootstrap subset).  `val` may be NULL
+ * (then val_fraction of train is split off, seeded).  Writes per-epoch lines via ls_log. */
+int nnp_model_train(nnp_model *m, const ls_structure_list *train, const ls_structure_list *val,
+                    const struct nnp_train_config *cfg);
+
+/* Errors of m on a list of structures with reference energies/forces. */
+int nnp_model_errors(const nnp_model *m, const ls_structure_list *set, struct nnp_errors *err);
+
+/* Molecular dynamics (surrogate/md.c): velocity Verlet (friction 0: NVE) or Langevin NVT
+ * (BAOAB) with the model's forces; the frame callback sees every frame_every-th step. */
+struct nnp_md_config {
+    double dt_fs;
+    int n_step;
+    double temperature_k;          /* thermostat target (NVT) */
+    double init_temperature_k;     /* Maxwell-Boltzmann velocities when s has none (0: at rest) */
+    double friction_per_fs;        /* Langevin friction gamma; 0 = NVE */
+    unsigned long long seed;
+    int frame_every;
+    double spread_threshold_ev_a;  /* flag a frame whose largest force spread exceeds this */
+};
+void nnp_md_config_default(struct nnp_md_config *cfg); /* 1 fs, 1000 steps, 300 K, NVE, every 10, 0.1 eV/Å */
+
+struct nnp_md_frame {
+    int step;
+    double time_fs;
+    double e_pot, e_kin;             /* Ha */
+    double temperature_k;
+    double energy_spread;            /* Ha (ensembles) */
+    double max_force_spread;         /* Ha/bohr (ensembles) */
+    int extrapolating;               /* spread above the threshold, or descriptors out of range */
+    int n_extrapolating_atoms;
+    const double (*forces)[3];       /* Ha/bohr */
+};
+typedef int (*nnp_md_frame_fn)(void *ctx, const ls_structure *s, const struct nnp_md_frame *frame);
+
+/* Run MD on s in place (positions, velocities).  Velocities are drawn if s has none. */
+int nnp_md_run(const nnp_model *m, ls_structure *s, const struct nnp_md_config *cfg, nnp_md_frame_fn on_frame,
+               void *ctx);
+
+#endif

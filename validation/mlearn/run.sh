@@ -1,0 +1,26 @@
+#!/bin/sh
+# Train and evaluate a Lodestone potential on one element of the mlearn benchmark
+# (Zuo et al., J. Phys. Chem. A 124, 731 (2020)): train on EL_train.xyz, report on EL_test.xyz.
+#   usage: validation/mlearn/run.sh EL [extra 'lodestone train' options]
+#   env:   EPOCHS (default 300), OUT (default validation/mlearn/out), LODESTONE (default build/lodestone)
+# Writes OUT/EL.nnp, OUT/EL_train.log (one line per epoch), OUT/EL_test.json, and prints
+# the test-set errors next to the published ones (../shared/reference/mlearn/published.csv).
+set -e
+EL=${1:?usage: run.sh Ni|Cu|Si [options]}
+shift
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+DATA=${LODESTONE_SHARED:-$ROOT/../shared}/reference/mlearn
+BIN=${LODESTONE:-$ROOT/build/lodestone}
+OUT=${OUT:-$HERE/out}
+EPOCHS=${EPOCHS:-300}
+mkdir -p "$OUT"
+[ -x "$BIN" ] || { echo "build first: make -j2" >&2; exit 2; }
+echo "commit $(git -C "$ROOT" rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, OMP_NUM_THREADS=${OMP_NUM_THREADS:-all}"
+nice "$BIN" train --train "$DATA/${EL}_train.xyz" --out "$OUT/$EL.nnp" \
+    --epochs "$EPOCHS" --lr 5e-3 --lr-final 5e-5 --batch 4 --patience 100 --seed 2020 "$@" \
+    2> "$OUT/${EL}_train.log"
+tail -n 3 "$OUT/${EL}_train.log"
+nice "$BIN" predict --model "$OUT/$EL.nnp" "$DATA/${EL}_test.xyz" --json "$OUT/${EL}_test.json" | tail -n 6
+echo "published (test-set MAE, meV/atom and eV/A):"
+grep "^$EL," "$DATA/published.csv" | cut -d, -f2-4
