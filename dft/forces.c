@@ -19,13 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
-
-#include "dft/linalg.h"
 
 #include "common/err.h"
 #include "dft/ewald.h"
 #include "dft/nonlocal.h"
+#include "dft/nonlocal_deriv.h"
 #include "dft/potential.h"
 #include "dft/symmetrize.h"
 
@@ -108,54 +106,6 @@ static int local_forces(const dft_system *sys, const struct final_fields *ff, do
     return status;
 }
 
-static int nonlocal_forces(const dft_system *sys, double (*f)[3])
-{
-    int n_kpt = sys->kpts->n_kpt, nb = sys->n_band, np = sys->n_proj_total;
-    if (np == 0) return LS_OK;
-    int n_pw_max = 0;
-    for (int ik = 0; ik < n_kpt; ik++) n_pw_max = sys->basis[ik]->n_pw > n_pw_max ? sys->basis[ik]->n_pw : n_pw_max;
-    double complex *becp = malloc((size_t)nb * np * sizeof *becp);
-    double complex *dbecp = malloc((size_t)nb * np * sizeof *dbecp);
-    double complex *dproj = malloc((size_t)np * n_pw_max * sizeof *dproj);
-    if (!becp || !dbecp || !dproj) {
-        free(becp);
-        free(dbecp);
-        free(dproj);
-        LS_ERROR(LS_ERR_NOMEM, "out of memory for the nonlocal forces");
-    }
-    const double complex one = 1.0, zero = 0.0;
-    for (int is = 0; is < sys->n_spin; is++)
-        for (int ik = 0; ik < n_kpt; ik++) {
-            const dft_basis *b = sys->basis[ik];
-            const dft_projectors *pr = &sys->projectors[ik];
-            const double complex *psi = sys->psi[is * n_kpt + ik];
-            dft_nonlocal_project(sys, ik, nb, psi, becp);
-            for (int d = 0; d < 3; d++) {
-                /* d P / d tau_d = -i q_d P; db = sum_G psi conj(dP) */
-                for (int p = 0; p < np; p++)
-                    for (int ig = 0; ig < b->n_pw; ig++)
-                        dproj[(size_t)p * b->n_pw + ig] = -I * b->kg[ig][d] * pr->proj[(size_t)p * b->n_pw + ig];
-                dft_zgemm(CblasNoTrans, CblasConjTrans, nb, np, b->n_pw, one, psi, b->n_pw, dproj, b->n_pw, zero, dbecp, np);
-                for (int ib = 0; ib < nb; ib++) {
-                    double w = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * b->weight;
-                    if (w == 0) continue;
-                    const double complex *bp = becp + (size_t)ib * np, *dp = dbecp + (size_t)ib * np;
-                    for (int a = 0; a < sys->n_atom; a++) {
-                        double s = 0;
-                        for (int p = sys->proj_offset[a]; p < sys->proj_offset[a + 1]; p++)
-                            for (int q = sys->proj_offset[a]; q < sys->proj_offset[a + 1]; q++)
-                                s += sys->dmat[(size_t)p * np + q] * creal(conj(bp[p]) * dp[q]);
-                        f[a][d] -= w * 2.0 * s;
-                    }
-                }
-            }
-        }
-    free(becp);
-    free(dbecp);
-    free(dproj);
-    return LS_OK;
-}
-
 int dft_forces_compute(const dft_system *sys, double (*forces)[3])
 {
     int n = sys->n_atom;
@@ -168,7 +118,12 @@ int dft_forces_compute(const dft_system *sys, double (*forces)[3])
         memset(forces, 0, (size_t)n * sizeof *forces);
         status = local_forces(sys, &ff, forces);
     }
-    if (status == LS_OK) status = nonlocal_forces(sys, forces);
+    if (status == LS_OK) {
+        double e_nl;
+        status = dft_nonlocal_derivatives(sys, fe, NULL, &e_nl);
+        for (int a = 0; status == LS_OK && a < n; a++)
+            for (int d = 0; d < 3; d++) forces[a][d] -= fe[a][d];
+    }
     if (status == LS_OK) {
         for (int a = 0; a < n; a++) charge[a] = sys->pseudo[sys->species_of[a]]->z_valence;
         status = dft_ewald(sys->cell, n, (const double(*)[3])sys->tau, charge, NULL, fe, NULL);
