@@ -19,10 +19,15 @@
  *   si-lda   Si, LDA, fixed occupations, triclinic cell, one atom displaced
  *   si-pbe   the same with PBE
  *   al-mv    Al, PBE, Marzari-Vanderbilt smearing (0.02 Ha), distorted cubic cell
- *   o2-fd    O2 in an orthorhombic box, PBE, nspin 2 (triplet, 2 muB), Fermi-Dirac (0.01 Ha)
+ *   o2-fd    O2 in an orthorhombic box, PBE, nspin 2 (1.93 muB), Fermi-Dirac (0.01 Ha), at
+ *            25.1 Ha; stress along one generic strain only (each run takes ~2 s).  At 15.1 Ha
+ *            the forces of this case disagree by 1e-5 Ha/bohr (2e-5 with LDA, no spin; 1e-6
+ *            at 20 Ha, 7e-8 at 25 Ha): not explained yet, see the branch report.
  * Also: at convergence the Harris-Foulkes and Kohn-Sham energies agree (1e-10 Ha), and on Si
  * with an atom displaced along [111] (C3v, 6 operations kept) use_symmetry 0 and 1 give the
- * same energy, forces and stress.
+ * same energy (1e-10 Ha), forces (1e-7 Ha/bohr) and stress (1e-9 Ha/bohr^3): forces and
+ * stress are first order in the SCF residual (measured 2e-8 and 2e-10 at conv_thr 1e-13,
+ * 1.2e-8 and 6e-11 at 1e-15).
  * LODESTONE_TEST_QUICK (the sanitizer run): si-lda at one k-point, one displacement direction
  * and one strain direction (generic, so every component contributes).
  */
