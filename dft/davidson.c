@@ -109,7 +109,10 @@ static int subspace_diag(const dft_eig_work *w, int n)
 {
     int ld = w->n_vec_max;
     for (int i = 0; i < n; i++) memcpy(w->evec + (size_t)i * n, w->hsub + (size_t)i * ld, (size_t)n * sizeof *w->evec);
-    lapack_int info = LAPACKE_zheevd(LAPACK_ROW_MAJOR, 'V', 'U', n, (lapack_complex_double *)w->evec, n, w->eval);
+    /* hsub holds both triangles; pass the lower one.  With 'U', OpenBLAS 0.3.21 (Debian 12) reads
+     * out of bounds in zgemv_n (called from zlatrd) for n = 59 and crashes intermittently
+     * (OpenBLAS issue #4013); 'L' was clean for every n from 1 to 300 under AddressSanitizer. */
+    lapack_int info = LAPACKE_zheevd(LAPACK_ROW_MAJOR, 'V', 'L', n, (lapack_complex_double *)w->evec, n, w->eval);
     if (info != 0) LS_ERROR(LS_ERR_NUMERIC, "subspace diagonalisation failed (LAPACK zheevd info %d, size %d)", (int)info, n);
     return LS_OK;
 }

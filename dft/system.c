@@ -83,6 +83,39 @@ static int setup_atoms(const dft_params *p, dft_system *sys)
     return LS_OK;
 }
 
+/* Keep only the operations that map the FFT grid onto itself (R_ij n_i / n_j integer and
+ * t_i n_i integer), as pw.x does: the exchange-correlation potential is computed point by
+ * point on the grid, so under any other operation it is not exactly symmetric, and
+ * symmetrising the density with that operation makes the final state inconsistent with the
+ * energy (Harris-Foulkes and Kohn-Sham energies then differed by 3e-5 Ha, and the forces by
+ * 1e-2 Ha/bohr, for O2 in a box whose inversion centre is off the grid).  The kept
+ * operations form a group (the maps of the grid onto itself). */
+static void keep_grid_operations(ls_symops *ops, const int n[3])
+{
+    int kept = 0, na = ops->n_atom;
+    for (int op = 0; op < ops->n_op; op++) {
+        int ok = 1;
+        for (int i = 0; i < 3; i++) {
+            double t = ops->translations[op][i] * n[i];
+            if (fabs(t - round(t)) > 1e-5) ok = 0;
+            for (int j = 0; j < 3; j++)
+                if ((ops->rotations[op][i][j] * n[i]) % n[j] != 0) ok = 0;
+        }
+        if (!ok) continue;
+        if (kept != op) {
+            memcpy(ops->rotations[kept], ops->rotations[op], sizeof ops->rotations[op]);
+            memcpy(ops->translations[kept], ops->translations[op], sizeof ops->translations[op]);
+            memcpy(ops->cart_rotations[kept], ops->cart_rotations[op], sizeof ops->cart_rotations[op]);
+            memmove(ops->atom_map + (size_t)kept * na, ops->atom_map + (size_t)op * na, (size_t)na * sizeof *ops->atom_map);
+        }
+        kept++;
+    }
+    if (kept < ops->n_op)
+        ls_log_info("symmetry: %d of %d operations kept (the others do not map the %d x %d x %d FFT grid onto itself)",
+                    kept, ops->n_op, n[0], n[1], n[2]);
+    ops->n_op = kept;
+}
+
 /* Crystal symmetry of the atoms, told apart by species and, with spin, by their starting
  * magnetisation (so an antiferromagnetic start keeps only the operations of its order). */
 static int setup_symmetry(const dft_params *p, dft_system *sys)
@@ -101,6 +134,7 @@ static int setup_symmetry(const dft_params *p, dft_system *sys)
         ls_error_prefix("%s: symmetry analysis: ", p->source);
         return status;
     }
+    keep_grid_operations(sys->symops, sys->grid->n);
     sys->n_sym = sys->symops->n_op;
     sys->sym_rot = sys->symops->rotations;
     sys->sym_trans = sys->symops->translations;

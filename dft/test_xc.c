@@ -242,7 +242,9 @@ static void test_spin_equal(void)
 }
 
 /* QE 6.7 thresholds: nothing at |rho| <= 1e-10; no gradient correction at rho <= 1e-6 or
- * sigma <= 1e-10; negative rho: eps and v at |rho|, e_xc = rho eps (odd in rho). */
+ * sigma <= 1e-10; negative rho: eps and v at |rho|, e_xc = rho eps (odd in rho), so
+ * d e_xc / d sigma is odd too.  Spin: a negative spin density counts as zero and has no
+ * potential. */
 static void test_thresholds(void)
 {
     dft_xc *pbe = NULL, *lda = NULL;
@@ -261,7 +263,7 @@ static void test_thresholds(void)
         LS_CHECK(vs[i] == 0);
     }
     LS_CHECK(fabs(e[3] - el[3]) > 1e-6 * fabs(el[3]));
-    LS_CHECK(e[4] == -e[3] && v[4] == v[3] && vs[4] == vs[3]);
+    LS_CHECK(e[4] == -e[3] && v[4] == v[3] && vs[4] == -vs[3] && vs[3] != 0);
     LS_CHECK(el[4] == -el[3] && vl[4] == vl[3]);
     dft_xc_destroy(pbe);
     dft_xc_destroy(lda);
@@ -272,6 +274,7 @@ static void test_thresholds(void)
     double r2[4] = {0.03, 0.03, -1e-4, 0.0}, s2[6] = {1e-3, 1e-3, 0, 0, 0, 0}, ea[2], va[4], vsa[6];
     LS_CHECK_OK(dft_xc_eval(p2, 2, r2, s2, ea, va, vsa));
     LS_CHECK(ea[0] == ea[1]);
+    LS_CHECK(va[2] == 0 && va[3] != 0 && va[0] == va[1]);
     dft_xc_destroy(p2);
 }
 

@@ -26,10 +26,13 @@
  *   and 1.2e-8 relative in E_xc (3.5e-8 Ha for a model Si2 density; test_xc.c).  Plain libxc
  *   PBE (PW_MOD also in the LDA part, no gradient thresholds) differs from QE by 1e-6 Ha
  *   for the same density: the composition removes 97% of the difference.
- * - Negative densities (spin-unpolarised): as QE, eps_xc and the potentials are evaluated at
- *   |rho| and e_xc = rho * eps_xc(|rho|) (so such points subtract).  Spin-polarised: each
- *   spin density is clamped at zero; thresholds apply to the total density and
- *   sigma_tot = up.up + 2 up.down + down.down.
+ * - Negative densities (spin-unpolarised): as QE, eps_xc is evaluated at |rho| and
+ *   e_xc = rho * eps_xc(|rho|) (so such points subtract), an odd function of rho: v_rho is
+ *   the value at |rho| and v_sigma carries the sign of rho (QE 6.7 omits that sign in its
+ *   gradient correction, so there its potential is not the derivative of its energy).
+ *   Spin-polarised: each spin density is clamped at zero (with no potential where it is
+ *   negative, as the energy does not depend on it there); thresholds apply to the total
+ *   density and sigma_tot = up.up + 2 up.down + down.down.
  * Functionals given as libxc names ("GGA_X_PBE+GGA_C_PBE") are evaluated as libxc defines
  * them, on every point with rho > 1e-10 (no separate gradient threshold).
  */
@@ -253,9 +256,11 @@ static void eval_chunk(const dft_xc *xc, long n, long i0, long i1, const double 
             for (long j = 0; j < m; j++) {
                 long ir = w->idx[j];
                 exc[ir] += p->coef * w->sign[j] * w->rho_tot[j] * w->zk[j];
-                for (int s = 0; s < ns; s++) vrho[s * n + ir] += p->coef * w->vrho[ns * j + s];
+                /* A clamped spin density (negative input) does not change the energy: no potential. */
+                for (int s = 0; s < ns; s++)
+                    if (ns == 1 || rho[s * n + ir] >= 0) vrho[s * n + ir] += p->coef * w->vrho[ns * j + s];
                 if (p->is_gga)
-                    for (int k = 0; k < nsig; k++) vsigma[k * n + ir] += p->coef * w->vsigma[nsig * j + k];
+                    for (int k = 0; k < nsig; k++) vsigma[k * n + ir] += p->coef * w->sign[j] * w->vsigma[nsig * j + k];
             }
         }
     }

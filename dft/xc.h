@@ -31,9 +31,10 @@ const char *dft_xc_name(const dft_xc *xc);
  *   vsigma[n * (2n_spin-1)] d e_xc / d sigma_k (GGAs; may be NULL for LDAs)
  * Points where the total density is below the threshold (1e-10, as QE uses for the
  * spin-unpolarised case) contribute nothing.  Negative densities: for n_spin=2 each spin
- * density is treated as zero where negative; for n_spin=1 QE 6.7's convention is followed
- * (eps_xc and the potentials at |rho|, exc = rho * eps_xc(|rho|), so such points subtract;
- * changed by the dft-terms branch, see dft/xc.c).  The named GGAs apply their gradient
+ * density is treated as zero where negative (and its vrho is zero there); for n_spin=1
+ * exc = rho * eps_xc(|rho|), odd in rho, so such points subtract: vrho is the value at |rho|
+ * and vsigma that value times the sign of rho (QE 6.7 drops this sign; see dft/xc.c).
+ * vrho and vsigma are the exact derivatives of exc away from the thresholds.  The named GGAs apply their gradient
  * correction only where rho > 1e-6 and sigma > 1e-10 (QE's gradcorr thresholds).
  * The loop is OpenMP-parallel in chunks; results do not depend on the thread count. */
 int dft_xc_eval(const dft_xc *xc, long n, const double *rho, const double *sigma, double *exc,
