@@ -80,6 +80,7 @@ static int write_json(const char *path, const dft_params *p, const dft_result *r
     }
     ls_json_int_array(j, "fft_grid", r->fft, 3);
     ls_json_int(j, "n_kpoints_irreducible", r->n_kpt);
+    ls_json_int(j, "n_symmetry_operations", r->n_symmetry);
     ls_json_int(j, "n_bands", r->n_band);
     ls_json_array_begin(j, "kpoints");
     for (int ik = 0; ik < r->n_kpt; ik++) {

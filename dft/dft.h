@@ -92,6 +92,7 @@ typedef struct dft_result {
     double *eigenvalues;         /* [(is * n_kpt + ik) * n_band + ib], Ha */
     double *occupations;         /* same layout, 0..max occupation */
     int fft[3];
+    int n_symmetry;              /* symmetry operations used (1 = identity only) */
     double wall_s;               /* total, and its parts: */
     double wall_setup_s, wall_scf_s, wall_forces_s, wall_stress_s;
 } dft_result;

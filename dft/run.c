@@ -51,6 +51,7 @@ static int collect(const dft_system *sys, const struct dft_scf_report *rep, dft_
     r->n_spin = sys->n_spin;
     r->n_atom = sys->n_atom;
     memcpy(r->fft, sys->grid->n, sizeof r->fft);
+    r->n_symmetry = sys->n_sym > 0 ? sys->n_sym : 1;
     r->kpoints = malloc((size_t)n_kpt * sizeof *r->kpoints);
     r->kweights = malloc((size_t)n_kpt * sizeof *r->kweights);
     r->eigenvalues = malloc(n_state * sizeof *r->eigenvalues);

@@ -118,7 +118,7 @@ static void keep_grid_operations(ls_symops *ops, const int n[3])
 
 /* Crystal symmetry of the atoms, told apart by species and, with spin, by their starting
  * magnetisation (so an antiferromagnetic start keeps only the operations of its order). */
-static int setup_symmetry(const dft_params *p, dft_system *sys)
+static int find_symmetry(const dft_params *p, dft_system *sys)
 {
     ls_structure *s = NULL;
     LS_TRY(ls_structure_copy(p->structure, &s));
@@ -134,11 +134,42 @@ static int setup_symmetry(const dft_params *p, dft_system *sys)
         ls_error_prefix("%s: symmetry analysis: ", p->source);
         return status;
     }
-    keep_grid_operations(sys->symops, sys->grid->n);
     sys->n_sym = sys->symops->n_op;
     sys->sym_rot = sys->symops->rotations;
     sys->sym_trans = sys->symops->translations;
     return LS_OK;
+}
+
+/* The smallest grid of good FFT sizes for the cutoff whose dimension i is a multiple of the
+ * denominators of the fractional translations along i (denominators up to 12; translations
+ * with larger ones, rare in practice, leave their operations to be dropped). */
+static void symmetric_grid_size(const dft_system *sys, double ecut_rho, int n[3])
+{
+    dft_grid_good_size(sys->cell, ecut_rho, n);
+    if (!sys->symops) return;
+    for (int i = 0; i < 3; i++) {
+        int lcm = 1;
+        for (int op = 0; op < sys->symops->n_op; op++) {
+            double t = sys->symops->translations[op][i];
+            t -= floor(t);
+            for (int d = 1; d <= 12; d++) {
+                double x = t * d;
+                if (fabs(x - round(x)) < 1e-5) {
+                    int a = lcm, b = d;
+                    while (b) {
+                        int r = a % b;
+                        a = b;
+                        b = r;
+                    }
+                    lcm = lcm / a * d;
+                    break;
+                }
+            }
+        }
+        int m = n[i];
+        while (!(m % lcm == 0 && dft_grid_fft_size(m) == m)) m++;
+        n[i] = m;
+    }
 }
 
 static int setup_bands(const dft_params *p, dft_system *sys)
@@ -268,9 +299,16 @@ int dft_system_create(const dft_params *p, dft_system **out)
         LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: the density cutoff (%.6g Ry) must be at least 4 times the "
                       "wavefunction cutoff (%.6g Ry) for norm-conserving pseudopotentials",
                       p->source, 2 * ecut_rho, 2 * p->ecut_wfc);
-    LS_TRY_GOTO(status, dft_grid_create(sys->cell, ecut_rho, p->fft, &sys->grid), fail);
-
-    if (p->use_symmetry) LS_TRY_GOTO(status, setup_symmetry(p, sys), fail);
+    /* Symmetry first: an automatic grid is then chosen so that every fractional translation
+     * maps grid points onto grid points (a given grid keeps only the operations that do). */
+    if (p->use_symmetry) LS_TRY_GOTO(status, find_symmetry(p, sys), fail);
+    int n_fft[3] = {p->fft[0], p->fft[1], p->fft[2]};
+    if (!(n_fft[0] > 0 && n_fft[1] > 0 && n_fft[2] > 0)) symmetric_grid_size(sys, ecut_rho, n_fft);
+    LS_TRY_GOTO(status, dft_grid_create(sys->cell, ecut_rho, n_fft, &sys->grid), fail);
+    if (sys->symops) {
+        keep_grid_operations(sys->symops, sys->grid->n);
+        sys->n_sym = sys->symops->n_op;
+    }
     int mesh[3];
     memcpy(mesh, p->kmesh, sizeof mesh);
     if (p->kspacing > 0) dft_kpoints_mesh_from_spacing(sys->grid->recip, p->kspacing, mesh);
