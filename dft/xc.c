@@ -61,6 +61,8 @@ struct xc_part {
     int is_gga;
     double coef;
     enum xc_region region;
+    double pbe_h_beta; /* > 0: this part is the PBE correlation gradient term H (own code, see
+                          pbe_h below) built on the PW92 correlation that func (LDA_C_PW) gives */
 };
 
 struct dft_xc {
@@ -131,6 +133,15 @@ static int build_named(dft_xc *xc, const struct xc_named *nf)
     if (nf->gga_x) {
         LS_TRY(add_part(xc, nf->gga_x, 1.0, XC_REGION_GC));
         LS_TRY(add_part(xc, nf->lda_x, -1.0, XC_REGION_GC));
+        if (nf->gga_c == XC_GGA_C_PBE || nf->gga_c == XC_GGA_C_PBE_SOL) {
+            /* QE's PBE correlation: H evaluated with PW92's eps_c (libxc's GGA_C_PBE uses
+             * PW_MOD inside H, 2e-6 relative apart; visible in spin-polarised transition
+             * metals).  The part evaluates LDA_C_PW and adds rho H from pbe_h. */
+            LS_TRY(add_part(xc, XC_LDA_C_PW, 1.0, XC_REGION_GC));
+            xc->part[xc->n_part - 1].pbe_h_beta = nf->gga_c == XC_GGA_C_PBE ? 0.06672455060314922 : 0.046;
+            xc->is_gga = 1;
+            return LS_OK;
+        }
         LS_TRY(add_part(xc, nf->gga_c, 1.0, XC_REGION_GC));
         LS_TRY(add_part(xc, nf->gc_lda_c, -1.0, XC_REGION_GC));
     }
@@ -201,6 +212,45 @@ void dft_xc_destroy(dft_xc *xc)
 int dft_xc_is_gga(const dft_xc *xc) { return xc->is_gga; }
 const char *dft_xc_name(const dft_xc *xc) { return xc->name; }
 
+/* The PBE correlation gradient term (J. P. Perdew, K. Burke, M. Ernzerhof, PRL 77, 3865 (1996)):
+ *   e = rho H,  H = gamma phi^3 ln[1 + (beta/gamma) y (1 + A y) / (1 + A y + A^2 y^2)],
+ *   A = (beta/gamma) / (exp(-eps_c / (gamma phi^3)) - 1),  y = t^2 = sigma / (4 phi^2 k_s^2 rho^2),
+ *   k_s^2 = 4 k_F / pi,  k_F = (3 pi^2 rho)^(1/3),  phi = [(1+z)^(2/3) + (1-z)^(2/3)] / 2,
+ * with eps_c the PW92 correlation per electron and its derivatives deps[s] = d eps_c / d rho_s.
+ * Outputs e, de/drho_s (ns of them) and de/dsigma (sigma = |grad rho|^2 of the total density). */
+static void pbe_h(double beta, int ns, double rho, double z, double sigma, double eps, const double *deps, double *e,
+                  double *de_drho, double *de_dsigma)
+{
+    const double gamma = (1.0 - M_LN2) / (M_PI * M_PI), c = beta / gamma;
+    if (z > 1.0 - 1e-12) z = 1.0 - 1e-12;
+    if (z < -1.0 + 1e-12) z = -1.0 + 1e-12;
+    double phi = ns == 1 ? 1.0 : 0.5 * (cbrt((1 + z) * (1 + z)) + cbrt((1 - z) * (1 - z)));
+    double dphi_dz = ns == 1 ? 0.0 : (1.0 / 3.0) * (1.0 / cbrt(1 + z) - 1.0 / cbrt(1 - z));
+    double kf = cbrt(3.0 * M_PI * M_PI * rho), ks2 = 4.0 * kf / M_PI;
+    double dy_dsigma = 1.0 / (4.0 * phi * phi * ks2 * rho * rho), y = sigma * dy_dsigma;
+    double g3 = gamma * phi * phi * phi;
+    double u = exp(-eps / g3), a = c / (u - 1.0);
+    double n_ = 1.0 + a * y, d_ = 1.0 + a * y + a * a * y * y;
+    double x = c * y * n_ / d_;
+    double lg = log1p(x), h = g3 * lg;
+    double dh_dx = g3 / (1.0 + x);
+    double dx_dy = c * (n_ / d_ + y * (a * d_ - n_ * (a + 2.0 * a * a * y)) / (d_ * d_));
+    double dx_da = c * y * (y * d_ - n_ * (y + 2.0 * a * y * y)) / (d_ * d_);
+    double da_deps = c * u / (g3 * (u - 1.0) * (u - 1.0));
+    double da_dphi = -c * u * (3.0 * eps / (gamma * phi * phi * phi * phi)) / ((u - 1.0) * (u - 1.0));
+    double dh_dphi = 3.0 * gamma * phi * phi * lg;
+    *e = rho * h;
+    *de_dsigma = rho * dh_dx * dx_dy * dy_dsigma;
+    for (int s = 0; s < ns; s++) {
+        double dz = ns == 1 ? 0.0 : (s == 0 ? (1.0 - z) / rho : -(1.0 + z) / rho);
+        double dphi = dphi_dz * dz;
+        double dy = -7.0 / 3.0 * y / rho - 2.0 * y / phi * dphi;
+        double da = da_deps * deps[s] + da_dphi * dphi;
+        double dh = dh_dx * (dx_dy * dy + dx_da * da) + dh_dphi * dphi;
+        de_drho[s] = h + rho * dh;
+    }
+}
+
 /* Per-thread scratch for one chunk in libxc's interleaved layout. */
 struct xc_scratch {
     double rho[2 * XC_CHUNK], sigma[3 * XC_CHUNK], zk[XC_CHUNK], vrho[2 * XC_CHUNK], vsigma[3 * XC_CHUNK];
@@ -251,6 +301,28 @@ static void eval_chunk(const dft_xc *xc, long n, long i0, long i1, const double 
         for (int ip = 0; ip < xc->n_part; ip++) {
             const struct xc_part *p = &xc->part[ip];
             if ((int)p->region != region) continue;
+            if (p->pbe_h_beta > 0) {
+                xc_lda_exc_vxc(&p->func, (size_t)m, w->rho, w->zk, w->vrho);
+                for (long j = 0; j < m; j++) {
+                    long ir = w->idx[j];
+                    double rt = w->rho_tot[j], eps = w->zk[j], deps[2], de_drho[2], de_ds, e;
+                    for (int s = 0; s < ns; s++) deps[s] = (w->vrho[ns * j + s] - eps) / rt;
+                    double z = ns == 1 ? 0.0 : (w->rho[2 * j] - w->rho[2 * j + 1]) / rt;
+                    double st = ns == 1 ? w->sigma[j] : w->sigma[3 * j] + 2 * w->sigma[3 * j + 1] + w->sigma[3 * j + 2];
+                    pbe_h(p->pbe_h_beta, ns, rt, z, st, eps, deps, &e, de_drho, &de_ds);
+                    exc[ir] += p->coef * w->sign[j] * e;
+                    for (int s = 0; s < ns; s++)
+                        if (ns == 1 || rho[s * n + ir] >= 0) vrho[s * n + ir] += p->coef * de_drho[s];
+                    if (ns == 1) {
+                        vsigma[ir] += p->coef * w->sign[j] * de_ds;
+                    } else {
+                        vsigma[ir] += p->coef * de_ds;
+                        vsigma[n + ir] += p->coef * 2.0 * de_ds;
+                        vsigma[2 * n + ir] += p->coef * de_ds;
+                    }
+                }
+                continue;
+            }
             if (p->is_gga) xc_gga_exc_vxc(&p->func, (size_t)m, w->rho, w->sigma, w->zk, w->vrho, w->vsigma);
             else xc_lda_exc_vxc(&p->func, (size_t)m, w->rho, w->zk, w->vrho);
             for (long j = 0; j < m; j++) {
