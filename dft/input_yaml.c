@@ -221,9 +221,14 @@ static int read_pseudopotentials(struct yaml_state *st)
         LS_TRY(ls_config_opt_string(st->cfg, key, NULL, &file));
         if (file) {
             LS_TRY(resolve(st, key, file, sp->pseudo, sizeof sp->pseudo));
-            if (access(sp->pseudo, R_OK) != 0)
+            /* A GTH entry is FILE:ELEMENT:NAME: check the FILE part. */
+            char only_file[4096];
+            snprintf(only_file, sizeof only_file, "%s", sp->pseudo);
+            char *colon = strchr(only_file + (strlen(sp->pseudo) - strlen(file)), ':');
+            if (colon && access(sp->pseudo, R_OK) != 0) *colon = '\0';
+            if (access(only_file, R_OK) != 0)
                 return key_error(st, key, "cannot read the pseudopotential file '%s' (paths are relative to this input file)",
-                                 sp->pseudo);
+                                 only_file);
             continue;
         }
         const char *element = ls_element_symbol(ls_element_z_from_label(sp->label));

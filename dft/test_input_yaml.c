@@ -257,6 +257,30 @@ static void test_defaults(void)
     dft_params_free(&p);
 }
 
+/* A GTH entry FILE:ELEMENT:NAME is kept as it is (the FILE part must exist). */
+static void test_gth_entry(void)
+{
+    const char *gth = "/usr/share/cp2k/GTH_POTENTIALS";
+    FILE *f = fopen(gth, "r");
+    if (!f) {
+        printf("  test_gth_entry: %s absent (Debian cp2k-data), skipped\n", gth);
+        return;
+    }
+    fclose(f);
+    char path[1024];
+    scratch("yaml_gth.yaml",
+            "cell: {lattice: [[0, 2.7155, 2.7155], [2.7155, 0, 2.7155], [2.7155, 2.7155, 0]], units: angstrom,\n"
+            "       species: [Si, Si], positions: [[0, 0, 0], [0.25, 0.25, 0.25]], coordinates: fractional}\n"
+            "pseudopotentials: {Si: /usr/share/cp2k/GTH_POTENTIALS:Si:GTH-PBE}\n"
+            "ecut: 30 Ry\n",
+            path, sizeof path);
+    dft_params p;
+    dft_params_init(&p);
+    LS_CHECK_OK(dft_params_read_yaml(path, &p));
+    LS_CHECK(strcmp(p.species[0].pseudo, "/usr/share/cp2k/GTH_POTENTIALS:Si:GTH-PBE") == 0);
+    dft_params_free(&p);
+}
+
 /* Run a reader with the log captured; returns the status, the log in `log`. */
 static int read_capturing(int yaml, const char *path, dft_params *p, char *log, size_t n)
 {
@@ -458,6 +482,7 @@ int main(void)
     LS_RUN(test_same_as_qe_fe);
     LS_RUN(test_units);
     LS_RUN(test_defaults);
+    LS_RUN(test_gth_entry);
     LS_RUN(test_low_cutoff_warning);
     LS_RUN(test_errors);
     LS_RUN(test_program_exit_code);
