@@ -167,7 +167,12 @@ int cmd_scf(int argc, char **argv)
     if (a.help) {
         cli_print_help("scf", "INPUT [--json FILE] [--xyz FILE]",
                        "Self-consistent Kohn-Sham ground state with forces and stress.\n"
-                       "INPUT is a Quantum ESPRESSO pw.x input (.in, .pwi): namelists &control, &system,\n"
+                       "INPUT.yaml (or .yml) is Lodestone's YAML input: structure (file) or cell (inline),\n"
+                       "functional, pseudopotentials, ecut, ecut_rho, kpoints {mesh, shift | spacing},\n"
+                       "occupations, smearing {type, width}, spin {polarized, starting_magnetization},\n"
+                       "scf {conv_thr, max_iter, mixing_beta, mixing_history}, fft_grid, bands, charge,\n"
+                       "symmetry, forces, stress; units on every dimensioned value (see dft/README.md).\n"
+                       "Any other INPUT is a Quantum ESPRESSO pw.x input (.in, .pwi): namelists &control, &system,\n"
                        "&electrons and cards ATOMIC_SPECIES, ATOMIC_POSITIONS, CELL_PARAMETERS, K_POINTS\n"
                        "(automatic or gamma), with ibrav = 0.  Supported keys: calculation='scf', pseudo_dir,\n"
                        "tprnfor, tstress; ibrav, celldm(1), A, nat, ntyp, ecutwfc, ecutrho, nr1-3, nbnd,\n"
@@ -189,7 +194,10 @@ int cmd_scf(int argc, char **argv)
 #ifdef _OPENMP
     if (threads > 0) omp_set_num_threads((int)threads);
 #endif
-    int status = dft_params_read_qe(a.pos[0], &p);
+    /* The reader by extension: .yaml/.yml is Lodestone's YAML input, anything else pw.x's. */
+    const char *ext = ls_path_extension(a.pos[0]);
+    int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
+    int status = yaml ? dft_params_read_yaml(a.pos[0], &p) : dft_params_read_qe(a.pos[0], &p);
     if (status != LS_OK) {
         dft_params_free(&p);
         return status;

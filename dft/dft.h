@@ -66,6 +66,10 @@ void dft_params_init(dft_params *p);
 void dft_params_free(dft_params *p);
 /* Read a Quantum ESPRESSO pw.x input file (see dft/input_qe.c for the supported keys). */
 int dft_params_read_qe(const char *path, dft_params *p);
+/* Read Lodestone's YAML input (schema: dft/README.md, section "YAML input").  Relative paths
+ * are relative to the YAML file.  LS_ERR_INPUT with "FILE:LINE: ..." for bad input; p owns
+ * the structure it reads (dft_params_free) also on failure. */
+int dft_params_read_yaml(const char *path, dft_params *p);
 
 typedef struct dft_result {
     int converged;

@@ -17,6 +17,7 @@
 #include "common/textio.h"
 #include "common/units.h"
 #include "dft/dft.h"
+#include "dft/pseudo_hints.h"
 
 #define QE_MAX_SPECIES DFT_MAX_SPECIES
 
@@ -486,6 +487,7 @@ int dft_params_read_qe(const char *path, dft_params *p)
     if (status == LS_OK && nl[0]) status = ls_text_error(st.r, "namelist &%s is not closed with '/'", nl);
     ls_text_close(st.r);
     if (status == LS_OK) status = build_structure(&st);
+    if (status == LS_OK && p->ecut_wfc > 0) dft_cutoff_hints_warn(p); /* advice from a HINTS.tsv beside the files */
     free(st.labels);
     free(st.coords);
     return status;
