@@ -55,5 +55,8 @@ const char *cli_version(void);
 /* Subcommands. */
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_suggest(int argc, char **argv);
+int cmd_bench_pool(int argc, char **argv);
+int cmd_bench_function(int argc, char **argv);
 
 #endif

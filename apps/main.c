@@ -9,6 +9,9 @@
 #include "common/log.h"
 
 static const struct cli_command commands[] = {
+    {"suggest", "next candidates to evaluate (Bayesian optimisation, ask/tell with CSV files)", cmd_suggest},
+    {"bench-pool", "pool benchmark of a Bayesian-search configuration (Top%, EF, AF)", cmd_bench_pool},
+    {"bench-function", "Bayesian optimisation of a standard test function (Branin, Hartmann-6, ...)", cmd_bench_function},
     {NULL, NULL, NULL},
 };
 

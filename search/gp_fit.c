@@ -8,7 +8,8 @@
  * Rasmussen & Williams, GPML (MIT Press, 2006), eq. 5.9, doi:10.7551/mitpress/3206.001.0001.
  * The box bounds of bo_gp_options are enforced by optimising u with
  * theta = lo + (hi - lo) sigmoid(u), so no fit can run to absurd length scales; the optimiser
- * is GSL's BFGS (vector_bfgs2), restarted from random points and from the current values.
+ * is GSL's BFGS (vector_bfgs2), run from the current values and, per restart, from the most
+ * likely of 8 random points.
  */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multimin.h>
@@ -191,14 +192,26 @@ int bo_gp_fit(bo_gp *gp, int n_restarts, bo_rng *rng)
     double start[BO_GP_MAX_DIM + 3], best[BO_GP_MAX_DIM + 3], best_f = INFINITY;
     bo_gp_theta_get(gp, start);
     local_fit(&c, m, start, best, &best_f);
+    /* Random restarts: screen 8 random points per restart by their likelihood (one
+     * Cholesky each) and run BFGS from the best of each group of 8; the first group also
+     * holds the default start (unit length scales and signal, initial noise, zero mean). */
     for (int s = 0; s < n_restarts && rng; s++) {
-        int k = 0;
-        for (int d = 0; d < gp->n_ls; d++) start[k++] = s == 0 ? 0.0 : log(0.1) + bo_rng_uniform(rng) * log(100.0);
-        start[k++] = s == 0 ? 0.0 : log(0.3) + bo_rng_uniform(rng) * log(10.0);
-        if (gp->opt.fit_noise) start[k++] = s == 0 ? log(gp->opt.noise_init) : log(1e-4) + bo_rng_uniform(rng) * log(1e3);
-        start[k] = s == 0 ? 0.0 : bo_rng_uniform(rng) - 0.5;
-        for (k = 0; k < c.nt; k++) start[k] = start[k] < c.lo[k] ? c.lo[k] : start[k] > c.hi[k] ? c.hi[k] : start[k];
-        local_fit(&c, m, start, best, &best_f);
+        double cand[BO_GP_MAX_DIM + 3], pick[BO_GP_MAX_DIM + 3], pick_lml = -INFINITY;
+        for (int t = 0; t < 8; t++) {
+            int k = 0, dflt = s == 0 && t == 0;
+            for (int d = 0; d < gp->n_ls; d++) cand[k++] = dflt ? 0.0 : log(0.1) + bo_rng_uniform(rng) * log(100.0);
+            cand[k++] = dflt ? 0.0 : log(0.3) + bo_rng_uniform(rng) * log(10.0);
+            if (gp->opt.fit_noise) cand[k++] = dflt ? log(gp->opt.noise_init) : log(1e-4) + bo_rng_uniform(rng) * log(1e3);
+            cand[k] = dflt ? 0.0 : bo_rng_uniform(rng) - 0.5;
+            for (k = 0; k < c.nt; k++) cand[k] = cand[k] < c.lo[k] ? c.lo[k] : cand[k] > c.hi[k] ? c.hi[k] : cand[k];
+            double lml;
+            if (bo_gp_lml_grad(gp, cand, &lml, NULL, c.work) != LS_OK) {
+                ls_error_clear();
+                continue;
+            }
+            if (lml > pick_lml) pick_lml = lml, memcpy(pick, cand, sizeof cand);
+        }
+        if (pick_lml > -INFINITY) local_fit(&c, m, pick, best, &best_f);
     }
     if (!isfinite(best_f) || best_f >= 1e30)
         LS_ERROR_GOTO(status, LS_ERR_NUMERIC, done, "Gaussian-process fit: no start gave a finite likelihood");

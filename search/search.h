@@ -217,6 +217,8 @@ typedef struct bo_bench_config {
     int refit_every;           /* pool: refit hyperparameters every k steps (warm start) */
     int restart_every;         /* pool: multi-start refit every k steps */
     int n_restarts;            /* random starts at a multi-start refit */
+    long restart_max_n;        /* pool: no random restarts once this many points are observed
+                                  (the warm start then suffices; 0: no limit) */
     int n_threads;             /* OpenMP threads across runs (0: default) */
 } bo_bench_config;
 
@@ -249,5 +251,26 @@ int bo_bench_pool_plot_svg(const char *path, const char *title, const bo_pool_be
 /* Run a test function n_runs times; trace[r * budget + i] is the best value (or the
  * hypervolume) after i+1 evaluations of run r. */
 int bo_bench_function(const bo_testfunction *f, const bo_bench_config *cfg, double *trace);
+
+/* ---------------------------------------------------------------- command-line specs */
+
+#define BO_NAME_MAX 128
+
+typedef struct bo_objective_spec {
+    char column[BO_NAME_MAX];
+    int maximise;              /* 1 "max", 0 "min" */
+} bo_objective_spec;
+
+typedef struct bo_constraint_spec {
+    char column[BO_NAME_MAX];
+    int upper;                 /* 1: column <= bound; 0: column >= bound */
+    double bound;
+} bo_constraint_spec;
+
+/* "COL:max[,COL:min...]" (at most max_n); LS_ERR_USAGE naming the bad part and the fix.
+ * Column names may contain ':' (the last one separates the sense) but not ','. */
+int bo_parse_objectives(const char *text, int max_n, bo_objective_spec *out, int *n);
+/* "COL<=v[,COL>=v...]" (at most max_n); LS_ERR_USAGE on anything else. */
+int bo_parse_constraints(const char *text, int max_n, bo_constraint_spec *out, int *n);
 
 #endif
