@@ -43,7 +43,10 @@ static double ei_score(double mean, double sd, const bo_acq_params *p)
 {
     double imp = mean - p->best - p->xi;
     if (!(sd > 1e-300)) return imp > 0.0 ? log(imp) : -INFINITY;
-    return log(sd) + bo_log_h(imp / sd);
+    double z = imp / sd;
+    /* Above the incumbent nothing cancels: EI = imp Phi(z) + sd phi(z) directly. */
+    if (z > 0.0) return log(imp * 0.5 * erfc(-z / M_SQRT2) + sd * exp(-0.5 * z * z) / sqrt(2.0 * M_PI));
+    return log(sd) + bo_log_h(z);
 }
 
 const bo_acquisition bo_acq_ei = {"ei", "expected improvement (log form, never underflows)", ei_score, 1, 1, 0, 0};
