@@ -15,6 +15,8 @@
 
 #include <cblas.h>
 #include <lapacke.h>
+/* A row-major lower triangle is the column-major upper one: LAPACK is called in column-major
+ * form with 'U' so that LAPACKE neither transposes nor scans for NaN (row-major lower). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,7 @@ void bo_gp_options_default(bo_gp_options *o)
     o->noise_var_min = 1e-8;
     o->noise_var_max = 1.0;
     o->max_iter = 100;
+    o->fit_max_n = 200;
 }
 
 int bo_gp_create(int dim, const bo_gp_options *opt, bo_gp **out)
@@ -180,7 +183,7 @@ int bo_gp_factorize(bo_gp *gp)
             for (long j = 0; j < i; j++) gp->L[i * ld + j] = sf2 * kern_xl(gp, gp->xl + i * D, gp->xl + j * D);
             gp->L[i * ld + i] = sf2 + sn2 + gp->nv[i] + jit;
         }
-        lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', (lapack_int)n, gp->L, (lapack_int)ld);
+        lapack_int info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, gp->L, (lapack_int)ld);
         if (info == 0) {
             gp->jitter = jit;
             double ld2 = 0.0;

@@ -14,6 +14,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multimin.h>
 #include <lapacke.h>
+/* A row-major lower triangle is the column-major upper one: LAPACK is called in column-major
+ * form with 'U' so that LAPACKE neither transposes nor scans for NaN (row-major lower). */
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -61,7 +63,7 @@ int bo_gp_lml_grad(bo_gp *gp, const double *theta, double *lml, double *grad, do
     long n = gp->n, ld = gp->cap;
     int D = gp->dim, nt = bo_gp_n_theta(gp);
     for (long i = 0; i < n; i++) memcpy(work + i * n, gp->L + i * ld, sizeof *work * (i + 1));
-    lapack_int info = LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', (lapack_int)n, work, (lapack_int)n);
+    lapack_int info = LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, work, (lapack_int)n);
     if (info != 0) LS_ERROR(LS_ERR_NUMERIC, "LAPACKE_dpotri failed (info %d) inverting the GP covariance", (int)info);
     for (int k = 0; k < nt; k++) grad[k] = 0.0;
     double sf2 = exp(gp->log_sf2), sn2 = exp(gp->log_sn2);
@@ -171,7 +173,37 @@ static void local_fit(struct fit_ctx *c, gsl_multimin_fdfminimizer *m, const dou
     gsl_vector_free(u);
 }
 
+static int fit_all(bo_gp *gp, int n_restarts, bo_rng *rng);
+
+/* Large data: fit the hyperparameters on an evenly spaced subset of fit_max_n points (same
+ * standardisation), then factorise with every point.  The likelihood surface of a few
+ * hundred points already pins the hyperparameters; the O(n^3) cost per step does not grow. */
 int bo_gp_fit(bo_gp *gp, int n_restarts, bo_rng *rng)
+{
+    long m = gp->opt.fit_max_n;
+    if (m <= 0 || gp->n <= m) return fit_all(gp, n_restarts, rng);
+    bo_gp *sub = NULL;
+    LS_TRY(bo_gp_clone(gp, &sub));
+    int D = gp->dim;
+    for (long a = 0; a < m; a++) {
+        long i = (long)((double)a * gp->n / m);
+        memcpy(sub->xs + a * D, gp->xs + i * D, sizeof *sub->xs * D);
+        sub->ys[a] = gp->ys[i];
+        sub->nv[a] = gp->nv[i];
+    }
+    sub->n = m;
+    int status = fit_all(sub, n_restarts, rng);
+    if (status == LS_OK) {
+        double theta[BO_GP_MAX_DIM + 3];
+        bo_gp_theta_get(sub, theta);
+        bo_gp_theta_set(gp, theta);
+        status = bo_gp_factorize(gp);
+    }
+    bo_gp_destroy(sub);
+    return status;
+}
+
+static int fit_all(bo_gp *gp, int n_restarts, bo_rng *rng)
 {
     int status = LS_OK;
     struct fit_ctx c;

@@ -64,6 +64,8 @@ typedef struct bo_gp_options {
     double signal_var_min, signal_var_max;     /* 0.01, 100 */
     double noise_var_min, noise_var_max;       /* 1e-8, 1 */
     int max_iter;            /* quasi-Newton iterations per start (100) */
+    long fit_max_n;          /* hyperparameters from at most this many evenly spaced points
+                                (0: all; default 200); the model always uses all points */
 } bo_gp_options;
 
 void bo_gp_options_default(bo_gp_options *o);

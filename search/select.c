@@ -15,6 +15,8 @@
 #include "search/select.h"
 
 #include <lapacke.h>
+/* A row-major lower triangle is the column-major upper one: LAPACK is called in column-major
+ * form with 'U' so that LAPACKE neither transposes nor scans for NaN (row-major lower). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,7 +217,7 @@ static int chol_jitter(double *cov, double *work, long m)
     for (double jit = 1e-10 * scale; jit <= 1e-2 * scale; jit *= 10.0) {
         memcpy(work, cov, sizeof *work * m * m);
         for (long a = 0; a < m; a++) work[a * m + a] += jit;
-        if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', (lapack_int)m, work, (lapack_int)m) == 0) {
+        if (LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)m, work, (lapack_int)m) == 0) {
             memcpy(cov, work, sizeof *work * m * m);
             return LS_OK;
         }

@@ -1,7 +1,8 @@
 /* Choosing the next candidates from a discrete pool (see bo_select_pool in search.h).
  *
  * Every available candidate is scored once.  A batch continues by kriging believer on a
- * shortlist of the best BO_SHORTLIST candidates (all of them in pools up to that size).
+ * shortlist of the best candidates: max(256, 32 q) when the bound below applies, else
+ * BO_SHORTLIST (all candidates in pools up to that size).
  * For acquisitions that cannot rise when the spread shrinks and the incumbent grows (EI,
  * UCB) and no constraints, a fantasy can only lower every score, so a shortlisted choice
  * whose score is still above the best score outside the shortlist is provably the exact
@@ -167,7 +168,9 @@ int bo_select_pool(const bo_select_config *cfg, long n_cand, int dim, const doub
     }
     qsort(r, (size_t)n_avail, sizeof *r, cmp_ranked);
     int certify = cfg->acq->decreases_with_sd && cfg->n_con == 0 && cfg->n_obj == 1;
-    for (long m = BO_SHORTLIST;; m *= 2) {
+    /* With the certificate a short list usually suffices; it doubles when it does not. */
+    long m0 = certify ? (32L * cfg->q > 256 ? 32L * cfg->q : 256) : BO_SHORTLIST;
+    for (long m = m0;; m *= 2) {
         long mm = m < n_avail ? m : n_avail;
         double outside = mm < n_avail ? r[mm].v : -INFINITY;
         int exact = 1;

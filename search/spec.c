@@ -39,7 +39,7 @@ int bo_parse_objectives(const char *text, int max_n, bo_objective_spec *out, int
         if (strcmp(sense, "max") != 0 && strcmp(sense, "min") != 0)
             LS_ERROR(LS_ERR_USAGE, "objective '%s': sense '%s' is neither max nor min", item, sense);
         if (strlen(item) >= BO_NAME_MAX) LS_ERROR(LS_ERR_USAGE, "objective column name too long: '%s'", item);
-        snprintf(out[*n].column, BO_NAME_MAX, "%s", item);
+        memcpy(out[*n].column, item, strlen(item) + 1);
         out[*n].maximise = strcmp(sense, "max") == 0;
         (*n)++;
     }
@@ -70,7 +70,7 @@ int bo_parse_constraints(const char *text, int max_n, bo_constraint_spec *out, i
         size_t len = strlen(item);
         while (len > 0 && item[len - 1] == ' ') item[--len] = '\0';
         if (len >= BO_NAME_MAX) LS_ERROR(LS_ERR_USAGE, "constraint column name too long: '%s'", item);
-        snprintf(out[*n].column, BO_NAME_MAX, "%s", item);
+        memcpy(out[*n].column, item, strlen(item) + 1);
         out[*n].upper = upper;
         out[*n].bound = v;
         (*n)++;
