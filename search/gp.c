@@ -281,13 +281,14 @@ int bo_gp_add(bo_gp *gp, const double *x, double y, double noise_var)
     return LS_OK;
 }
 
-/* Cross-kernel block ks[m x n] (times sf2) for standardised, length-scaled points xq[m x D]. */
+/* Cross-kernel block ks[m x n] (times sf2) for standardised, length-scaled points xq[m x D].
+ * Serial on purpose: an OpenMP region per block next to OpenBLAS's threads made a loaded
+ * 2-core machine spend most of the wall time in barriers (parallelism is across runs). */
 static void cross_kernel(const bo_gp *gp, long m, const double *xq, double *ks)
 {
     long n = gp->n;
     int D = gp->dim;
     double sf2 = exp(gp->log_sf2);
-#pragma omp parallel for schedule(static) if (m * n > 200000)
     for (long a = 0; a < m; a++)
         for (long j = 0; j < n; j++) ks[a * n + j] = sf2 * kern_xl(gp, xq + a * D, gp->xl + j * D);
 }
