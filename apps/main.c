@@ -11,11 +11,14 @@
 static const struct cli_command commands[] = {
     {"info", "describe a structure file: formula, cell, density, space group, Wyckoff sites", cmd_info},
     {"convert", "convert a structure file between POSCAR, extended XYZ, XSF and CIF", cmd_convert},
-    {"scf", "self-consistent DFT ground state (pw.x inputs), energy, forces, stress", cmd_scf},
+    {"scf", "self-consistent DFT ground state (pw.x or YAML input), energy, forces, stress", cmd_scf},
     {"train", "train a neural-network potential on energies, forces and stresses", cmd_train},
     {"predict", "energies, forces and errors of a neural-network potential", cmd_predict},
     {"md", "molecular dynamics with a neural-network potential (NVE, Langevin NVT)", cmd_md},
     {"relax", "relax positions and cell (FIRE; --potential MODEL for a neural-network potential)", cmd_relax},
+    {"suggest", "next candidates to evaluate (Bayesian optimisation, ask/tell with CSV files)", cmd_suggest},
+    {"bench-pool", "pool benchmark of a Bayesian-search configuration (Top%, EF, AF)", cmd_bench_pool},
+    {"bench-function", "Bayesian optimisation of a standard test function (Branin, Hartmann-6, ...)", cmd_bench_function},
     {NULL, NULL, NULL},
 };
 

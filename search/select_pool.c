@@ -1,0 +1,189 @@
+/* Choosing the next candidates from a discrete pool (see bo_select_pool in search.h).
+ *
+ * Every available candidate is scored once.  A batch continues by kriging believer on a
+ * shortlist of the best candidates: max(256, 32 q) when the bound below applies, else
+ * BO_SHORTLIST (all candidates in pools up to that size).
+ * For acquisitions that cannot rise when the spread shrinks and the incumbent grows (EI,
+ * UCB) and no constraints, a fantasy can only lower every score, so a shortlisted choice
+ * whose score is still above the best score outside the shortlist is provably the exact
+ * kriging-believer choice; otherwise the shortlist doubles and the batch is recomputed.
+ * Thompson batches draw q joint posterior samples over at most BO_TS_MAX candidates (the
+ * best by mean + 3 sd when the pool is larger).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "search/select.h"
+
+#define BO_SHORTLIST 4096
+#define BO_TS_MAX 1500
+
+struct ranked {
+    double v;
+    long i;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const struct ranked *p = a, *q = b;
+    if (p->v != q->v) return p->v > q->v ? -1 : 1;
+    return p->i < q->i ? -1 : p->i > q->i ? 1 : 0; /* deterministic ties */
+}
+
+static void fill_choice(const bo_scorer *s, long idx, double score, const double *mean, const double *sd, double pf,
+                        bo_choice *c)
+{
+    memset(c, 0, sizeof *c);
+    c->index = idx;
+    c->acq = score;
+    for (int k = 0; k < s->cfg->n_obj; k++) c->mean[k] = mean[k], c->sd[k] = sd[k];
+    c->p_feasible = pf;
+}
+
+/* Gather rows of cand listed in idx into x (m x dim). */
+static void gather(const double *cand, int dim, const long *idx, long m, double *x)
+{
+    for (long a = 0; a < m; a++) memcpy(x + a * dim, cand + idx[a] * dim, sizeof *x * dim);
+}
+
+static int select_thompson(bo_scorer *s, long n_cand, int dim, const double *cand, const struct ranked *avail,
+                           long n_avail, bo_rng *rng, bo_choice *chosen, double *x_chosen, int *n_chosen)
+{
+    int status = LS_OK, q = s->cfg->q, no = s->cfg->n_obj;
+    long m = n_avail < BO_TS_MAX ? n_avail : BO_TS_MAX;
+    struct ranked *r = malloc(sizeof *r * (size_t)n_avail);
+    long *idx = malloc(sizeof *idx * (size_t)m);
+    double *x = malloc(sizeof *x * (size_t)m * dim), *scores = malloc(sizeof *scores * (size_t)m * q);
+    double *mean = NULL, *sd = NULL, *pf = NULL;
+    (void)n_cand;
+    if (!r || !idx || !x || !scores) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for Thompson sampling");
+    memcpy(r, avail, sizeof *r * n_avail);
+    if (m < n_avail) {
+        /* avail[].v holds mean + 3 sd here. */
+        qsort(r, (size_t)n_avail, sizeof *r, cmp_ranked);
+    }
+    for (long a = 0; a < m; a++) idx[a] = r[a].i;
+    gather(cand, dim, idx, m, x);
+    LS_TRY_GOTO(status, bo_scorer_thompson(s, m, x, q, rng, scores), done);
+    mean = malloc(sizeof *mean * (size_t)m * no), sd = malloc(sizeof *sd * (size_t)m * no), pf = malloc(sizeof *pf * (size_t)m);
+    if (!mean || !sd || !pf) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for Thompson sampling");
+    LS_TRY_GOTO(status, bo_scorer_score(s, m, x, NULL, mean, sd, pf), done);
+    *n_chosen = 0;
+    for (int t = 0; t < q && *n_chosen < m; t++) {
+        long best = -1;
+        for (long a = 0; a < m; a++) {
+            int used = 0;
+            for (int j = 0; j < *n_chosen; j++) used |= chosen[j].index == idx[a];
+            if (!used && (best < 0 || scores[(size_t)t * m + a] > scores[(size_t)t * m + best])) best = a;
+        }
+        fill_choice(s, idx[best], scores[(size_t)t * m + best], mean + best * no, sd + best * no, pf[best],
+                    &chosen[*n_chosen]);
+        if (x_chosen) memcpy(x_chosen + (size_t)(*n_chosen) * dim, x + best * dim, sizeof *x * dim);
+        (*n_chosen)++;
+    }
+done:
+    free(r), free(idx), free(x), free(scores), free(mean), free(sd), free(pf);
+    return status;
+}
+
+/* Kriging-believer batch on the shortlist r[0..m-1]; *exact = 0 if the bound fails. */
+static int batch_on_shortlist(bo_scorer *s, const double *cand, int dim, const struct ranked *r, long m,
+                              double outside_best, int certify, bo_choice *chosen, double *x_chosen, int *n_chosen,
+                              int *exact)
+{
+    int status = LS_OK, q = s->cfg->q, no = s->cfg->n_obj;
+    long *idx = malloc(sizeof *idx * (size_t)m);
+    double *x = malloc(sizeof *x * (size_t)m * dim), *score = malloc(sizeof *score * (size_t)m);
+    double *mean = malloc(sizeof *mean * (size_t)m * no), *sd = malloc(sizeof *sd * (size_t)m * no);
+    double *pf = malloc(sizeof *pf * (size_t)m);
+    unsigned char *used = calloc((size_t)m, 1);
+    if (!idx || !x || !score || !mean || !sd || !pf || !used)
+        LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for a batch");
+    for (long a = 0; a < m; a++) idx[a] = r[a].i;
+    gather(cand, dim, idx, m, x);
+    *exact = 1;
+    *n_chosen = 0;
+    for (int j = 0; j < q && j < m; j++) {
+        LS_TRY_GOTO(status, bo_scorer_score(s, m, x, score, mean, sd, pf), done);
+        long best = -1;
+        for (long a = 0; a < m; a++)
+            if (!used[a] && (best < 0 || score[a] > score[best])) best = a;
+        if (certify && score[best] < outside_best) {
+            *exact = 0;
+            goto done;
+        }
+        used[best] = 1;
+        fill_choice(s, idx[best], score[best], mean + best * no, sd + best * no, pf[best], &chosen[j]);
+        if (x_chosen) memcpy(x_chosen + (size_t)j * dim, x + best * dim, sizeof *x * dim);
+        *n_chosen = j + 1;
+        if (j + 1 < q) LS_TRY_GOTO(status, bo_scorer_fantasize(s, x + best * dim), done);
+    }
+done:
+    free(idx), free(x), free(score), free(mean), free(sd), free(pf), free(used);
+    return status;
+}
+
+int bo_select_pool(const bo_select_config *cfg, long n_cand, int dim, const double *cand,
+                   const unsigned char *available, bo_rng *rng, bo_choice *chosen, double *x_chosen, int *n_chosen)
+{
+    int status = LS_OK, no = cfg->n_obj;
+    bo_scorer s;
+    struct ranked *r = NULL;
+    double *score = NULL, *mean = NULL, *sd = NULL, *pf = NULL;
+    *n_chosen = 0;
+    long n_avail = 0;
+    for (long i = 0; i < n_cand; i++) n_avail += available[i] != 0;
+    if (n_avail == 0) return LS_OK;
+    LS_TRY(bo_scorer_create(cfg, dim, &s));
+    r = malloc(sizeof *r * (size_t)n_avail);
+    score = malloc(sizeof *score * (size_t)n_cand);
+    mean = malloc(sizeof *mean * (size_t)n_cand * no);
+    sd = malloc(sizeof *sd * (size_t)n_cand * no);
+    pf = malloc(sizeof *pf * (size_t)n_cand);
+    if (!r || !score || !mean || !sd || !pf) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory scoring the pool");
+    /* Score all candidates (unavailable ones too: simpler than gathering 100k rows). */
+    LS_TRY_GOTO(status, bo_scorer_score(&s, n_cand, cand, score, mean, sd, pf), done);
+    long k = 0;
+    for (long i = 0; i < n_cand; i++)
+        if (available[i]) {
+            r[k].v = cfg->acq->thompson ? mean[i * no] + 3.0 * sd[i * no] : score[i];
+            r[k++].i = i;
+        }
+    if (cfg->acq->thompson) {
+        status = select_thompson(&s, n_cand, dim, cand, r, n_avail, rng, chosen, x_chosen, n_chosen);
+        goto done;
+    }
+    if (cfg->q == 1) {
+        long best = 0;
+        for (long a = 1; a < n_avail; a++)
+            if (r[a].v > r[best].v) best = a;
+        long i = r[best].i;
+        fill_choice(&s, i, score[i], mean + i * no, sd + i * no, pf[i], &chosen[0]);
+        if (x_chosen) memcpy(x_chosen, cand + i * dim, sizeof *x_chosen * dim);
+        *n_chosen = 1;
+        goto done;
+    }
+    qsort(r, (size_t)n_avail, sizeof *r, cmp_ranked);
+    int certify = cfg->acq->decreases_with_sd && cfg->n_con == 0 && cfg->n_obj == 1;
+    /* With the certificate a short list usually suffices; it doubles when it does not. */
+    long m0 = certify ? (32L * cfg->q > 256 ? 32L * cfg->q : 256) : BO_SHORTLIST;
+    for (long m = m0;; m *= 2) {
+        long mm = m < n_avail ? m : n_avail;
+        double outside = mm < n_avail ? r[mm].v : -INFINITY;
+        int exact = 1;
+        bo_scorer fresh;
+        LS_TRY_GOTO(status, bo_scorer_create(cfg, dim, &fresh), done);
+        status = batch_on_shortlist(&fresh, cand, dim, r, mm, outside, certify && mm < n_avail, chosen, x_chosen,
+                                    n_chosen, &exact);
+        bo_scorer_free(&fresh);
+        if (status != LS_OK || exact || mm == n_avail) break;
+        ls_log_debug("batch selection: shortlist of %ld not provably exact, widening", mm);
+    }
+done:
+    bo_scorer_free(&s);
+    free(r), free(score), free(mean), free(sd), free(pf);
+    return status;
+}
