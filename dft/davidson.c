@@ -16,6 +16,10 @@
 #include "dft/linalg.h"
 #include <lapacke.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "common/err.h"
 #include "dft/eigensolver.h"
 
@@ -73,6 +77,37 @@ void dft_eig_work_destroy(dft_eig_work *w)
 /* Orthonormalise rows [first, first + n) of v against rows [0, first) and each other
  * (two passes of classical Gram-Schmidt against the block, then modified Gram-Schmidt inside).
  * Rows whose norm collapses are dropped; returns the number kept (compacted in place). */
+/* Rows of w[n][n_pw] orthonormalised in place: M = W W^H = L L^H (Cholesky), W <- L^{-1} W,
+ * the triangular solve split over OpenMP threads by columns.  Returns -1 (w untouched) when
+ * M is not numerically positive definite (diagonal of L below 1e-7 of its largest). */
+static int cholesky_qr(double complex *w, int n, int n_pw, double complex *m)
+{
+    dft_zgemm(CblasNoTrans, CblasConjTrans, n, n, n_pw, 1.0, w, n_pw, w, n_pw, 0.0, m, n);
+    lapack_int info = LAPACKE_zpotrf(LAPACK_ROW_MAJOR, 'L', n, (lapack_complex_double *)m, n);
+    if (info != 0) return -1;
+    double dmax = 0, dmin = INFINITY;
+    for (int i = 0; i < n; i++) {
+        double d = creal(m[(size_t)i * n + i]);
+        dmax = fmax(dmax, d);
+        dmin = fmin(dmin, d);
+    }
+    if (!(dmin > 1e-7 * dmax)) return -1;
+    const double complex one = 1.0;
+#pragma omp parallel
+    {
+        int t = 0, nt = 1;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+        nt = omp_get_num_threads();
+#endif
+        int lo = (int)((long)n_pw * t / nt), hi = (int)((long)n_pw * (t + 1) / nt);
+        if (hi > lo)
+            cblas_ztrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, n, hi - lo, &one, m, n, w + lo,
+                        n_pw);
+    }
+    return 0;
+}
+
 static int orthonormalise(double complex *v, int first, int n, int n_pw, double complex *coef)
 {
     const double complex one = 1.0, zero = 0.0, minus_one = -1.0;
@@ -82,6 +117,9 @@ static int orthonormalise(double complex *v, int first, int n, int n_pw, double 
         dft_zgemm(CblasNoTrans, CblasConjTrans, n, first, n_pw, one, blk, n_pw, v, n_pw, zero, coef, first);
         dft_zgemm(CblasNoTrans, CblasNoTrans, n, n_pw, first, minus_one, coef, first, v, n_pw, one, blk, n_pw);
     }
+    /* Inside the block: Cholesky QR twice (threaded GEMM and triangular solves); modified
+     * Gram-Schmidt below only when the block is numerically dependent. */
+    if (coef && n > 1 && cholesky_qr(blk, n, n_pw, coef) == 0 && cholesky_qr(blk, n, n_pw, coef) == 0) return n;
     int kept = 0;
     for (int c = 0; c < n; c++) {
         double complex *x = blk + (size_t)c * n_pw;
