@@ -97,7 +97,7 @@ struct nnp_train_config {
     char optimiser[16];     /* "adam" or "lbfgs" */
     double lr, lr_final;    /* Adam learning rate, decayed exponentially to lr_final */
     double w_energy;        /* weight of (energy error per atom / 1 meV)^2 */
-    double w_force;         /* weight of (force component error / 0.1 eV/Å)^2 */
+    double w_force;         /* weight of (force component error / 0.02 eV/Å)^2 */
     double w_stress;        /* weight of (stress component error / 1 GPa)^2 (0: ignored) */
     double val_fraction;    /* split off the training set when no validation set is given */
     int patience;           /* early stopping: epochs without validation improvement */

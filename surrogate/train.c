@@ -36,10 +36,10 @@ void nnp_train_config_default(struct nnp_train_config *cfg)
     cfg->n_epoch = 200;
     cfg->batch_size = 4;
     snprintf(cfg->optimiser, sizeof cfg->optimiser, "adam");
-    cfg->lr = 2e-3;
-    cfg->lr_final = 2e-5;
+    cfg->lr = 1e-2;
+    cfg->lr_final = 1e-4;
     cfg->w_energy = 1.0;
-    cfg->w_force = 1.0;
+    cfg->w_force = 100.0; /* forces carry 3N numbers per structure: weight them heavily (mlearn README) */
     cfg->w_stress = 0.1;
     cfg->val_fraction = 0.1;
     cfg->patience = 60;
