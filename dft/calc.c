@@ -1,0 +1,77 @@
+/* The DFT engine as a calculator (see calc.h). */
+#include "dft/calc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+
+struct dft_calc {
+    dft_params params;   /* owns a copy of the structure */
+    dft_result *last;
+};
+
+int dft_calc_create(const dft_params *p, dft_calc **out)
+{
+    *out = NULL;
+    dft_calc *c = calloc(1, sizeof *c);
+    if (c == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    c->params = *p;
+    c->params.structure = NULL;
+    int status = ls_structure_copy(p->structure, &c->params.structure);
+    if (status != LS_OK) {
+        free(c);
+        return status;
+    }
+    *out = c;
+    return LS_OK;
+}
+
+void dft_calc_destroy(dft_calc *c)
+{
+    if (c == NULL) return;
+    dft_result_destroy(c->last);
+    dft_params_free(&c->params);
+    free(c);
+}
+
+const dft_result *dft_calc_result(const dft_calc *c)
+{
+    return c->last;
+}
+
+void dft_calc_forget(dft_calc *c)
+{
+    (void)c;
+}
+
+/* Same atoms, same order, same species: only the cell and positions may change. */
+static int check_same_atoms(const ls_structure *ref, const ls_structure *s)
+{
+    if (s->n_atom != ref->n_atom)
+        LS_ERROR(LS_ERR_INPUT, "the DFT calculator was set up for %d atoms, not %d", ref->n_atom, s->n_atom);
+    for (int a = 0; a < s->n_atom; a++)
+        if (strcmp(s->species[a], ref->species[a]) != 0)
+            LS_ERROR(LS_ERR_INPUT, "atom %d is %s, but the DFT calculator was set up with %s there", a + 1,
+                     s->species[a], ref->species[a]);
+    return LS_OK;
+}
+
+int dft_calc_compute(void *ctx, const ls_structure *s, double *energy, double (*forces)[3], double stress[3][3])
+{
+    dft_calc *c = ctx;
+    LS_TRY(check_same_atoms(c->params.structure, s));
+    memcpy(c->params.structure->cell, s->cell, sizeof s->cell);
+    memcpy(c->params.structure->pos, s->pos, (size_t)s->n_atom * sizeof *s->pos);
+    c->params.compute_forces = forces != NULL;
+    c->params.compute_stress = stress != NULL;
+    dft_result *r = NULL;
+    int status = dft_scf_run(&c->params, &r);
+    if (r == NULL) return status;
+    dft_result_destroy(c->last);
+    c->last = r;
+    *energy = r->energy_free;
+    if (forces) memcpy(forces, r->forces, (size_t)s->n_atom * sizeof *forces);
+    if (stress) memcpy(stress, r->stress, sizeof r->stress);
+    return status;
+}

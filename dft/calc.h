@@ -1,0 +1,32 @@
+/* The DFT engine as a calculator for relaxations, equations of state and molecular
+ * dynamics: one object that keeps the parameters and, between calls, the last density and
+ * wavefunctions, so that each new geometry starts from the previous solution.
+ *
+ *     dft_calc *c = NULL;
+ *     LS_TRY(dft_calc_create(&params, &c));         params copied (structure too)
+ *     status = dft_calc_compute(c, s, &e, f, stress);   ls_calc_fn-compatible
+ *     const dft_result *r = dft_calc_result(c);     the full result of the last call
+ *     dft_calc_destroy(c);
+ *
+ * dft_calc_compute returns LS_ERR_CONVERGENCE (with energy, forces and stress filled) when
+ * the SCF did not converge.  The structure s must have the same atoms, in the same order and
+ * with the same species labels, as params->structure; its cell and positions may differ.
+ * Forces (Ha/bohr) and stress (Ha/bohr^3, ASE sign) are computed when the pointers are not
+ * NULL.
+ */
+#ifndef LS_DFT_CALC_H
+#define LS_DFT_CALC_H
+
+#include "dft/dft.h"
+
+typedef struct dft_calc dft_calc;
+
+int dft_calc_create(const dft_params *p, dft_calc **out);
+void dft_calc_destroy(dft_calc *c); /* accepts NULL */
+int dft_calc_compute(void *c, const ls_structure *s, double *energy, double (*forces)[3], double stress[3][3]);
+/* The result of the last dft_calc_compute (NULL before the first). */
+const dft_result *dft_calc_result(const dft_calc *c);
+/* Start the next SCF from scratch (atomic densities) instead of the previous solution. */
+void dft_calc_forget(dft_calc *c);
+
+#endif
