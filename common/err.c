@@ -67,6 +67,7 @@ const char *ls_status_name(int status)
     case LS_ERR_LIBRARY: return "library error";
     case LS_ERR_UNSUPPORTED: return "unsupported";
     case LS_ERR_INTERNAL: return "internal error";
+    case LS_ERR_INTERRUPTED: return "interrupted";
     default: return "unknown error";
     }
 }
@@ -79,6 +80,7 @@ int ls_status_exit_code(int status)
     case LS_ERR_USAGE:
     case LS_ERR_IO:
     case LS_ERR_UNSUPPORTED: return 2;
+    case LS_ERR_INTERRUPTED: return 3;
     default: return 1;
     }
 }

@@ -23,7 +23,8 @@ enum ls_status {
     LS_ERR_CONVERGENCE, /* iteration did not converge (results kept): exit 1 */
     LS_ERR_LIBRARY,     /* a foreign library reported an error: exit 1 */
     LS_ERR_UNSUPPORTED, /* valid input asking for something not implemented: exit 2 */
-    LS_ERR_INTERNAL     /* a bug: exit 1 */
+    LS_ERR_INTERNAL,    /* a bug: exit 1 */
+    LS_ERR_INTERRUPTED  /* stopped by SIGTERM/SIGINT after saving a checkpoint: exit 3 */
 };
 
 #define LS_ERROR_MESSAGE_MAX 1024
@@ -44,7 +45,8 @@ void ls_error_clear(void);
 
 /* Name of a status code ("bad input", ...). */
 const char *ls_status_name(int status);
-/* Process exit code for a status: 0 success, 1 failed computation, 2 bad input or usage. */
+/* Process exit code for a status: 0 success, 1 failed computation, 2 bad input or usage,
+ * 3 interrupted by a signal with the state saved (rerun with --restart). */
 int ls_status_exit_code(int status);
 
 /* Record and return from the current function. */

@@ -5,10 +5,13 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "dft/run.h"
+#include "dft/start.h"
 
 struct dft_calc {
     dft_params params;   /* owns a copy of the structure */
     dft_result *last;
+    dft_start *state;    /* the last solution, the start of the next call */
 };
 
 int dft_calc_create(const dft_params *p, dft_calc **out)
@@ -31,6 +34,7 @@ void dft_calc_destroy(dft_calc *c)
 {
     if (c == NULL) return;
     dft_result_destroy(c->last);
+    dft_start_destroy(c->state);
     dft_params_free(&c->params);
     free(c);
 }
@@ -42,7 +46,8 @@ const dft_result *dft_calc_result(const dft_calc *c)
 
 void dft_calc_forget(dft_calc *c)
 {
-    (void)c;
+    dft_start_destroy(c->state);
+    c->state = NULL;
 }
 
 /* Same atoms, same order, same species: only the cell and positions may change. */
@@ -66,8 +71,18 @@ int dft_calc_compute(void *ctx, const ls_structure *s, double *energy, double (*
     c->params.compute_forces = forces != NULL;
     c->params.compute_stress = stress != NULL;
     dft_result *r = NULL;
-    int status = dft_scf_run(&c->params, &r);
+    dft_start *next = NULL;
+    struct dft_run_ctl ctl = {.start = c->state, .save = &next};
+    int status = dft_scf_run_ctl(&c->params, &ctl, &r);
     if (r == NULL) return status;
+    /* Keep the new solution as the next start, unless this SCF failed to converge: then the
+     * previous (converged) one is the better start. */
+    if (status == LS_OK || c->state == NULL) {
+        dft_start_destroy(c->state);
+        c->state = next;
+    } else {
+        dft_start_destroy(next);
+    }
     dft_result_destroy(c->last);
     c->last = r;
     *energy = r->energy_free;

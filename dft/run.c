@@ -9,7 +9,9 @@
 #include "dft/dft.h"
 #include "dft/forces.h"
 #include "dft/linalg.h"
+#include "dft/run.h"
 #include "dft/scf.h"
+#include "dft/start.h"
 #include "dft/system.h"
 
 void dft_result_destroy(dft_result *r)
@@ -82,7 +84,13 @@ static int collect(const dft_system *sys, const struct dft_scf_report *rep, dft_
 
 int dft_scf_run(const dft_params *p, dft_result **out)
 {
+    return dft_scf_run_ctl(p, NULL, out);
+}
+
+int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_result **out)
+{
     *out = NULL;
+    if (ctl && ctl->save) *ctl->save = NULL;
     dft_system *sys = NULL;
     dft_result *r = calloc(1, sizeof *r);
     if (!r) LS_ERROR(LS_ERR_NOMEM, "out of memory");
@@ -100,6 +108,11 @@ int dft_scf_run(const dft_params *p, dft_result **out)
                 sys->n_species, sys->n_electrons, sys->n_band, sys->n_spin, sys->n_spin > 1 ? "s" : "");
     ls_log_info("grid: FFT %d x %d x %d, %ld G-vectors in the density sphere; %d k-points (%d symmetry operations)",
                 sys->grid->n[0], sys->grid->n[1], sys->grid->n[2], sys->grid->n_g, sys->kpts->n_kpt, sys->n_sym);
+    if (ctl) {
+        sys->start = ctl->start;
+        sys->iteration_hook = ctl->iteration_hook;
+        sys->iteration_ctx = ctl->iteration_ctx;
+    }
     struct dft_scf_report rep;
     double t1 = ls_wall_time();
     int scf_status = dft_scf_solve(sys, &rep);
@@ -112,6 +125,7 @@ int dft_scf_run(const dft_params *p, dft_result **out)
     ls_log_info("energy: Harris-Foulkes %.10f Ry, Kohn-Sham at the final density %.10f Ry (difference %.2e Ry)",
                 2 * rep.energy, 2 * rep.energy_ks, 2 * (rep.energy_ks - rep.energy));
     status = collect(sys, &rep, r);
+    if (status == LS_OK && ctl && ctl->save) status = dft_start_save(sys, ctl->save);
     double t2 = ls_wall_time();
     if (status == LS_OK && p->compute_forces) {
         r->forces = calloc((size_t)sys->n_atom, sizeof *r->forces);
@@ -132,6 +146,10 @@ int dft_scf_run(const dft_params *p, dft_result **out)
     r->wall_s = ls_wall_time() - t0;
     dft_system_destroy(sys);
     if (status != LS_OK) {
+        if (ctl && ctl->save) {
+            dft_start_destroy(*ctl->save);
+            *ctl->save = NULL;
+        }
         dft_result_destroy(r);
         return status;
     }

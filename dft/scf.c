@@ -27,6 +27,7 @@
 #include "dft/nonlocal.h"
 #include "dft/potential.h"
 #include "dft/scf.h"
+#include "dft/start.h"
 #include "dft/smearing.h"
 
 void dft_params_init(dft_params *p)
@@ -337,13 +338,19 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     LS_TRY_GOTO(status, dft_mixer_create(g, ns, p->mixing_beta, p->mixing_history, p->kerker_q0, &mixer), done);
     LS_TRY_GOTO(status, init_states(sys), done);
 
-    LS_TRY_GOTO(status, dft_density_atomic(sys, sys->rho), done);
+    if (sys->start) LS_TRY_GOTO(status, dft_start_density(sys->start, sys, sys->rho), done);
+    else LS_TRY_GOTO(status, dft_density_atomic(sys, sys->rho), done);
     struct dft_potential_energies pe;
     LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
     rho_to_vec(sys, sys->rho, vin, work, tmp);
-    LS_TRY_GOTO(status, atomic_start(sys, hw), done);
+    int restarted = 0;
+    if (sys->start) LS_TRY_GOTO(status, dft_start_states(sys->start, sys, hw, &restarted), done);
+    if (!restarted) LS_TRY_GOTO(status, atomic_start(sys, hw), done);
+    ls_log_info("start: %s density, %s wavefunctions", sys->start ? "previous (extrapolated)" : "atomic",
+                restarted ? "previous" : "atomic-orbital");
 
-    double ethr = 1e-2, e_prev = 0;
+    /* pw.x's thresholds: 1e-2 from scratch, 1e-6 from a previous solution. */
+    double ethr = restarted ? 1e-6 : 1e-2, e_prev = 0;
     double t0 = ls_wall_time();
     ls_log_info("%4s %22s %12s %12s %9s %8s", "iter", "free energy (Ry)", "dE (Ry)", "scf err (Ry)",
                 ns == 2 ? "mag (muB)" : "", "time (s)");
@@ -352,7 +359,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         int n_hpsi = 0, notconv_total = 0;
         int diag_status = LS_OK;
         char diag_message[LS_ERROR_MESSAGE_MAX] = "";
-        int max_dav = iter == 1 ? 60 : 25;
+        int max_dav = iter == 1 && !restarted ? 60 : 25;
         /* k-points (and spins) are independent: with several, each thread takes whole k-points
          * (nested regions inside are serial); with one, the bands and GEMMs are threaded. */
 #pragma omp parallel for schedule(dynamic, 1) reduction(+ : n_hpsi, notconv_total) if (k_parallel)
@@ -416,6 +423,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         LS_TRY_GOTO(status, dft_mixer_mix(mixer, vin, vout), done);
         vec_to_rho(sys, vin, sys->rho, work, tmp);
         LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+        if (sys->iteration_hook) LS_TRY_GOTO(status, sys->iteration_hook(sys->iteration_ctx, sys, iter), done);
         /* Tighten the diagonalisation with the SCF error (pw.x's rule). */
         double ne = sys->n_electrons > 1 ? sys->n_electrons : 1;
         double target = 0.1 * dr2 / ne; /* pw.x: 0.1 dr2 / N in Ry; the same ratio in Ha */

@@ -77,6 +77,14 @@ typedef struct dft_system {
     double *veff;                 /* [n_spin][n_r] effective local potential, Ha */
     double fermi;
     double minus_ts;
+
+    /* Optional, set by the caller between dft_system_create and dft_scf_solve:
+     * a previous solution to start from (dft/start.h), and a function called after every SCF
+     * iteration with the next input density in rho (checkpoints; a non-LS_OK return stops
+     * the SCF with that status). */
+    const struct dft_start *start;
+    int (*iteration_hook)(void *ctx, const struct dft_system *sys, int iter);
+    void *iteration_ctx;
 } dft_system;
 
 int dft_system_create(const dft_params *p, dft_system **out);
