@@ -57,7 +57,9 @@ LIB       := $(OBJDIR)/liblodestone.a
 BIN       := $(BUILD)/lodestone
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-CFLAGS    += -DLS_VERSION='"$(VERSION)"' -DLS_GIT_REV='"$(GIT_REV)"'
+# The version and git revision reach only apps/cli.c, so a commit relinks instead of rebuilding.
+VERSION_FLAGS := -DLS_VERSION='"$(VERSION)"' -DLS_GIT_REV='"$(GIT_REV)"'
+REV_STAMP := $(BUILD)/rev.stamp
 
 .PHONY: all test asan deps clean help examples check-format
 all: $(BIN)
@@ -68,6 +70,11 @@ $(CONFIG_STAMP): FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 FORCE:
+$(REV_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(VERSION_FLAGS)' | cmp -s - $@ || echo '$(VERSION_FLAGS)' > $@
+$(OBJDIR)/apps/cli.o: CFLAGS += $(VERSION_FLAGS)
+$(OBJDIR)/apps/cli.o: $(REV_STAMP)
 
 $(BIN): $(APP_OBJ) $(LIB) $(CONFIG_STAMP)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
