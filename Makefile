@@ -73,7 +73,7 @@ FORCE:
 $(REV_STAMP): FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(VERSION_FLAGS)' | cmp -s - $@ || echo '$(VERSION_FLAGS)' > $@
-$(OBJDIR)/apps/cli.o: CFLAGS += $(VERSION_FLAGS)
+$(OBJDIR)/apps/cli.o: OBJ_FLAGS := $(VERSION_FLAGS)
 $(OBJDIR)/apps/cli.o: $(REV_STAMP)
 
 $(BIN): $(APP_OBJ) $(LIB) $(CONFIG_STAMP)
@@ -85,7 +85,7 @@ $(LIB): $(LIB_OBJ)
 
 $(OBJDIR)/%.o: %.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(OBJ_FLAGS) -MMD -MP -c $< -o $@
 
 # Each test_*.c is one executable linked against the library.
 define TEST_RULE
