@@ -206,8 +206,12 @@ def markdown(rows, s, meta):
         L += ["- no system has a finished equation of state yet"]
     notes = [f"- {r['system']}: {n_}" for r in rows for n_ in r["notes"]]
     L += ["", "## Plot", ""]
-    L += [f"![epsilon per system]({meta['plot_name']})" if meta.get("plot_ok") else
-          f"gnuplot was not found: `{meta['gp_name']}` and `{meta['dat_name']}` make the plot (`gnuplot {meta['gp_name']}`)."]
+    if meta.get("plot_ok"):
+        L += [f"![epsilon per system]({meta['plot_name']})"]
+    elif meta.get("plot_name") == "-":
+        L += ["(no plot with `--results -`)"]
+    else:
+        L += [f"No SVG (gnuplot missing or nothing to plot): `gnuplot {meta['gp_name']}` makes it from `{meta['dat_name']}`."]
     if notes:
         L += ["", "## Notes", ""] + notes
     return "\n".join(L) + "\n"
@@ -235,20 +239,25 @@ def write_plot(rows, folder, stem="epsilon"):
         for i, r in enumerate(done):
             f.write(f"{i} {r['system']} {r['epsilon']:.6g} {r['nu']:.6g} {r['ae_wien2k_vs_fleur_epsilon'] or 0:.6g}\n")
     width = max(640, 28 * len(done) + 160)
+    vals = [r["epsilon"] for r in done if r["epsilon"] > 0] + \
+        [r["ae_wien2k_vs_fleur_epsilon"] for r in done if (r["ae_wien2k_vs_fleur_epsilon"] or 0) > 0]
+    ymin = min([1e-3] + [0.5 * v for v in vals])
+    ymax = max([3.0] + [2.0 * v for v in vals])
     with open(os.path.join(folder, gp), "w") as f:
         f.write(f"""# epsilon per system against the all-electron reference (gnuplot {gp})
 set terminal svg size {width},480 dynamic font "sans,11"
 set output "{svg}"
 set logscale y
 set format y "%g"
-set yrange [*:*]
+set yrange [{ymin:.3g}:{ymax:.3g}]
+set xrange [-0.7:{len(done) - 0.3}]
 set ylabel "epsilon vs all-electron"
 set xtics rotate by -60 left nomirror
 set grid ytics
-set key top left
+set key tmargin center horizontal
 set title "ACWF verification of Lodestone (PseudoDojo 0.4 trim600, PBE)"
 plot "{dat}" using 1:3:xtic(2) with points pt 7 ps 1.2 lc rgb "#1f77b4" title "Lodestone", \\
-     "{dat}" using 1:5 with points pt 6 ps 0.9 lc rgb "#999999" title "WIEN2k vs FLEUR", \\
+     "{dat}" using 1:($5 > 0 ? $5 : 1/0) with points pt 6 ps 0.9 lc rgb "#999999" title "WIEN2k vs FLEUR", \\
      0.06 with lines dt 2 lc rgb "#2ca02c" title "excellent < 0.06", \\
      0.2 with lines dt 2 lc rgb "#ff7f0e" title "good < 0.20", \\
      1.0 with lines dt 2 lc rgb "#d62728" title "outlier > 1"
