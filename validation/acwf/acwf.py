@@ -91,8 +91,8 @@ def system_state(sysdir):
     info = read_json(os.path.join(sysdir, EOS_FILES["runinfo"])) or {}
     attempts = info.get("attempts") or []
     last_rc = attempts[-1].get("exit_code") if attempts else None
-    if last_rc == 3 or (last_rc is None and attempts):
-        return "partial"
+    if last_rc in (3, 126, 127) or (last_rc is None and attempts):
+        return "partial"                          # interrupted, killed, or the binary could not be started
     if last_rc not in (None, 0) or data is not None:
         return "failed"
     if os.path.exists(os.path.join(sysdir, EOS_FILES["checkpoint"])):
@@ -283,7 +283,12 @@ def main(argv=None):
     mine = chosen[args.task_id::args.n_tasks]
     if args.list:
         for s in mine:
-            print(f"{s:14s} {system_state(os.path.join(args.work, s))}")
+            sysdir = os.path.join(args.work, s)
+            held = ""
+            info = locks.read(os.path.join(sysdir, "lock"))
+            if info is not None and not locks.is_stale(os.path.join(sysdir, "lock"), info, args.stale_after)[0]:
+                held = f" (running: {locks.describe(info)})"
+            print(f"{s:14s} {system_state(sysdir)}{held}")
         return 0
     results = DEFAULT_RESULTS if args.results is None else args.results
     exe = find_lodestone(args.lodestone)

@@ -322,6 +322,8 @@ def test_locks():
         check(len(e.calls("Al-SC")) == 1 and "no heartbeat" in p.stdout, "old remote lock broken")
         check(not e.calls("Si-SC"), "fresh remote lock respected")
         check(os.path.exists(os.path.join(e.sysdir("Si-SC"), "lock")), "foreign lock left in place")
+        p = e.run("--list", "Si-SC")
+        check("running: node-live pid 1, job 124" in p.stdout, f"--list shows the holder: {p.stdout.strip()}")
         p = e.run("Si-SC", "--stale-after", "10")
         check(len(e.calls("Si-SC")) == 1, "--stale-after shortens the heartbeat limit")
     finally:
