@@ -53,6 +53,8 @@ TEST_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/test_*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
 APP_OBJ   := $(APP_SRC:%.c=$(OBJDIR)/%.o)
 TEST_BIN  := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SRC)))
+# Python tests of validation studies (standard library; run by tools/run_tests.sh through python3, skipped without it).
+PY_TESTS  := validation/acwf/test_metrics.py validation/acwf/test_acwf.py
 LIB       := $(OBJDIR)/liblodestone.a
 BIN       := $(BUILD)/lodestone
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -97,7 +99,7 @@ $(foreach t,$(TEST_SRC),$(eval $(call TEST_RULE,$(t))))
 
 test: $(BIN) $(TEST_BIN)
 	@mkdir -p $(BUILD)/tmp
-	@LODESTONE_BIN=$(abspath $(BIN)) LODESTONE_TEST_TMP=$(BUILD)/tmp sh tools/run_tests.sh $(TEST_BIN)
+	@LODESTONE_BIN=$(abspath $(BIN)) LODESTONE_TEST_TMP=$(BUILD)/tmp sh tools/run_tests.sh $(TEST_BIN) $(PY_TESTS)
 
 asan:
 	LODESTONE_TEST_QUICK=1 $(MAKE) BUILD=build/asan SANITIZE=1 test
