@@ -56,6 +56,7 @@ const char *cli_version(void);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_scf(int argc, char **argv);
+int cmd_eos(int argc, char **argv);     /* equation of state (DFT) */
 int cmd_train(int argc, char **argv);   /* surrogate potentials */
 int cmd_predict(int argc, char **argv);
 int cmd_md(int argc, char **argv);

@@ -12,6 +12,7 @@ static const struct cli_command commands[] = {
     {"info", "describe a structure file: formula, cell, density, space group, Wyckoff sites", cmd_info},
     {"convert", "convert a structure file between POSCAR, extended XYZ, XSF and CIF", cmd_convert},
     {"scf", "self-consistent DFT ground state (pw.x or YAML input), energy, forces, stress", cmd_scf},
+    {"eos", "equation of state: DFT energies over a range of volumes, Birch-Murnaghan V0, B0, B1", cmd_eos},
     {"train", "train a neural-network potential on energies, forces and stresses", cmd_train},
     {"predict", "energies, forces and errors of a neural-network potential", cmd_predict},
     {"md", "molecular dynamics with a neural-network potential (NVE, Langevin NVT)", cmd_md},

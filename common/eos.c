@@ -128,7 +128,8 @@ static int cubic_start(const double *v, const double *y, int n, double *e0, doub
     if (!(disc > 0.0) || !(fabs(den) > 1e-300))
         LS_ERROR_GOTO(status, LS_ERR_NUMERIC, done,
                       "the energies have no minimum as a function of volume (a cubic in V^(-2/3) through them has "
-                      "none): sample volumes on both sides of the equilibrium");
+                      "none): sample volumes on both sides of the equilibrium, or make the energies less noisy "
+                      "(higher cutoff, more k-points)");
     double t0 = -c1 / den;
     double x0 = xm + xs * t0;
     if (!(x0 > 0.0) || !isfinite(x0))
