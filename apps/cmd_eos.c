@@ -297,7 +297,9 @@ static int run_eos(const struct cli_args *a, const dft_params *p, const double *
     for (int i = 0; i < n; i++) {
         if (r.pt[i].converged) continue;
         size_t used = strlen(bad);
-        if (used + 16 < sizeof bad) snprintf(bad + used, sizeof bad - used, "%s%.4g", n_bad ? ", " : "", r.pt[i].scale);
+        char sc[32];
+        if (used + 16 < sizeof bad)
+            snprintf(bad + used, sizeof bad - used, "%s%s", n_bad ? ", " : "", scale_text(r.pt[i].scale, sc));
         n_bad++;
     }
     if (n_bad && fit_status != LS_OK) ls_log_warn("no Birch-Murnaghan fit: %s", fit_message);
