@@ -27,7 +27,7 @@ static const struct cli_option opts[] = {
      "volumes as fractions of the input cell's, comma-separated (default 0.94,0.96,0.98,1.00,1.02,1.04,1.06)"},
     {"json", 'j', CLI_VALUE, "FILE", "write points and fit as JSON ('-': stdout)"},
     {"csv", 0, CLI_VALUE, "FILE", "write the points as CSV"},
-    {"plot", 'p', CLI_VALUE, "FILE", "plot E(V) with the fit to FILE.svg or FILE.png (gnuplot; script FILE.gp)"},
+    {"plot", 'p', CLI_VALUE, "FILE", "plot E(V) with the fit to FILE.svg or FILE.png (gnuplot; its script beside it, .gp)"},
     {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame per converged volume (energy, forces, stress)"},
     {"checkpoint", 0, CLI_VALUE, "FILE",
      "checkpoint (default: JSON-STEM.eos.ckpt beside --json, else INPUT-STEM.eos.ckpt here; 'none': none)"},
@@ -136,8 +136,17 @@ static int compute_volumes(struct eos_run *r, const dft_params *p, const char *c
         ls_log_set_level(level);
         if (cs != LS_OK && cs != LS_ERR_CONVERGENCE) {
             status = cs;
-            char sc[32];
-            if (cs != LS_ERR_INTERRUPTED) ls_error_prefix("volume %d/%d (%s V_in): ", i + 1, r->n, scale_text(pt->scale, sc));
+            if (cs != LS_ERR_INTERRUPTED) {
+                /* A grid fixed by the input (fft_grid, nr1-3) must fit every volume's cutoff sphere. */
+                const char *hint = cs == LS_ERR_INPUT && p->fft[0] > 0
+                                       ? " (the input fixes the FFT grid for every volume: remove fft_grid / nr1-3 to "
+                                         "let each volume choose its own)"
+                                       : "";
+                char saved[LS_ERROR_MESSAGE_MAX], sc[32];
+                snprintf(saved, sizeof saved, "%s", ls_error_message());
+                ls_error_set(cs, __FILE__, __LINE__, "%s: volume %d/%d (%s V_in): %s%s", r->input, i + 1, r->n,
+                             scale_text(pt->scale, sc), saved, hint);
+            }
             goto done;
         }
         const dft_result *res = dft_calc_result(calc);
@@ -235,7 +244,15 @@ static int open_checkpoint(const char *ckpt, int restart, struct eos_run *r)
         ls_log_warn("overwriting the checkpoint %s of an earlier run (pass --restart to continue that run instead)", ckpt);
     }
     /* Written now so that an unwritable path stops the run before any SCF. */
-    return eos_checkpoint_write(ckpt, r);
+    int status = eos_checkpoint_write(ckpt, r);
+    if (status != LS_OK) {
+        char saved[LS_ERROR_MESSAGE_MAX];
+        snprintf(saved, sizeof saved, "%s", ls_error_message());
+        ls_error_set(status, __FILE__, __LINE__,
+                     "the EOS checkpoint %s cannot be written (%s): give --checkpoint a writable path, or "
+                     "--checkpoint none to run without one", ckpt, saved);
+    }
+    return status;
 }
 
 static int write_outputs(const struct cli_args *a, const struct eos_run *r)
