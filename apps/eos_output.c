@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/cli.h"
 #include "apps/eos_run.h"
 #include "common/err.h"
 #include "common/io.h"
@@ -31,8 +32,8 @@ int eos_write_json(const char *path, const struct eos_run *r)
     else LS_TRY(ls_json_open_file(path, &j));
     ls_json_object_begin(j, NULL);
     ls_json_string(j, "program", "lodestone eos");
-    ls_json_string(j, "version", LS_VERSION);
-    ls_json_string(j, "git", LS_GIT_REV);
+    ls_json_string(j, "version", cli_version_number());
+    ls_json_string(j, "git", cli_git_revision());
     ls_json_string(j, "input", r->input);
     ls_json_int(j, "n_atom", r->n_atom);
     ls_json_string(j, "formula", r->formula);
