@@ -97,8 +97,8 @@ static void log_point(const struct eos_run *r, int i, const char *what)
     char sc[32];
     scale_text(p->scale, sc);
     if (what)
-        ls_log_info("volume %d/%d: %s: %s V_in = %.4f A^3/atom, E = %.6f eV/atom, P = %.2f GPa%s", i + 1, r->n, what, sc,
-                    v, e, pr, p->converged ? "" : " (SCF not converged: not fitted)");
+        ls_log_info("volume %d/%d: %s: %s V_in = %.4f A^3/atom, E = %.6f eV/atom, P = %.2f GPa", i + 1, r->n, what, sc, v,
+                    e, pr);
     else if (p->converged)
         ls_log_info("volume %d/%d: %s V_in = %.4f A^3/atom, E = %.6f eV/atom, P = %.2f GPa, %d SCF iterations, %.1f s",
                     i + 1, r->n, sc, v, e, pr, p->n_iter, p->wall_s);
@@ -116,10 +116,19 @@ static int compute_volumes(struct eos_run *r, const dft_params *p, const char *c
     int n_done = 0;
     for (int i = 0; i < r->n; i++) {
         struct eos_point *pt = &r->pt[i];
-        if (pt->done) {
+        if (pt->done && pt->converged) {
             log_point(r, i, "from the checkpoint");
             n_done++;
             continue;
+        }
+        /* A volume the checkpoint has as not converged is computed again: from another start
+         * (atomic, or a neighbour's solution) its SCF may converge. */
+        if (pt->done) {
+            char sc[32];
+            ls_log_info("volume %d/%d: %s V_in is not converged in the checkpoint: computing it again", i + 1, r->n,
+                        scale_text(pt->scale, sc));
+            pt->done = 0;
+            pt->from_checkpoint = 0;
         }
         if (ls_stop_requested()) break;
         if (calc == NULL) {
@@ -239,7 +248,7 @@ static int open_checkpoint(const char *ckpt, int restart, struct eos_run *r)
     } else if (restart) {
         int n_loaded;
         LS_TRY(eos_checkpoint_load(ckpt, r, &n_loaded));
-        ls_log_info("restart: %d of %d volumes from the checkpoint %s", n_loaded, r->n, ckpt);
+        ls_log_info("restart: %d of %d volumes in the checkpoint %s", n_loaded, r->n, ckpt);
     } else if (exists) {
         ls_log_warn("overwriting the checkpoint %s of an earlier run (pass --restart to continue that run instead)", ckpt);
     }
@@ -345,7 +354,7 @@ int cmd_eos(int argc, char **argv)
                        "B1 with standard errors, a0 = |a1| (V0/V_in)^(1/3).  INPUT is a DFT input as for\n"
                        "'lodestone scf' (YAML by extension .yaml/.yml, else pw.x).  The energy is the free energy\n"
                        "F = E - TS per atom.  A checkpoint is written after every volume; --restart takes the\n"
-                       "finished volumes from it (and starts afresh when there is none), so a killed job loses at\n"
+                       "converged volumes from it (and starts afresh when there is none), so a killed job loses at\n"
                        "most one volume.  SIGTERM/SIGINT stop after the current volume (exit code 3).  Exit code 1\n"
                        "when a volume's SCF does not converge (it is left out of the fit; the results are written)\n"
                        "or the fit fails; 2 for bad input, a foreign or corrupt checkpoint.  See dft/README.md,\n"
