@@ -1,6 +1,6 @@
 /* lodestone: the one program.  Dispatches to a subcommand, prints the recorded error of a
  * failed command to stderr, and sets the exit code: 0 success, 1 failed computation,
- * 2 bad input or usage.  No physics here. */
+ * 2 bad input or usage, 3 interrupted by a signal with a checkpoint saved.  No physics here. */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,7 +30,8 @@ static void print_usage(FILE *f)
                "Bayesian optimisation.\n\ncommands:\n");
     for (int i = 0; commands[i].name; i++) fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'lodestone COMMAND --help' describes a command.\n"
-               "Exit codes: 0 success, 1 failed computation, 2 bad input or usage.\n");
+               "Exit codes: 0 success, 1 failed computation, 2 bad input or usage,\n"
+               "3 stopped by SIGTERM/SIGINT after saving a checkpoint (rerun with --restart).\n");
 }
 
 int main(int argc, char **argv)
