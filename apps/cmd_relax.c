@@ -60,7 +60,7 @@ static int nnp_calc(void *ctx, const ls_structure *s, double *energy, double (*f
 
 /* One line per step on stdout. */
 struct step_log {
-    int relax_cell, quiet, header_done;
+    int relax_cell, enthalpy, quiet, header_done; /* enthalpy: a cell run under pressure */
 };
 
 static int log_step(void *ctx, const struct ls_relax_step *st)
@@ -69,14 +69,16 @@ static int log_step(void *ctx, const struct ls_relax_step *st)
     if (lg->quiet) return LS_OK;
     const double a3 = LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM;
     if (!lg->header_done) {
-        printf("%5s %18s %12s %11s", "step", lg->relax_cell ? "enthalpy_eV" : "energy_eV", "change_eV", "fmax_eV/A");
+        printf("%5s %18s %12s %11s", "step", "energy_eV", lg->enthalpy ? "dH_eV" : "dE_eV", "fmax_eV/A");
         if (lg->relax_cell) printf(" %12s %12s", "dstress_GPa", "pressure_GPa");
+        if (lg->enthalpy) printf(" %18s", "enthalpy_eV");
         printf(" %11s %8s\n", "volume_A3", "wall_s");
         lg->header_done = 1;
     }
-    printf("%5d %18.8f %12.4e %11.6f", st->step, st->enthalpy * LS_HARTREE_EV, st->enthalpy_change * LS_HARTREE_EV,
+    printf("%5d %18.8f %12.4e %11.6f", st->step, st->energy * LS_HARTREE_EV, st->enthalpy_change * LS_HARTREE_EV,
            st->fmax_ev_a);
     if (lg->relax_cell) printf(" %12.5f %12.5f", st->stress_dev_gpa, st->pressure_gpa);
+    if (lg->enthalpy) printf(" %18.8f", st->enthalpy * LS_HARTREE_EV);
     printf(" %11.4f %8.2f\n", st->volume_bohr3 * a3, st->wall_s);
     fflush(stdout);
     return LS_OK;
@@ -280,12 +282,13 @@ int cmd_relax(int argc, char **argv)
     const char *input = a.pos[0];
     const char *pot = cli_get(&a, opts, "potential");
     const char *out = cli_get(&a, opts, "out");
-    struct step_log lg = {0, cli_get(&a, opts, "quiet") != NULL, 0};
+    struct step_log lg = {0, 0, cli_get(&a, opts, "quiet") != NULL, 0};
     if (lg.quiet) ls_log_set_level(LS_LOG_WARN);
     struct ls_relax_config cfg;
     ls_relax_config_default(&cfg);
     LS_TRY(read_options(&a, &cfg));
     lg.relax_cell = cfg.relax_cell;
+    lg.enthalpy = cfg.relax_cell && cfg.pressure_gpa != 0.0;
     long threads = 0;
     LS_TRY(cli_get_int(&a, opts, "threads", 0, &threads));
     if (threads < 0) LS_ERROR(LS_ERR_USAGE, "--threads must be positive");
@@ -319,6 +322,13 @@ int cmd_relax(int argc, char **argv)
         p.n_threads = (int)threads;
         LS_TRY_GOTO(status, yaml ? dft_params_read_yaml(input, &p) : dft_params_read_qe(input, &p), done);
         cfg.want_stress = p.compute_stress; /* positions only: the stress if the input asks for it */
+        if (cfg.relax_cell && (p.fft[0] || p.fft[1] || p.fft[2])) {
+            /* A grid fixed for the starting cell becomes too small when the cell grows. */
+            ls_log_warn("%s: the FFT grid %d x %d x %d of the input is chosen anew for every cell of the cell "
+                        "relaxation (the smallest grid for the density cutoff)",
+                        input, p.fft[0], p.fft[1], p.fft[2]);
+            p.fft[0] = p.fft[1] = p.fft[2] = 0;
+        }
         p.compute_forces = 1;
         cfg.remove_net_force = 1; /* the net force of a plane-wave calculation is grid noise */
         LS_TRY_GOTO(status, dft_calc_create(&p, &dc), done);
@@ -357,6 +367,7 @@ int cmd_relax(int argc, char **argv)
         ls_cell_parameters(s->cell, len, ang);
         printf("%s after %d steps%s: energy %.8f eV, fmax %.6f eV/A", res.converged ? "converged" : "NOT converged",
                res.n_steps, res.restarted ? " (restarted)" : "", res.energy * LS_HARTREE_EV, res.fmax_ev_a);
+        if (lg.enthalpy) printf(", enthalpy %.8f eV", res.enthalpy * LS_HARTREE_EV);
         if (res.has_stress) printf(", pressure %.4f GPa", res.pressure_gpa);
         if (cfg.relax_cell) printf(" (largest |stress + p| %.4f GPa)", res.stress_dev_gpa);
         printf("\n  volume %.4f -> %.4f A^3; a b c %.6f %.6f %.6f A, alpha beta gamma %.4f %.4f %.4f deg; "
