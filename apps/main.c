@@ -16,7 +16,7 @@ static const struct cli_command commands[] = {
     {"train", "train a neural-network potential on energies, forces and stresses", cmd_train},
     {"predict", "energies, forces and errors of a neural-network potential", cmd_predict},
     {"md", "molecular dynamics with a neural-network potential (NVE, Langevin NVT)", cmd_md},
-    {"relax", "relax positions and cell (FIRE; --potential MODEL for a neural-network potential)", cmd_relax},
+    {"relax", "relax positions and cell (BFGS or FIRE) with DFT or a neural-network potential; restartable", cmd_relax},
     {"suggest", "next candidates to evaluate (Bayesian optimisation, ask/tell with CSV files)", cmd_suggest},
     {"bench-pool", "pool benchmark of a Bayesian-search configuration (Top%, EF, AF)", cmd_bench_pool},
     {"bench-function", "Bayesian optimisation of a standard test function (Branin, Hartmann-6, ...)", cmd_bench_function},
