@@ -2,7 +2,8 @@
  *
  * Library code reports through these functions (never to stdout); the stream defaults to
  * stderr and apps/ may redirect it.  Lines are plain text, one event per line, so that
- * batch-job logs stay readable: "[lodestone] warning: ...".
+ * batch-job logs stay readable: "[lodestone] warning: ...".  In a parallel (MPI) run only rank 0
+ * writes (common/parallel.h); warnings are counted on every rank.
  */
 #ifndef LS_LOG_H
 #define LS_LOG_H

@@ -21,6 +21,8 @@
 #endif
 
 #include "common/err.h"
+#include "common/parallel.h"
+#include "dft/dist.h"
 #include "dft/eigensolver.h"
 
 struct dft_eig_work {
@@ -50,7 +52,7 @@ int dft_eig_work_create(int n_band, int n_pw_max, dft_eig_work **out)
     w->eval = malloc(nv * sizeof *w->eval);
     w->eold = malloc(nv * sizeof *w->eold);
     w->hdiag = malloc((size_t)n_pw_max * sizeof *w->hdiag);
-    w->unconv = malloc(nv * sizeof *w->unconv);
+    w->unconv = malloc(2 * (nv + 1) * sizeof *w->unconv); /* list with its count, and a copy */
     if (!w->v || !w->hv || !w->hsub || !w->evec || !w->coef || !w->eval || !w->eold || !w->hdiag || !w->unconv) {
         dft_eig_work_destroy(w);
         LS_ERROR(LS_ERR_NOMEM, "out of memory for the eigensolver (%d bands, %d plane waves)", n_band, n_pw_max);
@@ -185,6 +187,23 @@ static void project_new(dft_eig_work *w, int first, int n, int n_pw)
     }
 }
 
+/* The ranks of a pool (dft/dist.h) run this solver on the same data and share the H
+ * applications, so they must also take the same decisions (which bands to expand, how many
+ * vectors were added), or their collective steps would no longer match.  The pool's first rank
+ * decides: x[n] is replaced by its values; returns 1 when this rank's differed (its floating-point
+ * results were not those of the first rank: mixed CPU types or thread counts). */
+static int pool_decide(const dft_system *sys, int *x, int n, int *scratch)
+{
+    const dft_dist *d = sys->dist;
+    if (d == NULL || d->pool_size == 1) return 0;
+#ifdef _OPENMP
+    if (omp_in_parallel()) return 0; /* threads over k-points: pools of one rank */
+#endif
+    memcpy(scratch, x, (size_t)n * sizeof *x);
+    ls_comm_bcast(d->pool_comm, x, (size_t)n * sizeof *x, 0);
+    return memcmp(scratch, x, (size_t)n * sizeof *x) != 0;
+}
+
 static int davidson_solve(const dft_system *sys, int ik, int is, int nb, double complex *psi, double *eig,
                           double ethr, int max_iter, dft_ham_work *hw, dft_eig_work *w, int *n_hpsi, int *notconv_out)
 {
@@ -201,13 +220,18 @@ static int davidson_solve(const dft_system *sys, int ik, int is, int nb, double 
     LS_TRY(subspace_diag(w, nb));
     int n_base = nb;
     for (int b = 0; b < nb; b++) w->eold[b] = eig[b];
-    int notconv = nb;
+    int notconv = nb, diverged = 0;
     for (int iter = 0;; iter++) {
         notconv = 0;
         /* The first pass always expands (as pw.x does): Ritz values of the starting subspace
          * say nothing about convergence when the start came from the same Hamiltonian. */
         for (int b = 0; b < nb; b++)
-            if (iter == 0 || !(fabs(w->eval[b] - w->eold[b]) < ethr)) w->unconv[notconv++] = b;
+            if (iter == 0 || !(fabs(w->eval[b] - w->eold[b]) < ethr)) w->unconv[1 + notconv++] = b;
+        w->unconv[0] = notconv;
+        for (int b = notconv; b < nb; b++) w->unconv[1 + b] = -1;
+        diverged |= pool_decide(sys, w->unconv, 1 + nb, w->unconv + nvx + 1);
+        notconv = w->unconv[0];
+        memmove(w->unconv, w->unconv + 1, (size_t)notconv * sizeof *w->unconv);
         for (int b = 0; b < nb; b++) w->eold[b] = w->eval[b];
         if (notconv == 0 || iter >= max_iter) break;
         if (n_base + notconv > nvx) {
@@ -239,6 +263,8 @@ static int davidson_solve(const dft_system *sys, int ik, int is, int nb, double 
             }
         }
         int added = orthonormalise(w->v, n_base, notconv, n_pw, w->coef);
+        int added_here = added;
+        diverged |= pool_decide(sys, &added, 1, &added_here);
         if (added == 0) break;
         dft_ham_apply(sys, ik, is, added, w->v + (size_t)n_base * n_pw, w->hv + (size_t)n_base * n_pw, hw);
         hpsi += added;
@@ -250,6 +276,10 @@ static int davidson_solve(const dft_system *sys, int ik, int is, int nb, double 
     for (int b = 0; b < nb; b++) eig[b] = w->eval[b];
     *n_hpsi += hpsi;
     *notconv_out = notconv;
+    if (diverged)
+        LS_ERROR(LS_ERR_INTERNAL, "the MPI processes of a k-point pool reached different results from the same data at "
+                                  "k-point %d (mixed CPU types or thread counts?): run with --pools equal to the number "
+                                  "of processes, or with the same OMP_NUM_THREADS everywhere", ik + 1);
     return LS_OK;
 }
 

@@ -4,9 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "common/err.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "dft/dft.h"
+#include "dft/dist.h"
 #include "dft/forces.h"
 #include "dft/linalg.h"
 #include "dft/run.h"
@@ -108,6 +114,11 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
                 sys->n_species, sys->n_electrons, sys->n_band, sys->n_spin, sys->n_spin > 1 ? "s" : "");
     ls_log_info("grid: FFT %d x %d x %d, %ld G-vectors in the density sphere; %d k-points (%d symmetry operations)",
                 sys->grid->n[0], sys->grid->n[1], sys->grid->n[2], sys->grid->n_g, sys->kpts->n_kpt, sys->n_sym);
+    int n_thread = 1;
+#ifdef _OPENMP
+    n_thread = omp_get_max_threads();
+#endif
+    dft_dist_log(sys->dist, n_thread);
     if (ctl) {
         sys->start = ctl->start;
         sys->iteration_hook = ctl->iteration_hook;
@@ -125,7 +136,10 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
     ls_log_info("energy: Harris-Foulkes %.10f Ry, Kohn-Sham at the final density %.10f Ry (difference %.2e Ry)",
                 2 * rep.energy, 2 * rep.energy_ks, 2 * (rep.energy_ks - rep.energy));
     status = collect(sys, &rep, r);
-    if (status == LS_OK && ctl && ctl->save) status = dft_start_save(sys, ctl->save);
+    if (status == LS_OK && ctl && ctl->save) {
+        dft_dist_share_states(sys->dist, sys); /* with pools: every task's wavefunctions here */
+        status = dft_start_save(sys, ctl->save);
+    }
     double t2 = ls_wall_time();
     if (status == LS_OK && p->compute_forces) {
         r->forces = calloc((size_t)sys->n_atom, sizeof *r->forces);
