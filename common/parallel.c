@@ -27,6 +27,9 @@ static struct ls_comm world = {0, 1, MPI_COMM_NULL};
 static struct ls_comm world = {0, 1};
 #endif
 static int started = 0;
+static double comm_seconds = 0; /* wall time inside collectives, waiting included */
+
+double ls_par_comm_seconds(void) { return comm_seconds; }
 
 void ls_par_range(long n, int size, int rank, long *lo, long *hi)
 {
@@ -97,6 +100,19 @@ void ls_comm_destroy(ls_comm *c)
     free(c);
 }
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+#define TIMED(call)                                                                                                    \
+    do {                                                                                                               \
+        double t0_ = now();                                                                                            \
+        call;                                                                                                          \
+        comm_seconds += now() - t0_;                                                                                   \
+    } while (0)
+
 /* Chunks small enough for MPI's int counts. */
 #define CHUNK ((size_t)1 << 28)
 
@@ -107,8 +123,8 @@ static void reduce_bcast(const ls_comm *c, void *x, size_t n, size_t elem, MPI_D
         int cnt = (int)(n - done < CHUNK ? n - done : CHUNK);
         void *at = p + done * elem;
         /* Reduce to rank 0 and broadcast: the same bits everywhere (see parallel.h). */
-        MPI_Reduce(c->rank == 0 ? MPI_IN_PLACE : at, at, cnt, type, op, 0, c->comm);
-        MPI_Bcast(at, cnt, type, 0, c->comm);
+        TIMED(MPI_Reduce(c->rank == 0 ? MPI_IN_PLACE : at, at, cnt, type, op, 0, c->comm));
+        TIMED(MPI_Bcast(at, cnt, type, 0, c->comm));
     }
 }
 
@@ -117,7 +133,7 @@ static void allreduce(const ls_comm *c, void *x, size_t n, size_t elem, MPI_Data
     char *p = x;
     for (size_t done = 0; done < n; done += CHUNK) {
         int cnt = (int)(n - done < CHUNK ? n - done : CHUNK);
-        MPI_Allreduce(MPI_IN_PLACE, p + done * elem, cnt, type, op, c->comm);
+        TIMED(MPI_Allreduce(MPI_IN_PLACE, p + done * elem, cnt, type, op, c->comm));
     }
 }
 
@@ -159,7 +175,7 @@ void ls_comm_bcast(const ls_comm *c, void *buf, size_t bytes, int root)
     char *p = buf;
     for (size_t done = 0; done < bytes; done += CHUNK) {
         int cnt = (int)(bytes - done < CHUNK ? bytes - done : CHUNK);
-        MPI_Bcast(p + done, cnt, MPI_BYTE, root, c->comm);
+        TIMED(MPI_Bcast(p + done, cnt, MPI_BYTE, root, c->comm));
     }
 }
 
@@ -185,21 +201,21 @@ void ls_comm_allgatherv(const ls_comm *c, void *buf, size_t unit_bytes, const in
     if (unit_bytes <= INT_MAX) MPI_Type_contiguous((int)unit_bytes, MPI_BYTE, &unit);
     else MPI_Type_contiguous((int)(unit_bytes / sizeof(double)), MPI_DOUBLE, &unit); /* whole doubles here */
     MPI_Type_commit(&unit);
-    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, buf, cnt, disp, unit, c->comm);
+    TIMED(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, buf, cnt, disp, unit, c->comm));
     MPI_Type_free(&unit);
     free(cnt);
 }
 
 void ls_comm_barrier(const ls_comm *c)
 {
-    if (c->size > 1) MPI_Barrier(c->comm);
+    if (c->size > 1) TIMED(MPI_Barrier(c->comm));
 }
 
 int ls_comm_agree(const ls_comm *c, int status)
 {
     if (c->size == 1) return status;
     int first = status != LS_OK ? c->rank : c->size;
-    MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, c->comm);
+    TIMED(MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, c->comm));
     if (first == c->size) return LS_OK;
     struct {
         int code;

@@ -65,6 +65,10 @@ void ls_comm_barrier(const ls_comm *c);
  * recorded on every rank (common/err.h).  Call it where every rank of c arrives. */
 int ls_comm_agree(const ls_comm *c, int status);
 
+/* Wall seconds this process spent in the collectives above so far: communication, and waiting
+ * for the other ranks (load imbalance).  0 in a one-process run. */
+double ls_par_comm_seconds(void);
+
 /* Share [0, n) out among `size` parties: party `rank` takes [*lo, *hi), contiguous, in rank
  * order, the counts differing by at most one. */
 void ls_par_range(long n, int size, int rank, long *lo, long *hi);

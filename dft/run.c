@@ -100,7 +100,7 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
     dft_system *sys = NULL;
     dft_result *r = calloc(1, sizeof *r);
     if (!r) LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    double t0 = ls_wall_time();
+    double t0 = ls_wall_time(), comm0 = ls_par_comm_seconds();
     dft_linalg_init();
     dft_fftw_wisdom_load();
     int status = dft_system_create(p, &sys);
@@ -157,6 +157,9 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
     r->wall_forces_s = t3 - t2;
     r->wall_stress_s = t4 - t3;
     ls_log_info("time: setup %.2f s, SCF %.2f s, forces %.2f s, stress %.2f s", t_setup, t_scf, t3 - t2, t4 - t3);
+    if (ls_par_size() > 1)
+        ls_log_info("time: %.2f s of rank 0's in MPI collectives (communication, and waiting for the other ranks)",
+                    ls_par_comm_seconds() - comm0);
     r->wall_s = ls_wall_time() - t0;
     dft_system_destroy(sys);
     if (status != LS_OK) {
