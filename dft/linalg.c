@@ -122,6 +122,7 @@ static void wisdom_bcast(void)
         size_t n = (size_t)(len - off) < sizeof scratch ? (size_t)(len - off) : sizeof scratch;
         ls_comm_bcast(world, w ? w + off : scratch, n, 0);
     }
+    if (!root && w) fftw_forget_wisdom(); /* rank 0's wisdom only, not this rank's file */
     if (!root && w && !fftw_import_wisdom_from_string(w))
         ls_log_debug("FFTW wisdom from rank 0 not usable on rank %d", ls_comm_rank(world));
     free(w);
