@@ -47,6 +47,13 @@ double ls_wall_time(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+double ls_cpu_time(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 void ls_progress_start(struct ls_progress *p, const char *what, long total)
 {
     memset(p, 0, sizeof *p);

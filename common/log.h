@@ -28,6 +28,8 @@ long ls_log_warning_count(void);
 
 /* Wall-clock time in seconds (monotonic). */
 double ls_wall_time(void);
+/* CPU time of this process in seconds (all its threads). */
+double ls_cpu_time(void);
 
 /* Progress of a loop with a known number of steps: prints "what: done/total (pct%),
  * elapsed, ETA" at most every `interval_s` seconds (and at the end) at INFO level. */

@@ -66,8 +66,10 @@ void ls_comm_barrier(const ls_comm *c);
 int ls_comm_agree(const ls_comm *c, int status);
 
 /* Wall seconds this process spent in the collectives above so far: communication, and waiting
- * for the other ranks (load imbalance).  0 in a one-process run. */
+ * for the other ranks (load imbalance); and the CPU seconds of the calling thread in them (MPI
+ * polls while it waits).  0 in a one-process run. */
 double ls_par_comm_seconds(void);
+double ls_par_comm_cpu_seconds(void);
 
 /* Share [0, n) out among `size` parties: party `rank` takes [*lo, *hi), contiguous, in rank
  * order, the counts differing by at most one. */

@@ -411,18 +411,22 @@ int dft_subspace_start(const dft_system *sys, int ik, int is, int n_vec, double 
     double complex *hv = NULL, *h = NULL, *c = NULL;
     double *e = NULL;
     int *first = NULL;
-    int kept = orthonormalise(vecs, 0, n_vec, n_pw, NULL, NULL, NULL); /* modified Gram-Schmidt, on every rank */
-    if (kept < n_band)
-        LS_ERROR(LS_ERR_NUMERIC, "only %d independent starting vectors for %d bands at k-point %d", kept, n_band, ik + 1);
-    hv = malloc((size_t)kept * n_pw * sizeof *hv);
-    h = malloc((size_t)kept * kept * sizeof *h);
-    c = malloc((size_t)n_band * kept * sizeof *c);
-    e = malloc((size_t)kept * sizeof *e);
+    hv = malloc((size_t)n_vec * n_pw * sizeof *hv);
+    h = malloc((size_t)n_vec * n_vec * sizeof *h);
+    c = malloc((size_t)n_band * n_vec * sizeof *c);
+    e = malloc((size_t)n_vec * sizeof *e);
     first = malloc((size_t)((sys->dist ? sys->dist->pool_size : 1) + 1) * sizeof *first);
     if (!hv || !h || !c || !e || !first)
         LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for the starting wavefunctions");
     pool_rows pr_store;
     const pool_rows *pr = pool_rows_get(sys, &pr_store, first);
+    /* One rank: modified Gram-Schmidt (atomic orbitals can be nearly dependent).  A pool of
+     * several: Cholesky QR by rows (h and hv as workspace), modified Gram-Schmidt only if that
+     * fails, so that the pool's ranks do not each repeat the whole orthonormalisation. */
+    int kept = orthonormalise(vecs, 0, n_vec, n_pw, pr ? h : NULL, pr, hv);
+    if (kept < n_band)
+        LS_ERROR_GOTO(status, LS_ERR_NUMERIC, done, "only %d independent starting vectors for %d bands at k-point %d",
+                      kept, n_band, ik + 1);
     dft_ham_apply(sys, ik, is, kept, vecs, hv, hw);
     /* h[i][j] = <v_i|H|v_j>, by rows over the pool */
     int lo, hi;

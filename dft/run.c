@@ -100,7 +100,7 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
     dft_system *sys = NULL;
     dft_result *r = calloc(1, sizeof *r);
     if (!r) LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    double t0 = ls_wall_time(), comm0 = ls_par_comm_seconds();
+    double t0 = ls_wall_time(), cpu0 = ls_cpu_time(), comm0 = ls_par_comm_seconds(), comm_cpu0 = ls_par_comm_cpu_seconds();
     dft_linalg_init();
     dft_fftw_wisdom_load();
     int status = dft_system_create(p, &sys);
@@ -157,9 +157,17 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
     r->wall_forces_s = t3 - t2;
     r->wall_stress_s = t4 - t3;
     ls_log_info("time: setup %.2f s, SCF %.2f s, forces %.2f s, stress %.2f s", t_setup, t_scf, t3 - t2, t4 - t3);
-    if (ls_par_size() > 1)
-        ls_log_info("time: %.2f s of rank 0's in MPI collectives (communication, and waiting for the other ranks)",
-                    ls_par_comm_seconds() - comm0);
+    /* pw.x's CPU and WALL; with MPI also the work of the busiest process outside MPI (CPU time,
+     * so a loaded machine does not hide the share of the work) and the time in collectives. */
+    double cpu = ls_cpu_time() - cpu0;
+    ls_log_info("time: total %.2f s wall, %.2f s CPU (rank 0)", ls_wall_time() - t0, cpu);
+    if (ls_par_size() > 1 && status == LS_OK) { /* a collective: not after a failure of this rank alone */
+        double x[3] = {cpu - (ls_par_comm_cpu_seconds() - comm_cpu0), ls_par_comm_seconds() - comm0, 0};
+        x[2] = -x[0];
+        ls_comm_max_double(ls_comm_world(), x, 3);
+        ls_log_info("time: MPI: %.2f to %.2f s CPU per process outside MPI; up to %.2f s wall in MPI collectives "
+                    "(communication, and waiting for the other processes)", -x[2], x[0], x[1]);
+    }
     r->wall_s = ls_wall_time() - t0;
     dft_system_destroy(sys);
     if (status != LS_OK) {

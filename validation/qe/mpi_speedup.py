@@ -22,17 +22,32 @@ sys.dont_write_bytecode = True   # keep validation/qe free of __pycache__
 import qe_common as qc  # noqa: E402
 
 E_TOL_EV_PER_ATOM = 1e-8
+LEGEND = ("speed-up: wall time of 1 process / N processes (SCF speed-up: the SCF part only). CPU 1 proc: its CPU "
+          "time; CPU/proc N: the largest CPU time of the N processes outside MPI calls; work speed-up: their "
+          "ratio, the speed-up on otherwise idle cores with communication left out (on a loaded machine the wall "
+          "times mostly measure the other jobs). in MPI: the largest wall time a process spent in MPI collectives "
+          "(communication and waiting for the others). identical: |dE| <= 1e-8 eV/atom.")
 
 
-def parallel_line(log_path):
+def log_figures(log_path):
+    """From a lodestone log: the 'parallel:' layout, rank 0's CPU seconds, and with MPI the largest CPU
+    seconds of a process outside MPI and the largest wall seconds in MPI collectives."""
+    out = {"par": "", "cpu": None, "cpu_max": None, "comm": None}
     try:
         with open(log_path, errors="replace") as f:
             text = f.read()
     except OSError:
-        return "", None
+        return out
     m = re.search(r"^parallel: (.*)$", text, re.M)
-    c = re.search(r"^time: ([\d.]+) s of rank 0's in MPI collectives", text, re.M)
-    return (m.group(1) if m else ""), (float(c.group(1)) if c else None)
+    if m:
+        out["par"] = m.group(1)
+    m = re.search(r"^time: total [\d.]+ s wall, ([\d.]+) s CPU", text, re.M)
+    if m:
+        out["cpu"] = float(m.group(1))
+    m = re.search(r"^time: MPI: [\d.]+ to ([\d.]+) s CPU per process outside MPI; up to ([\d.]+) s wall", text, re.M)
+    if m:
+        out["cpu_max"], out["comm"] = float(m.group(1)), float(m.group(2))
+    return out
 
 
 def main():
@@ -83,8 +98,8 @@ def main():
                 print(f"{name}: {nproc} process{'es' if nproc > 1 else ''} (run {rep + 1}/{a.repeat}) ...", flush=True)
                 rc, wall = qc.run_timed(cmd, work, qc.thread_env(1), log)
                 data = qc.read_json(os.path.join(work, f"{name}.np{nproc}.json"))
-                par, comm = parallel_line(log)
-                res = {"rc": rc, "wall": wall, "data": data, "par": par, "comm": comm, "log": log}
+                res = {"rc": rc, "wall": wall, "data": data, "log": log}
+                res.update(log_figures(log))
                 if rc != 0 or data is None:
                     print(f"  failed (exit {rc}), see {log}")
                 if best[nproc] is None or (rc == 0 and wall < best[nproc]["wall"]):
@@ -101,13 +116,18 @@ def main():
             scf1 = r1["data"]["timings_s"]["scf"]
             scfn = rn["data"]["timings_s"]["scf"]
             all_ok = all_ok and same
+            # The work estimate: CPU of the one process over the CPU of the busiest of N outside MPI
+            # (what the speed-up would be on otherwise idle cores, communication costs aside).
+            work = f"{r1['cpu'] / rn['cpu_max']:.2f}" if r1["cpu"] and rn["cpu_max"] else "?"
             rows.append([name, n_atom, f"{r1['wall']:.2f}", f"{rn['wall']:.2f}", f"{speedup:.2f}",
-                         f"{scf1 / scfn:.2f}", f"{e1:.8f}", f"{en:.8f}", f"{de:.1e}", "yes" if same else "NO",
-                         f"{rn['comm']:.2f}" if rn["comm"] is not None else "?"])
+                         f"{scf1 / scfn:.2f}", f"{r1['cpu']:.2f}" if r1["cpu"] else "?",
+                         f"{rn['cpu_max']:.2f}" if rn["cpu_max"] else "?", work,
+                         f"{rn['comm']:.2f}" if rn["comm"] is not None else "?",
+                         f"{e1:.8f}", f"{en:.8f}", f"{de:.1e}", "yes" if same else "NO"])
             md_rows.append(rows[-1][:] + [rn["par"]])
         else:
             all_ok = False
-            rows.append([name, n_atom, "failed", "", "", "", "", "", "", "", ""])
+            rows.append([name, n_atom, "failed"] + [""] * 11)
             md_rows.append(rows[-1][:] + [""])
     if a.dry_run:
         return 0
@@ -115,13 +135,13 @@ def main():
         load_end = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         load_end = "unknown"
-    head = ["system", "atoms", "1 proc (s)", f"{a.np} procs (s)", "speed-up", "SCF speed-up",
-            "E 1 proc (eV)", f"E {a.np} procs (eV)", "|dE|/atom (eV)", "identical", "in MPI (s)"]
+    head = ["system", "atoms", "1 proc (s)", f"{a.np} procs (s)", "speed-up", "SCF speed-up", "CPU 1 proc (s)",
+            f"CPU/proc {a.np} (s)", "work speed-up", "in MPI (s)", "E 1 proc (eV)", f"E {a.np} procs (eV)",
+            "|dE|/atom (eV)", "identical"]
     print()
     print("\n".join(qc.format_table(head, rows)))
     print(f"load average (1/5/15 min) at the end: {load_end}")
-    print("identical: |dE| <= 1e-8 eV/atom; 'in MPI': rank 0's wall time in collectives (communication and "
-          "waiting for the other ranks)")
+    print(LEGEND)
     if a.results != "-":
         path = a.results or os.path.join(qc.HERE, "mpi_speedup.md")
         lines = ["# Lodestone MPI speed-up: 1 process vs %d" % a.np, ""]
@@ -131,8 +151,7 @@ def main():
                   f"- minimum wall time of {a.repeat} run(s) each, 1 and {a.np} processes interleaved, under `nice`, "
                   f"one OpenMP thread per process (`--threads 1`, OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1)", ""]
         lines += qc.markdown_table(head + ["layout"], md_rows)
-        lines += ["", "identical: \\|ΔE\\| ≤ 1e-8 eV/atom. 'in MPI': rank 0's wall time inside MPI collectives "
-                      "(communication, and waiting for the other ranks). Timings on a shared machine are noisy."]
+        lines += ["", LEGEND.replace("|dE|", "\\|ΔE\\|")]
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
         print(f"wrote {path}")
