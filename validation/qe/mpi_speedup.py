@@ -150,7 +150,7 @@ def main():
                   f"- command: `validation/qe/mpi_speedup.sh {' '.join(sys.argv[1:])}`".rstrip(),
                   f"- minimum wall time of {a.repeat} run(s) each, 1 and {a.np} processes interleaved, under `nice`, "
                   f"one OpenMP thread per process (`--threads 1`, OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1)", ""]
-        lines += qc.markdown_table(head + ["layout"], md_rows)
+        lines += qc.markdown_table([h.replace("|dE|", "\\|ΔE\\|") for h in head] + ["layout"], md_rows)
         lines += ["", LEGEND.replace("|dE|", "\\|ΔE\\|")]
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
