@@ -53,11 +53,15 @@ TEST_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/test_*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
 APP_OBJ   := $(APP_SRC:%.c=$(OBJDIR)/%.o)
 TEST_BIN  := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SRC)))
+# Python tests of validation studies (standard library; run by tools/run_tests.sh through python3, skipped without it).
+PY_TESTS  := validation/acwf/test_metrics.py validation/acwf/test_acwf.py
 LIB       := $(OBJDIR)/liblodestone.a
 BIN       := $(BUILD)/lodestone
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-CFLAGS    += -DLS_VERSION='"$(VERSION)"' -DLS_GIT_REV='"$(GIT_REV)"'
+# The version and git revision reach only apps/cli.c, so a commit relinks instead of rebuilding.
+VERSION_FLAGS := -DLS_VERSION='"$(VERSION)"' -DLS_GIT_REV='"$(GIT_REV)"'
+REV_STAMP := $(BUILD)/rev.stamp
 
 .PHONY: all test asan deps clean help examples check-format
 all: $(BIN)
@@ -68,6 +72,11 @@ $(CONFIG_STAMP): FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 FORCE:
+$(REV_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(VERSION_FLAGS)' | cmp -s - $@ || echo '$(VERSION_FLAGS)' > $@
+$(OBJDIR)/apps/cli.o: OBJ_FLAGS := $(VERSION_FLAGS)
+$(OBJDIR)/apps/cli.o: $(REV_STAMP)
 
 $(BIN): $(APP_OBJ) $(LIB) $(CONFIG_STAMP)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)
@@ -78,7 +87,7 @@ $(LIB): $(LIB_OBJ)
 
 $(OBJDIR)/%.o: %.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(OBJ_FLAGS) -MMD -MP -c $< -o $@
 
 # Each test_*.c is one executable linked against the library.
 define TEST_RULE
@@ -90,7 +99,7 @@ $(foreach t,$(TEST_SRC),$(eval $(call TEST_RULE,$(t))))
 
 test: $(BIN) $(TEST_BIN)
 	@mkdir -p $(BUILD)/tmp
-	@LODESTONE_BIN=$(abspath $(BIN)) LODESTONE_TEST_TMP=$(BUILD)/tmp sh tools/run_tests.sh $(TEST_BIN)
+	@LODESTONE_BIN=$(abspath $(BIN)) LODESTONE_TEST_TMP=$(BUILD)/tmp sh tools/run_tests.sh $(TEST_BIN) $(PY_TESTS)
 
 asan:
 	LODESTONE_TEST_QUICK=1 $(MAKE) BUILD=build/asan SANITIZE=1 test

@@ -15,6 +15,8 @@
 #endif
 
 const char *cli_version(void) { return "lodestone " LS_VERSION " (git " LS_GIT_REV ")"; }
+const char *cli_version_number(void) { return LS_VERSION; }
+const char *cli_git_revision(void) { return LS_GIT_REV; }
 
 static int find_long(const struct cli_option *opts, const char *name, size_t len)
 {

@@ -52,11 +52,15 @@ int cli_get_int(const struct cli_args *args, const struct cli_option *opts, cons
 
 /* Version string "lodestone X.Y.Z (git REV)". */
 const char *cli_version(void);
+/* Its parts: "X.Y.Z" and the short git revision ("unknown" outside a git checkout). */
+const char *cli_version_number(void);
+const char *cli_git_revision(void);
 
 /* Subcommands. */
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_scf(int argc, char **argv);
+int cmd_eos(int argc, char **argv);     /* equation of state (DFT) */
 int cmd_train(int argc, char **argv);   /* surrogate potentials */
 int cmd_predict(int argc, char **argv);
 int cmd_md(int argc, char **argv);

@@ -1,24 +1,49 @@
-/* lodestone relax: relax positions (and the cell) with FIRE.  With --potential the forces
- * come from a neural-network potential; the DFT engine will be the calculator when
- * --potential is absent (not available yet). */
+/* lodestone relax: relax positions (and with --cell the lattice under a target pressure)
+ * with BFGS or FIRE (common/relax.h).  The calculator is the DFT engine (INPUT is a YAML or
+ * pw.x input, dft/calc.h) or, with --potential, a neural-network potential (INPUT is a
+ * structure file).  One line per step on stdout; trajectory, final structure, JSON and a
+ * checkpoint after every step (--restart continues from it). */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "apps/cli.h"
-#include "apps/nnp_opts.h"
 #include "common/err.h"
 #include "common/io.h"
+#include "common/json.h"
+#include "common/log.h"
 #include "common/relax.h"
+#include "common/stop.h"
+#include "common/textio.h"
 #include "common/units.h"
+#include "dft/calc.h"
+#include "dft/dft.h"
 #include "surrogate/surrogate.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 static const struct cli_option opts[] = {
-    {"potential", 'p', CLI_VALUE, "MODEL", "use this neural-network potential as the calculator"},
+    {"potential", 'p', CLI_VALUE, "MODEL", "neural-network potential as the calculator (INPUT: a structure file)"},
     {"cell", 0, CLI_FLAG, NULL, "relax the cell too"},
-    {"pressure", 0, CLI_VALUE, "GPA", "target pressure for --cell (default 0)"},
-    {"fmax", 0, CLI_VALUE, "EV_A", "force threshold (default 0.01)"},
-    {"steps", 0, CLI_VALUE, "N", "maximum steps (default 500)"},
-    {"out", 'o', CLI_VALUE, "FILE", "write the relaxed structure"},
+    {"pressure", 0, CLI_VALUE, "GPA", "target pressure of --cell runs (default 0 GPa)"},
+    {"fmax", 0, CLI_VALUE, "EV_A", "force threshold, norm per atom (default 0.01 eV/A)"},
+    {"stress-tol", 0, CLI_VALUE, "GPA", "--cell: threshold on every |stress + pressure| component (default 0.05 GPa)"},
+    {"steps", 0, CLI_VALUE, "N", "maximum optimiser steps (default 200)"},
+    {"optimizer", 0, CLI_VALUE, "NAME", "bfgs (default) or fire"},
+    {"max-step", 0, CLI_VALUE, "A", "largest move of an atom per step (default 0.2 A)"},
+    {"traj", 0, CLI_VALUE, "FILE.xyz", "extended-XYZ trajectory, one frame per step"},
+    {"out", 'o', CLI_VALUE, "FILE", "write the final structure (format from the extension)"},
+    {"json", 'j', CLI_VALUE, "FILE", "write the results as JSON ('-': stdout)"},
+    {"checkpoint", 0, CLI_VALUE, "FILE", "checkpoint (default OUT-STEM.relax.ckpt or INPUT-STEM.relax.ckpt; 'none')"},
+    {"restart", 0, CLI_FLAG, NULL, "continue from the checkpoint if there is one (else start afresh)"},
+    {"threads", 't', CLI_VALUE, "N", "OpenMP threads (default: OMP_NUM_THREADS or all cores)"},
+    {"symprec", 0, CLI_VALUE, "A", "tolerance of the symmetry kept (default 1e-5 A)"},
+    {"no-symmetry", 0, CLI_FLAG, NULL, "do not keep the space group of the starting structure"},
+    {"quiet", 'q', CLI_FLAG, NULL, "no step lines; only warnings and errors on stderr"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -29,8 +54,201 @@ static int nnp_calc(void *ctx, const ls_structure *s, double *energy, double (*f
     r.forces = forces;
     LS_TRY(nnp_model_predict(ctx, s, &r));
     *energy = r.energy;
-    memcpy(stress, r.stress, sizeof r.stress);
+    if (stress) memcpy(stress, r.stress, sizeof r.stress);
     return LS_OK;
+}
+
+/* One line per step on stdout. */
+struct step_log {
+    int relax_cell, enthalpy, quiet, header_done; /* enthalpy: a cell run under pressure */
+};
+
+static int log_step(void *ctx, const struct ls_relax_step *st)
+{
+    struct step_log *lg = ctx;
+    if (lg->quiet) return LS_OK;
+    const double a3 = LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM;
+    if (!lg->header_done) {
+        printf("%5s %18s %12s %11s", "step", "energy_eV", lg->enthalpy ? "dH_eV" : "dE_eV", "fmax_eV/A");
+        if (lg->relax_cell) printf(" %12s %12s", "dstress_GPa", "pressure_GPa");
+        if (lg->enthalpy) printf(" %18s", "enthalpy_eV");
+        printf(" %11s %8s\n", "volume_A3", "wall_s");
+        lg->header_done = 1;
+    }
+    printf("%5d %18.8f %12.4e %11.6f", st->step, st->energy * LS_HARTREE_EV, st->enthalpy_change * LS_HARTREE_EV,
+           st->fmax_ev_a);
+    if (lg->relax_cell) printf(" %12.5f %12.5f", st->stress_dev_gpa, st->pressure_gpa);
+    if (lg->enthalpy) printf(" %18.8f", st->enthalpy * LS_HARTREE_EV);
+    printf(" %11.4f %8.2f\n", st->volume_bohr3 * a3, st->wall_s);
+    fflush(stdout);
+    return LS_OK;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+#define FNV_SEED 1469598103934665603ULL
+
+/* The run's identity: what a checkpoint must agree with to be continued. */
+static int make_identity(const char *input, const char *model, const ls_structure *s, const struct ls_relax_config *cfg,
+                         char *buf, size_t n)
+{
+    char *text = NULL;
+    size_t len = 0;
+    LS_TRY(ls_file_read_all(input, &text, &len));
+    uint64_t h_in = fnv1a(FNV_SEED, text, len);
+    free(text);
+    uint64_t h_s = fnv1a(FNV_SEED, s->cell, sizeof s->cell);
+    h_s = fnv1a(h_s, s->pos, (size_t)s->n_atom * sizeof *s->pos);
+    h_s = fnv1a(h_s, s->species, (size_t)s->n_atom * sizeof *s->species);
+    char calc[256] = "calculator: dft";
+    if (model) {
+        LS_TRY(ls_file_read_all(model, &text, &len));
+        uint64_t h_m = fnv1a(FNV_SEED, text, len);
+        free(text);
+        snprintf(calc, sizeof calc, "calculator: potential with content fnv1a64 %016llx", (unsigned long long)h_m);
+    }
+    char sym[96] = "symmetry: off";
+    if (cfg->use_symmetry) snprintf(sym, sizeof sym, "symmetry: symprec %.17g A", cfg->symprec_a);
+    int w = snprintf(buf, n,
+                     "input: content fnv1a64 %016llx, structure fnv1a64 %016llx\n%s\noptimizer: %s\ncell: %s\n"
+                     "pressure: %.17g GPa\nmax-step: %.17g A\n%s",
+                     (unsigned long long)h_in, (unsigned long long)h_s, calc, cfg->optimizer,
+                     cfg->relax_cell ? "relaxed" : "fixed", cfg->relax_cell ? cfg->pressure_gpa : 0.0, cfg->max_step_a,
+                     sym);
+    if (w < 0 || (size_t)w >= n) LS_ERROR(LS_ERR_INTERNAL, "run identity too long");
+    return LS_OK;
+}
+
+static int write_json(const char *path, const char *input, const ls_structure *s, const struct ls_relax_result *res,
+                      const struct ls_relax_config *cfg, double wall_s)
+{
+    ls_json *j = NULL;
+    if (strcmp(path, "-") == 0) LS_TRY(ls_json_wrap(stdout, &j));
+    else LS_TRY(ls_json_open_file(path, &j));
+    const double ev = LS_HARTREE_EV, A = LS_BOHR_ANGSTROM;
+    static const char *const stops[] = {"converged", "max_steps", "calculation_failed", "interrupted", "error"};
+    ls_json_object_begin(j, NULL);
+    ls_json_string(j, "program", "lodestone relax");
+    ls_json_string(j, "version", cli_version());
+    ls_json_string(j, "input", input);
+    ls_json_string(j, "optimizer", cfg->optimizer);
+    ls_json_bool(j, "relax_cell", cfg->relax_cell);
+    ls_json_number(j, "target_pressure_GPa", cfg->relax_cell ? cfg->pressure_gpa : 0.0);
+    ls_json_number(j, "fmax_threshold_eV_per_A", cfg->fmax_ev_a);
+    if (cfg->relax_cell) ls_json_number(j, "stress_threshold_GPa", cfg->stress_tol_gpa);
+    ls_json_int(j, "symmetry_operations_kept", res->n_sym_ops);
+    ls_json_bool(j, "converged", res->converged);
+    ls_json_string(j, "stop_reason", stops[res->stop]);
+    ls_json_int(j, "n_steps", res->n_steps);
+    ls_json_int(j, "restarted_at_step", res->restarted ? res->start_step : 0);
+    if (res->has_step) {
+        ls_json_number(j, "energy_eV", res->energy * ev);
+        if (cfg->relax_cell) ls_json_number(j, "enthalpy_eV", res->enthalpy * ev);
+        ls_json_number(j, "fmax_eV_per_A", res->fmax_ev_a);
+    } else {
+        ls_json_null(j, "energy_eV");
+        ls_json_null(j, "fmax_eV_per_A");
+    }
+    if (res->has_step && res->has_stress) {
+        double m[9];
+        for (int k = 0; k < 9; k++) m[k] = res->stress[k / 3][k % 3] * LS_HA_BOHR3_GPA;
+        ls_json_number(j, "pressure_GPa", res->pressure_gpa);
+        ls_json_matrix(j, "stress_GPa", m, 3, 3);
+    } else {
+        ls_json_null(j, "pressure_GPa");
+        ls_json_null(j, "stress_GPa");
+    }
+    double cell_bohr[3][3], cell[9];
+    memcpy(cell_bohr, s->cell, sizeof cell_bohr);
+    for (int k = 0; k < 9; k++) cell[k] = cell_bohr[k / 3][k % 3] * A;
+    ls_json_matrix(j, "cell_A", cell, 3, 3);
+    ls_json_array_begin(j, "positions_A");
+    for (int i = 0; i < s->n_atom; i++) {
+        double r[3] = {s->pos[i][0] * A, s->pos[i][1] * A, s->pos[i][2] * A};
+        ls_json_number_array(j, NULL, r, 3);
+    }
+    ls_json_array_end(j);
+    ls_json_array_begin(j, "species");
+    for (int i = 0; i < s->n_atom; i++) ls_json_string(j, NULL, s->species[i]);
+    ls_json_array_end(j);
+    double len[3], ang[3];
+    ls_cell_parameters(cell_bohr, len, ang);
+    ls_json_object_begin(j, "lattice_parameters");
+    ls_json_number(j, "a_A", len[0] * A);
+    ls_json_number(j, "b_A", len[1] * A);
+    ls_json_number(j, "c_A", len[2] * A);
+    ls_json_number(j, "alpha_deg", ang[0]);
+    ls_json_number(j, "beta_deg", ang[1]);
+    ls_json_number(j, "gamma_deg", ang[2]);
+    ls_json_object_end(j);
+    ls_json_number(j, "volume_A3", fabs(ls_cell_volume(cell_bohr)) * A * A * A);
+    ls_json_array_begin(j, "steps");
+    for (int i = 0; i < res->n_history; i++) {
+        const struct ls_relax_history *h = &res->history[i];
+        ls_json_object_begin(j, NULL);
+        ls_json_int(j, "step", h->step);
+        ls_json_number(j, "energy_eV", h->energy * ev);
+        if (cfg->relax_cell) ls_json_number(j, "enthalpy_eV", h->enthalpy * ev);
+        ls_json_number(j, "fmax_eV_per_A", h->fmax_ev_a);
+        if (res->has_stress) ls_json_number(j, "pressure_GPa", h->pressure_gpa);
+        else ls_json_null(j, "pressure_GPa");
+        if (cfg->relax_cell) ls_json_number(j, "stress_deviation_GPa", h->stress_dev_gpa);
+        ls_json_number(j, "volume_A3", h->volume_bohr3 * A * A * A);
+        ls_json_object_end(j);
+    }
+    ls_json_array_end(j);
+    ls_json_number(j, "wall_s", wall_s);
+    ls_json_object_end(j);
+    return ls_json_close(j);
+}
+
+/* The command-line options into cfg. */
+static int read_options(const struct cli_args *a, struct ls_relax_config *cfg)
+{
+    long v = 0;
+    LS_TRY(cli_get_double(a, opts, "fmax", cfg->fmax_ev_a, &cfg->fmax_ev_a));
+    LS_TRY(cli_get_double(a, opts, "stress-tol", cfg->stress_tol_gpa, &cfg->stress_tol_gpa));
+    LS_TRY(cli_get_double(a, opts, "pressure", 0.0, &cfg->pressure_gpa));
+    LS_TRY(cli_get_double(a, opts, "max-step", cfg->max_step_a, &cfg->max_step_a));
+    LS_TRY(cli_get_double(a, opts, "symprec", cfg->symprec_a, &cfg->symprec_a));
+    LS_TRY(cli_get_int(a, opts, "steps", cfg->max_steps, &v));
+    if (v < 0 || v > 1000000) LS_ERROR(LS_ERR_USAGE, "--steps must be between 0 and 1000000, got %ld", v);
+    cfg->max_steps = (int)v;
+    cfg->relax_cell = cli_get(a, opts, "cell") != NULL;
+    cfg->use_symmetry = cli_get(a, opts, "no-symmetry") == NULL;
+    const char *opt = cli_get(a, opts, "optimizer");
+    if (opt) {
+        if (ls_relax_optimizer_find(opt) == NULL)
+            LS_ERROR(LS_ERR_USAGE, "--optimizer %s is unknown: use bfgs or fire", opt);
+        cfg->optimizer = opt;
+    }
+    if (!(cfg->fmax_ev_a > 0)) LS_ERROR(LS_ERR_USAGE, "--fmax must be positive (eV/A), got %g", cfg->fmax_ev_a);
+    if (!(cfg->stress_tol_gpa > 0)) LS_ERROR(LS_ERR_USAGE, "--stress-tol must be positive (GPa), got %g", cfg->stress_tol_gpa);
+    if (!(cfg->max_step_a > 0)) LS_ERROR(LS_ERR_USAGE, "--max-step must be positive (A), got %g", cfg->max_step_a);
+    if (!(cfg->symprec_a > 0)) LS_ERROR(LS_ERR_USAGE, "--symprec must be positive (A), got %g", cfg->symprec_a);
+    if (cli_get(a, opts, "pressure") && !cfg->relax_cell)
+        LS_ERROR(LS_ERR_USAGE, "--pressure needs --cell (a target pressure acts on the cell)");
+    if (cli_get(a, opts, "stress-tol") && !cfg->relax_cell)
+        LS_ERROR(LS_ERR_USAGE, "--stress-tol needs --cell (positions-only runs converge on forces)");
+    return LS_OK;
+}
+
+/* Default checkpoint: OUT without extension, else INPUT's name without folder and extension
+ * in the current folder, plus ".relax.ckpt". */
+static void default_checkpoint(const char *input, const char *out, char *buf, size_t n)
+{
+    const char *base = out ? out : ls_path_basename(input);
+    const char *slash = strrchr(base, '/');
+    const char *dot = strrchr(slash ? slash + 1 : base, '.');
+    int len = dot && dot != (slash ? slash + 1 : base) ? (int)(dot - base) : (int)strlen(base);
+    snprintf(buf, n, "%.*s.relax.ckpt", len, base);
 }
 
 int cmd_relax(int argc, char **argv)
@@ -38,42 +256,136 @@ int cmd_relax(int argc, char **argv)
     struct cli_args a;
     int status = LS_OK;
     nnp_model *m = NULL;
+    dft_params p;
+    dft_calc *dc = NULL;
     ls_structure *s = NULL;
+    struct ls_relax_result res;
+    memset(&res, 0, sizeof res);
+    dft_params_init(&p);
     LS_TRY(cli_parse(argc, argv, opts, &a));
     if (a.help) {
-        cli_print_help("relax", "--potential MODEL FILE [--cell] [--out FILE]",
-                       "Relax atomic positions (and with --cell the lattice) with FIRE.", opts);
+        cli_print_help(
+            "relax", "INPUT [--potential MODEL] [--cell] [--pressure GPA] [--fmax EV_A] [--out FILE] [--restart]",
+            "Relax atomic positions (and with --cell the lattice, under --pressure) with BFGS or FIRE,\n"
+            "keeping the space group of the starting structure.  The calculator is the DFT engine: INPUT is\n"
+            "a YAML input (.yaml/.yml) or a pw.x input, as for 'lodestone scf'; with --potential MODEL it is\n"
+            "a neural-network potential and INPUT a structure file (POSCAR, extended XYZ, XSF, CIF).\n"
+            "Converged when every atom's force norm is below --fmax and, with --cell, every component of\n"
+            "stress + pressure is below --stress-tol.  A checkpoint is written after every step; --restart\n"
+            "continues from it (the trajectory continues too; a fresh run starts it anew).\n"
+            "Exit code 0 converged, 1 not converged or a failed calculation (results of the last good step\n"
+            "are written), 2 bad input, 3 stopped by SIGTERM/SIGINT (rerun with --restart).",
+            opts);
         return LS_OK;
     }
+    if (a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "relax needs one input file (see lodestone relax --help)");
+    const char *input = a.pos[0];
     const char *pot = cli_get(&a, opts, "potential");
-    if (a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "relax needs one structure file");
-    if (pot == NULL)
-        LS_ERROR(LS_ERR_UNSUPPORTED, "relaxation with DFT is not available yet: give --potential MODEL");
+    const char *out = cli_get(&a, opts, "out");
+    struct step_log lg = {0, 0, cli_get(&a, opts, "quiet") != NULL, 0};
+    if (lg.quiet) ls_log_set_level(LS_LOG_WARN);
     struct ls_relax_config cfg;
     ls_relax_config_default(&cfg);
-    long v;
-    LS_TRY(cli_get_double(&a, opts, "fmax", cfg.fmax_ev_a, &cfg.fmax_ev_a));
-    LS_TRY(cli_get_double(&a, opts, "pressure", 0.0, &cfg.pressure_gpa));
-    LS_TRY(cli_get_int(&a, opts, "steps", cfg.max_steps, &v));
-    cfg.max_steps = (int)v;
-    cfg.relax_cell = cli_get(&a, opts, "cell") != NULL;
-    LS_TRY_GOTO(status, nnp_model_load(pot, &m), done);
-    LS_TRY_GOTO(status, ls_structure_read(a.pos[0], LS_FORMAT_AUTO, &s), done);
-    struct ls_relax_result res;
-    double V0 = ls_cell_volume(s->cell);
-    status = ls_relax_fire(s, nnp_calc, m, &cfg, &res);
-    printf("%s after %d steps: energy %.6f eV (%.6f eV/atom), fmax %.5f eV/A, volume %.4f -> %.4f A^3\n",
-           res.converged ? "converged" : "NOT converged", res.n_steps, res.energy * LS_HARTREE_EV,
-           res.energy * LS_HARTREE_EV / s->n_atom, res.fmax_ev_a,
-           V0 * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM,
-           ls_cell_volume(s->cell) * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM);
-    const char *out = cli_get(&a, opts, "out");
+    LS_TRY(read_options(&a, &cfg));
+    lg.relax_cell = cfg.relax_cell;
+    lg.enthalpy = cfg.relax_cell && cfg.pressure_gpa != 0.0;
+    long threads = 0;
+    LS_TRY(cli_get_int(&a, opts, "threads", 0, &threads));
+    if (threads < 0) LS_ERROR(LS_ERR_USAGE, "--threads must be positive");
+#ifdef _OPENMP
+    if (threads > 0) omp_set_num_threads((int)threads);
+#endif
     if (out) {
-        int st = ls_structure_write(out, LS_FORMAT_AUTO, s);
-        if (status == LS_OK) status = st;
+        enum ls_format fmt;
+        LS_TRY(ls_format_guess(out, &fmt));
     }
+    char ckpt[4096], identity[1024];
+    const char *ck_opt = cli_get(&a, opts, "checkpoint");
+    if (ck_opt) snprintf(ckpt, sizeof ckpt, "%s", ck_opt);
+    else default_checkpoint(input, out, ckpt, sizeof ckpt);
+    int use_ckpt = strcmp(ckpt, "none") != 0;
+    if (!use_ckpt && cli_get(&a, opts, "restart"))
+        LS_ERROR(LS_ERR_USAGE, "--restart needs a checkpoint (not --checkpoint none)");
+
+    /* The calculator and the starting structure. */
+    ls_calc_fn calc = NULL;
+    void *ctx = NULL;
+    if (pot) {
+        LS_TRY_GOTO(status, nnp_model_load(pot, &m), done);
+        LS_TRY_GOTO(status, ls_structure_read(input, LS_FORMAT_AUTO, &s), done);
+        calc = nnp_calc;
+        ctx = m;
+        cfg.want_stress = 1;
+    } else {
+        const char *ext = ls_path_extension(input);
+        int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
+        p.n_threads = (int)threads;
+        LS_TRY_GOTO(status, yaml ? dft_params_read_yaml(input, &p) : dft_params_read_qe(input, &p), done);
+        cfg.want_stress = p.compute_stress; /* positions only: the stress if the input asks for it */
+        if (cfg.relax_cell && (p.fft[0] || p.fft[1] || p.fft[2])) {
+            /* A grid fixed for the starting cell becomes too small when the cell grows. */
+            ls_log_warn("%s: the FFT grid %d x %d x %d of the input is chosen anew for every cell of the cell "
+                        "relaxation (the smallest grid for the density cutoff)",
+                        input, p.fft[0], p.fft[1], p.fft[2]);
+            p.fft[0] = p.fft[1] = p.fft[2] = 0;
+        }
+        p.compute_forces = 1;
+        cfg.remove_net_force = 1; /* the net force of a plane-wave calculation is grid noise */
+        LS_TRY_GOTO(status, dft_calc_create(&p, &dc), done);
+        LS_TRY_GOTO(status, ls_structure_copy(p.structure, &s), done);
+        calc = dft_calc_compute;
+        ctx = dc;
+    }
+    LS_TRY_GOTO(status, make_identity(input, pot, s, &cfg, identity, sizeof identity), done);
+    cfg.identity = identity;
+    cfg.checkpoint = use_ckpt ? ckpt : NULL;
+    cfg.restart = cli_get(&a, opts, "restart") != NULL;
+    cfg.trajectory = cli_get(&a, opts, "traj");
+    cfg.observer = log_step;
+    cfg.observer_ctx = &lg;
+    const double V0 = fabs(ls_cell_volume(s->cell));
+    if (!lg.quiet) {
+        printf("relax %s: %s, %s%s, fmax < %g eV/A", input, cfg.optimizer, cfg.relax_cell ? "positions and cell" : "positions",
+               pot ? " with a neural-network potential" : " with DFT", cfg.fmax_ev_a);
+        if (cfg.relax_cell) printf(", |stress + %g GPa| < %g GPa", cfg.pressure_gpa, cfg.stress_tol_gpa);
+        printf(", at most %d steps%s%s\n", cfg.max_steps, use_ckpt ? ", checkpoint " : "", use_ckpt ? ckpt : "");
+        fflush(stdout);
+    }
+    ls_stop_install();
+    const double t0 = ls_wall_time();
+    status = ls_relax_run(s, calc, ctx, &cfg, &res);
+    const double wall = ls_wall_time() - t0;
+    if (status != LS_OK && !res.has_step && res.stop == LS_RELAX_ERROR) goto done; /* nothing to report */
+
+    /* Report and write what there is (also when not converged). */
+    char saved[LS_ERROR_MESSAGE_MAX];
+    snprintf(saved, sizeof saved, "%s", ls_error_message());
+    const int run_status = status;
+    const double a3 = LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM;
+    if (res.has_step) {
+        double len[3], ang[3];
+        ls_cell_parameters(s->cell, len, ang);
+        printf("%s after %d steps%s: energy %.8f eV, fmax %.6f eV/A", res.converged ? "converged" : "NOT converged",
+               res.n_steps, res.restarted ? " (restarted)" : "", res.energy * LS_HARTREE_EV, res.fmax_ev_a);
+        if (lg.enthalpy) printf(", enthalpy %.8f eV", res.enthalpy * LS_HARTREE_EV);
+        if (res.has_stress) printf(", pressure %.4f GPa", res.pressure_gpa);
+        if (cfg.relax_cell) printf(" (largest |stress + p| %.4f GPa)", res.stress_dev_gpa);
+        printf("\n  volume %.4f -> %.4f A^3; a b c %.6f %.6f %.6f A, alpha beta gamma %.4f %.4f %.4f deg; "
+               "%d symmetry operations kept; wall %.2f s\n",
+               V0 * a3, fabs(ls_cell_volume(s->cell)) * a3, len[0] * LS_BOHR_ANGSTROM, len[1] * LS_BOHR_ANGSTROM,
+               len[2] * LS_BOHR_ANGSTROM, ang[0], ang[1], ang[2], res.n_sym_ops, wall);
+    }
+    int out_status = LS_OK;
+    if (out && res.has_step) out_status = ls_structure_write(out, LS_FORMAT_AUTO, s);
+    const char *json = cli_get(&a, opts, "json");
+    if (json && out_status == LS_OK) out_status = write_json(json, input, s, &res, &cfg, wall);
+    if (run_status != LS_OK) status = ls_error_set(run_status, __FILE__, __LINE__, "%s", saved);
+    else status = out_status;
 done:
+    ls_relax_result_free(&res);
     nnp_model_destroy(m);
+    dft_calc_destroy(dc);
+    dft_params_free(&p);
     ls_structure_destroy(s);
     return status;
 }

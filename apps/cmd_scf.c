@@ -7,6 +7,7 @@
 #include "common/err.h"
 #include "common/io.h"
 #include "common/json.h"
+#include "common/stop.h"
 #include "common/log.h"
 #include "common/parallel.h"
 #include "common/textio.h"
@@ -23,6 +24,9 @@ static const struct cli_option opts[] = {
     {"threads", 't', CLI_VALUE, "N", "OpenMP threads per process (default: OMP_NUM_THREADS or all cores)"},
     {"pools", 'p', CLI_VALUE, "N", "MPI: k-point pools, as pw.x's -nk (default: one per process, at most one per k-point and spin)"},
     {"quiet", 'q', CLI_FLAG, NULL, "only warnings and errors on stderr"},
+    {"restart", 0, CLI_FLAG, NULL, "continue from the checkpoint if there is one (else start afresh)"},
+    {"checkpoint", 0, CLI_VALUE, "FILE", "SCF checkpoint (default: INPUT-STEM.scf.ckpt here; 'none': never)"},
+    {"checkpoint-every", 0, CLI_VALUE, "SECONDS", "wall time between checkpoints (default 60)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -167,7 +171,7 @@ int cmd_scf(int argc, char **argv)
     struct cli_args a;
     LS_TRY(cli_parse(argc, argv, opts, &a));
     if (a.help) {
-        cli_print_help("scf", "INPUT [--json FILE] [--xyz FILE] [--threads N] [--pools N]",
+        cli_print_help("scf", "INPUT [--json FILE] [--xyz FILE] [--threads N] [--pools N] [--restart] [--checkpoint FILE]",
                        "Self-consistent Kohn-Sham ground state with forces and stress.\n"
                        "INPUT.yaml (or .yml) is Lodestone's YAML input: structure (file) or cell (inline),\n"
                        "functional, pseudopotentials, ecut, ecut_rho, kpoints {mesh, shift | spacing},\n"
@@ -182,6 +186,9 @@ int cmd_scf(int argc, char **argv)
                        "tot_charge, input_dft, nosym, noinv; conv_thr, mixing_beta, mixing_ndim,\n"
                        "electron_maxstep.  Any other key is an error.  Exit code 1 if the SCF does not\n"
                        "converge (results are still written).\n"
+                       "Checkpoints: the SCF state is saved every --checkpoint-every seconds, on SIGTERM/SIGINT\n"
+                       "(then exit code 3) and when the SCF does not converge; --restart continues from it.\n"
+                       "The file is removed after a successful run.\n"
                        "MPI (a build with make MPI=1): mpirun -np N lodestone scf INPUT [--pools K]; the\n"
                        "(spin, k-point) pairs are shared over K pools, the bands over the processes of a pool.",
                        opts);
@@ -211,8 +218,29 @@ int cmd_scf(int argc, char **argv)
         dft_params_free(&p);
         return status;
     }
+    /* Checkpoint: INPUT-STEM.scf.ckpt in the current folder unless given. */
+    char ckpt_path[4096];
+    const char *ck_opt = cli_get(&a, opts, "checkpoint");
+    if (ck_opt) {
+        snprintf(ckpt_path, sizeof ckpt_path, "%s", strcmp(ck_opt, "none") == 0 ? "" : ck_opt);
+    } else {
+        const char *base = ls_path_basename(a.pos[0]);
+        const char *dot = strrchr(base, '.');
+        int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+        snprintf(ckpt_path, sizeof ckpt_path, "%.*s.scf.ckpt", len, base);
+    }
+    struct dft_checkpoint ck = {ckpt_path, cli_get(&a, opts, "restart") != NULL, 60.0};
+    status = cli_get_double(&a, opts, "checkpoint-every", 60.0, &ck.every_s);
+    if (status == LS_OK && ck.every_s < 0) status = ls_error_set(LS_ERR_USAGE, __FILE__, __LINE__, "--checkpoint-every must be >= 0 seconds");
+    if (status == LS_OK && ck.restart && ckpt_path[0] == '\0')
+        status = ls_error_set(LS_ERR_USAGE, __FILE__, __LINE__, "--restart needs a checkpoint (not --checkpoint none)");
+    if (status != LS_OK) {
+        dft_params_free(&p);
+        return status;
+    }
+    ls_stop_install();
     dft_result *r = NULL;
-    status = dft_scf_run(&p, &r);
+    status = dft_scf_run_checkpointed(&p, &ck, &r);
     if (r) {
         char saved[LS_ERROR_MESSAGE_MAX];
         snprintf(saved, sizeof saved, "%s", ls_error_message());

@@ -1,5 +1,6 @@
 /* lodestone suggest: ask/tell Bayesian optimisation over a pool of candidates in CSV files.
  * File formats are documented in search/README.md. */
+#include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,10 @@ int cmd_suggest(int argc, char **argv)
     bo_choice *ch = NULL;
     FILE *out = NULL;
     memset(feat, 0, sizeof feat);
+    /* The GP matrices are small (observations x observations): serial BLAS, with the threads
+     * spent on blocks of candidates instead (bo_gp_predict); a threaded OpenBLAS spins in
+     * sched_yield on a loaded machine. */
+    openblas_set_num_threads(1);
     LS_TRY(cli_parse(argc, argv, opts, &a));
     if (a.help) {
         cli_print_help("suggest", "--pool POOL.csv --observations OBS.csv --objective COL:max|min [--constraint COL<=v] [--batch Q] [--seed S]",

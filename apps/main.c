@@ -1,6 +1,6 @@
 /* lodestone: the one program.  Dispatches to a subcommand, prints the recorded error of a
  * failed command to stderr, and sets the exit code: 0 success, 1 failed computation,
- * 2 bad input or usage, 3 interrupted.  No physics here.
+ * 2 bad input or usage, 3 interrupted by a signal with a checkpoint saved.  No physics here.
  *
  * Under mpirun (a build with MPI=1) every process runs main.  Only rank 0 writes to stdout
  * (the others' stdout goes to /dev/null) and prints the error; at the end the processes wait
@@ -23,10 +23,11 @@ static const struct cli_command commands[] = {
     {"info", "describe a structure file: formula, cell, density, space group, Wyckoff sites", cmd_info, 0},
     {"convert", "convert a structure file between POSCAR, extended XYZ, XSF and CIF", cmd_convert, 0},
     {"scf", "self-consistent DFT ground state (pw.x or YAML input), energy, forces, stress", cmd_scf, 1},
+    {"eos", "equation of state: DFT energies over a range of volumes, Birch-Murnaghan V0, B0, B1", cmd_eos, 0},
     {"train", "train a neural-network potential on energies, forces and stresses", cmd_train, 0},
     {"predict", "energies, forces and errors of a neural-network potential", cmd_predict, 0},
     {"md", "molecular dynamics with a neural-network potential (NVE, Langevin NVT)", cmd_md, 0},
-    {"relax", "relax positions and cell (FIRE; --potential MODEL for a neural-network potential)", cmd_relax, 0},
+    {"relax", "relax positions and cell (BFGS or FIRE) with DFT or a neural-network potential; restartable", cmd_relax, 0},
     {"suggest", "next candidates to evaluate (Bayesian optimisation, ask/tell with CSV files)", cmd_suggest, 0},
     {"bench-pool", "pool benchmark of a Bayesian-search configuration (Top%, EF, AF)", cmd_bench_pool, 0},
     {"bench-function", "Bayesian optimisation of a standard test function (Branin, Hartmann-6, ...)", cmd_bench_function, 0},
@@ -41,7 +42,8 @@ static void print_usage(FILE *f)
                "Bayesian optimisation.\n\ncommands:\n");
     for (int i = 0; commands[i].name; i++) fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'lodestone COMMAND --help' describes a command.\n"
-               "Exit codes: 0 success, 1 failed computation, 2 bad input or usage, 3 interrupted.\n");
+               "Exit codes: 0 success, 1 failed computation, 2 bad input or usage,\n"
+               "3 stopped by SIGTERM/SIGINT after saving a checkpoint (rerun with --restart).\n");
 }
 
 static int run_command(const struct cli_command *cmd, int argc, char **argv)

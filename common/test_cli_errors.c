@@ -133,15 +133,17 @@ static void test_malformed_inputs(void)
     }
 }
 
-/* An SCF that runs out of iterations exits with 1 (failed computation), says so, and still
- * writes its results. */
+/* An SCF that runs out of iterations exits with 1 (failed computation), says so, still
+ * writes its results, and keeps its state in the checkpoint for a --restart. */
 static void test_not_converged(void)
 {
-    char dir[512], pseudo[512], in[700], json[700], err_path[512], cmd[3072];
+    char dir[512], pseudo[512], in[700], json[700], ckpt[700], err_path[512], cmd[3072];
     ls_test_tmp_path(dir, sizeof dir, "malformed");
     ls_test_shared_path(pseudo, sizeof pseudo, "pseudo/pd04-pbe-sr/trim600");
     snprintf(in, sizeof in, "%s/short.in", dir);
     snprintf(json, sizeof json, "%s/short.json", dir);
+    snprintf(ckpt, sizeof ckpt, "%s/short.scf.ckpt", dir);
+    remove(ckpt);
     ls_test_tmp_path(err_path, sizeof err_path, "short_stderr.txt");
     FILE *f = fopen(in, "w");
     if (!f) return;
@@ -149,12 +151,16 @@ static void test_not_converged(void)
                "&electrons\n electron_maxstep=2\n/\n" QE_CARDS, pseudo);
     fclose(f);
     remove(json);
-    snprintf(cmd, sizeof cmd, "%s scf %s --json %s >/dev/null 2>%s", bin(), in, json, err_path);
+    snprintf(cmd, sizeof cmd, "%s scf %s --json %s --checkpoint %s >/dev/null 2>%s", bin(), in, json, ckpt, err_path);
     int rc = system(cmd);
     LS_CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);
     char *msg = NULL, *out = NULL;
     LS_CHECK_OK(ls_file_read_all(err_path, &msg, NULL));
     if (msg) LS_CHECK_MSG(strstr(msg, "did not converge") != NULL, "message: %s", msg);
+    if (msg) LS_CHECK_MSG(strstr(msg, "continue with --restart") != NULL, "message: %s", msg);
+    FILE *ck = fopen(ckpt, "rb");
+    LS_CHECK_MSG(ck != NULL, "no checkpoint %s after a non-converged SCF", ckpt);
+    if (ck) fclose(ck);
     LS_CHECK_OK(ls_file_read_all(json, &out, NULL));
     if (out) LS_CHECK(strstr(out, "\"converged\": false") != NULL && strstr(out, "\"energy_eV\"") != NULL);
     free(msg);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/stop.h"
 #include "dft/run.h"
 #include "dft/start.h"
 
@@ -50,6 +51,17 @@ void dft_calc_forget(dft_calc *c)
     c->state = NULL;
 }
 
+/* A stop requested by a signal (common/stop.h) ends the SCF after the current iteration: the
+ * caller's own checkpoint (finished volumes, relaxation steps) is what survives. */
+static int stop_hook(void *ctx, const struct dft_system *sys, int iter)
+{
+    (void)ctx;
+    (void)sys;
+    int sig = ls_stop_requested();
+    if (sig) LS_ERROR(LS_ERR_INTERRUPTED, "stopped by signal %d during SCF iteration %d", sig, iter);
+    return LS_OK;
+}
+
 /* Same atoms, same order, same species: only the cell and positions may change. */
 static int check_same_atoms(const ls_structure *ref, const ls_structure *s)
 {
@@ -72,7 +84,7 @@ int dft_calc_compute(void *ctx, const ls_structure *s, double *energy, double (*
     c->params.compute_stress = stress != NULL;
     dft_result *r = NULL;
     dft_start *next = NULL;
-    struct dft_run_ctl ctl = {.start = c->state, .save = &next};
+    struct dft_run_ctl ctl = {.start = c->state, .save = &next, .iteration_hook = stop_hook};
     int status = dft_scf_run_ctl(&c->params, &ctl, &r);
     if (r == NULL) return status;
     /* Keep the new solution as the next start, unless this SCF failed to converge: then the

@@ -9,7 +9,8 @@
  *     dft_calc_destroy(c);
  *
  * dft_calc_compute returns LS_ERR_CONVERGENCE (with energy, forces and stress filled) when
- * the SCF did not converge.  The structure s must have the same atoms, in the same order and
+ * the SCF did not converge, and LS_ERR_INTERRUPTED (nothing filled) when a stop was requested
+ * by SIGTERM/SIGINT/SIGUSR1 (common/stop.h) during the SCF.  The structure s must have the same atoms, in the same order and
  * with the same species labels, as params->structure; its cell and positions may differ.
  * Forces (Ha/bohr) and stress (Ha/bohr^3, ASE sign) are computed when the pointers are not
  * NULL.

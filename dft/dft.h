@@ -107,4 +107,16 @@ typedef struct dft_result {
 int dft_scf_run(const dft_params *p, dft_result **out);
 void dft_result_destroy(dft_result *r);
 
+/* SCF checkpoints.  path: the checkpoint file; restart: start from it when it exists (else
+ * afresh, with a log line); every_s: wall seconds between writes.  The state is also written
+ * when SIGTERM/SIGINT/SIGUSR1 arrives (common/stop.h; the run then ends with
+ * LS_ERR_INTERRUPTED) and when the SCF does not converge; the file is removed after a
+ * successful run.  A checkpoint of another structure or spin setting is LS_ERR_INPUT. */
+struct dft_checkpoint {
+    const char *path;
+    int restart;
+    double every_s;
+};
+int dft_scf_run_checkpointed(const dft_params *p, const struct dft_checkpoint *ck, dft_result **out);
+
 #endif

@@ -18,6 +18,11 @@
 /* A row-major lower triangle is the column-major upper one: LAPACK is called in column-major
  * form with 'U' so that LAPACKE neither transposes nor scans for NaN (row-major lower). */
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#else
+static int omp_in_parallel(void) { return 1; }
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -317,29 +322,40 @@ int bo_gp_predict(const bo_gp *gp, long m, const double *x, double *mean, double
         return LS_OK;
     }
     long blk = m < PREDICT_BLOCK ? m : PREDICT_BLOCK;
-    double *ks = malloc(sizeof *ks * (size_t)blk * n), *xq = malloc(sizeof *xq * (size_t)blk * D);
-    if (ks == NULL || xq == NULL) {
-        free(ks), free(xq);
-        LS_ERROR(LS_ERR_NOMEM, "out of memory predicting %ld points", m);
-    }
-    for (long a0 = 0; a0 < m; a0 += blk) {
-        long mb = m - a0 < blk ? m - a0 : blk;
-        scale_query(gp, mb, x + a0 * D, xq);
-        cross_kernel(gp, mb, xq, ks);
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)mb, (int)n, 1.0, ks, (int)n, gp->alpha, 1, 0.0, mean + a0, 1);
-        for (long a = 0; a < mb; a++) mean[a0 + a] = gp->y_mu + gp->y_sd * (gp->cmean + mean[a0 + a]);
-        if (var == NULL) continue;
-        /* Rows of ks become v^T with L v = k*: solve X L^T = Ks. */
-        cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, (int)mb, (int)n, 1.0, gp->L,
-                    (int)gp->cap, ks, (int)n);
-        for (long a = 0; a < mb; a++) {
-            double s = cblas_ddot((int)n, ks + a * n, 1, ks + a * n, 1);
-            double v = sf2 - s;
-            var[a0 + a] = (v > 0.0 ? v : 0.0) * ysd2;
+    long n_blk = (m + blk - 1) / blk;
+    int status = LS_OK;
+    /* Blocks are independent: threads take whole blocks with serial BLAS inside (callers
+     * that run OpenBLAS threaded, or that are already in a parallel region, get one thread). */
+#pragma omp parallel if (n_blk > 1 && !omp_in_parallel() && openblas_get_num_threads() == 1)
+    {
+        double *ks = malloc(sizeof *ks * (size_t)blk * n), *xq = malloc(sizeof *xq * (size_t)blk * D);
+        if (ks == NULL || xq == NULL) {
+#pragma omp atomic write
+            status = LS_ERR_NOMEM;
         }
+#pragma omp for schedule(dynamic, 1)
+        for (long ib = 0; ib < n_blk; ib++) {
+            if (ks == NULL || xq == NULL) continue;
+            long a0 = ib * blk, mb = m - a0 < blk ? m - a0 : blk;
+            scale_query(gp, mb, x + a0 * D, xq);
+            cross_kernel(gp, mb, xq, ks);
+            cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)mb, (int)n, 1.0, ks, (int)n, gp->alpha, 1, 0.0, mean + a0,
+                        1);
+            for (long a = 0; a < mb; a++) mean[a0 + a] = gp->y_mu + gp->y_sd * (gp->cmean + mean[a0 + a]);
+            if (var == NULL) continue;
+            /* Rows of ks become v^T with L v = k*: solve X L^T = Ks. */
+            cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, (int)mb, (int)n, 1.0, gp->L,
+                        (int)gp->cap, ks, (int)n);
+            for (long a = 0; a < mb; a++) {
+                double sq = cblas_ddot((int)n, ks + a * n, 1, ks + a * n, 1);
+                double v = sf2 - sq;
+                var[a0 + a] = (v > 0.0 ? v : 0.0) * ysd2;
+            }
+        }
+        free(ks);
+        free(xq);
     }
-    free(ks);
-    free(xq);
+    if (status != LS_OK) LS_ERROR(LS_ERR_NOMEM, "out of memory predicting %ld points", m);
     return LS_OK;
 }
 

@@ -1,0 +1,394 @@
+/* lodestone eos: energies at a series of isotropically scaled cells and the third-order
+ * Birch-Murnaghan fit (common/eos.h), with a checkpoint after every volume so that a killed run
+ * continues with --restart.  The state, checkpoint and outputs: apps/eos_run.h. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apps/cli.h"
+#include "apps/eos_run.h"
+#include "common/eos.h"
+#include "common/err.h"
+#include "common/log.h"
+#include "common/stop.h"
+#include "common/textio.h"
+#include "common/units.h"
+#include "dft/calc.h"
+#include "dft/dft.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+static const struct cli_option opts[] = {
+    {"volumes", 0, CLI_VALUE, "LIST",
+     "volumes as fractions of the input cell's, comma-separated (default 0.94,0.96,0.98,1.00,1.02,1.04,1.06)"},
+    {"json", 'j', CLI_VALUE, "FILE", "write points and fit as JSON ('-': stdout)"},
+    {"csv", 0, CLI_VALUE, "FILE", "write the points as CSV"},
+    {"plot", 'p', CLI_VALUE, "FILE", "plot E(V) with the fit to FILE.svg or FILE.png (gnuplot; its script beside it, .gp)"},
+    {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame per converged volume (energy, forces, stress)"},
+    {"checkpoint", 0, CLI_VALUE, "FILE",
+     "checkpoint (default: JSON-STEM.eos.ckpt beside --json, else INPUT-STEM.eos.ckpt here; 'none': none)"},
+    {"restart", 0, CLI_FLAG, NULL, "take the finished volumes from the checkpoint (none there: start afresh)"},
+    {"threads", 't', CLI_VALUE, "N", "OpenMP threads (default: OMP_NUM_THREADS or all cores)"},
+    {"verbose", 'v', CLI_FLAG, NULL, "log every SCF iteration as well"},
+    {"quiet", 'q', CLI_FLAG, NULL, "only warnings and errors on stderr"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const double acwf_scales[] = {0.94, 0.96, 0.98, 1.00, 1.02, 1.04, 1.06};
+
+/* "0.94,0.96,..." -> fractions, checked. */
+static int parse_volumes(const char *text, double *scales, int *n)
+{
+    *n = 0;
+    if (text == NULL) {
+        *n = (int)(sizeof acwf_scales / sizeof acwf_scales[0]);
+        memcpy(scales, acwf_scales, sizeof acwf_scales);
+        return LS_OK;
+    }
+    char buf[4096];
+    if (strlen(text) >= sizeof buf) LS_ERROR(LS_ERR_USAGE, "--volumes: the list is too long (at most %d volumes)", EOS_MAX_VOLUMES);
+    strcpy(buf, text);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        double s;
+        if (ls_parse_double(tok, &s) != 0)
+            LS_ERROR(LS_ERR_USAGE, "--volumes: '%s' is not a number (give fractions of the input cell's volume, e.g. "
+                                   "--volumes 0.94,0.97,1.00,1.03,1.06)", tok);
+        if (!(s >= 0.3 && s <= 3.0))
+            LS_ERROR(LS_ERR_USAGE, "--volumes: %s is not a fraction of the input volume between 0.3 and 3 (give "
+                                   "V/V_in, e.g. 0.94, not a volume in A^3)", tok);
+        for (int i = 0; i < *n; i++)
+            if (fabs(scales[i] - s) < 1e-9) LS_ERROR(LS_ERR_USAGE, "--volumes: %s is given twice", tok);
+        if (*n >= EOS_MAX_VOLUMES) LS_ERROR(LS_ERR_USAGE, "--volumes: at most %d volumes", EOS_MAX_VOLUMES);
+        scales[(*n)++] = s;
+    }
+    if (*n < LS_EOS_MIN_POINTS)
+        LS_ERROR(LS_ERR_USAGE, "--volumes: the Birch-Murnaghan fit needs at least %d volumes, got %d", LS_EOS_MIN_POINTS, *n);
+    return LS_OK;
+}
+
+/* PATH without its extension, plus `suffix`. */
+static void stem_with(const char *path, const char *suffix, char *out, size_t size)
+{
+    const char *base = ls_path_basename(path);
+    const char *dot = strrchr(base, '.');
+    int len = dot && dot != base ? (int)(dot - path) : (int)strlen(path);
+    snprintf(out, size, "%.*s%s", len, path, suffix);
+}
+
+/* A volume fraction with at least two decimals: "0.94", "1.00", "0.955". */
+static const char *scale_text(double scale, char buf[32])
+{
+    snprintf(buf, 32, "%.6f", scale);
+    const char *dot = strchr(buf, '.');
+    size_t len = strlen(buf);
+    while (dot && len > (size_t)(dot - buf) + 3 && buf[len - 1] == '0') buf[--len] = '\0';
+    return buf;
+}
+
+static void log_point(const struct eos_run *r, int i, const char *what)
+{
+    const struct eos_point *p = &r->pt[i];
+    double v = eos_volume_a3_per_atom(r, p), e = eos_energy_ev_per_atom(r, p), pr = p->pressure_ha_bohr3 * LS_HA_BOHR3_GPA;
+    char sc[32];
+    scale_text(p->scale, sc);
+    if (what)
+        ls_log_info("volume %d/%d: %s: %s V_in = %.4f A^3/atom, E = %.6f eV/atom, P = %.2f GPa", i + 1, r->n, what, sc, v,
+                    e, pr);
+    else if (p->converged)
+        ls_log_info("volume %d/%d: %s V_in = %.4f A^3/atom, E = %.6f eV/atom, P = %.2f GPa, %d SCF iterations, %.1f s",
+                    i + 1, r->n, sc, v, e, pr, p->n_iter, p->wall_s);
+    else
+        ls_log_warn("volume %d/%d: %s V_in = %.4f A^3/atom, E = %.6f eV/atom, P = %.2f GPa, SCF NOT converged after %d "
+                    "iterations, %.1f s: left out of the fit", i + 1, r->n, sc, v, e, pr, p->n_iter, p->wall_s);
+}
+
+/* The SCF of every volume not done yet, the checkpoint after each. */
+static int compute_volumes(struct eos_run *r, const dft_params *p, const char *ckpt, int verbose)
+{
+    int status = LS_OK;
+    dft_calc *calc = NULL;
+    ls_structure *s = NULL;
+    int n_done = 0;
+    for (int i = 0; i < r->n; i++) {
+        struct eos_point *pt = &r->pt[i];
+        if (pt->done && pt->converged) {
+            log_point(r, i, "from the checkpoint");
+            n_done++;
+            continue;
+        }
+        /* A volume the checkpoint has as not converged is computed again: from another start
+         * (atomic, or a neighbour's solution) its SCF may converge. */
+        if (pt->done) {
+            char sc[32];
+            ls_log_info("volume %d/%d: %s V_in is not converged in the checkpoint: computing it again", i + 1, r->n,
+                        scale_text(pt->scale, sc));
+            pt->done = 0;
+            pt->from_checkpoint = 0;
+        }
+        if (ls_stop_requested()) break;
+        if (calc == NULL) {
+            LS_TRY_GOTO(status, dft_calc_create(p, &calc), done);
+            LS_TRY_GOTO(status, ls_structure_copy(r->s_in, &s), done);
+        }
+        eos_structure_scaled(r->s_in, pt->scale, s);
+        double *forces = r->forces + 3 * (size_t)r->n_atom * i;
+        double energy, stress[3][3];
+        enum ls_log_level level = ls_log_get_level();
+        if (!verbose && level > LS_LOG_WARN) ls_log_set_level(LS_LOG_WARN);
+        double t0 = ls_wall_time();
+        int cs = dft_calc_compute(calc, s, &energy, (double(*)[3])forces, stress);
+        ls_log_set_level(level);
+        if (cs != LS_OK && cs != LS_ERR_CONVERGENCE) {
+            status = cs;
+            if (cs != LS_ERR_INTERRUPTED) {
+                /* A grid fixed by the input (fft_grid, nr1-3) must fit every volume's cutoff sphere. */
+                const char *hint = cs == LS_ERR_INPUT && p->fft[0] > 0
+                                       ? " (the input fixes the FFT grid for every volume: remove fft_grid / nr1-3 to "
+                                         "let each volume choose its own)"
+                                       : "";
+                char saved[LS_ERROR_MESSAGE_MAX], sc[32];
+                snprintf(saved, sizeof saved, "%s", ls_error_message());
+                ls_error_set(cs, __FILE__, __LINE__, "%s: volume %d/%d (%s V_in): %s%s", r->input, i + 1, r->n,
+                             scale_text(pt->scale, sc), saved, hint);
+            }
+            goto done;
+        }
+        const dft_result *res = dft_calc_result(calc);
+        pt->volume_bohr3 = fabs(ls_cell_volume(s->cell));
+        pt->energy_ha = energy;
+        memcpy(pt->stress, stress, sizeof stress);
+        pt->pressure_ha_bohr3 = -(stress[0][0] + stress[1][1] + stress[2][2]) / 3.0;
+        pt->converged = cs == LS_OK;
+        pt->n_iter = res->n_iter;
+        pt->wall_s = ls_wall_time() - t0;
+        pt->done = 1;
+        if (cs != LS_OK) ls_error_clear();
+        if (ckpt) LS_TRY_GOTO(status, eos_checkpoint_write(ckpt, r), done);
+        n_done++;
+        log_point(r, i, NULL);
+    }
+done:
+    if (status == LS_OK && ls_stop_requested()) status = LS_ERR_INTERRUPTED;
+    if (status == LS_ERR_INTERRUPTED) {
+        if (ckpt)
+            ls_error_set(status, __FILE__, __LINE__,
+                         "stopped by signal %d with %d of %d volumes done, all in the checkpoint %s: rerun the same command "
+                         "with --restart to continue", ls_stop_requested(), n_done, r->n, ckpt);
+        else
+            ls_error_set(status, __FILE__, __LINE__, "stopped by signal %d with %d of %d volumes done (no checkpoint)",
+                         ls_stop_requested(), n_done, r->n);
+    }
+    ls_structure_destroy(s);
+    dft_calc_destroy(calc);
+    return status;
+}
+
+/* The fit of the converged points (eV/atom, Å^3/atom).  Returns the status the run should end
+ * with because of the fit (LS_OK, or the fit's error with its message recorded). */
+static int fit_points(struct eos_run *r)
+{
+    double v[EOS_MAX_VOLUMES], e[EOS_MAX_VOLUMES];
+    int m = 0;
+    for (int i = 0; i < r->n; i++) {
+        if (!r->pt[i].done || !r->pt[i].converged) continue;
+        v[m] = eos_volume_a3_per_atom(r, &r->pt[i]);
+        e[m] = eos_energy_ev_per_atom(r, &r->pt[i]);
+        m++;
+    }
+    r->has_fit = 0;
+    if (m < LS_EOS_MIN_POINTS) {
+        ls_log_warn("no Birch-Murnaghan fit: %d converged volumes, at least %d are needed", m, LS_EOS_MIN_POINTS);
+        return LS_OK; /* the run ends with the convergence failure */
+    }
+    int status = ls_eos_bm3_fit(v, e, m, &r->fit);
+    if (status == LS_OK) r->has_fit = 1;
+    else ls_error_prefix("%s: ", r->input);
+    return status;
+}
+
+static void print_summary(FILE *out, const struct eos_run *r)
+{
+    fprintf(out, "%s: equation of state of %s (%d atoms), %d volumes\n", r->input, r->formula, r->n_atom, r->n);
+    fprintf(out, "  %7s %14s %18s %12s %5s %9s\n", "V/V_in", "V (A^3/atom)", "E (eV/atom)", "P (GPa)", "SCF", "time (s)");
+    for (int i = 0; i < r->n; i++) {
+        const struct eos_point *p = &r->pt[i];
+        fprintf(out, "  %7.4f %14.6f %18.8f %12.4f %5d %9.2f%s\n", p->scale, eos_volume_a3_per_atom(r, p),
+                eos_energy_ev_per_atom(r, p), p->pressure_ha_bohr3 * LS_HA_BOHR3_GPA, p->n_iter, p->wall_s,
+                !p->converged ? "  NOT converged" : p->from_checkpoint ? "  (checkpoint)" : "");
+    }
+    if (!r->has_fit) {
+        fprintf(out, "no Birch-Murnaghan fit (see the messages on stderr)\n");
+    } else {
+        const struct ls_eos_bm3 *f = &r->fit;
+        double a0 = eos_a0_angstrom(r);
+        fprintf(out, "third-order Birch-Murnaghan fit of %d converged volumes (errors: standard errors of the fit):\n",
+                f->n_points);
+        fprintf(out, "  V0 = %.6f +- %.6f A^3/atom\n", f->v0, f->v0_err);
+        fprintf(out, "  a0 = %.6f +- %.6f A (|a1| at V0)\n", a0, a0 * f->v0_err / (3.0 * f->v0));
+        fprintf(out, "  B0 = %.4f +- %.4f GPa\n", f->b0 * LS_EV_PER_A3_GPA, f->b0_err * LS_EV_PER_A3_GPA);
+        fprintf(out, "  B1 = %.4f +- %.4f\n", f->b1, f->b1_err);
+        fprintf(out, "  E0 = %.8f eV/atom\n", f->e0);
+        fprintf(out, "  rms residual %.4f meV/atom\n", f->rms_residual * 1e3);
+    }
+    fprintf(out, "  wall time %.2f s\n", r->wall_s);
+}
+
+/* The checkpoint before the loop: load it (--restart), or say that it will be replaced. */
+static int open_checkpoint(const char *ckpt, int restart, struct eos_run *r)
+{
+    if (ckpt == NULL) return LS_OK;
+    int exists = access(ckpt, F_OK) == 0;
+    if (restart && !exists) {
+        ls_log_info("restart: no checkpoint %s yet, starting afresh", ckpt);
+    } else if (restart) {
+        int n_loaded;
+        LS_TRY(eos_checkpoint_load(ckpt, r, &n_loaded));
+        ls_log_info("restart: %d of %d volumes in the checkpoint %s", n_loaded, r->n, ckpt);
+    } else if (exists) {
+        ls_log_warn("overwriting the checkpoint %s of an earlier run (pass --restart to continue that run instead)", ckpt);
+    }
+    /* Written now so that an unwritable path stops the run before any SCF. */
+    int status = eos_checkpoint_write(ckpt, r);
+    if (status != LS_OK) {
+        char saved[LS_ERROR_MESSAGE_MAX];
+        snprintf(saved, sizeof saved, "%s", ls_error_message());
+        ls_error_set(status, __FILE__, __LINE__,
+                     "the EOS checkpoint %s cannot be written (%s): give --checkpoint a writable path, or "
+                     "--checkpoint none to run without one", ckpt, saved);
+    }
+    return status;
+}
+
+static int write_outputs(const struct cli_args *a, const struct eos_run *r)
+{
+    const char *json = cli_get(a, opts, "json"), *csv = cli_get(a, opts, "csv");
+    const char *plot = cli_get(a, opts, "plot"), *xyz = cli_get(a, opts, "xyz");
+    if (json) LS_TRY(eos_write_json(json, r));
+    if (csv) LS_TRY(eos_write_csv(csv, r));
+    if (xyz) LS_TRY(eos_append_xyz(xyz, r));
+    if (plot) LS_TRY(eos_plot(plot, r));
+    return LS_OK;
+}
+
+static int run_eos(const struct cli_args *a, const dft_params *p, const double *scales, int n, double t_start)
+{
+    struct eos_run r;
+    memset(&r, 0, sizeof r);
+    r.input = a->pos[0];
+    r.s_in = p->structure;
+    r.n_atom = p->structure->n_atom;
+    r.n = n;
+    ls_structure_formula(p->structure, 0, r.formula, sizeof r.formula);
+    r.v_in_bohr3 = fabs(ls_cell_volume(p->structure->cell));
+    const double *a1 = p->structure->cell[0];
+    r.a1_bohr = sqrt(a1[0] * a1[0] + a1[1] * a1[1] + a1[2] * a1[2]);
+    LS_TRY(eos_input_hash(r.input, r.input_hash));
+    r.pt = calloc((size_t)n, sizeof *r.pt);
+    r.forces = calloc(3 * (size_t)n * (size_t)r.n_atom, sizeof *r.forces);
+    int status = LS_OK;
+    if (r.pt == NULL || r.forces == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    for (int i = 0; i < n; i++) r.pt[i].scale = scales[i];
+
+    /* The checkpoint path: --checkpoint, else beside the JSON output, else from the input's name here. */
+    char ckpt_buf[4096];
+    const char *ck_opt = cli_get(a, opts, "checkpoint"), *json = cli_get(a, opts, "json");
+    const char *ckpt = ckpt_buf;
+    if (ck_opt && strcmp(ck_opt, "none") == 0) ckpt = NULL;
+    else if (ck_opt) snprintf(ckpt_buf, sizeof ckpt_buf, "%s", ck_opt);
+    else if (json && strcmp(json, "-") != 0) stem_with(json, ".eos.ckpt", ckpt_buf, sizeof ckpt_buf);
+    else stem_with(ls_path_basename(r.input), ".eos.ckpt", ckpt_buf, sizeof ckpt_buf);
+    int restart = cli_get(a, opts, "restart") != NULL;
+    if (restart && ckpt == NULL) LS_ERROR_GOTO(status, LS_ERR_USAGE, done, "--restart needs a checkpoint (not --checkpoint none)");
+    LS_TRY_GOTO(status, open_checkpoint(ckpt, restart, &r), done);
+
+    ls_stop_install();
+    LS_TRY_GOTO(status, compute_volumes(&r, p, ckpt, cli_get(a, opts, "verbose") != NULL), done);
+
+    int fit_status = fit_points(&r);
+    char fit_message[LS_ERROR_MESSAGE_MAX] = "";
+    if (fit_status != LS_OK) snprintf(fit_message, sizeof fit_message, "%s", ls_error_message());
+    r.wall_s = ls_wall_time() - t_start;
+    FILE *out = json && strcmp(json, "-") == 0 ? stderr : stdout;
+    print_summary(out, &r);
+    LS_TRY_GOTO(status, write_outputs(a, &r), done);
+
+    /* Exit status: volumes not converged (1), else a failed fit (its code). */
+    int n_bad = 0;
+    char bad[256] = "";
+    for (int i = 0; i < n; i++) {
+        if (r.pt[i].converged) continue;
+        size_t used = strlen(bad);
+        char sc[32];
+        if (used + 16 < sizeof bad)
+            snprintf(bad + used, sizeof bad - used, "%s%s", n_bad ? ", " : "", scale_text(r.pt[i].scale, sc));
+        n_bad++;
+    }
+    if (n_bad && fit_status != LS_OK) ls_log_warn("no Birch-Murnaghan fit: %s", fit_message);
+    if (n_bad)
+        LS_ERROR_GOTO(status, LS_ERR_CONVERGENCE, done,
+                      "the SCF did not converge at %d of %d volumes (V/V_in = %s): they are left out of the fit%s; "
+                      "the results are written", n_bad, n, bad, r.has_fit ? "" : ", and too few remain for it");
+    if (fit_status != LS_OK) LS_ERROR_GOTO(status, fit_status, done, "%s", fit_message);
+done:
+    free(r.pt);
+    free(r.forces);
+    return status;
+}
+
+int cmd_eos(int argc, char **argv)
+{
+    double t_start = ls_wall_time();
+    struct cli_args a;
+    LS_TRY(cli_parse(argc, argv, opts, &a));
+    if (a.help) {
+        cli_print_help("eos", "INPUT [--volumes 0.94,0.96,...] [--json FILE] [--csv FILE] [--plot FILE.svg|.png] "
+                              "[--xyz FILE] [--checkpoint FILE] [--restart] [--threads N]",
+                       "Equation of state: the DFT energy and pressure of the input crystal scaled isotropically\n"
+                       "to each volume (fractions of the input cell's volume, fractional positions fixed; by default\n"
+                       "the ACWF protocol's seven, 0.94 ... 1.06), and the third-order Birch-Murnaghan fit: V0, B0,\n"
+                       "B1 with standard errors, a0 = |a1| (V0/V_in)^(1/3).  INPUT is a DFT input as for\n"
+                       "'lodestone scf' (YAML by extension .yaml/.yml, else pw.x).  The energy is the free energy\n"
+                       "F = E - TS per atom.  A checkpoint is written after every volume; --restart takes the\n"
+                       "converged volumes from it (and starts afresh when there is none), so a killed job loses at\n"
+                       "most one volume.  SIGTERM/SIGINT stop after the current volume (exit code 3).  Exit code 1\n"
+                       "when a volume's SCF does not converge (it is left out of the fit; the results are written)\n"
+                       "or the fit fails; 2 for bad input, a foreign or corrupt checkpoint.  See dft/README.md,\n"
+                       "section 'Equation of state'.",
+                       opts);
+        return LS_OK;
+    }
+    if (a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "eos needs one input file (see lodestone eos --help)");
+    if (cli_get(&a, opts, "quiet")) ls_log_set_level(LS_LOG_WARN);
+    double scales[EOS_MAX_VOLUMES];
+    int n;
+    LS_TRY(parse_volumes(cli_get(&a, opts, "volumes"), scales, &n));
+    const char *plot = cli_get(&a, opts, "plot");
+    if (plot && strcmp(ls_path_extension(plot), "svg") != 0 && strcmp(ls_path_extension(plot), "png") != 0)
+        LS_ERROR(LS_ERR_USAGE, "--plot %s: the image is chosen by the extension, .svg or .png", plot);
+    long threads = 0;
+    LS_TRY(cli_get_int(&a, opts, "threads", 0, &threads));
+    if (threads < 0) LS_ERROR(LS_ERR_USAGE, "--threads must be positive");
+#ifdef _OPENMP
+    if (threads > 0) omp_set_num_threads((int)threads);
+#endif
+    dft_params p;
+    dft_params_init(&p);
+    p.n_threads = (int)threads;
+    const char *ext = ls_path_extension(a.pos[0]);
+    int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
+    int status = yaml ? dft_params_read_yaml(a.pos[0], &p) : dft_params_read_qe(a.pos[0], &p);
+    if (status == LS_OK && !(p.structure->pbc[0] && p.structure->pbc[1] && p.structure->pbc[2]))
+        status = ls_error_set(LS_ERR_INPUT, __FILE__, __LINE__,
+                              "%s: an equation of state needs a crystal periodic in all three directions", a.pos[0]);
+    if (status == LS_OK) {
+        p.compute_forces = p.compute_stress = 1;
+        status = run_eos(&a, &p, scales, n, t_start);
+    }
+    dft_params_free(&p);
+    return status;
+}

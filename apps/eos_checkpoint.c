@@ -1,0 +1,196 @@
+/* The checkpoint of `lodestone eos` (format of the container: common/checkpoint.h).
+ *
+ * Records (n volumes, N atoms; Hartree atomic units):
+ *   kind                          "lodestone eos"
+ *   eos/format                    1
+ *   eos/input                     the input path as given (for messages only)
+ *   eos/input_hash                "fnv1a64:<hex>" of the input file's bytes: the identity of the run
+ *   eos/n_atom                    N
+ *   eos/scales                    [n] volume fractions, in the order of --volumes: the identity too
+ *   eos/done, eos/converged, eos/scf_iterations          [n] int
+ *   eos/volume_bohr3, eos/energy_Ha, eos/pressure_Ha_per_bohr3, eos/wall_s   [n]
+ *   eos/stress_Ha_per_bohr3       [n][3][3] (ASE sign)
+ *   eos/forces_Ha_per_bohr        [n][N][3] (so that --xyz frames can be written after a restart)
+ * Entries of volumes not done are zero.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps/eos_run.h"
+#include "common/checkpoint.h"
+#include "common/err.h"
+#include "common/textio.h"
+
+#define EOS_CKPT_KIND "lodestone eos"
+#define EOS_CKPT_FORMAT 1
+
+int eos_input_hash(const char *path, char hash[40])
+{
+    char *text = NULL;
+    size_t len = 0;
+    LS_TRY(ls_file_read_all(path, &text, &len));
+    /* FNV-1a, 64 bits: a fingerprint against using the checkpoint of an edited input. */
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)text[i];
+        h *= 1099511628211ULL;
+    }
+    free(text);
+    snprintf(hash, 40, "fnv1a64:%016llx", (unsigned long long)h);
+    return LS_OK;
+}
+
+int eos_checkpoint_write(const char *path, const struct eos_run *r)
+{
+    int status = LS_OK;
+    ls_ckpt *c = NULL;
+    size_t n = (size_t)r->n, na = (size_t)r->n_atom;
+    double *d = calloc(n * 9, sizeof *d);
+    int64_t *iv = calloc(n, sizeof *iv);
+    if (d == NULL || iv == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory writing %s", path);
+    LS_TRY_GOTO(status, ls_ckpt_create(&c), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_string(c, "kind", EOS_CKPT_KIND), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_int(c, "eos/format", EOS_CKPT_FORMAT), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_string(c, "eos/input", r->input), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_string(c, "eos/input_hash", r->input_hash), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_int(c, "eos/n_atom", r->n_atom), done);
+#define PUT_FIELD(name, expr, put, arr)                                                \
+    do {                                                                               \
+        for (size_t i = 0; i < n; i++) {                                               \
+            const struct eos_point *p = &r->pt[i];                                     \
+            arr[i] = (expr);                                                           \
+        }                                                                              \
+        LS_TRY_GOTO(status, put(c, name, arr, n), done);                               \
+    } while (0)
+    PUT_FIELD("eos/scales", p->scale, ls_ckpt_put_doubles, d);
+    PUT_FIELD("eos/volume_bohr3", p->done ? p->volume_bohr3 : 0.0, ls_ckpt_put_doubles, d);
+    PUT_FIELD("eos/energy_Ha", p->done ? p->energy_ha : 0.0, ls_ckpt_put_doubles, d);
+    PUT_FIELD("eos/pressure_Ha_per_bohr3", p->done ? p->pressure_ha_bohr3 : 0.0, ls_ckpt_put_doubles, d);
+    PUT_FIELD("eos/wall_s", p->done ? p->wall_s : 0.0, ls_ckpt_put_doubles, d);
+    PUT_FIELD("eos/done", p->done, ls_ckpt_put_ints, iv);
+    PUT_FIELD("eos/converged", p->done && p->converged, ls_ckpt_put_ints, iv);
+    PUT_FIELD("eos/scf_iterations", p->done ? p->n_iter : 0, ls_ckpt_put_ints, iv);
+#undef PUT_FIELD
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 9; k++) d[9 * i + k] = r->pt[i].done ? r->pt[i].stress[k / 3][k % 3] : 0.0;
+    LS_TRY_GOTO(status, ls_ckpt_put_doubles(c, "eos/stress_Ha_per_bohr3", d, 9 * n), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_doubles(c, "eos/forces_Ha_per_bohr", r->forces, 3 * na * n), done);
+    LS_TRY_GOTO(status, ls_ckpt_write(c, path), done);
+done:
+    ls_ckpt_destroy(c);
+    free(d);
+    free(iv);
+    return status;
+}
+
+/* "0.94,0.96,..." (at most ~30 values, then "...") for messages. */
+static void format_scales(const double *s, size_t n, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used + 24 < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%.10g", i ? "," : "", s[i]);
+    if (used + 24 >= size && size > 4) snprintf(buf + size - 4, 4, "...");
+}
+
+static int get_array(const ls_ckpt *c, const char *path, const char *name, size_t want, const double **v)
+{
+    size_t n;
+    LS_TRY(ls_ckpt_get_doubles(c, name, v, &n));
+    if (n != want) LS_ERROR(LS_ERR_INPUT, "%s: corrupt EOS checkpoint ('%s' has %zu values, expected %zu); delete it to start afresh", path, name, n, want);
+    return LS_OK;
+}
+
+static int get_ints(const ls_ckpt *c, const char *path, const char *name, size_t want, const int64_t **v)
+{
+    size_t n;
+    LS_TRY(ls_ckpt_get_ints(c, name, v, &n));
+    if (n != want) LS_ERROR(LS_ERR_INPUT, "%s: corrupt EOS checkpoint ('%s' has %zu values, expected %zu); delete it to start afresh", path, name, n, want);
+    return LS_OK;
+}
+
+/* The checkpoint belongs to this run: same kind, input content, atoms and volume list. */
+static int check_identity(const ls_ckpt *c, const char *path, const struct eos_run *r)
+{
+    const char *kind, *hash, *input;
+    int64_t format, n_atom;
+    LS_TRY(ls_ckpt_get_string(c, "kind", &kind));
+    if (strcmp(kind, EOS_CKPT_KIND) != 0)
+        LS_ERROR(LS_ERR_INPUT, "%s: this is a '%s' checkpoint, not one of 'lodestone eos': give --checkpoint another path", path, kind);
+    LS_TRY(ls_ckpt_get_int(c, "eos/format", &format));
+    if (format != EOS_CKPT_FORMAT)
+        LS_ERROR(LS_ERR_INPUT, "%s: EOS checkpoint format %ld, this program reads format %d: delete it to start afresh", path,
+                 (long)format, EOS_CKPT_FORMAT);
+    LS_TRY(ls_ckpt_get_string(c, "eos/input", &input));
+    LS_TRY(ls_ckpt_get_string(c, "eos/input_hash", &hash));
+    if (strcmp(hash, r->input_hash) != 0)
+        LS_ERROR(LS_ERR_INPUT,
+                 "%s belongs to another input: it was written for '%s' with content %s, and %s now has content %s "
+                 "(edited since?): delete the checkpoint to start afresh, or give --checkpoint another path",
+                 path, input, hash, r->input, r->input_hash);
+    LS_TRY(ls_ckpt_get_int(c, "eos/n_atom", &n_atom));
+    if (n_atom != r->n_atom)
+        LS_ERROR(LS_ERR_INPUT, "%s: the checkpoint has %ld atoms, the input %d: delete it to start afresh", path, (long)n_atom, r->n_atom);
+    const double *scales;
+    size_t n;
+    LS_TRY(ls_ckpt_get_doubles(c, "eos/scales", &scales, &n));
+    int same = n == (size_t)r->n;
+    for (size_t i = 0; same && i < n; i++) same = fabs(scales[i] - r->pt[i].scale) <= 1e-12;
+    if (!same) {
+        char was[512], now[512];
+        double mine[EOS_MAX_VOLUMES];
+        for (int i = 0; i < r->n; i++) mine[i] = r->pt[i].scale;
+        format_scales(scales, n, was, sizeof was);
+        format_scales(mine, (size_t)r->n, now, sizeof now);
+        LS_ERROR(LS_ERR_INPUT,
+                 "%s was written for other volumes: --volumes %s (%zu), this run asks for --volumes %s (%d): rerun with the "
+                 "checkpoint's volumes, or delete it to start afresh",
+                 path, was, n, now, r->n);
+    }
+    return LS_OK;
+}
+
+int eos_checkpoint_load(const char *path, struct eos_run *r, int *n_loaded)
+{
+    *n_loaded = 0;
+    ls_ckpt *c = NULL;
+    LS_TRY(ls_ckpt_read(path, &c));
+    int status = check_identity(c, path, r);
+    size_t n = (size_t)r->n, na = (size_t)r->n_atom;
+    const double *vol, *en, *pr, *wall, *st, *fo;
+    const int64_t *done, *conv, *iter;
+    if (status == LS_OK) status = get_array(c, path, "eos/volume_bohr3", n, &vol);
+    if (status == LS_OK) status = get_array(c, path, "eos/energy_Ha", n, &en);
+    if (status == LS_OK) status = get_array(c, path, "eos/pressure_Ha_per_bohr3", n, &pr);
+    if (status == LS_OK) status = get_array(c, path, "eos/wall_s", n, &wall);
+    if (status == LS_OK) status = get_array(c, path, "eos/stress_Ha_per_bohr3", 9 * n, &st);
+    if (status == LS_OK) status = get_array(c, path, "eos/forces_Ha_per_bohr", 3 * na * n, &fo);
+    if (status == LS_OK) status = get_ints(c, path, "eos/done", n, &done);
+    if (status == LS_OK) status = get_ints(c, path, "eos/converged", n, &conv);
+    if (status == LS_OK) status = get_ints(c, path, "eos/scf_iterations", n, &iter);
+    if (status != LS_OK) {
+        /* A missing or mistyped record: the getters' message names the record, add the file. */
+        if (strstr(ls_error_message(), path) == NULL) ls_error_prefix("%s: ", path);
+        ls_ckpt_destroy(c);
+        return status;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!done[i]) continue;
+        struct eos_point *p = &r->pt[i];
+        p->done = 1;
+        p->from_checkpoint = 1;
+        p->volume_bohr3 = vol[i];
+        p->energy_ha = en[i];
+        p->pressure_ha_bohr3 = pr[i];
+        p->wall_s = wall[i];
+        p->converged = conv[i] != 0;
+        p->n_iter = (int)iter[i];
+        for (int k = 0; k < 9; k++) p->stress[k / 3][k % 3] = st[9 * i + k];
+        memcpy(r->forces + 3 * na * i, fo + 3 * na * i, 3 * na * sizeof *fo);
+        (*n_loaded)++;
+    }
+    ls_ckpt_destroy(c);
+    return LS_OK;
+}

@@ -1,0 +1,136 @@
+/* Outputs of `lodestone eos`: JSON (the keys the validation drivers read, listed in
+ * dft/README.md, section "Equation of state"), CSV of the points, extended-XYZ frames. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps/cli.h"
+#include "apps/eos_run.h"
+#include "common/err.h"
+#include "common/io.h"
+#include "common/json.h"
+#include "common/textio.h"
+
+double eos_a0_angstrom(const struct eos_run *r)
+{
+    double v_in = r->v_in_bohr3 * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM / r->n_atom;
+    return r->a1_bohr * LS_BOHR_ANGSTROM * cbrt(r->fit.v0 / v_in);
+}
+
+static int all_converged(const struct eos_run *r)
+{
+    for (int i = 0; i < r->n; i++)
+        if (!r->pt[i].done || !r->pt[i].converged) return 0;
+    return 1;
+}
+
+int eos_write_json(const char *path, const struct eos_run *r)
+{
+    ls_json *j = NULL;
+    if (strcmp(path, "-") == 0) LS_TRY(ls_json_wrap(stdout, &j));
+    else LS_TRY(ls_json_open_file(path, &j));
+    ls_json_object_begin(j, NULL);
+    ls_json_string(j, "program", "lodestone eos");
+    ls_json_string(j, "version", cli_version_number());
+    ls_json_string(j, "git", cli_git_revision());
+    ls_json_string(j, "input", r->input);
+    ls_json_int(j, "n_atom", r->n_atom);
+    ls_json_string(j, "formula", r->formula);
+    ls_json_array_begin(j, "points");
+    for (int i = 0; i < r->n; i++) {
+        const struct eos_point *p = &r->pt[i];
+        ls_json_object_begin(j, NULL);
+        ls_json_number(j, "scale", p->scale);
+        ls_json_number(j, "volume_A3", p->volume_bohr3 * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM);
+        ls_json_number(j, "volume_A3_per_atom", eos_volume_a3_per_atom(r, p));
+        ls_json_number(j, "energy_eV", p->energy_ha * LS_HARTREE_EV);
+        ls_json_number(j, "energy_eV_per_atom", eos_energy_ev_per_atom(r, p));
+        ls_json_number(j, "pressure_GPa", p->pressure_ha_bohr3 * LS_HA_BOHR3_GPA);
+        ls_json_bool(j, "converged", p->converged);
+        ls_json_int(j, "scf_iterations", p->n_iter);
+        ls_json_number(j, "wall_s", p->wall_s);
+        ls_json_bool(j, "from_checkpoint", p->from_checkpoint);
+        ls_json_object_end(j);
+    }
+    ls_json_array_end(j);
+    if (r->has_fit) {
+        const struct ls_eos_bm3 *f = &r->fit;
+        ls_json_object_begin(j, "fit");
+        ls_json_string(j, "model", "birch-murnaghan-3");
+        ls_json_number(j, "V0_A3_per_atom", f->v0);
+        ls_json_number(j, "V0_A3_per_atom_err", f->v0_err);
+        ls_json_number(j, "B0_GPa", f->b0 * LS_EV_PER_A3_GPA);
+        ls_json_number(j, "B0_GPa_err", f->b0_err * LS_EV_PER_A3_GPA);
+        ls_json_number(j, "B1", f->b1);
+        ls_json_number(j, "B1_err", f->b1_err);
+        ls_json_number(j, "E0_eV_per_atom", f->e0);
+        ls_json_number(j, "a0_A", eos_a0_angstrom(r));
+        ls_json_number(j, "rms_residual_meV_per_atom", f->rms_residual * 1e3);
+        ls_json_int(j, "n_points", f->n_points);
+        ls_json_object_end(j);
+    } else {
+        ls_json_null(j, "fit");
+    }
+    ls_json_bool(j, "converged", all_converged(r) && r->has_fit);
+    ls_json_number(j, "wall_s", r->wall_s);
+    ls_json_object_end(j);
+    return ls_json_close(j);
+}
+
+int eos_write_csv(const char *path, const struct eos_run *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    if (fp == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory writing %s", path);
+    fprintf(fp, "scale,volume_A3,volume_A3_per_atom,energy_eV,energy_eV_per_atom,pressure_GPa,converged,"
+                "scf_iterations,wall_s,from_checkpoint\n");
+    for (int i = 0; i < r->n; i++) {
+        const struct eos_point *p = &r->pt[i];
+        fprintf(fp, "%.10g,%.10f,%.10f,%.10f,%.10f,%.6f,%s,%d,%.3f,%s\n", p->scale,
+                p->volume_bohr3 * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM, eos_volume_a3_per_atom(r, p),
+                p->energy_ha * LS_HARTREE_EV, eos_energy_ev_per_atom(r, p), p->pressure_ha_bohr3 * LS_HA_BOHR3_GPA,
+                p->converged ? "true" : "false", p->n_iter, p->wall_s, p->from_checkpoint ? "true" : "false");
+    }
+    if (fclose(fp) != 0) {
+        free(buf);
+        LS_ERROR(LS_ERR_IO, "cannot format %s", path);
+    }
+    int status = ls_file_write_atomic(path, buf, len);
+    free(buf);
+    return status;
+}
+
+void eos_structure_scaled(const ls_structure *in, double scale, ls_structure *s)
+{
+    double f = cbrt(scale);
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++) s->cell[i][k] = in->cell[i][k] * f;
+    for (int a = 0; a < in->n_atom; a++)
+        for (int k = 0; k < 3; k++) s->pos[a][k] = in->pos[a][k] * f;
+}
+
+int eos_append_xyz(const char *path, const struct eos_run *r)
+{
+    ls_structure *s = NULL;
+    LS_TRY(ls_structure_copy(r->s_in, &s));
+    int status = ls_structure_alloc_forces(s);
+    if (status == LS_OK) status = ls_structure_info_set(s, "calculator", "lodestone-eos");
+    for (int i = 0; i < r->n && status == LS_OK; i++) {
+        const struct eos_point *p = &r->pt[i];
+        if (!p->done || !p->converged) continue;
+        eos_structure_scaled(r->s_in, p->scale, s);
+        s->has_energy = 1;
+        s->energy = p->energy_ha;
+        s->has_stress = 1;
+        memcpy(s->stress, p->stress, sizeof s->stress);
+        memcpy(s->forces, r->forces + 3 * (size_t)r->n_atom * i, (size_t)r->n_atom * sizeof *s->forces);
+        char scale_text[32];
+        snprintf(scale_text, sizeof scale_text, "%.10g", p->scale);
+        status = ls_structure_info_set(s, "eos_scale", scale_text);
+        if (status == LS_OK) status = ls_extxyz_append(path, s);
+    }
+    ls_structure_destroy(s);
+    return status;
+}

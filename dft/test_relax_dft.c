@@ -1,0 +1,217 @@
+/* Relaxation with the DFT engine as the calculator (common/relax.h + dft/calc.h), and
+ * `lodestone relax` end to end ($LODESTONE_BIN, else build/lodestone).
+ *
+ * Input: dft/testdata/si2-displaced-relax.yaml, diamond Si (a = 5.431 Å) with atom 2 moved
+ * by 0.05 Å in a general direction, 8 Ha, 2x2x2 k-points, fixed occupations.  Reference:
+ * by symmetry, the relaxed positions are the diamond ones, atom 2 - atom 1 = a/4 (1, 1, 1)
+ * = (1.35775, 1.35775, 1.35775) Å up to a lattice vector, whatever the cutoff; with forces
+ * below 1 meV/Å and force constants of about 10 eV/Å^2 the positions are within 1e-4 Å.
+ * The program test also checks the outputs (JSON keys, trajectory frames, the structure),
+ * a restart that continues without duplicate frames, and the documented errors (exit 2):
+ * a checkpoint of another input, a corrupt checkpoint, bad options. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/err.h"
+#include "common/io.h"
+#include "common/log.h"
+#include "common/relax.h"
+#include "common/test.h"
+#include "common/textio.h"
+#include "common/units.h"
+#include "dft/calc.h"
+#include "dft/dft.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#define INPUT "dft/testdata/si2-displaced-relax.yaml"
+
+
+/* Distance (Å) of atom 2 - atom 1 from a/4 (1, 1, 1), modulo lattice vectors. */
+static double diamond_error(const ls_structure *s)
+{
+    double f[2][3], d[3], err2 = 0;
+    ls_structure_frac(s, f);
+    for (int k = 0; k < 3; k++) { /* a/4 (1,1,1) is (1/4, 1/4, 1/4) in the fcc primitive cell */
+        double x = f[1][k] - f[0][k] - 0.25;
+        d[k] = x - floor(x + 0.5);
+    }
+    for (int k = 0; k < 3; k++) {
+        double c = (d[0] * s->cell[0][k] + d[1] * s->cell[1][k] + d[2] * s->cell[2][k]) * LS_BOHR_ANGSTROM;
+        err2 += c * c;
+    }
+    return sqrt(err2);
+}
+
+static void test_si2_library(void)
+{
+    dft_params p;
+    dft_params_init(&p);
+    LS_CHECK_OK(dft_params_read_yaml(INPUT, &p));
+#ifdef _OPENMP
+    omp_set_num_threads(1); /* the machine is shared; the test is about the optimiser */
+#endif
+    dft_calc *c = NULL;
+    ls_structure *s = NULL;
+    LS_CHECK_OK(dft_calc_create(&p, &c));
+    LS_CHECK_OK(ls_structure_copy(p.structure, &s));
+    if (c && s) {
+        double err0 = diamond_error(s);
+        struct ls_relax_config cfg;
+        ls_relax_config_default(&cfg);
+        cfg.fmax_ev_a = 1e-3;
+        cfg.remove_net_force = 1;
+        cfg.log_every = 0;
+        struct ls_relax_result res;
+        double t0 = ls_wall_time();
+        LS_CHECK_OK(ls_relax_run(s, dft_calc_compute, c, &cfg, &res));
+        double err = diamond_error(s);
+        printf("  Si2 displaced 0.05 A: %d steps, %.2f s, fmax %.2e eV/A, |r2 - r1 - a/4 (1,1,1)| %.4f -> %.1e A, "
+               "%d symmetry operations kept\n",
+               res.n_steps, ls_wall_time() - t0, res.fmax_ev_a, err0, err, res.n_sym_ops);
+        LS_CHECK(res.converged && res.fmax_ev_a < 1e-3);
+        LS_CHECK(err0 > 0.049 && err < 1e-4);
+        LS_CHECK(res.n_steps <= 8);
+        LS_CHECK(res.n_sym_ops == 2); /* P-1: identity and inversion */
+        LS_CHECK(res.history[res.n_steps].energy < res.history[0].energy - 0.01 / LS_HARTREE_EV);
+        /* The raw forces of the last step, not only the cleaned ones, are below 1 meV/Å. */
+        for (int i = 0; i < 2; i++)
+            LS_CHECK(sqrt(s->forces[i][0] * s->forces[i][0] + s->forces[i][1] * s->forces[i][1] +
+                          s->forces[i][2] * s->forces[i][2]) * LS_HA_BOHR_EV_A < 1e-3);
+        ls_relax_result_free(&res);
+    }
+    ls_structure_destroy(s);
+    dft_calc_destroy(c);
+    dft_params_free(&p);
+}
+
+static const char *bin(void)
+{
+    const char *b = getenv("LODESTONE_BIN");
+    return b && *b ? b : "build/lodestone";
+}
+
+/* Run `lodestone relax ARGS`, stdout and stderr to files; returns the exit code. */
+static int run(const char *args, const char *err_path)
+{
+    char out_path[600], cmd[4096];
+    snprintf(out_path, sizeof out_path, "%s.out", err_path);
+    snprintf(cmd, sizeof cmd, "%s relax %s --threads 1 > %s 2> %s", bin(), args, out_path, err_path);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static int file_has(const char *path, const char *what)
+{
+    char *t = NULL;
+    size_t n = 0;
+    if (ls_file_read_all(path, &t, &n) != LS_OK) return 0;
+    int hit = strstr(t, what) != NULL;
+    free(t);
+    return hit;
+}
+
+static int frames(const char *path)
+{
+    ls_structure_list *l = NULL;
+    if (ls_structures_read(path, LS_FORMAT_EXTXYZ, &l) != LS_OK) return -1;
+    int n = l->n;
+    for (int i = 0; i < n; i++) {
+        const char *st = ls_structure_info_get(l->items[i], "step");
+        if (!st || atoi(st) != i || !l->items[i]->forces || !l->items[i]->has_energy || !l->items[i]->has_stress ||
+            !ls_structure_info_get(l->items[i], "fmax_eV_per_A"))
+            n = -2;
+    }
+    ls_structure_list_destroy(l);
+    return n;
+}
+
+static void test_program(void)
+{
+    char dir[512], ck[600], js[600], tr[600], out[600], err[600], args[4096], other[600], bad[600];
+    ls_test_tmp_path(dir, sizeof dir, "");
+    snprintf(ck, sizeof ck, "%srelax_si2.ckpt", dir);
+    snprintf(js, sizeof js, "%srelax_si2.json", dir);
+    snprintf(tr, sizeof tr, "%srelax_si2.xyz", dir);
+    snprintf(out, sizeof out, "%srelax_si2.vasp", dir);
+    snprintf(err, sizeof err, "%srelax_si2.err", dir);
+    remove(ck);
+    /* Quick mode (make asan): two steps, not converged (exit 1), outputs written all the same. */
+    const int quick = getenv("LODESTONE_TEST_QUICK") != NULL;
+    snprintf(args, sizeof args, INPUT " --fmax 0.001 --json %s --traj %s --out %s --checkpoint %s%s", js, tr, out, ck,
+             quick ? " --steps 1" : "");
+    LS_CHECK(run(args, err) == (quick ? 1 : 0));
+    LS_CHECK(file_has(js, "\"program\": \"lodestone relax\"") &&
+             file_has(js, quick ? "\"converged\": false" : "\"converged\": true"));
+    const char *keys[] = {"\"n_steps\"", "\"energy_eV\"", "\"fmax_eV_per_A\"", "\"pressure_GPa\"", "\"stress_GPa\"",
+                          "\"cell_A\"", "\"positions_A\"", "\"species\"", "\"a_A\"", "\"gamma_deg\"", "\"volume_A3\"",
+                          "\"steps\"", "\"wall_s\""};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) LS_CHECK_MSG(file_has(js, keys[k]), "%s", keys[k]);
+    char outp[700];
+    snprintf(outp, sizeof outp, "%s.out", err);
+    LS_CHECK(file_has(outp, "converged after") && file_has(outp, "fmax_eV/A"));
+    int n_frames = frames(tr);
+    LS_CHECK(quick ? n_frames == 2 : n_frames >= 2);
+    ls_structure *s = NULL;
+    LS_CHECK_OK(ls_structure_read(out, LS_FORMAT_AUTO, &s));
+    if (s) LS_CHECK(diamond_error(s) < (quick ? 0.05 : 1e-4));
+    ls_structure_destroy(s);
+    if (!quick) {
+        /* Restart from the checkpoint (the state before the last step): that step again,
+         * converged, and the trajectory still has each step once. */
+        snprintf(args, sizeof args, INPUT " --fmax 0.001 --traj %s --checkpoint %s --restart", tr, ck);
+        LS_CHECK(run(args, err) == 0);
+        LS_CHECK(file_has(err, "continuing from") && frames(tr) == n_frames);
+    }
+    /* A checkpoint of another input: exit 2, saying so. */
+    snprintf(other, sizeof other, "%srelax_other.yaml", dir);
+    char *text = NULL;
+    size_t n = 0;
+    LS_CHECK_OK(ls_file_read_all(INPUT, &text, &n));
+    if (text) {
+        char *hit = strstr(text, "1.38775");
+        if (hit) hit[6] = '6'; /* 1.38776 */
+        /* the copy lives in the scratch folder: the pseudopotential by absolute path */
+        char *pp = strstr(text, "../../inputs"), cwd[2048], fixed[8192];
+        LS_CHECK(pp != NULL && getcwd(cwd, sizeof cwd) != NULL);
+        if (pp) {
+            snprintf(fixed, sizeof fixed, "%.*s%s/inputs%s", (int)(pp - text), text, cwd, pp + strlen("../../inputs"));
+            LS_CHECK_OK(ls_file_write_atomic(other, fixed, strlen(fixed)));
+        }
+        free(text);
+    }
+    snprintf(args, sizeof args, "%s --checkpoint %s --restart", other, ck);
+    LS_CHECK(run(args, err) == 2);
+    LS_CHECK(file_has(err, "written for another input") && file_has(err, ck));
+    /* A corrupt checkpoint. */
+    snprintf(bad, sizeof bad, "%srelax_bad.ckpt", dir);
+    LS_CHECK_OK(ls_file_write_atomic(bad, "LSCKPT01 this is not a checkpoint", 33));
+    snprintf(args, sizeof args, INPUT " --checkpoint %s --restart", bad);
+    LS_CHECK(run(args, err) == 2);
+    LS_CHECK(file_has(err, bad) && file_has(err, "corrupt"));
+    /* --restart without a checkpoint: afresh, with a log line; --steps 0 stops unconverged (1). */
+    remove(bad);
+    snprintf(args, sizeof args, INPUT " --checkpoint %s --restart --steps 0 --json %s", bad, js);
+    LS_CHECK(run(args, err) == 1);
+    LS_CHECK(file_has(err, "starting afresh") && file_has(js, "\"converged\": false") && file_has(js, "max_steps"));
+    /* Bad options. */
+    LS_CHECK(run(INPUT " --optimizer newton", err) == 2 && file_has(err, "bfgs or fire"));
+    LS_CHECK(run(INPUT " --pressure 1", err) == 2 && file_has(err, "--pressure needs --cell"));
+    LS_CHECK(run(INPUT " --fmax -1", err) == 2 && file_has(err, "--fmax must be positive"));
+    LS_CHECK(run(INPUT " --out x.unknownext", err) == 2);
+    LS_CHECK(run("dft/testdata/absent.yaml", err) == 2 && file_has(err, "absent.yaml"));
+}
+
+int main(void)
+{
+    ls_log_set_level(LS_LOG_WARN);
+    LS_RUN(test_si2_library);
+    LS_RUN(test_program);
+    return ls_test_summary("test_relax_dft");
+}
