@@ -7,7 +7,6 @@
 
 #include "common/err.h"
 #include "common/log.h"
-#include "dft/system.h"
 
 void dft_dist_destroy(dft_dist *d)
 {
@@ -93,16 +92,12 @@ void dft_dist_sum_pool_ints(const dft_dist *d, int *x, int n)
     ls_comm_sum_int(ls_comm_world(), x, (size_t)n);
 }
 
-void dft_dist_share_states(const dft_dist *d, dft_system *sys)
+void dft_dist_bcast_task(const dft_dist *d, int task, void *buf, size_t bytes)
 {
     if (d->n_pool == 1) return;
-    int n_kpt = sys->kpts->n_kpt, nb = sys->n_band;
-    for (int p = 0; p < d->n_pool; p++)
-        for (int task = d->task_first[p]; task < d->task_first[p + 1]; task++) {
-            const dft_basis *b = sys->basis[task % n_kpt];
-            ls_comm_bcast(ls_comm_world(), sys->psi[task], (size_t)nb * b->n_pw * sizeof(double complex), d->rank_first[p]);
-        }
-    dft_dist_gather_tasks(d, nb, sys->eig);
+    int p = 0;
+    while (p + 1 < d->n_pool && d->task_first[p + 1] <= task) p++;
+    ls_comm_bcast(ls_comm_world(), buf, bytes, d->rank_first[p]);
 }
 
 void dft_dist_log(const dft_dist *d, int n_thread)

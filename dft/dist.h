@@ -15,8 +15,8 @@
  * fixed order and hands every rank the same bits.
  *
  * Memory: every rank keeps the wavefunctions of every task (allocated as in a serial run);
- * only those of its pool's tasks are current during the SCF.  dft_dist_share_states makes all
- * of them current everywhere (for dft_start_save and checkpoints).
+ * only those of its pool's tasks are current.  dft_start_save (the state for the next geometry
+ * and the SCF checkpoints) collects every task's from its pool with dft_dist_bcast_task.
  */
 #ifndef LS_DFT_DIST_H
 #define LS_DFT_DIST_H
@@ -52,9 +52,9 @@ void dft_dist_gather_tasks(const dft_dist *d, int n_band, double *eig);
 /* Sum over pools of per-pool integers that every rank of a pool holds alike (counted once). */
 void dft_dist_sum_pool_ints(const dft_dist *d, int *x, int n);
 
-/* Make the wavefunctions (and eigenvalues) of every task current on every rank: each pool's
- * first rank broadcasts its tasks.  A no-op with one pool. */
-void dft_dist_share_states(const dft_dist *d, struct dft_system *sys);
+/* Collective over all ranks: buf[bytes] of `task` from the first rank of the pool that owns it
+ * to every rank.  A no-op with one pool (every rank holds every task). */
+void dft_dist_bcast_task(const dft_dist *d, int task, void *buf, size_t bytes);
 
 /* One log line: processes, pools, tasks, threads. */
 void dft_dist_log(const dft_dist *d, int n_thread);

@@ -136,10 +136,7 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
     ls_log_info("energy: Harris-Foulkes %.10f Ry, Kohn-Sham at the final density %.10f Ry (difference %.2e Ry)",
                 2 * rep.energy, 2 * rep.energy_ks, 2 * (rep.energy_ks - rep.energy));
     status = collect(sys, &rep, r);
-    if (status == LS_OK && ctl && ctl->save) {
-        dft_dist_share_states(sys->dist, sys); /* with pools: every task's wavefunctions here */
-        status = dft_start_save(sys, ctl->save);
-    }
+    if (status == LS_OK && ctl && ctl->save) status = dft_start_save(sys, ctl->save);
     double t2 = ls_wall_time();
     if (status == LS_OK && p->compute_forces) {
         r->forces = calloc((size_t)sys->n_atom, sizeof *r->forces);

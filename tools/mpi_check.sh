@@ -8,9 +8,11 @@
 #   si2-kpoints  the same with --pools 1: one pool of 2, bands shared, several k-points (level 2)
 #   si8-gamma    Gamma point only: one task, bands shared (level 2)
 #   fe-spin      spin-polarised metal with smearing, pools over (spin, k-point) pairs
+#   si2-restart  2 processes: 5 iterations (not converged: exit 1, checkpoint written by rank 0),
+#                then --restart from it serially and with 2 processes: the two must agree
 # plus two error cases: a bad input must stop both processes with exit code 2, and --pools
 # beyond the process count is a usage error (exit 2), neither hanging.
-# About 30 s on 2 idle cores.  Exit 0 all agree, 1 a mismatch or failure, 2 setup problem.
+# About 40 s on 2 idle cores.  Exit 0 all agree, 1 a mismatch or failure, 2 setup problem.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -57,6 +59,29 @@ run_case() { # name input [extra lodestone args]
     python3 "$here/mpi_compare.py" "$work/$name.serial.json" "$work/$name.mpi.json" || fail=1
 }
 
+restart_case() {
+    echo "== si2-restart: checkpoint after 5 iterations with 2 processes, then --restart serially and with 2"
+    sed 's/mixing_beta: 0.3}/mixing_beta: 0.3, max_iter: 5}/' "$root/tools/mpi_check/si2-kpoints.yaml" >"$work/short.yaml"
+    $tmo mpirun $mpirun_args "$mpi_bin" scf "$work/short.yaml" --quiet --checkpoint "$work/si2.ckpt" \
+        --checkpoint-every 0 >"$work/short.out" 2>&1
+    got=$?
+    if [ "$got" != 1 ] || [ ! -f "$work/si2.ckpt" ]; then
+        echo "  the 5-iteration run: exit code $got (expected 1) or no checkpoint:"; sed 's/^/    /' "$work/short.out"
+        fail=1; return
+    fi
+    cp "$work/si2.ckpt" "$work/si2-serial.ckpt"
+    if ! $tmo "$serial_bin" scf "$root/tools/mpi_check/si2-kpoints.yaml" --quiet --checkpoint "$work/si2-serial.ckpt" \
+            --restart --json "$work/restart.serial.json" >"$work/restart.serial.out" 2>&1; then
+        echo "  the serial restart failed:"; sed 's/^/    /' "$work/restart.serial.out"; fail=1; return
+    fi
+    if ! $tmo mpirun $mpirun_args "$mpi_bin" scf "$root/tools/mpi_check/si2-kpoints.yaml" --quiet \
+            --checkpoint "$work/si2.ckpt" --restart --json "$work/restart.mpi.json" >"$work/restart.mpi.out" 2>&1; then
+        echo "  the 2-process restart failed:"; sed 's/^/    /' "$work/restart.mpi.out"; fail=1; return
+    fi
+    if [ -f "$work/si2.ckpt" ]; then echo "  the checkpoint was not removed after success"; fail=1; fi
+    python3 "$here/mpi_compare.py" "$work/restart.serial.json" "$work/restart.mpi.json" || fail=1
+}
+
 expect_exit() { # name code mpirun-args...
     name=$1 want=$2
     shift 2
@@ -75,6 +100,7 @@ run_case si2-pools si2-kpoints.yaml
 run_case si2-bands si2-kpoints.yaml --pools 1
 run_case si8-gamma si8-gamma.yaml
 run_case fe-spin fe-spin.yaml
+restart_case
 printf 'cell:\n  lattice: [[1, 0, 0], [0, 1, 0], [0, 0, 1]]\n  units: angstrom\n  species: [Si]\n  positions: [[0, 0, 0]]\n  coordinates: fractional\necut: 28\n' >"$work/bad.yaml"
 expect_exit bad-input 2 "$mpi_bin" scf "$work/bad.yaml" --quiet
 expect_exit too-many-pools 2 "$mpi_bin" scf "$root/tools/mpi_check/si2-kpoints.yaml" --quiet --pools 3
