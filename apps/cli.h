@@ -13,6 +13,7 @@ struct cli_command {
     const char *name;
     const char *summary;
     int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    int parallel; /* 1: may run on several MPI processes (mpirun); 0: one process only */
 };
 
 enum cli_opt_kind { CLI_FLAG, CLI_VALUE };

@@ -9,6 +9,7 @@
 #include "common/json.h"
 #include "common/stop.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "common/textio.h"
 #include "common/units.h"
 #include "dft/dft.h"
@@ -20,7 +21,8 @@
 static const struct cli_option opts[] = {
     {"json", 'j', CLI_VALUE, "FILE", "write the results as JSON (energy_eV, forces_eV_per_A, stress_GPa, ...)"},
     {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame (energy, forces, stress, moments)"},
-    {"threads", 't', CLI_VALUE, "N", "OpenMP threads (default: OMP_NUM_THREADS or all cores)"},
+    {"threads", 't', CLI_VALUE, "N", "OpenMP threads per process (default: OMP_NUM_THREADS or all cores)"},
+    {"pools", 'p', CLI_VALUE, "N", "MPI: k-point pools, as pw.x's -nk (default: one per process, at most one per k-point and spin)"},
     {"quiet", 'q', CLI_FLAG, NULL, "only warnings and errors on stderr"},
     {"restart", 0, CLI_FLAG, NULL, "continue from the checkpoint if there is one (else start afresh)"},
     {"checkpoint", 0, CLI_VALUE, "FILE", "SCF checkpoint (default: INPUT-STEM.scf.ckpt here; 'none': never)"},
@@ -169,7 +171,7 @@ int cmd_scf(int argc, char **argv)
     struct cli_args a;
     LS_TRY(cli_parse(argc, argv, opts, &a));
     if (a.help) {
-        cli_print_help("scf", "INPUT [--json FILE] [--xyz FILE] [--restart] [--checkpoint FILE]",
+        cli_print_help("scf", "INPUT [--json FILE] [--xyz FILE] [--threads N] [--pools N] [--restart] [--checkpoint FILE]",
                        "Self-consistent Kohn-Sham ground state with forces and stress.\n"
                        "INPUT.yaml (or .yml) is Lodestone's YAML input: structure (file) or cell (inline),\n"
                        "functional, pseudopotentials, ecut, ecut_rho, kpoints {mesh, shift | spacing},\n"
@@ -186,17 +188,24 @@ int cmd_scf(int argc, char **argv)
                        "converge (results are still written).\n"
                        "Checkpoints: the SCF state is saved every --checkpoint-every seconds, on SIGTERM/SIGINT\n"
                        "(then exit code 3) and when the SCF does not converge; --restart continues from it.\n"
-                       "The file is removed after a successful run.",
+                       "The file is removed after a successful run.\n"
+                       "MPI (a build with make MPI=1): mpirun -np N lodestone scf INPUT [--pools K]; the\n"
+                       "(spin, k-point) pairs are shared over K pools, the bands over the processes of a pool.",
                        opts);
         return LS_OK;
     }
     if (a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "scf needs one input file (see lodestone scf --help)");
     if (cli_get(&a, opts, "quiet")) ls_log_set_level(LS_LOG_WARN);
-    long threads = 0;
+    long threads = 0, pools = 0;
     LS_TRY(cli_get_int(&a, opts, "threads", 0, &threads));
+    LS_TRY(cli_get_int(&a, opts, "pools", 0, &pools));
+    if (pools < 0 || pools > ls_par_size())
+        LS_ERROR(LS_ERR_USAGE, "--pools %ld: between 1 and the number of MPI processes (%d here; start more with "
+                               "mpirun -np N)", pools, ls_par_size());
     dft_params p;
     dft_params_init(&p);
     p.n_threads = (int)threads;
+    p.n_pools = (int)pools;
     if (threads < 0) LS_ERROR(LS_ERR_USAGE, "--threads must be positive");
 #ifdef _OPENMP
     if (threads > 0) omp_set_num_threads((int)threads);
@@ -260,8 +269,9 @@ int cmd_scf(int argc, char **argv)
         const char *json = cli_get(&a, opts, "json");
         const char *xyz = cli_get(&a, opts, "xyz");
         int out_status = LS_OK;
-        if (json) out_status = write_json(json, &p, r);
-        if (out_status == LS_OK && xyz) out_status = append_xyz(xyz, &p, r);
+        /* Every rank holds the result; rank 0 writes it (stdout of the others is /dev/null). */
+        if (json && ls_par_rank() == 0) out_status = write_json(json, &p, r);
+        if (out_status == LS_OK && xyz && ls_par_rank() == 0) out_status = append_xyz(xyz, &p, r);
         dft_result_destroy(r);
         if (out_status != LS_OK) status = out_status;
         else if (scf_status != LS_OK) status = ls_error_set(scf_status, __FILE__, __LINE__, "%s", saved);

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "common/log.h"
 
+#include "common/parallel.h"
+
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +25,9 @@ void ls_log(enum ls_log_level level, const char *fmt, ...)
         n_warnings++;
     }
     if (level > log_level) return;
+    /* In a parallel run only rank 0 logs (the ranks hold the same state); a rank's own failure
+     * reaches the user through apps/main.c. */
+    if (ls_par_rank() != 0) return;
     static const char *const prefix[] = {"error: ", "warning: ", "", "debug: "};
     char buf[4096];
     va_list ap;
@@ -39,6 +44,13 @@ double ls_wall_time(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double ls_cpu_time(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 

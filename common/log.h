@@ -2,7 +2,8 @@
  *
  * Library code reports through these functions (never to stdout); the stream defaults to
  * stderr and apps/ may redirect it.  Lines are plain text, one event per line, so that
- * batch-job logs stay readable: "[lodestone] warning: ...".
+ * batch-job logs stay readable: "[lodestone] warning: ...".  In a parallel (MPI) run only rank 0
+ * writes (common/parallel.h); warnings are counted on every rank.
  */
 #ifndef LS_LOG_H
 #define LS_LOG_H
@@ -27,6 +28,8 @@ long ls_log_warning_count(void);
 
 /* Wall-clock time in seconds (monotonic). */
 double ls_wall_time(void);
+/* CPU time of this process in seconds (all its threads). */
+double ls_cpu_time(void);
 
 /* Progress of a loop with a known number of steps: prints "what: done/total (pct%),
  * elapsed, ETA" at most every `interval_s` seconds (and at the end) at INFO level. */

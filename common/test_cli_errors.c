@@ -167,9 +167,31 @@ static void test_not_converged(void)
     free(out);
 }
 
+/* --pools beyond the number of MPI processes (here one) is a usage error, before any work. */
+static void test_pools_usage(void)
+{
+    char dir[512], pseudo[512], in[700], err_path[512], cmd[3072];
+    ls_test_tmp_path(dir, sizeof dir, "malformed");
+    ls_test_shared_path(pseudo, sizeof pseudo, "pseudo/pd04-pbe-sr/trim600");
+    snprintf(in, sizeof in, "%s/pools.in", dir);
+    ls_test_tmp_path(err_path, sizeof err_path, "pools_stderr.txt");
+    FILE *f = fopen(in, "w");
+    if (!f) return;
+    fprintf(f, QE_HEAD QE_SYS("") QE_CARDS);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s scf %s --pools 2 >/dev/null 2>%s", bin(), in, err_path);
+    int rc = system(cmd);
+    LS_CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+    char *msg = NULL;
+    LS_CHECK_OK(ls_file_read_all(err_path, &msg, NULL));
+    if (msg) LS_CHECK_MSG(strstr(msg, "--pools 2") != NULL && strstr(msg, "mpirun") != NULL, "message: %s", msg);
+    free(msg);
+}
+
 int main(void)
 {
     LS_RUN(test_malformed_inputs);
     LS_RUN(test_not_converged);
+    LS_RUN(test_pools_usage);
     return ls_test_summary("test_cli_errors");
 }

@@ -15,6 +15,8 @@
 #endif
 
 #include "common/err.h"
+#include "common/parallel.h"
+#include "dft/dist.h"
 
 static void invert_int3(const int r[3][3], int inv[3][3])
 {
@@ -88,10 +90,16 @@ int dft_density_from_states(const dft_system *sys, double *rho)
         LS_ERROR(LS_ERR_NOMEM, "out of memory for the density");
     }
     double inv_omega = 1.0 / sys->omega;
-    int n_task = n_kpt * ns * nb;
+    /* This rank's share: its pool's (spin, k-point) tasks, its share of their bands. */
+    const dft_dist *d = sys->dist;
+    int b_lo, b_hi;
+    dft_dist_pool_share(d, nb, &b_lo, &b_hi);
+    int nb_mine = b_hi - b_lo;
+    int n_task = (d->task_hi - d->task_lo) * nb_mine;
 #pragma omp parallel for schedule(dynamic, 1)
     for (int task = 0; task < n_task; task++) {
-        int ib = task % nb, ik = (task / nb) % n_kpt, is = task / (nb * n_kpt);
+        int ib = b_lo + task % nb_mine, isk = d->task_lo + task / nb_mine;
+        int ik = isk % n_kpt, is = isk / n_kpt;
         double f = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * sys->basis[ik]->weight;
         if (fabs(f) < 1e-16) continue;
 #ifdef _OPENMP
@@ -115,6 +123,8 @@ int dft_density_from_states(const dft_system *sys, double *rho)
             for (int t = 0; t < n_thread; t++) s += acc[((size_t)t * ns + is) * nr + ir];
             rho[(size_t)is * nr + ir] = s;
         }
+    /* The sum over the ranks (the same bits on every rank), then the symmetrisation. */
+    ls_comm_sum_double(ls_comm_world(), rho, (size_t)ns * nr);
     double complex *fg = malloc((size_t)g->n_g * sizeof *fg);
     if (fg) {
         for (int is = 0; is < ns; is++) sphere_filter_symmetrize(sys, rho + (size_t)is * nr, fg, buf[0]);

@@ -6,7 +6,8 @@
 #include "dft/system.h"
 
 /* rho[n_spin][n_r] = sum_k w_k sum_n occ_nk |psi_nk(r)|^2 from sys->psi and sys->occ,
- * symmetrised.  Returns the kinetic and nonlocal energies of the occupied states too. */
+ * symmetrised.  Collective over the MPI ranks: each adds the bands of its share (dft/dist.h)
+ * and the sum is handed to every rank. */
 int dft_density_from_states(const dft_system *sys, double *rho);
 /* Superposition of atomic valence densities, renormalised to the electron count, with the
  * starting magnetisation of each species (fraction of its atomic density) for spin. */

@@ -59,6 +59,7 @@ typedef struct dft_params {
     int compute_forces;
     int compute_stress;
     int n_threads;               /* 0 = OpenMP default */
+    int n_pools;                 /* MPI k-point pools (pw.x's -nk); 0 = automatic (dft/dist.h) */
     char source[4096];           /* input file, for messages */
 } dft_params;
 

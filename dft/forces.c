@@ -21,6 +21,7 @@
 
 
 #include "common/err.h"
+#include "common/parallel.h"
 #include "dft/ewald.h"
 #include "dft/nonlocal.h"
 #include "dft/nonlocal_deriv.h"
@@ -69,10 +70,14 @@ static void final_fields_free(struct final_fields *ff)
     free(ff->vxc);
 }
 
-/* Sum over the density sphere of the local and core forces on every atom. */
+/* Sum over the density sphere of the local and core forces on every atom (added to f).  With
+ * MPI each rank takes a share of the atoms and the forces are summed over the ranks. */
 static int local_forces(const dft_system *sys, const struct final_fields *ff, double (*f)[3])
 {
     const dft_grid *g = sys->grid;
+    const ls_comm *world = ls_comm_world();
+    long a_lo, a_hi;
+    ls_par_range(sys->n_atom, ls_comm_size(world), ls_comm_rank(world), &a_lo, &a_hi);
     double *vq = malloc((size_t)g->n_shell * sizeof *vq);
     double *cq = malloc((size_t)g->n_shell * sizeof *cq);
     if (!vq || !cq) {
@@ -86,7 +91,7 @@ static int local_forces(const dft_system *sys, const struct final_fields *ff, do
         status = dft_pseudo_vloc_q(ps, (int)g->n_shell, g->shell_g, vq);
         if (status == LS_OK && ps->has_nlcc) status = dft_pseudo_core_q(ps, (int)g->n_shell, g->shell_g, cq);
         if (status != LS_OK) break;
-        for (int a = 0; a < sys->n_atom; a++) {
+        for (int a = (int)a_lo; a < (int)a_hi; a++) {
             if (sys->species_of[a] != s) continue;
             double fa[3] = {0, 0, 0};
             for (long ig = 1; ig < g->n_g; ig++) {
@@ -103,6 +108,7 @@ static int local_forces(const dft_system *sys, const struct final_fields *ff, do
     }
     free(vq);
     free(cq);
+    ls_comm_sum_double(world, &f[0][0], 3 * (size_t)sys->n_atom);
     return status;
 }
 

@@ -1,5 +1,7 @@
 /* H psi: kinetic energy in reciprocal space, local potential in real space through two FFTs
- * per band, nonlocal part through the projectors; see hamiltonian.h. */
+ * per band, nonlocal part through the projectors; see hamiltonian.h.  In a pool of several
+ * MPI ranks (dft/dist.h) each rank applies H to its share of the vectors and the results are
+ * gathered, so every rank of the pool ends with all of H psi. */
 #include "dft/hamiltonian.h"
 
 #include <stdlib.h>
@@ -10,6 +12,8 @@
 #endif
 
 #include "common/err.h"
+#include "common/parallel.h"
+#include "dft/dist.h"
 #include "dft/nonlocal.h"
 
 int dft_ham_work_create(const dft_system *sys, int max_vec, dft_ham_work **out)
@@ -24,10 +28,12 @@ int dft_ham_work_create(const dft_system *sys, int max_vec, dft_ham_work **out)
 #endif
     w->fft = calloc((size_t)w->n_thread, sizeof *w->fft);
     w->max_vec = max_vec;
+    int pool_size = sys->dist ? sys->dist->pool_size : 1;
+    w->rows_first = malloc((size_t)(pool_size + 1) * sizeof *w->rows_first);
     size_t np = (size_t)sys->n_proj_total + 1;
     w->becp = malloc((size_t)max_vec * np * sizeof *w->becp);
     w->dbecp = malloc((size_t)max_vec * np * sizeof *w->dbecp);
-    int ok = w->fft && w->becp && w->dbecp;
+    int ok = w->fft && w->becp && w->dbecp && w->rows_first;
     for (int t = 0; ok && t < w->n_thread; t++) {
         w->fft[t] = fftw_malloc((size_t)sys->grid->n_r * sizeof(double complex));
         ok = w->fft[t] != NULL;
@@ -48,11 +54,12 @@ void dft_ham_work_destroy(dft_ham_work *w)
     free(w->fft);
     free(w->becp);
     free(w->dbecp);
+    free(w->rows_first);
     free(w);
 }
 
-void dft_ham_apply(const dft_system *sys, int ik, int is, int n_vec, const double complex *psi,
-                   double complex *hpsi, dft_ham_work *w)
+static void apply_rows(const dft_system *sys, int ik, int is, int n_vec, const double complex *psi,
+                       double complex *hpsi, dft_ham_work *w)
 {
     const dft_basis *b = sys->basis[ik];
     const dft_grid *g = sys->grid;
@@ -81,6 +88,31 @@ void dft_ham_apply(const dft_system *sys, int ik, int is, int n_vec, const doubl
         dft_nonlocal_project(sys, ik, nb, psi + (size_t)n0 * n_pw, w->becp);
         dft_nonlocal_apply(sys, ik, nb, w->becp, w->dbecp, hpsi + (size_t)n0 * n_pw);
     }
+}
+
+static int in_parallel_region(void)
+{
+#ifdef _OPENMP
+    return omp_in_parallel();
+#else
+    return 0;
+#endif
+}
+
+void dft_ham_apply(const dft_system *sys, int ik, int is, int n_vec, const double complex *psi,
+                   double complex *hpsi, dft_ham_work *w)
+{
+    const dft_dist *d = sys->dist;
+    /* Inside an OpenMP region (threads over k-points) MPI may not be called: whole blocks. */
+    if (d == NULL || d->pool_size == 1 || n_vec < 2 || in_parallel_region()) {
+        apply_rows(sys, ik, is, n_vec, psi, hpsi, w);
+        return;
+    }
+    size_t n_pw = (size_t)sys->basis[ik]->n_pw;
+    for (int r = 0; r <= d->pool_size; r++) w->rows_first[r] = (int)((long)n_vec * r / d->pool_size);
+    int lo = w->rows_first[d->pool_rank], hi = w->rows_first[d->pool_rank + 1];
+    if (hi > lo) apply_rows(sys, ik, is, hi - lo, psi + lo * n_pw, hpsi + lo * n_pw, w);
+    ls_comm_allgatherv(d->pool_comm, hpsi, n_pw * sizeof *hpsi, w->rows_first);
 }
 
 void dft_ham_diagonal(const dft_system *sys, int ik, int is, double *hdiag)

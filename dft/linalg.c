@@ -53,6 +53,7 @@ void dft_zgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, doub
 
 #include "common/err.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "common/textio.h"
 
 static int wisdom_path(char *buf, size_t n)
@@ -94,6 +95,7 @@ void dft_fftw_wisdom_load(void)
 
 void dft_fftw_wisdom_save(void)
 {
+    if (ls_par_rank() != 0) return;
     char path[4096];
     if (wisdom_path(path, sizeof path) != 0) return;
     char *w = fftw_export_wisdom_to_string();
@@ -103,4 +105,35 @@ void dft_fftw_wisdom_save(void)
         ls_error_clear();
     }
     free(w);
+}
+
+/* Rank 0's wisdom to every rank: its length, then the text in pieces (a rank that cannot
+ * allocate still takes part, and then measures plans of its own). */
+static void wisdom_bcast(void)
+{
+    const ls_comm *world = ls_comm_world();
+    int root = ls_comm_rank(world) == 0;
+    char *w = root ? fftw_export_wisdom_to_string() : NULL;
+    long len = w ? (long)strlen(w) + 1 : 0;
+    ls_comm_bcast(world, &len, sizeof len, 0);
+    if (!root && len > 0) w = malloc((size_t)len);
+    char scratch[4096];
+    for (long off = 0; off < len; off += (long)sizeof scratch) {
+        size_t n = (size_t)(len - off) < sizeof scratch ? (size_t)(len - off) : sizeof scratch;
+        ls_comm_bcast(world, w ? w + off : scratch, n, 0);
+    }
+    if (!root && w) fftw_forget_wisdom(); /* rank 0's wisdom only, not this rank's file */
+    if (!root && w && !fftw_import_wisdom_from_string(w))
+        ls_log_debug("FFTW wisdom from rank 0 not usable on rank %d", ls_comm_rank(world));
+    free(w);
+}
+
+void dft_fftw_plans_begin(void)
+{
+    if (ls_par_size() > 1 && ls_par_rank() != 0) wisdom_bcast();
+}
+
+void dft_fftw_plans_end(void)
+{
+    if (ls_par_size() > 1 && ls_par_rank() == 0) wisdom_bcast();
 }

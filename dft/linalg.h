@@ -26,4 +26,11 @@ void dft_zgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, doub
  * planning; save after (written atomically, so concurrent runs never see a partial file).
  * Failures are not errors: the run only plans again. */
 void dft_fftw_wisdom_load(void);
-void dft_fftw_wisdom_save(void);
+void dft_fftw_wisdom_save(void); /* rank 0 only writes (common/parallel.h) */
+
+/* The same FFTW plans on every MPI rank, so that replicated fields stay bit-identical: rank 0
+ * measures its plans first and hands its wisdom to the others, which then plan from it.  Call
+ * begin before the first plan and end after the last, on every path (also on failure), with
+ * no other collective step in between.  Collective; no-ops in a one-process run. */
+void dft_fftw_plans_begin(void);
+void dft_fftw_plans_end(void);

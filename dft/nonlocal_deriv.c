@@ -7,12 +7,18 @@
  *   dE/deps_xy   = -delta_xy E_NL - 2 Re sum_q sum_G (k+G)_y conj(dP_q/dq_x (G)) Z_q(G)
  * where dP/dq_x differentiates the radial and angular parts at fixed phase.  This costs one
  * GEMM of (projectors x plane waves x bands) per k-point instead of one per derivative.
+ *
+ * MPI (dft/dist.h): each pool takes its (spin, k-point) tasks; inside a pool the projections
+ * b_np are computed by shares of the bands and gathered, and the atoms are shared (Z, the
+ * derivative sums and E_NL); the results are summed over all ranks.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
+#include "common/parallel.h"
+#include "dft/dist.h"
 #include "dft/linalg.h"
 #include "dft/nonlocal.h"
 #include "dft/nonlocal_deriv.h"
@@ -54,7 +60,12 @@ int dft_nonlocal_derivatives(const dft_system *sys, double (*dedtau)[3], double 
         n_beta_total += sys->pseudo[s]->n_beta;
         beta_off[s + 1] = n_beta_total;
     }
+    const dft_dist *dist = sys->dist;
+    int b_lo, b_hi, a_lo, a_hi;
+    dft_dist_pool_share(dist, nb, &b_lo, &b_hi);
+    dft_dist_pool_share(dist, sys->n_atom, &a_lo, &a_hi);
     int status = LS_OK;
+    int *rows_first = malloc((size_t)(dist->pool_size + 1) * sizeof *rows_first);
     double complex *becp = malloc((size_t)nb * np * sizeof *becp);
     double complex *y = malloc((size_t)nb * np * sizeof *y);
     double complex *z = malloc((size_t)np_atom_max * n_pw_max * sizeof *z);
@@ -66,10 +77,14 @@ int dft_nonlocal_derivatives(const dft_system *sys, double (*dedtau)[3], double 
         ylm = malloc((size_t)n_pw_max * 16 * sizeof *ylm);
         dylm = malloc((size_t)n_pw_max * 48 * sizeof *dylm);
     }
-    if (!becp || !y || !z || !q || (dede && (!fq || !dfq || !ylm || !dylm)))
+    if (!rows_first || !becp || !y || !z || !q || (dede && (!fq || !dfq || !ylm || !dylm)))
         LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for the nonlocal forces and stress");
+    for (int r = 0; r <= dist->pool_size; r++) rows_first[r] = (int)((long)nb * r / dist->pool_size);
     static const double complex mi[4] = {1.0, -I, -1.0, I};
     for (int ik = 0; ik < n_kpt; ik++) {
+        int mine = 0;
+        for (int is = 0; is < sys->n_spin; is++) mine |= dft_dist_owns(dist, is * n_kpt + ik);
+        if (!mine) continue; /* another pool's k-point */
         const dft_basis *b = sys->basis[ik];
         const dft_projectors *pr = &sys->projectors[ik];
         int npw = b->n_pw;
@@ -91,12 +106,15 @@ int dft_nonlocal_derivatives(const dft_system *sys, double (*dedtau)[3], double 
                 }
         }
         for (int is = 0; is < sys->n_spin; is++) {
+            if (!dft_dist_owns(dist, is * n_kpt + ik)) continue;
             const double complex *psi = sys->psi[is * n_kpt + ik];
-            dft_nonlocal_project(sys, ik, nb, psi, becp);
-            /* y[n][q] = w f sum_p D_pq conj(b_np); E_NL = Re sum_nq y_nq b_nq */
+            /* Projections of this rank's bands, then of all (pool ranks share the bands). */
+            if (b_hi > b_lo) dft_nonlocal_project(sys, ik, b_hi - b_lo, psi + (size_t)b_lo * npw, becp + (size_t)b_lo * np);
+            ls_comm_allgatherv(dist->pool_comm, becp, (size_t)np * sizeof *becp, rows_first);
+            /* y[n][q] = w f sum_p D_pq conj(b_np); E_NL = Re sum_nq y_nq b_nq (this rank's atoms) */
             for (int n = 0; n < nb; n++) {
                 double w = sys->occ[((size_t)is * n_kpt + ik) * nb + n] * b->weight;
-                for (int a = 0; a < sys->n_atom; a++)
+                for (int a = a_lo; a < a_hi; a++)
                     for (int qq = sys->proj_offset[a]; qq < sys->proj_offset[a + 1]; qq++) {
                         double complex acc = 0;
                         for (int p = sys->proj_offset[a]; p < sys->proj_offset[a + 1]; p++)
@@ -105,7 +123,7 @@ int dft_nonlocal_derivatives(const dft_system *sys, double (*dedtau)[3], double 
                         *e_nl += creal(w * acc * becp[(size_t)n * np + qq]);
                     }
             }
-            for (int a = 0; a < sys->n_atom; a++) {
+            for (int a = a_lo; a < a_hi; a++) {
                 int p0 = sys->proj_offset[a], na = sys->proj_offset[a + 1] - p0;
                 if (na == 0) continue;
                 /* z[q][G] = sum_n y[n][p0 + q] psi[n][G] */
@@ -148,9 +166,14 @@ int dft_nonlocal_derivatives(const dft_system *sys, double (*dedtau)[3], double 
             }
         }
     }
+    /* The sums over the ranks' tasks, bands and atoms. */
+    ls_comm_sum_double(ls_comm_world(), e_nl, 1);
+    if (dedtau) ls_comm_sum_double(ls_comm_world(), &dedtau[0][0], 3 * (size_t)sys->n_atom);
+    if (dede) ls_comm_sum_double(ls_comm_world(), &dede[0][0], 9);
     if (dede)
         for (int x = 0; x < 3; x++) dede[x][x] -= *e_nl;
 done:
+    free(rows_first);
     free(becp);
     free(y);
     free(z);

@@ -4,9 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "common/err.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "dft/dft.h"
+#include "dft/dist.h"
 #include "dft/forces.h"
 #include "dft/linalg.h"
 #include "dft/run.h"
@@ -94,7 +100,7 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
     dft_system *sys = NULL;
     dft_result *r = calloc(1, sizeof *r);
     if (!r) LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    double t0 = ls_wall_time();
+    double t0 = ls_wall_time(), cpu0 = ls_cpu_time(), comm0 = ls_par_comm_seconds(), comm_cpu0 = ls_par_comm_cpu_seconds();
     dft_linalg_init();
     dft_fftw_wisdom_load();
     int status = dft_system_create(p, &sys);
@@ -108,6 +114,11 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
                 sys->n_species, sys->n_electrons, sys->n_band, sys->n_spin, sys->n_spin > 1 ? "s" : "");
     ls_log_info("grid: FFT %d x %d x %d, %ld G-vectors in the density sphere; %d k-points (%d symmetry operations)",
                 sys->grid->n[0], sys->grid->n[1], sys->grid->n[2], sys->grid->n_g, sys->kpts->n_kpt, sys->n_sym);
+    int n_thread = 1;
+#ifdef _OPENMP
+    n_thread = omp_get_max_threads();
+#endif
+    dft_dist_log(sys->dist, n_thread);
     if (ctl) {
         sys->start = ctl->start;
         sys->iteration_hook = ctl->iteration_hook;
@@ -143,6 +154,17 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
     r->wall_forces_s = t3 - t2;
     r->wall_stress_s = t4 - t3;
     ls_log_info("time: setup %.2f s, SCF %.2f s, forces %.2f s, stress %.2f s", t_setup, t_scf, t3 - t2, t4 - t3);
+    /* pw.x's CPU and WALL; with MPI also the work of the busiest process outside MPI (CPU time,
+     * so a loaded machine does not hide the share of the work) and the time in collectives. */
+    double cpu = ls_cpu_time() - cpu0;
+    ls_log_info("time: total %.2f s wall, %.2f s CPU (rank 0)", ls_wall_time() - t0, cpu);
+    if (ls_par_size() > 1 && status == LS_OK) { /* a collective: not after a failure of this rank alone */
+        double x[3] = {cpu - (ls_par_comm_cpu_seconds() - comm_cpu0), ls_par_comm_seconds() - comm0, 0};
+        x[2] = -x[0];
+        ls_comm_max_double(ls_comm_world(), x, 3);
+        ls_log_info("time: MPI: %.2f to %.2f s CPU per process outside MPI; up to %.2f s wall in MPI collectives "
+                    "(communication, and waiting for the other processes)", -x[2], x[0], x[1]);
+    }
     r->wall_s = ls_wall_time() - t0;
     dft_system_destroy(sys);
     if (status != LS_OK) {

@@ -17,8 +17,10 @@
 
 #include "common/err.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "common/units.h"
 #include "dft/density.h"
+#include "dft/dist.h"
 #include "dft/dft.h"
 #include "dft/eigensolver.h"
 #include "dft/hamiltonian.h"
@@ -201,6 +203,7 @@ static int atomic_start(dft_system *sys, dft_ham_work *hw)
     int n_extra = nb > n_at ? nb - n_at + 4 : 0;
     for (int is = 0; is < sys->n_spin; is++)
         for (int ik = 0; ik < n_kpt; ik++) {
+            if (!dft_dist_owns(sys->dist, is * n_kpt + ik)) continue; /* another pool's task */
             const dft_basis *b = sys->basis[ik];
             int n_vec = n_at + n_extra;
             if (n_vec > b->n_pw) n_vec = b->n_pw;
@@ -239,17 +242,21 @@ static int occupy(dft_system *sys, double *homo, double *lumo)
     return LS_OK;
 }
 
-/* Kinetic and nonlocal energies of the occupied states. */
+/* Kinetic and nonlocal energies of the occupied states (this rank's tasks and bands, summed
+ * over the ranks). */
 static void band_energies(const dft_system *sys, dft_ham_work *hw, double *ekin, double *enl)
 {
     int n_kpt = sys->kpts->n_kpt, nb = sys->n_band;
     double ek = 0, en = 0;
+    int b_lo, b_hi;
+    dft_dist_pool_share(sys->dist, nb, &b_lo, &b_hi);
     for (int is = 0; is < sys->n_spin; is++)
         for (int ik = 0; ik < n_kpt; ik++) {
+            if (!dft_dist_owns(sys->dist, is * n_kpt + ik)) continue;
             const dft_basis *b = sys->basis[ik];
             const double complex *psi = sys->psi[is * n_kpt + ik];
-            for (int n0 = 0; n0 < nb; n0 += hw->max_vec) {
-                int cnt = nb - n0 < hw->max_vec ? nb - n0 : hw->max_vec;
+            for (int n0 = b_lo; n0 < b_hi; n0 += hw->max_vec) {
+                int cnt = b_hi - n0 < hw->max_vec ? b_hi - n0 : hw->max_vec;
                 dft_nonlocal_project(sys, ik, cnt, psi + (size_t)n0 * b->n_pw, hw->becp);
                 for (int j = 0; j < cnt; j++) {
                     int ib = n0 + j;
@@ -263,8 +270,10 @@ static void band_energies(const dft_system *sys, dft_ham_work *hw, double *ekin,
                 }
             }
         }
-    *ekin = ek;
-    *enl = en;
+    double e[2] = {ek, en};
+    ls_comm_sum_double(ls_comm_world(), e, 2);
+    *ekin = e[0];
+    *enl = e[1];
 }
 
 /* Density (n_spin real fields) <-> mixing vector on the sphere (total, magnetisation). */
@@ -313,7 +322,10 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
 #ifdef _OPENMP
     n_thread = omp_get_max_threads();
 #endif
-    int k_parallel = n_thread > 1 && n_kpt * ns >= 2;
+    /* MPI: this rank's pool diagonalises tasks [task_lo, task_hi) (dft/dist.h); in a pool of
+     * several ranks the bands of each H application are shared, so no threads over k-points. */
+    const dft_dist *dist = sys->dist;
+    int k_parallel = n_thread > 1 && dist->task_hi - dist->task_lo >= 2 && dist->pool_size == 1;
     dft_ham_work **hw_t = calloc((size_t)n_thread, sizeof *hw_t);
     dft_eig_work **ew_t = calloc((size_t)n_thread, sizeof *ew_t);
     dft_mixer *mixer = NULL;
@@ -363,7 +375,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         /* k-points (and spins) are independent: with several, each thread takes whole k-points
          * (nested regions inside are serial); with one, the bands and GEMMs are threaded. */
 #pragma omp parallel for schedule(dynamic, 1) reduction(+ : n_hpsi, notconv_total) if (k_parallel)
-        for (int task = 0; task < ns * n_kpt; task++) {
+        for (int task = dist->task_lo; task < dist->task_hi; task++) {
             int is = task / n_kpt, ik = task % n_kpt, t = 0;
 #ifdef _OPENMP
             if (k_parallel) t = omp_get_thread_num();
@@ -382,7 +394,11 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
                 }
             }
         }
-        if (diag_status != LS_OK) LS_ERROR_GOTO(status, diag_status, done, "%s", diag_message);
+        /* Pools: one status for all, every task's eigenvalues on every rank, global counts. */
+        if (diag_status != LS_OK) ls_error_set(diag_status, __FILE__, __LINE__, "%s", diag_message);
+        LS_TRY_GOTO(status, ls_comm_agree(ls_comm_world(), diag_status), done);
+        dft_dist_gather_tasks(dist, nb, sys->eig);
+        dft_dist_sum_pool_ints(dist, &notconv_total, 1);
         double homo, lumo;
         LS_TRY_GOTO(status, occupy(sys, &homo, &lumo), done);
         LS_TRY_GOTO(status, dft_density_from_states(sys, rho_out), done);
@@ -416,10 +432,10 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         rep->homo = homo;
         rep->lumo = lumo;
         e_prev = f_ks;
-        if (dr2 < p->conv_thr && notconv_total == 0 && iter > 1) {
-            converged = 1;
-            break;
-        }
+        /* One decision for all ranks (their numbers agree; this keeps them in step regardless). */
+        converged = dr2 < p->conv_thr && notconv_total == 0 && iter > 1;
+        ls_comm_bcast(ls_comm_world(), &converged, sizeof converged, 0);
+        if (converged) break;
         LS_TRY_GOTO(status, dft_mixer_mix(mixer, vin, vout), done);
         vec_to_rho(sys, vin, sys->rho, work, tmp);
         LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);

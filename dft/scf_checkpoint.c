@@ -9,6 +9,7 @@
 #include "common/checkpoint.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "common/stop.h"
 #include "dft/dft.h"
 #include "dft/run.h"
@@ -69,17 +70,24 @@ static int write_state(const struct dft_checkpoint *ck, const dft_params *p, con
     return status;
 }
 
+/* With MPI every rank calls this after the same iteration: the decision to write is taken
+ * together (a signal that reached any rank, rank 0's clock), the state is collected from the
+ * pools (dft_start_save), rank 0 writes the file and all learn whether that worked. */
 static int on_iteration(void *ctx, const dft_system *sys, int iter)
 {
     struct ckpt_ctx *cc = ctx;
-    int sig = ls_stop_requested();
+    const ls_comm *world = ls_comm_world();
+    int root = ls_comm_rank(world) == 0;
     double now = ls_wall_time();
-    if (!sig && now - cc->last_save < cc->ck->every_s) return LS_OK;
+    int decide[2] = {ls_stop_requested(), root && now - cc->last_save >= cc->ck->every_s};
+    ls_comm_max_int(world, decide, 2);
+    int sig = decide[0];
+    if (!sig && !decide[1]) return LS_OK;
     dft_start *st = NULL;
     LS_TRY(dft_start_save(sys, &st));
-    int status = write_state(cc->ck, sys->params, st, iter);
+    int status = root ? write_state(cc->ck, sys->params, st, iter) : LS_OK;
     dft_start_destroy(st);
-    LS_TRY(status);
+    LS_TRY(ls_comm_agree(world, status));
     cc->last_save = ls_wall_time();
     ls_log_info("checkpoint: SCF state of iteration %d written to %s (%.2f s)", iter, cc->ck->path, cc->last_save - now);
     if (sig)
@@ -114,7 +122,8 @@ int dft_scf_run_checkpointed(const dft_params *p, const struct dft_checkpoint *c
     struct ckpt_ctx cc = {ck, ls_wall_time()};
     struct dft_run_ctl ctl = {.start = start, .save = &final, .iteration_hook = on_iteration, .iteration_ctx = &cc};
     int status = dft_scf_run_ctl(p, &ctl, out);
-    if (status == LS_OK) {
+    int root = ls_par_rank() == 0; /* with MPI, rank 0 alone touches the file */
+    if (status == LS_OK && root) {
         /* Finished: the checkpoint has served its purpose. */
         if (remove(ck->path) != 0 && errno != ENOENT)
             ls_log_warn("could not remove the checkpoint %s: %s", ck->path, strerror(errno));
@@ -122,7 +131,7 @@ int dft_scf_run_checkpointed(const dft_params *p, const struct dft_checkpoint *c
         /* Not converged: keep the last state so that a rerun with more iterations continues. */
         char saved[LS_ERROR_MESSAGE_MAX];
         snprintf(saved, sizeof saved, "%s", ls_error_message());
-        if (write_state(ck, p, final, (*out)->n_iter) == LS_OK)
+        if (root && write_state(ck, p, final, (*out)->n_iter) == LS_OK)
             ls_log_info("checkpoint: the last SCF state is in %s (continue with --restart)", ck->path);
         status = ls_error_set(LS_ERR_CONVERGENCE, __FILE__, __LINE__, "%s", saved);
     }

@@ -9,6 +9,7 @@
 #include "common/checkpoint.h"
 #include "common/err.h"
 #include "dft/density.h"
+#include "dft/dist.h"
 #include "dft/eigensolver.h"
 #include "dft/hamiltonian.h"
 
@@ -75,7 +76,8 @@ int dft_start_save(const dft_system *sys, dft_start **out)
             size_t n = (size_t)nb * b->n_pw;
             double complex *p = malloc(n * sizeof *p);
             if (!p) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-            memcpy(p, sys->psi[is * n_kpt + ik], n * sizeof *p);
+            memcpy(p, sys->psi[is * n_kpt + ik], n * sizeof *p); /* current on its pool's ranks */
+            dft_dist_bcast_task(sys->dist, is * n_kpt + ik, p, n * sizeof *p);
             st->psi[is * n_kpt + ik] = p;
         }
     }

@@ -34,7 +34,9 @@ typedef struct dft_start {
     double complex **psi;   /* [n_spin * n_kpt][n_band * n_pw] */
 } dft_start;
 
-/* Save the state of a solved system (its density sys->rho and wavefunctions). */
+/* Save the state of a solved system (its density sys->rho and wavefunctions).  Collective over
+ * the MPI ranks: with k-point pools each task's wavefunctions come from the pool that holds
+ * them (dft/dist.h), so every rank gets the whole state. */
 int dft_start_save(const dft_system *sys, dft_start **out);
 void dft_start_destroy(dft_start *st); /* accepts NULL */
 

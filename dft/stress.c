@@ -5,6 +5,8 @@
 
 
 #include "common/err.h"
+#include "common/parallel.h"
+#include "dft/dist.h"
 #include "dft/ewald.h"
 #include "dft/forces.h"
 #include "dft/nonlocal.h"
@@ -12,14 +14,19 @@
 #include "dft/potential.h"
 #include "dft/symmetrize.h"
 
+/* -sum f w sum_G |c_G|^2 q_a q_b over this rank's tasks and bands (dft/dist.h), summed over
+ * the ranks. */
 static void kinetic_stress(const dft_system *sys, double out[3][3])
 {
     int n_kpt = sys->kpts->n_kpt, nb = sys->n_band;
+    int b_lo, b_hi;
+    dft_dist_pool_share(sys->dist, nb, &b_lo, &b_hi);
     memset(out, 0, 9 * sizeof(double));
     for (int is = 0; is < sys->n_spin; is++)
         for (int ik = 0; ik < n_kpt; ik++) {
+            if (!dft_dist_owns(sys->dist, is * n_kpt + ik)) continue;
             const dft_basis *b = sys->basis[ik];
-            for (int ib = 0; ib < nb; ib++) {
+            for (int ib = b_lo; ib < b_hi; ib++) {
                 double w = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * b->weight;
                 if (w == 0) continue;
                 const double complex *c = sys->psi[is * n_kpt + ik] + (size_t)ib * b->n_pw;
@@ -33,6 +40,7 @@ static void kinetic_stress(const dft_system *sys, double out[3][3])
                     for (int y = x; y < 3; y++) out[x][y] -= w * acc[x][y];
             }
         }
+    ls_comm_sum_double(ls_comm_world(), &out[0][0], 9);
     for (int x = 0; x < 3; x++)
         for (int y = 0; y < x; y++) out[x][y] = out[y][x];
 }

@@ -16,7 +16,9 @@
 #include "common/log.h"
 #include "common/symmetry.h"
 #include "common/units.h"
+#include "dft/dist.h"
 #include "dft/ewald.h"
+#include "dft/linalg.h"
 #include "dft/smearing.h"
 
 void dft_structure_factor(const dft_system *sys, int species, double complex *sf)
@@ -279,7 +281,7 @@ static int setup_nonlocal(dft_system *sys)
 
 int dft_system_create(const dft_params *p, dft_system **out)
 {
-    int status = LS_OK;
+    int status = LS_OK, planning = 0;
     *out = NULL;
     dft_system *sys = calloc(1, sizeof *sys);
     if (sys == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
@@ -304,6 +306,9 @@ int dft_system_create(const dft_params *p, dft_system **out)
     if (p->use_symmetry) LS_TRY_GOTO(status, find_symmetry(p, sys), fail);
     int n_fft[3] = {p->fft[0], p->fft[1], p->fft[2]};
     if (!(n_fft[0] > 0 && n_fft[1] > 0 && n_fft[2] > 0)) symmetric_grid_size(sys, ecut_rho, n_fft);
+    /* From here to the wavefunction FFTs: rank 0 plans first, the other ranks from its wisdom. */
+    dft_fftw_plans_begin();
+    planning = 1;
     LS_TRY_GOTO(status, dft_grid_create(sys->cell, ecut_rho, n_fft, &sys->grid), fail);
     if (sys->symops) {
         keep_grid_operations(sys->symops, sys->grid->n);
@@ -334,6 +339,9 @@ int dft_system_create(const dft_params *p, dft_system **out)
                 }
         LS_TRY_GOTO(status, dft_wfft_create(sys->grid->n, m, &sys->wfft), fail);
     }
+    dft_fftw_plans_end();
+    planning = 0;
+    LS_TRY_GOTO(status, dft_dist_create(sys->n_spin * sys->kpts->n_kpt, p->n_pools, &sys->dist), fail);
     LS_TRY_GOTO(status, setup_local(sys), fail);
     LS_TRY_GOTO(status, setup_nonlocal(sys), fail);
 
@@ -346,6 +354,7 @@ int dft_system_create(const dft_params *p, dft_system **out)
     *out = sys;
     return LS_OK;
 fail:
+    if (planning) dft_fftw_plans_end();
     dft_system_destroy(sys);
     return status;
 }
@@ -368,6 +377,7 @@ void dft_system_destroy(dft_system *sys)
             for (int i = 0; i < sys->kpts->n_kpt * sys->n_spin; i++) free(sys->psi[i]);
     }
     dft_kpoints_destroy(sys->kpts);
+    dft_dist_destroy(sys->dist);
     free(sys->basis);
     free(sys->projectors);
     free(sys->psi);

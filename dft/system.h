@@ -17,6 +17,7 @@
 #include "dft/xc.h"
 
 struct dft_smearing;
+struct dft_dist;
 
 /* Projectors of one k-point: proj[ip * n_pw + ig] = (1/sqrt(Omega)) (-i)^l Y_lm(k+G)
  * beta_i(|k+G|) exp(-i (k+G).tau_a) for every atom a, projector i, m. */
@@ -46,6 +47,7 @@ typedef struct dft_system {
     dft_wfft *wfft;               /* pruned FFTs for wavefunctions on the grid */
     dft_xc *xc;
     dft_kpoints *kpts;
+    struct dft_dist *dist;        /* the (spin, k-point) tasks and bands of this MPI rank (dft/dist.h) */
     dft_basis **basis;            /* [n_kpt] */
     dft_projectors *projectors;   /* [n_kpt] */
 
