@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "common/checkpoint.h"
 #include "common/err.h"
 #include "common/io.h"
 #include "common/json.h"
@@ -84,17 +85,6 @@ static int log_step(void *ctx, const struct ls_relax_step *st)
     return LS_OK;
 }
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-#define FNV_SEED 1469598103934665603ULL
-
 /* The run's identity: what a checkpoint must agree with to be continued. */
 static int make_identity(const char *input, const char *model, const ls_structure *s, const struct ls_relax_config *cfg,
                          char *buf, size_t n)
@@ -102,15 +92,15 @@ static int make_identity(const char *input, const char *model, const ls_structur
     char *text = NULL;
     size_t len = 0;
     LS_TRY(ls_file_read_all(input, &text, &len));
-    uint64_t h_in = fnv1a(FNV_SEED, text, len);
+    uint64_t h_in = ls_fnv1a(LS_FNV1A_SEED, text, len);
     free(text);
-    uint64_t h_s = fnv1a(FNV_SEED, s->cell, sizeof s->cell);
-    h_s = fnv1a(h_s, s->pos, (size_t)s->n_atom * sizeof *s->pos);
-    h_s = fnv1a(h_s, s->species, (size_t)s->n_atom * sizeof *s->species);
+    uint64_t h_s = ls_fnv1a(LS_FNV1A_SEED, s->cell, sizeof s->cell);
+    h_s = ls_fnv1a(h_s, s->pos, (size_t)s->n_atom * sizeof *s->pos);
+    h_s = ls_fnv1a(h_s, s->species, (size_t)s->n_atom * sizeof *s->species);
     char calc[256] = "calculator: dft";
     if (model) {
         LS_TRY(ls_file_read_all(model, &text, &len));
-        uint64_t h_m = fnv1a(FNV_SEED, text, len);
+        uint64_t h_m = ls_fnv1a(LS_FNV1A_SEED, text, len);
         free(text);
         snprintf(calc, sizeof calc, "calculator: potential with content fnv1a64 %016llx", (unsigned long long)h_m);
     }

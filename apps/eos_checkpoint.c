@@ -32,11 +32,7 @@ int eos_input_hash(const char *path, char hash[40])
     size_t len = 0;
     LS_TRY(ls_file_read_all(path, &text, &len));
     /* FNV-1a, 64 bits: a fingerprint against using the checkpoint of an edited input. */
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)text[i];
-        h *= 1099511628211ULL;
-    }
+    uint64_t h = ls_fnv1a(LS_FNV1A_SEED, text, len);
     free(text);
     snprintf(hash, 40, "fnv1a64:%016llx", (unsigned long long)h);
     return LS_OK;

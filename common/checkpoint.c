@@ -28,9 +28,9 @@ static size_t elem_size(uint32_t type)
     return type == CKPT_TEXT ? 1 : 8;
 }
 
-static uint64_t fnv1a(const unsigned char *p, size_t n)
+uint64_t ls_fnv1a(uint64_t h, const void *data, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
+    const unsigned char *p = data;
     for (size_t i = 0; i < n; i++) {
         h ^= p[i];
         h *= 1099511628211ULL;
@@ -155,7 +155,7 @@ int ls_ckpt_write(const ls_ckpt *c, const char *path)
         append(&p, &r->count, 8);
         append(&p, r->data, (size_t)r->count * elem_size(r->type));
     }
-    uint64_t h = fnv1a(buf, (size_t)(p - buf));
+    uint64_t h = ls_fnv1a(LS_FNV1A_SEED, buf, (size_t)(p - buf));
     append(&p, &h, 8);
     int status = ls_file_write_atomic(path, buf, total);
     free(buf);
@@ -197,7 +197,7 @@ int ls_ckpt_read(const char *path, ls_ckpt **out)
         CORRUPT("not a Lodestone checkpoint, or truncated");
     uint64_t h_file;
     memcpy(&h_file, bytes + length - 8, 8);
-    if (fnv1a(bytes, length - 8) != h_file) CORRUPT("checksum mismatch");
+    if (ls_fnv1a(LS_FNV1A_SEED, bytes, length - 8) != h_file) CORRUPT("checksum mismatch");
     struct cursor cu = {bytes + sizeof ckpt_magic, bytes + length - 8};
     uint32_t n_rec;
     if (!take(&cu, &n_rec, 4)) CORRUPT("truncated header");

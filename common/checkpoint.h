@@ -31,6 +31,11 @@
 
 typedef struct ls_ckpt ls_ckpt;
 
+/* 64-bit FNV-1a of n bytes, continuing from h (start from LS_FNV1A_SEED): the checksum of
+ * checkpoint files, and the fingerprint of the inputs a checkpoint belongs to. */
+#define LS_FNV1A_SEED 1469598103934665603ULL
+uint64_t ls_fnv1a(uint64_t h, const void *data, size_t n);
+
 int ls_ckpt_create(ls_ckpt **out);
 void ls_ckpt_destroy(ls_ckpt *c); /* accepts NULL */
 

@@ -80,6 +80,13 @@ static inline const char *ls_test_shared_path(char *buf, size_t n, const char *r
     return buf;
 }
 
+/* The program under test: $LODESTONE_BIN (set by `make test` / `make asan`), else build/lodestone. */
+static inline const char *ls_test_bin(void)
+{
+    const char *b = getenv("LODESTONE_BIN");
+    return b && *b ? b : "build/lodestone";
+}
+
 /* A scratch directory for files a test writes ($LODESTONE_TEST_TMP or build/tmp). */
 static inline const char *ls_test_tmp_path(char *buf, size_t n, const char *name)
 {

@@ -11,12 +11,6 @@
 #include "common/test.h"
 #include "common/textio.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("LODESTONE_BIN");
-    return b && *b ? b : "build/lodestone";
-}
-
 struct bad_case {
     const char *file;   /* name in the scratch folder; the extension picks the format */
     const char *cmd;    /* "info" or "scf" */
@@ -116,7 +110,7 @@ static void test_malformed_inputs(void)
         char path[700], cmd[2048];
         /* badupf.in looks for its pseudopotential in the scratch folder. */
         write_case(c, dir, strcmp(c->file, "badupf.in") == 0 ? dir : pseudo, path, sizeof path);
-        snprintf(cmd, sizeof cmd, "%s %s %s >/dev/null 2>%s", bin(), c->cmd, path, err_path);
+        snprintf(cmd, sizeof cmd, "%s %s %s >/dev/null 2>%s", ls_test_bin(), c->cmd, path, err_path);
         int rc = system(cmd);
         int code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
         char *msg = NULL;
@@ -151,7 +145,7 @@ static void test_not_converged(void)
                "&electrons\n electron_maxstep=2\n/\n" QE_CARDS, pseudo);
     fclose(f);
     remove(json);
-    snprintf(cmd, sizeof cmd, "%s scf %s --json %s --checkpoint %s >/dev/null 2>%s", bin(), in, json, ckpt, err_path);
+    snprintf(cmd, sizeof cmd, "%s scf %s --json %s --checkpoint %s >/dev/null 2>%s", ls_test_bin(), in, json, ckpt, err_path);
     int rc = system(cmd);
     LS_CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);
     char *msg = NULL, *out = NULL;
@@ -179,7 +173,7 @@ static void test_pools_usage(void)
     if (!f) return;
     fprintf(f, QE_HEAD QE_SYS("") QE_CARDS);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "%s scf %s --pools 2 >/dev/null 2>%s", bin(), in, err_path);
+    snprintf(cmd, sizeof cmd, "%s scf %s --pools 2 >/dev/null 2>%s", ls_test_bin(), in, err_path);
     int rc = system(cmd);
     LS_CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
     char *msg = NULL;

@@ -15,19 +15,13 @@
 #include "common/textio.h"
 #include "common/units.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("LODESTONE_BIN");
-    return b && *b ? b : "build/lodestone";
-}
-
 /* Run the program with `args` (stdout to `out_file` if given, stderr to a scratch file);
  * returns the exit code. */
 static int run(const char *args, const char *out_file)
 {
     char cmd[4096], err_path[512];
     ls_test_tmp_path(err_path, sizeof err_path, "cmd_stderr.txt");
-    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", bin(), args, out_file ? out_file : "/dev/null", err_path);
+    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", ls_test_bin(), args, out_file ? out_file : "/dev/null", err_path);
     int rc = system(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }

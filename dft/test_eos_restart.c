@@ -35,12 +35,6 @@
 
 #define INPUT "dft/testdata/si2-eos.yaml"
 
-static const char *bin(void)
-{
-    const char *b = getenv("LODESTONE_BIN");
-    return b && *b ? b : "build/lodestone";
-}
-
 static char dir[512];
 static const char *volumes = "0.94,0.96,0.98,1.00,1.02,1.04,1.06";
 static int n_vol = 7;
@@ -60,7 +54,7 @@ static const char *tmp(const char *name)
 static int run(const char *args, const char *err_file)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s eos %s >%s 2>%s", bin(), args, tmp("stdout.txt"), err_file);
+    snprintf(cmd, sizeof cmd, "%s eos %s >%s 2>%s", ls_test_bin(), args, tmp("stdout.txt"), err_file);
     int rc = system(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
@@ -198,7 +192,7 @@ static void sleep_s(double s)
 static pid_t spawn(const char *args, const char *err_file)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "exec %s eos %s >/dev/null 2>%s", bin(), args, err_file);
+    snprintf(cmd, sizeof cmd, "exec %s eos %s >/dev/null 2>%s", ls_test_bin(), args, err_file);
     pid_t pid = fork();
     if (pid == 0) {
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -430,7 +424,7 @@ static void test_no_gnuplot(void)
 {
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "PATH=/nonexistent %s eos %s --volumes %s --restart --checkpoint %s --plot %s >/dev/null 2>%s",
-             bin(), INPUT, volumes, tmp("a.ckpt"), tmp("h.svg"), tmp("h.err"));
+             ls_test_bin(), INPUT, volumes, tmp("a.ckpt"), tmp("h.svg"), tmp("h.err"));
     int rc = system(cmd);
     char *err = slurp(tmp("h.err")), *gp = slurp(tmp("h.gp"));
     LS_CHECK_MSG(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "exit status %d: %s", rc, err ? err : "");

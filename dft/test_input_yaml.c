@@ -453,8 +453,7 @@ static void test_errors(void)
  * chosen by the extension (.yml too). */
 static void test_program_exit_code(void)
 {
-    const char *bin = getenv("LODESTONE_BIN");
-    if (!bin || !*bin) bin = "build/lodestone";
+    const char *bin = ls_test_bin();
     char path[1024], out[1024], cmd[4096];
     scratch("yaml_prog.yml", FE_CELL "ecutt: 90 Ry\n", path, sizeof path);
     ls_test_tmp_path(out, sizeof out, "yaml_prog.err");

@@ -32,7 +32,6 @@
 
 #define INPUT "dft/testdata/si2-displaced-relax.yaml"
 
-
 /* Distance (Å) of atom 2 - atom 1 from a/4 (1, 1, 1), modulo lattice vectors. */
 static double diamond_error(const ls_structure *s)
 {
@@ -91,18 +90,12 @@ static void test_si2_library(void)
     dft_params_free(&p);
 }
 
-static const char *bin(void)
-{
-    const char *b = getenv("LODESTONE_BIN");
-    return b && *b ? b : "build/lodestone";
-}
-
 /* Run `lodestone relax ARGS`, stdout and stderr to files; returns the exit code. */
 static int run(const char *args, const char *err_path)
 {
     char out_path[600], cmd[4096];
     snprintf(out_path, sizeof out_path, "%s.out", err_path);
-    snprintf(cmd, sizeof cmd, "%s relax %s --threads 1 > %s 2> %s", bin(), args, out_path, err_path);
+    snprintf(cmd, sizeof cmd, "%s relax %s --threads 1 > %s 2> %s", ls_test_bin(), args, out_path, err_path);
     int rc = system(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }

@@ -19,12 +19,6 @@
 #include "common/test.h"
 #include "common/textio.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("LODESTONE_BIN");
-    return b && *b ? b : "build/lodestone";
-}
-
 static char tmp_dir[512];
 
 /* Start the program in the scratch folder with stdout/stderr to files; returns the pid. */
@@ -39,10 +33,10 @@ static pid_t start(const char *const *args, const char *log_name)
         if (!freopen(log, "w", stderr) || !freopen("/dev/null", "w", stdout)) _exit(127);
         char *argv[32];
         int n = 0;
-        argv[n++] = (char *)bin();
+        argv[n++] = (char *)ls_test_bin();
         for (; args[n - 1] && n < 31; n++) argv[n] = (char *)args[n - 1];
         argv[n] = NULL;
-        execv(bin(), argv);
+        execv(ls_test_bin(), argv);
         _exit(127);
     }
     return pid;

@@ -133,8 +133,7 @@ static void test_errors(void)
 
 int main(void)
 {
-    const char *b = getenv("LODESTONE_BIN");
-    snprintf(bin, sizeof bin, "%s", b && *b ? b : "build/lodestone");
+    snprintf(bin, sizeof bin, "%s", ls_test_bin());
     char tmp[1024];
     snprintf(dir, sizeof dir, "%s", ls_test_tmp_path(tmp, sizeof tmp, "suggest"));
     char cmd[2048];
