@@ -3,6 +3,7 @@
  * atomically every few minutes of wall time and when a stop is requested by a signal. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,10 +29,13 @@ static int put_identity(ls_ckpt *c, const dft_params *p, int n_spin)
     LS_TRY(ls_ckpt_put_string(c, "kind", "lodestone scf"));
     int64_t id[2] = {p->structure->n_atom, n_spin};
     LS_TRY(ls_ckpt_put_ints(c, "scf/atoms_spin", id, 2));
-    int64_t z[1024];
-    int n = p->structure->n_atom < 1024 ? p->structure->n_atom : 1024;
+    int n = p->structure->n_atom;
+    int64_t *z = malloc((size_t)n * sizeof *z);
+    if (z == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     for (int a = 0; a < n; a++) z[a] = p->structure->z[a];
-    return ls_ckpt_put_ints(c, "scf/z", z, (size_t)n);
+    int status = ls_ckpt_put_ints(c, "scf/z", z, (size_t)n);
+    free(z);
+    return status;
 }
 
 static int check_identity(const ls_ckpt *c, const char *path, const dft_params *p)
@@ -44,8 +48,8 @@ static int check_identity(const ls_ckpt *c, const char *path, const dft_params *
         LS_ERROR(LS_ERR_INPUT, "%s: this is a '%s' checkpoint, not an SCF checkpoint", path, kind);
     LS_TRY(ls_ckpt_get_ints(c, "scf/atoms_spin", &id, &n_id));
     LS_TRY(ls_ckpt_get_ints(c, "scf/z", &z, &n_z));
-    int same = n_id == 2 && id[0] == p->structure->n_atom;
-    for (size_t a = 0; same && a < n_z && a < (size_t)p->structure->n_atom; a++) same = z[a] == p->structure->z[a];
+    int same = n_id == 2 && id[0] == p->structure->n_atom && n_z == (size_t)p->structure->n_atom;
+    for (size_t a = 0; same && a < n_z; a++) same = z[a] == p->structure->z[a];
     if (!same)
         LS_ERROR(LS_ERR_INPUT,
                  "%s: the checkpoint belongs to another structure (%ld atoms, or other elements): delete it or give "
