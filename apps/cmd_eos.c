@@ -12,6 +12,7 @@
 #include "common/eos.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "common/stop.h"
 #include "common/textio.h"
 #include "common/units.h"
@@ -33,6 +34,7 @@ static const struct cli_option opts[] = {
      "checkpoint (default: JSON-STEM.eos.ckpt beside --json, else INPUT-STEM.eos.ckpt here; 'none': none)"},
     {"restart", 0, CLI_FLAG, NULL, "take the finished volumes from the checkpoint (none there: start afresh)"},
     {"threads", 't', CLI_VALUE, "N", "OpenMP threads (default: OMP_NUM_THREADS or all cores)"},
+    {"pools", 0, CLI_VALUE, "N", "MPI: k-point pools, as for 'lodestone scf' (default: one per process, at most one per k-point and spin)"},
     {"verbose", 'v', CLI_FLAG, NULL, "log every SCF iteration as well"},
     {"quiet", 'q', CLI_FLAG, NULL, "only warnings and errors on stderr"},
     {NULL, 0, 0, NULL, NULL},
@@ -107,13 +109,31 @@ static void log_point(const struct eos_run *r, int i, const char *what)
                     "iterations, %.1f s: left out of the fit", i + 1, r->n, sc, v, e, pr, p->n_iter, p->wall_s);
 }
 
-/* The SCF of every volume not done yet, the checkpoint after each. */
+/* A stop signal that reached any process (collective: every process calls it at the same point,
+ * so that all of them stop after the same volume). */
+static int stop_agreed(void)
+{
+    int sig = ls_stop_requested();
+    ls_comm_max_int(ls_comm_world(), &sig, 1);
+    return sig;
+}
+
+/* With MPI, rank 0 alone writes the checkpoint and every process learns whether that worked. */
+static int checkpoint_write(const char *ckpt, const struct eos_run *r)
+{
+    int status = ls_par_rank() == 0 ? eos_checkpoint_write(ckpt, r) : LS_OK;
+    return ls_comm_agree(ls_comm_world(), status);
+}
+
+/* The SCF of every volume not done yet, the checkpoint after each.  With MPI every process runs
+ * this loop, and the SCF of each volume is shared among them (dft/dist.h): the points come out
+ * bit-identical on every process. */
 static int compute_volumes(struct eos_run *r, const dft_params *p, const char *ckpt, int verbose)
 {
     int status = LS_OK;
     dft_calc *calc = NULL;
     ls_structure *s = NULL;
-    int n_done = 0;
+    int n_done = 0, sig = 0;
     for (int i = 0; i < r->n; i++) {
         struct eos_point *pt = &r->pt[i];
         if (pt->done && pt->converged) {
@@ -130,7 +150,7 @@ static int compute_volumes(struct eos_run *r, const dft_params *p, const char *c
             pt->done = 0;
             pt->from_checkpoint = 0;
         }
-        if (ls_stop_requested()) break;
+        if ((sig = stop_agreed()) != 0) break;
         if (calc == NULL) {
             LS_TRY_GOTO(status, dft_calc_create(p, &calc), done);
             LS_TRY_GOTO(status, ls_structure_copy(r->s_in, &s), done);
@@ -168,20 +188,22 @@ static int compute_volumes(struct eos_run *r, const dft_params *p, const char *c
         pt->wall_s = ls_wall_time() - t0;
         pt->done = 1;
         if (cs != LS_OK) ls_error_clear();
-        if (ckpt) LS_TRY_GOTO(status, eos_checkpoint_write(ckpt, r), done);
+        if (ckpt) LS_TRY_GOTO(status, checkpoint_write(ckpt, r), done);
         n_done++;
         log_point(r, i, NULL);
     }
 done:
-    if (status == LS_OK && ls_stop_requested()) status = LS_ERR_INTERRUPTED;
+    if (status == LS_OK && sig == 0) sig = stop_agreed();
+    if (status == LS_OK && sig != 0) status = LS_ERR_INTERRUPTED;
     if (status == LS_ERR_INTERRUPTED) {
+        if (sig == 0) sig = ls_stop_requested();
         if (ckpt)
             ls_error_set(status, __FILE__, __LINE__,
                          "stopped by signal %d with %d of %d volumes done, all in the checkpoint %s: rerun the same command "
-                         "with --restart to continue", ls_stop_requested(), n_done, r->n, ckpt);
+                         "with --restart to continue", sig, n_done, r->n, ckpt);
         else
             ls_error_set(status, __FILE__, __LINE__, "stopped by signal %d with %d of %d volumes done (no checkpoint)",
-                         ls_stop_requested(), n_done, r->n);
+                         sig, n_done, r->n);
     }
     ls_structure_destroy(s);
     dft_calc_destroy(calc);
@@ -238,34 +260,46 @@ static void print_summary(FILE *out, const struct eos_run *r)
     fprintf(out, "  wall time %.2f s\n", r->wall_s);
 }
 
-/* The checkpoint before the loop: load it (--restart), or say that it will be replaced. */
+/* The checkpoint before the loop: load it (--restart), or say that it will be replaced.  With
+ * MPI rank 0 reads and writes the file and sends the loaded volumes to the other processes. */
 static int open_checkpoint(const char *ckpt, int restart, struct eos_run *r)
 {
     if (ckpt == NULL) return LS_OK;
-    int exists = access(ckpt, F_OK) == 0;
-    if (restart && !exists) {
-        ls_log_info("restart: no checkpoint %s yet, starting afresh", ckpt);
-    } else if (restart) {
-        int n_loaded;
-        LS_TRY(eos_checkpoint_load(ckpt, r, &n_loaded));
-        ls_log_info("restart: %d of %d volumes in the checkpoint %s", n_loaded, r->n, ckpt);
-    } else if (exists) {
-        ls_log_warn("overwriting the checkpoint %s of an earlier run (pass --restart to continue that run instead)", ckpt);
+    const ls_comm *world = ls_comm_world();
+    int root = ls_comm_rank(world) == 0;
+    int status = LS_OK;
+    if (root) {
+        int exists = access(ckpt, F_OK) == 0;
+        if (restart && !exists) {
+            ls_log_info("restart: no checkpoint %s yet, starting afresh", ckpt);
+        } else if (restart) {
+            int n_loaded;
+            status = eos_checkpoint_load(ckpt, r, &n_loaded);
+            if (status == LS_OK) ls_log_info("restart: %d of %d volumes in the checkpoint %s", n_loaded, r->n, ckpt);
+        } else if (exists) {
+            ls_log_warn("overwriting the checkpoint %s of an earlier run (pass --restart to continue that run instead)", ckpt);
+        }
+        /* Written now so that an unwritable path stops the run before any SCF. */
+        if (status == LS_OK && (status = eos_checkpoint_write(ckpt, r)) != LS_OK) {
+            char saved[LS_ERROR_MESSAGE_MAX];
+            snprintf(saved, sizeof saved, "%s", ls_error_message());
+            ls_error_set(status, __FILE__, __LINE__,
+                         "the EOS checkpoint %s cannot be written (%s): give --checkpoint a writable path, or "
+                         "--checkpoint none to run without one", ckpt, saved);
+        }
     }
-    /* Written now so that an unwritable path stops the run before any SCF. */
-    int status = eos_checkpoint_write(ckpt, r);
-    if (status != LS_OK) {
-        char saved[LS_ERROR_MESSAGE_MAX];
-        snprintf(saved, sizeof saved, "%s", ls_error_message());
-        ls_error_set(status, __FILE__, __LINE__,
-                     "the EOS checkpoint %s cannot be written (%s): give --checkpoint a writable path, or "
-                     "--checkpoint none to run without one", ckpt, saved);
+    LS_TRY(ls_comm_agree(world, status));
+    if (ls_comm_size(world) > 1) {
+        ls_comm_bcast(world, r->pt, (size_t)r->n * sizeof *r->pt, 0);
+        ls_comm_bcast(world, r->forces, 3 * (size_t)r->n * (size_t)r->n_atom * sizeof *r->forces, 0);
     }
-    return status;
+    return LS_OK;
 }
 
+/* Rank 0 writes (the caller agrees on the status). */
 static int write_outputs(const struct cli_args *a, const struct eos_run *r)
 {
+    if (ls_par_rank() != 0) return LS_OK;
     const char *json = cli_get(a, opts, "json"), *csv = cli_get(a, opts, "csv");
     const char *plot = cli_get(a, opts, "plot"), *xyz = cli_get(a, opts, "xyz");
     if (json) LS_TRY(eos_write_json(json, r));
@@ -314,8 +348,8 @@ static int run_eos(const struct cli_args *a, const dft_params *p, const double *
     if (fit_status != LS_OK) snprintf(fit_message, sizeof fit_message, "%s", ls_error_message());
     r.wall_s = ls_wall_time() - t_start;
     FILE *out = json && strcmp(json, "-") == 0 ? stderr : stdout;
-    print_summary(out, &r);
-    LS_TRY_GOTO(status, write_outputs(a, &r), done);
+    if (ls_par_rank() == 0) print_summary(out, &r);
+    LS_TRY_GOTO(status, ls_comm_agree(ls_comm_world(), write_outputs(a, &r)), done);
 
     /* Exit status: volumes not converged (1), else a failed fit (its code). */
     int n_bad = 0;
@@ -358,7 +392,9 @@ int cmd_eos(int argc, char **argv)
                        "most one volume.  SIGTERM/SIGINT stop after the current volume (exit code 3).  Exit code 1\n"
                        "when a volume's SCF does not converge (it is left out of the fit; the results are written)\n"
                        "or the fit fails; 2 for bad input, a foreign or corrupt checkpoint.  See dft/README.md,\n"
-                       "section 'Equation of state'.",
+                       "section 'Equation of state'.\n"
+                       "MPI (a build with make MPI=1): mpirun -np N lodestone eos INPUT [--pools K] shares each\n"
+                       "volume's SCF over the processes as 'lodestone scf' does; rank 0 writes the files.",
                        opts);
         return LS_OK;
     }
@@ -370,15 +406,20 @@ int cmd_eos(int argc, char **argv)
     const char *plot = cli_get(&a, opts, "plot");
     if (plot && strcmp(ls_path_extension(plot), "svg") != 0 && strcmp(ls_path_extension(plot), "png") != 0)
         LS_ERROR(LS_ERR_USAGE, "--plot %s: the image is chosen by the extension, .svg or .png", plot);
-    long threads = 0;
+    long threads = 0, pools = 0;
     LS_TRY(cli_get_int(&a, opts, "threads", 0, &threads));
     if (threads < 0) LS_ERROR(LS_ERR_USAGE, "--threads must be positive");
+    LS_TRY(cli_get_int(&a, opts, "pools", 0, &pools));
+    if (pools < 0 || pools > ls_par_size())
+        LS_ERROR(LS_ERR_USAGE, "--pools %ld: between 1 and the number of MPI processes (%d here; start more with "
+                               "mpirun -np N)", pools, ls_par_size());
 #ifdef _OPENMP
     if (threads > 0) omp_set_num_threads((int)threads);
 #endif
     dft_params p;
     dft_params_init(&p);
     p.n_threads = (int)threads;
+    p.n_pools = (int)pools;
     const char *ext = ls_path_extension(a.pos[0]);
     int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
     int status = yaml ? dft_params_read_yaml(a.pos[0], &p) : dft_params_read_qe(a.pos[0], &p);

@@ -15,6 +15,7 @@
 #include "common/io.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "common/relax.h"
 #include "common/stop.h"
 #include "common/textio.h"
@@ -42,6 +43,7 @@ static const struct cli_option opts[] = {
     {"checkpoint", 0, CLI_VALUE, "FILE", "checkpoint (default OUT-STEM.relax.ckpt or INPUT-STEM.relax.ckpt; 'none')"},
     {"restart", 0, CLI_FLAG, NULL, "continue from the checkpoint if there is one (else start afresh)"},
     {"threads", 't', CLI_VALUE, "N", "OpenMP threads (default: OMP_NUM_THREADS or all cores)"},
+    {"pools", 0, CLI_VALUE, "N", "MPI, DFT: k-point pools, as for 'lodestone scf' (default: one per process, at most one per k-point and spin)"},
     {"symprec", 0, CLI_VALUE, "A", "tolerance of the symmetry kept (default 1e-5 A)"},
     {"no-symmetry", 0, CLI_FLAG, NULL, "do not keep the space group of the starting structure"},
     {"quiet", 'q', CLI_FLAG, NULL, "no step lines; only warnings and errors on stderr"},
@@ -264,7 +266,9 @@ int cmd_relax(int argc, char **argv)
             "stress + pressure is below --stress-tol.  A checkpoint is written after every step; --restart\n"
             "continues from it (the trajectory continues too; a fresh run starts it anew).\n"
             "Exit code 0 converged, 1 not converged or a failed calculation (results of the last good step\n"
-            "are written), 2 bad input, 3 stopped by SIGTERM/SIGINT (rerun with --restart).",
+            "are written), 2 bad input, 3 stopped by SIGTERM/SIGINT (rerun with --restart).\n"
+            "MPI (a build with make MPI=1), DFT only: mpirun -np N lodestone relax INPUT [--pools K] shares\n"
+            "each step's SCF over the processes as 'lodestone scf' does; rank 0 writes the files.",
             opts);
         return LS_OK;
     }
@@ -279,9 +283,16 @@ int cmd_relax(int argc, char **argv)
     LS_TRY(read_options(&a, &cfg));
     lg.relax_cell = cfg.relax_cell;
     lg.enthalpy = cfg.relax_cell && cfg.pressure_gpa != 0.0;
-    long threads = 0;
+    long threads = 0, pools = 0;
     LS_TRY(cli_get_int(&a, opts, "threads", 0, &threads));
     if (threads < 0) LS_ERROR(LS_ERR_USAGE, "--threads must be positive");
+    LS_TRY(cli_get_int(&a, opts, "pools", 0, &pools));
+    if (pools < 0 || pools > ls_par_size())
+        LS_ERROR(LS_ERR_USAGE, "--pools %ld: between 1 and the number of MPI processes (%d here; start more with "
+                               "mpirun -np N)", pools, ls_par_size());
+    if (pot && ls_par_size() > 1)
+        LS_ERROR(LS_ERR_USAGE, "relax --potential runs on one process: start it without mpirun (only DFT "
+                               "relaxations are shared over MPI processes)");
 #ifdef _OPENMP
     if (threads > 0) omp_set_num_threads((int)threads);
 #endif
@@ -310,6 +321,7 @@ int cmd_relax(int argc, char **argv)
         const char *ext = ls_path_extension(input);
         int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
         p.n_threads = (int)threads;
+        p.n_pools = (int)pools;
         LS_TRY_GOTO(status, yaml ? dft_params_read_yaml(input, &p) : dft_params_read_qe(input, &p), done);
         cfg.want_stress = p.compute_stress; /* positions only: the stress if the input asks for it */
         if (cfg.relax_cell && (p.fft[0] || p.fft[1] || p.fft[2])) {
@@ -365,10 +377,13 @@ int cmd_relax(int argc, char **argv)
                V0 * a3, fabs(ls_cell_volume(s->cell)) * a3, len[0] * LS_BOHR_ANGSTROM, len[1] * LS_BOHR_ANGSTROM,
                len[2] * LS_BOHR_ANGSTROM, ang[0], ang[1], ang[2], res.n_sym_ops, wall);
     }
-    int out_status = LS_OK;
-    if (out && res.has_step) out_status = ls_structure_write(out, LS_FORMAT_AUTO, s);
+    int out_status = LS_OK; /* with MPI rank 0 writes, and all learn whether it worked */
     const char *json = cli_get(&a, opts, "json");
-    if (json && out_status == LS_OK) out_status = write_json(json, input, s, &res, &cfg, wall);
+    if (ls_par_rank() == 0) {
+        if (out && res.has_step) out_status = ls_structure_write(out, LS_FORMAT_AUTO, s);
+        if (json && out_status == LS_OK) out_status = write_json(json, input, s, &res, &cfg, wall);
+    }
+    out_status = ls_comm_agree(ls_comm_world(), out_status);
     if (run_status != LS_OK) status = ls_error_set(run_status, __FILE__, __LINE__, "%s", saved);
     else status = out_status;
 done:

@@ -23,11 +23,11 @@ static const struct cli_command commands[] = {
     {"info", "describe a structure file: formula, cell, density, space group, Wyckoff sites", cmd_info, 0},
     {"convert", "convert a structure file between POSCAR, extended XYZ, XSF and CIF", cmd_convert, 0},
     {"scf", "self-consistent DFT ground state (pw.x or YAML input), energy, forces, stress", cmd_scf, 1},
-    {"eos", "equation of state: DFT energies over a range of volumes, Birch-Murnaghan V0, B0, B1", cmd_eos, 0},
+    {"eos", "equation of state: DFT energies over a range of volumes, Birch-Murnaghan V0, B0, B1", cmd_eos, 1},
     {"train", "train a neural-network potential on energies, forces and stresses", cmd_train, 0},
     {"predict", "energies, forces and errors of a neural-network potential", cmd_predict, 0},
     {"md", "molecular dynamics with a neural-network potential (NVE, Langevin NVT)", cmd_md, 0},
-    {"relax", "relax positions and cell (BFGS or FIRE) with DFT or a neural-network potential; restartable", cmd_relax, 0},
+    {"relax", "relax positions and cell (BFGS or FIRE) with DFT or a neural-network potential; restartable", cmd_relax, 1},
     {"suggest", "next candidates to evaluate (Bayesian optimisation, ask/tell with CSV files)", cmd_suggest, 0},
     {"bench-pool", "pool benchmark of a Bayesian-search configuration (Top%, EF, AF)", cmd_bench_pool, 0},
     {"bench-function", "Bayesian optimisation of a standard test function (Branin, Hartmann-6, ...)", cmd_bench_function, 0},
@@ -50,7 +50,7 @@ static int run_command(const struct cli_command *cmd, int argc, char **argv)
 {
     ls_error_clear();
     if (!cmd->parallel && ls_par_size() > 1)
-        LS_ERROR(LS_ERR_USAGE, "'%s' runs on one process: start it without mpirun (only 'scf' runs on several)",
+        LS_ERROR(LS_ERR_USAGE, "'%s' runs on one process: start it without mpirun (only 'scf', 'eos' and 'relax' run on several)",
                  cmd->name);
     return cmd->run(argc, argv);
 }

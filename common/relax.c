@@ -10,6 +10,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/relax_impl.h"
+#include "common/parallel.h"
 #include "common/stop.h"
 #include "common/symmetry.h"
 #include "common/units.h"
@@ -233,6 +234,34 @@ static void log_default(const struct ls_relax_config *cfg, const struct ls_relax
                     st->fmax_ev_a);
 }
 
+/* With MPI (every process runs the relaxation on bit-identical forces from the shared DFT
+ * calculation) rank 0 alone writes the trajectory and the checkpoint; all learn the outcome. */
+static int root_traj_truncate(const char *path, int first_step)
+{
+    int status = ls_par_rank() == 0 ? ls_relax_traj_truncate(path, first_step) : LS_OK;
+    return ls_comm_agree(ls_comm_world(), status);
+}
+
+static int root_traj_append(const char *path, const struct ls_relax_step *info)
+{
+    int status = ls_par_rank() == 0 ? ls_relax_traj_append(path, info) : LS_OK;
+    return ls_comm_agree(ls_comm_world(), status);
+}
+
+static int root_state_write(const struct ls_relax_state *st, const struct ls_relax_config *cfg, const ls_structure *next)
+{
+    int status = ls_par_rank() == 0 ? ls_relax_state_write(st, cfg, next) : LS_OK;
+    return ls_comm_agree(ls_comm_world(), status);
+}
+
+/* A stop signal that reached any process stops all after the same step. */
+static int stop_agreed(void)
+{
+    int sig = ls_stop_requested();
+    ls_comm_max_int(ls_comm_world(), &sig, 1);
+    return sig;
+}
+
 int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_relax_config *cfg,
                  struct ls_relax_result *res)
 {
@@ -275,10 +304,14 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
     for (int i = 0; i < n; i++)
         for (int k = 0; k < 3; k++) st.q[3 * i + k] = s->pos[i][k] * LS_BOHR_ANGSTROM;
     if (cfg->restart) {
+        /* With MPI every process reads the checkpoint (nothing writes it before the first step,
+         * which needs them all). */
         FILE *probe = fopen(cfg->checkpoint, "rb");
-        if (probe) {
-            fclose(probe);
-            LS_TRY_GOTO(status, ls_relax_state_read(&st, cfg), done);
+        int found = probe != NULL;
+        if (probe) fclose(probe);
+        ls_comm_max_int(ls_comm_world(), &found, 1); /* a process that cannot see it fails reading */
+        if (found) {
+            LS_TRY_GOTO(status, ls_comm_agree(ls_comm_world(), ls_relax_state_read(&st, cfg)), done);
             res->restarted = 1;
             ls_log_info("relax: continuing from %s at step %d", cfg->checkpoint, st.step);
         } else {
@@ -286,7 +319,7 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
         }
     }
     res->start_step = st.step;
-    if (cfg->trajectory) LS_TRY_GOTO(status, ls_relax_traj_truncate(cfg->trajectory, st.step), done);
+    if (cfg->trajectory) LS_TRY_GOTO(status, root_traj_truncate(cfg->trajectory, st.step), done);
     memcpy(q_good, st.q, (size_t)nq * sizeof *q_good);
 
     for (;;) {
@@ -347,7 +380,7 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
         struct ls_relax_history h = {st.step,          E, info.enthalpy, info.fmax_ev_a, info.stress_dev_gpa,
                                      info.pressure_gpa, info.volume_bohr3};
         LS_TRY_GOTO(status, ls_relax_history_push(res, &h), done);
-        if (cfg->trajectory) LS_TRY_GOTO(status, ls_relax_traj_append(cfg->trajectory, &info), done);
+        if (cfg->trajectory) LS_TRY_GOTO(status, root_traj_append(cfg->trajectory, &info), done);
         if (cfg->observer) LS_TRY_GOTO(status, cfg->observer(cfg->observer_ctx, &info), done);
         else log_default(cfg, &info);
 
@@ -368,7 +401,7 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
             LS_TRY_GOTO(status, ls_structure_copy(s, &next), done);
             double Dn[3][3];
             geometry(st.q, n, relax_cell, st.cell0, next, Dn);
-            status = ls_relax_state_write(&st, cfg, next);
+            status = root_state_write(&st, cfg, next);
             ls_structure_destroy(next);
             if (status != LS_OK) goto done;
         }
@@ -383,7 +416,7 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
                           "relaxation did not converge in %d steps (fmax %.4g eV/A, threshold %.4g)", cfg->max_steps,
                           info.fmax_ev_a, cfg->fmax_ev_a);
         }
-        int sig = ls_stop_requested();
+        int sig = stop_agreed();
         if (sig) {
             res->stop = LS_RELAX_INTERRUPTED;
             LS_ERROR_GOTO(status, LS_ERR_INTERRUPTED, done,

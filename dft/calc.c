@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/parallel.h"
 #include "common/stop.h"
 #include "dft/run.h"
 #include "dft/start.h"
@@ -52,12 +53,15 @@ void dft_calc_forget(dft_calc *c)
 }
 
 /* A stop requested by a signal (common/stop.h) ends the SCF after the current iteration: the
- * caller's own checkpoint (finished volumes, relaxation steps) is what survives. */
+ * caller's own checkpoint (finished volumes, relaxation steps) is what survives.  With MPI every
+ * process calls the hook after the same iteration, and a signal that reached any of them stops
+ * all. */
 static int stop_hook(void *ctx, const struct dft_system *sys, int iter)
 {
     (void)ctx;
     (void)sys;
     int sig = ls_stop_requested();
+    ls_comm_max_int(ls_comm_world(), &sig, 1);
     if (sig) LS_ERROR(LS_ERR_INTERRUPTED, "stopped by signal %d during SCF iteration %d", sig, iter);
     return LS_OK;
 }

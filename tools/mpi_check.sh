@@ -10,9 +10,14 @@
 #   fe-spin      spin-polarised metal with smearing, pools over (spin, k-point) pairs
 #   si2-restart  2 processes: 5 iterations (not converged: exit 1, checkpoint written by rank 0),
 #                then --restart from it serially and with 2 processes: the two must agree
+#   si2-eos      lodestone eos over 5 volumes, serially and with 2 processes: points and fit agree
+#   si2-eos-stop the 2-process eos stopped by SIGTERM after its first volume (exit 3), then
+#                --restart with 2 processes: the finished volumes are not computed again and the
+#                fit equals the serial one
+#   si2-relax    lodestone relax (BFGS, positions), serially and with 2 processes: same path
 # plus two error cases: a bad input must stop both processes with exit code 2, and --pools
 # beyond the process count is a usage error (exit 2), neither hanging.
-# About 40 s on 2 idle cores.  Exit 0 all agree, 1 a mismatch or failure, 2 setup problem.
+# About 70 s on 2 idle cores.  Exit 0 all agree, 1 a mismatch or failure, 2 setup problem.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -82,6 +87,86 @@ restart_case() {
     python3 "$here/mpi_compare.py" "$work/restart.serial.json" "$work/restart.mpi.json" || fail=1
 }
 
+# lodestone eos or relax, serially and with 2 processes: the JSON outputs must agree.
+run_cmd_case() { # name command input [extra lodestone args]
+    name=$1 cmd=$2 input=$3
+    shift 3
+    echo "== $name: $cmd $input $*"
+    if ! (cd "$work" && $tmo "$serial_bin" "$cmd" "$root/tools/mpi_check/$input" --quiet --json "$work/$name.serial.json" \
+            --checkpoint "$work/$name.serial.ckpt" "$@") >"$work/$name.serial.out" 2>&1; then
+        echo "  serial run failed:"; sed 's/^/    /' "$work/$name.serial.out"; fail=1; return
+    fi
+    if ! (cd "$work" && $tmo mpirun $mpirun_args "$mpi_bin" "$cmd" "$root/tools/mpi_check/$input" --quiet \
+            --json "$work/$name.mpi.json" --checkpoint "$work/$name.mpi.ckpt" "$@") >"$work/$name.mpi.out" 2>&1; then
+        echo "  mpirun -np 2 run failed:"; sed 's/^/    /' "$work/$name.mpi.out"; fail=1; return
+    fi
+    python3 "$here/mpi_compare.py" "$work/$name.serial.json" "$work/$name.mpi.json" || fail=1
+}
+
+# SIGTERM to the 2 processes once the first volume is in the checkpoint (as a batch scheduler
+# signals every process of the job at its wall-time limit), then --restart with 2 processes.
+# (OpenMPI's mpirun, when it is signalled itself, passes the signal on but exits with 1 whatever
+# the processes return; the checkpoint is written all the same.)  Needs the si2-eos case's
+# serial result.
+children_of() { # pid: the processes whose parent it is (from /proc: no procps needed)
+    for d in /proc/[0-9]*; do
+        st=$(cat "$d/stat" 2>/dev/null) || continue
+        rest=${st##*) }
+        set -- $rest
+        if [ "$2" = "$parent_pid" ]; then echo "${d#/proc/}"; fi
+    done
+}
+
+eos_stop_case() {
+    echo "== si2-eos-stop: 2-process eos stopped by SIGTERM after its first volume, then --restart"
+    vols=0.96,0.98,1.00,1.02,1.04
+    ck="$work/stop.eos.ckpt"
+    mpirun $mpirun_args "$mpi_bin" eos "$root/tools/mpi_check/si2-kpoints.yaml" --volumes $vols \
+        --checkpoint "$ck" --json "$work/stop.json" >"$work/stop.out" 2>&1 &
+    pid=$!
+    (sleep 300; kill -KILL $pid 2>/dev/null) >/dev/null 2>&1 &
+    dog=$!
+    waited=0
+    while ! grep -q "volume 1/5: 0.96" "$work/stop.out" 2>/dev/null && [ $waited -lt 1200 ] && kill -0 $pid 2>/dev/null; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    parent_pid=$pid
+    kids=$(children_of)
+    echo "  signalling processes $(echo $kids) of mpirun $pid"
+    [ -n "$kids" ] && kill -TERM $kids 2>/dev/null
+    wait $pid
+    got=$?
+    kill $dog 2>/dev/null
+    if [ "$got" != 3 ]; then
+        echo "  the stopped run: exit code $got, expected 3 (stopped by a signal):"; sed 's/^/    /' "$work/stop.out"
+        fail=1; return
+    fi
+    if ! $tmo mpirun $mpirun_args "$mpi_bin" eos "$root/tools/mpi_check/si2-kpoints.yaml" --volumes $vols \
+            --checkpoint "$ck" --restart --json "$work/stop.json" >"$work/restart-eos.out" 2>&1; then
+        echo "  the 2-process restart failed:"; sed 's/^/    /' "$work/restart-eos.out"; fail=1; return
+    fi
+    n_ck=$(grep -c "from the checkpoint" "$work/restart-eos.out")
+    n_new=$(grep -c "SCF iterations," "$work/restart-eos.out")
+    echo "  stopped with exit code 3; the restart took $n_ck volume(s) from the checkpoint and computed $n_new"
+    if [ "$n_ck" -lt 1 ] || [ $((n_ck + n_new)) != 5 ]; then
+        echo "  expected at least 1 volume from the checkpoint and 5 in all:"; sed 's/^/    /' "$work/restart-eos.out"
+        fail=1; return
+    fi
+    # The volumes computed before and after the stop: the fit as the uninterrupted serial run's.
+    python3 - "$work/si2-eos.serial.json" "$work/stop.json" <<'PY' || fail=1
+import json, sys
+a, b = (json.load(open(p))["fit"] for p in sys.argv[1:3])
+ok = True
+for key, rel in (("V0_A3_per_atom", 1e-6), ("B0_GPa", 1e-6), ("B1", 1e-5)):
+    d = abs(a[key] - b[key])
+    good = d <= rel * abs(a[key])
+    ok = ok and good
+    print(f"  {key:28s} {d:22.2e}  (tolerance {rel * abs(a[key]):.1e})  {'ok' if good else 'FAIL'}")
+sys.exit(0 if ok else 1)
+PY
+}
+
 expect_exit() { # name code mpirun-args...
     name=$1 want=$2
     shift 2
@@ -101,6 +186,9 @@ run_case si2-bands si2-kpoints.yaml --pools 1
 run_case si8-gamma si8-gamma.yaml
 run_case fe-spin fe-spin.yaml
 restart_case
+run_cmd_case si2-eos eos si2-kpoints.yaml --volumes 0.96,0.98,1.00,1.02,1.04
+eos_stop_case
+run_cmd_case si2-relax relax si2-kpoints.yaml --fmax 0.005
 printf 'cell:\n  lattice: [[1, 0, 0], [0, 1, 0], [0, 0, 1]]\n  units: angstrom\n  species: [Si]\n  positions: [[0, 0, 0]]\n  coordinates: fractional\necut: 28\n' >"$work/bad.yaml"
 expect_exit bad-input 2 "$mpi_bin" scf "$work/bad.yaml" --quiet
 expect_exit too-many-pools 2 "$mpi_bin" scf "$root/tools/mpi_check/si2-kpoints.yaml" --quiet --pools 3

@@ -91,7 +91,8 @@ def system_state(sysdir):
     info = read_json(os.path.join(sysdir, EOS_FILES["runinfo"])) or {}
     attempts = info.get("attempts") or []
     last_rc = attempts[-1].get("exit_code") if attempts else None
-    if last_rc in (3, 126, 127) or (last_rc is None and attempts):
+    stopped = bool(attempts) and attempts[-1].get("stopped_by_signal", False)
+    if last_rc in (3, 126, 127) or stopped or (last_rc is None and attempts):
         return "partial"                          # interrupted, killed, or the binary could not be started
     if last_rc not in (None, 0) or data is not None:
         return "failed"
@@ -198,15 +199,19 @@ def run_system(system, sysdir, exe, args, stopper, version):
                 except InterruptedError:
                     continue
             stopper.child = None
+    # A launcher stopped with the run may not pass on lodestone's exit code 3 (OpenMPI's mpirun,
+    # signalled itself, exits with 1 whatever the ranks return): a run that ended after this
+    # driver passed on a signal was stopped, and its checkpoint resumes it.
+    stopped = rc != 0 and bool(stopper.signal)
     info = read_json(os.path.join(sysdir, EOS_FILES["runinfo"]))
-    info["attempts"][-1].update({"exit_code": rc, "wall_s": round(time.monotonic() - t0, 3),
+    info["attempts"][-1].update({"exit_code": rc, "stopped_by_signal": stopped, "wall_s": round(time.monotonic() - t0, 3),
                                  "end": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())})
     tmp = os.path.join(sysdir, EOS_FILES["runinfo"]) + f".tmp.{os.getpid()}"
     with open(tmp, "w") as f:
         json.dump(info, f, indent=1)
         f.write("\n")
     os.replace(tmp, os.path.join(sysdir, EOS_FILES["runinfo"]))
-    return rc
+    return 3 if stopped else rc
 
 
 def discard_results(sysdir):
@@ -263,7 +268,7 @@ def parse_args(argv):
     ap.add_argument("--lodestone", default=None, help="the lodestone binary (default $LODESTONE_BIN, "
                     "else build/lodestone)")
     ap.add_argument("--launcher", default=None, help="command put before lodestone, e.g. 'mpirun -np 4' or "
-                    "'srun' (one MPI job per system, once lodestone distributes over MPI ranks)")
+                    "'srun' (one MPI job per system; lodestone eos shares each SCF over the ranks)")
     ap.add_argument("--list", action="store_true", help="list the selected systems and their state")
     args = ap.parse_args(argv)
     if args.n_tasks < 1 or not 0 <= args.task_id < args.n_tasks:

@@ -29,7 +29,8 @@ V0_SHIFT = 1e-3            # the fake's V0 is the all-electron V0 times (1 + V0_
 
 FAKE = r'''#!PYTHON
 """Fake lodestone for validation/acwf/test_acwf.py: 'eos' writes eos.json from the all-electron curve.
-Behaviour per system folder: a file fake.mode holding 'fail', 'interrupt', 'sleep N' or nothing."""
+Behaviour per system folder: a file fake.mode holding 'fail', 'interrupt', 'sleep N' or nothing;
+'sleep N launcher' exits with 1 instead of 3 when stopped (as OpenMPI's mpirun, signalled itself)."""
 import csv, json, math, os, signal, sys, time
 args = sys.argv[1:]
 if args == ["--version"]:
@@ -60,7 +61,7 @@ if stop or (mode and mode[0] == "interrupt"):
     open(opt("--checkpoint"), "w").write("fake checkpoint\n")
     with open("fake-calls.txt", "a") as f:
         f.write("stopped\n")
-    sys.exit(3)
+    sys.exit(1 if "launcher" in mode else 3)
 text = open("input.yaml").read()
 xsf = [ln.split()[1] for ln in text.splitlines() if ln.startswith("structure:")][0]
 system = xsf[:-4]
@@ -330,9 +331,9 @@ def test_locks():
         shutil.rmtree(e.tmp)
 
 
-def _signal_run(e, system, job_wide):
+def _signal_run(e, system, job_wide, mode="sleep 30"):
     os.makedirs(e.sysdir(system), exist_ok=True)
-    open(os.path.join(e.sysdir(system), "fake.mode"), "w").write("sleep 30\n")
+    open(os.path.join(e.sysdir(system), "fake.mode"), "w").write(mode + "\n")
     pid_file = os.path.join(e.sysdir(system), "fake.pid")
     if os.path.exists(pid_file):
         os.remove(pid_file)
@@ -361,6 +362,15 @@ def test_signals():
         check(not e.calls("Si-SC"), "no new system after SIGTERM")
         rc, child_rc, out = _signal_run(e, "Al-BCC", job_wide=True)
         check(rc == 3 and child_rc == 3, f"job-wide SIGTERM: lodestone signalled once ({child_rc})")
+        # A launcher that exits with 1 when stopped (mpirun): still a stop, resumed on the next run.
+        rc, child_rc, out = _signal_run(e, "Li-SC", job_wide=False, mode="sleep 30 launcher")
+        info = json.load(open(os.path.join(e.sysdir("Li-SC"), "run-info.json")))
+        check(rc == 3 and child_rc == 1 and info["attempts"][-1]["stopped_by_signal"] is True,
+              f"stopped launcher: driver {rc}, launcher {child_rc}, recorded as stopped")
+        check("stopped, checkpoint kept" in out, "reported as stopped, not as not converged")
+        os.remove(os.path.join(e.sysdir("Li-SC"), "fake.mode"))
+        p = e.run("Li-SC")
+        check(p.returncode == 0 and "resuming" in p.stdout, f"the stopped launcher's system resumes: {p.returncode}")
     finally:
         shutil.rmtree(e.tmp)
 
