@@ -55,13 +55,46 @@ done:
     return status;
 }
 
+/* What the loop over frames keeps: the output frames, the counts and the error sums. */
+struct predict_run {
+    const char *path;
+    int n_frame, n_member, has_ref;
+    long n_atom, n_extrap;
+    ls_structure_list *outl; /* NULL: no --out */
+    struct nnp_error_sums sums;
+};
+
+static int on_prediction(void *ctx, int q, const ls_structure *s, const struct nnp_result *r)
+{
+    struct predict_run *pr = ctx;
+    pr->n_atom += s->n_atom;
+    pr->n_extrap += r->n_extrapolating;
+    if (r->n_extrapolating)
+        ls_log_warn("%s frame %d: %d of %d atoms have descriptors outside the training range: the prediction "
+                    "is an extrapolation", pr->path, q + 1, r->n_extrapolating, s->n_atom);
+    pr->has_ref |= s->has_energy;
+    nnp_error_sums_add(&pr->sums, s, r);
+    if (pr->outl) {
+        ls_structure *p = NULL;
+        LS_TRY(prediction_frame(s, r, pr->n_member, &p));
+        int status = ls_structure_list_push(pr->outl, p);
+        if (status != LS_OK) {
+            ls_structure_destroy(p);
+            return status;
+        }
+    }
+    if (pr->n_frame <= 20 || !pr->has_ref)
+        printf("frame %d: %d atoms, energy %.6f eV (%.6f eV/atom)%s\n", q + 1, s->n_atom, r->energy * LS_HARTREE_EV,
+               r->energy * LS_HARTREE_EV / (s->n_atom ? s->n_atom : 1), r->n_extrapolating ? " [extrapolating]" : "");
+    return LS_OK;
+}
+
 int cmd_predict(int argc, char **argv)
 {
     struct cli_args a;
     int status = LS_OK;
     nnp_model *m = NULL;
     ls_structure_list *set = NULL, *outl = NULL;
-    double(*F)[3] = NULL, (*Fs)[3] = NULL;
     LS_TRY(cli_parse(argc, argv, opts, &a));
     if (a.help) {
         cli_print_help("predict", "--model MODEL FILE.xyz [--out PRED.xyz] [--json REPORT.json]",
@@ -76,55 +109,30 @@ int cmd_predict(int argc, char **argv)
     LS_TRY_GOTO(status, nnp_model_load(model_path, &m), done);
     LS_TRY_GOTO(status, ls_structures_read(a.pos[0], LS_FORMAT_AUTO, &set), done);
     LS_TRY_GOTO(status, ls_structure_list_create(&outl), done);
-    const int K = nnp_model_n_member(m);
-    int has_ref = 0;
-    long n_atom = 0, n_extrap = 0;
+    struct predict_run pr;
+    memset(&pr, 0, sizeof pr);
+    pr.path = a.pos[0];
+    pr.n_frame = set->n;
+    pr.n_member = nnp_model_n_member(m);
+    pr.outl = out ? outl : NULL;
     double t0 = ls_wall_time();
-    for (int q = 0; q < set->n; q++) {
-        const ls_structure *s = set->items[q];
-        free(F);
-        free(Fs);
-        F = malloc((size_t)(s->n_atom + 1) * sizeof *F);
-        Fs = malloc((size_t)(s->n_atom + 1) * sizeof *Fs);
-        if (!F || !Fs) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-        struct nnp_result r;
-        memset(&r, 0, sizeof r);
-        r.forces = F;
-        r.force_std = Fs;
-        status = nnp_model_predict(m, s, &r);
-        if (status != LS_OK) {
-            ls_error_prefix("%s frame %d: ", a.pos[0], q + 1);
-            goto done;
-        }
-        n_atom += s->n_atom;
-        n_extrap += r.n_extrapolating;
-        if (r.n_extrapolating)
-            ls_log_warn("%s frame %d: %d of %d atoms have descriptors outside the training range: the prediction "
-                        "is an extrapolation", a.pos[0], q + 1, r.n_extrapolating, s->n_atom);
-        has_ref |= s->has_energy;
-        if (out) {
-            ls_structure *p = NULL;
-            LS_TRY_GOTO(status, prediction_frame(s, &r, K, &p), done);
-            LS_TRY_GOTO(status, ls_structure_list_push(outl, p), done);
-        }
-        if (set->n <= 20 || !has_ref)
-            printf("frame %d: %d atoms, energy %.6f eV (%.6f eV/atom)%s\n", q + 1, s->n_atom, r.energy * LS_HARTREE_EV,
-                   r.energy * LS_HARTREE_EV / (s->n_atom ? s->n_atom : 1), r.n_extrapolating ? " [extrapolating]" : "");
+    status = nnp_model_predict_each(m, set, on_prediction, &pr);
+    if (status != LS_OK) {
+        ls_error_prefix("%s: ", a.pos[0]);
+        goto done;
     }
     double t = ls_wall_time() - t0;
-    printf("%d frames, %ld atoms predicted in %.3f s (%.0f atoms/s)%s\n", set->n, n_atom, t, n_atom / (t > 0 ? t : 1e-9),
-           n_extrap ? "; WARNING: some atoms extrapolate" : "");
+    printf("%d frames, %ld atoms predicted in %.3f s (%.0f atoms/s)%s\n", set->n, pr.n_atom, t,
+           pr.n_atom / (t > 0 ? t : 1e-9), pr.n_extrap ? "; WARNING: some atoms extrapolate" : "");
     if (out) LS_TRY_GOTO(status, ls_structures_write(out, LS_FORMAT_EXTXYZ, outl), done);
-    if (has_ref) {
+    if (pr.has_ref) {
         struct nnp_errors e;
-        LS_TRY_GOTO(status, nnp_model_errors(m, set, &e), done);
-        LS_TRY_GOTO(status, nnp_report_errors(a.pos[0], &e, K, cli_get(&a, opts, "json")), done);
+        nnp_error_sums_finish(&pr.sums, &e);
+        LS_TRY_GOTO(status, nnp_report_errors(a.pos[0], &e, pr.n_member, cli_get(&a, opts, "json")), done);
     } else if (cli_get(&a, opts, "json")) {
         ls_log_warn("%s carries no reference energies: no error report written", a.pos[0]);
     }
 done:
-    free(F);
-    free(Fs);
     nnp_model_destroy(m);
     ls_structure_list_destroy(set);
     ls_structure_list_destroy(outl);

@@ -14,14 +14,10 @@
 #include "common/units.h"
 #include "surrogate/surrogate.h"
 
-int nnp_model_errors(const nnp_model *m, const ls_structure_list *set, struct nnp_errors *err)
+int nnp_model_predict_each(const nnp_model *m, const ls_structure_list *set, nnp_prediction_fn fn, void *ctx)
 {
     int status = LS_OK;
     double(*F)[3] = NULL, (*Fs)[3] = NULL;
-    memset(err, 0, sizeof *err);
-    double e_abs = 0, e_sq = 0, f_abs = 0, f_sq = 0, s_sq = 0, e_std = 0, f_std = 0;
-    long n_f = 0, n_s = 0, f_in1 = 0, f_in2 = 0;
-    int n_e = 0, e_in1 = 0, e_in2 = 0;
     for (int q = 0; q < set->n; q++) {
         const ls_structure *s = set->items[q];
         free(F);
@@ -38,54 +34,83 @@ int nnp_model_errors(const nnp_model *m, const ls_structure_list *set, struct nn
             ls_error_prefix("structure %d: ", q + 1);
             goto done;
         }
-        err->n_atom += s->n_atom;
-        if (s->has_energy && s->n_atom > 0) {
-            double d = (r.energy - s->energy) / s->n_atom, sd = r.energy_std / s->n_atom;
-            e_abs += fabs(d);
-            e_sq += d * d;
-            e_std += sd;
-            e_in1 += fabs(d) <= sd;
-            e_in2 += fabs(d) <= 2 * sd;
-            n_e++;
-        }
-        if (s->forces)
-            for (int i = 0; i < s->n_atom; i++)
-                for (int a = 0; a < 3; a++) {
-                    double d = F[i][a] - s->forces[i][a];
-                    f_abs += fabs(d);
-                    f_sq += d * d;
-                    f_std += Fs[i][a];
-                    f_in1 += fabs(d) <= Fs[i][a];
-                    f_in2 += fabs(d) <= 2 * Fs[i][a];
-                    n_f++;
-                }
-        if (s->has_stress && r.has_stress)
-            for (int a = 0; a < 3; a++)
-                for (int b = 0; b < 3; b++) {
-                    double d = r.stress[a][b] - s->stress[a][b];
-                    s_sq += d * d;
-                    n_s++;
-                }
+        LS_TRY_GOTO(status, fn(ctx, q, s, &r), done);
     }
-    err->n_struct = set->n;
-    const double mev = LS_HARTREE_EV * 1e3, fa = LS_HA_BOHR_EV_A;
-    if (n_e) {
-        err->energy_mae_mev_atom = e_abs / n_e * mev;
-        err->energy_rmse_mev_atom = sqrt(e_sq / n_e) * mev;
-        err->mean_energy_std_mev_atom = e_std / n_e * mev;
-        err->energy_in_1sigma = (double)e_in1 / n_e;
-        err->energy_in_2sigma = (double)e_in2 / n_e;
-    }
-    if (n_f) {
-        err->force_mae_ev_a = f_abs / n_f * fa;
-        err->force_rmse_ev_a = sqrt(f_sq / n_f) * fa;
-        err->mean_force_std_ev_a = f_std / n_f * fa;
-        err->force_in_1sigma = (double)f_in1 / n_f;
-        err->force_in_2sigma = (double)f_in2 / n_f;
-    }
-    if (n_s) err->stress_rmse_gpa = sqrt(s_sq / n_s) * LS_HA_BOHR3_GPA;
 done:
     free(F);
     free(Fs);
     return status;
+}
+
+void nnp_error_sums_add(struct nnp_error_sums *a, const ls_structure *s, const struct nnp_result *r)
+{
+    a->n_struct++;
+    a->n_atom += s->n_atom;
+    if (s->has_energy && s->n_atom > 0) {
+        double d = (r->energy - s->energy) / s->n_atom, sd = r->energy_std / s->n_atom;
+        a->e_abs += fabs(d);
+        a->e_sq += d * d;
+        a->e_std += sd;
+        a->e_in1 += fabs(d) <= sd;
+        a->e_in2 += fabs(d) <= 2 * sd;
+        a->n_e++;
+    }
+    if (s->forces && r->forces)
+        for (int i = 0; i < s->n_atom; i++)
+            for (int k = 0; k < 3; k++) {
+                double d = r->forces[i][k] - s->forces[i][k], sd = r->force_std ? r->force_std[i][k] : 0.0;
+                a->f_abs += fabs(d);
+                a->f_sq += d * d;
+                a->f_std += sd;
+                a->f_in1 += fabs(d) <= sd;
+                a->f_in2 += fabs(d) <= 2 * sd;
+                a->n_f++;
+            }
+    if (s->has_stress && r->has_stress)
+        for (int x = 0; x < 3; x++)
+            for (int y = 0; y < 3; y++) {
+                double d = r->stress[x][y] - s->stress[x][y];
+                a->s_sq += d * d;
+                a->n_s++;
+            }
+}
+
+void nnp_error_sums_finish(const struct nnp_error_sums *a, struct nnp_errors *err)
+{
+    memset(err, 0, sizeof *err);
+    err->n_struct = a->n_struct;
+    err->n_atom = a->n_atom;
+    const double mev = LS_HARTREE_EV * 1e3, fa = LS_HA_BOHR_EV_A;
+    if (a->n_e) {
+        err->energy_mae_mev_atom = a->e_abs / a->n_e * mev;
+        err->energy_rmse_mev_atom = sqrt(a->e_sq / a->n_e) * mev;
+        err->mean_energy_std_mev_atom = a->e_std / a->n_e * mev;
+        err->energy_in_1sigma = (double)a->e_in1 / a->n_e;
+        err->energy_in_2sigma = (double)a->e_in2 / a->n_e;
+    }
+    if (a->n_f) {
+        err->force_mae_ev_a = a->f_abs / a->n_f * fa;
+        err->force_rmse_ev_a = sqrt(a->f_sq / a->n_f) * fa;
+        err->mean_force_std_ev_a = a->f_std / a->n_f * fa;
+        err->force_in_1sigma = (double)a->f_in1 / a->n_f;
+        err->force_in_2sigma = (double)a->f_in2 / a->n_f;
+    }
+    if (a->n_s) err->stress_rmse_gpa = sqrt(a->s_sq / a->n_s) * LS_HA_BOHR3_GPA;
+}
+
+static int add_to_sums(void *ctx, int index, const ls_structure *s, const struct nnp_result *r)
+{
+    (void)index;
+    nnp_error_sums_add(ctx, s, r);
+    return LS_OK;
+}
+
+int nnp_model_errors(const nnp_model *m, const ls_structure_list *set, struct nnp_errors *err)
+{
+    struct nnp_error_sums sums;
+    memset(&sums, 0, sizeof sums);
+    memset(err, 0, sizeof *err);
+    LS_TRY(nnp_model_predict_each(m, set, add_to_sums, &sums));
+    nnp_error_sums_finish(&sums, err);
+    return LS_OK;
 }

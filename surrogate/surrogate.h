@@ -128,6 +128,23 @@ int nnp_model_train(nnp_model *m, const ls_structure_list *train, const ls_struc
 /* Errors of m on a list of structures with reference energies/forces. */
 int nnp_model_errors(const nnp_model *m, const ls_structure_list *set, struct nnp_errors *err);
 
+/* The prediction of every structure of `set` in turn (forces and spreads in buffers this
+ * function owns), handed to fn(ctx, index, structure, prediction); fn's status other than
+ * LS_OK stops the loop and is returned.  A failed prediction is returned with "structure
+ * N: " before its message. */
+typedef int (*nnp_prediction_fn)(void *ctx, int index, const ls_structure *s, const struct nnp_result *r);
+int nnp_model_predict_each(const nnp_model *m, const ls_structure_list *set, nnp_prediction_fn fn, void *ctx);
+
+/* The sums behind struct nnp_errors, filled prediction by prediction (for a caller that
+ * predicts anyway): zero it, nnp_error_sums_add each prediction, then nnp_error_sums_finish. */
+struct nnp_error_sums {
+    int n_struct, n_atom, n_e, e_in1, e_in2;
+    long n_f, n_s, f_in1, f_in2;
+    double e_abs, e_sq, e_std, f_abs, f_sq, f_std, s_sq; /* Hartree atomic units */
+};
+void nnp_error_sums_add(struct nnp_error_sums *sums, const ls_structure *s, const struct nnp_result *r);
+void nnp_error_sums_finish(const struct nnp_error_sums *sums, struct nnp_errors *err);
+
 /* Molecular dynamics (surrogate/md.c): velocity Verlet (friction 0: NVE) or Langevin NVT
  * (BAOAB) with the model's forces; the frame callback sees every frame_every-th step. */
 struct nnp_md_config {
