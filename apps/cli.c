@@ -113,6 +113,19 @@ int cli_get_double(const struct cli_args *args, const struct cli_option *opts, c
     return LS_OK;
 }
 
+int cli_list_contains(const char *list, const char *name)
+{
+    if (list == NULL) return 0;
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0) return 1;
+        p = e ? e + 1 : p + len;
+    }
+    return 0;
+}
+
 int cli_get_int(const struct cli_args *args, const struct cli_option *opts, const char *name,
                 long fallback, long *out)
 {

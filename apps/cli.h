@@ -50,6 +50,9 @@ int cli_get_double(const struct cli_args *args, const struct cli_option *opts, c
 int cli_get_int(const struct cli_args *args, const struct cli_option *opts, const char *name,
                 long fallback, long *out);
 
+/* 1 when `name` is one of the comma-separated entries of `list` ("a,b,c"; NULL: none). */
+int cli_list_contains(const char *list, const char *name);
+
 /* Version string "lodestone X.Y.Z (git REV)". */
 const char *cli_version(void);
 /* Its parts: "X.Y.Z" and the short git revision ("unknown" outside a git checkout). */

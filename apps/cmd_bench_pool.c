@@ -32,19 +32,6 @@ static const struct cli_option opts[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
-static int in_list(const char *list, const char *name)
-{
-    if (list == NULL) return 0;
-    size_t n = strlen(name);
-    for (const char *p = list; *p;) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && strncmp(p, name, n) == 0) return 1;
-        p = e ? e + 1 : p + len;
-    }
-    return 0;
-}
-
 int cmd_bench_pool(int argc, char **argv)
 {
     struct cli_args a;
@@ -100,7 +87,7 @@ int cmd_bench_pool(int argc, char **argv)
     const char *ignore = cli_get(&a, opts, "ignore");
     int feat[64], D = 0;
     for (int j = 0; j < t->n_col; j++) {
-        if (j == ycol || in_list(ignore, t->names[j])) continue;
+        if (j == ycol || cli_list_contains(ignore, t->names[j])) continue;
         if (D == 64) LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s: more than 64 feature columns", pool);
         int c;
         LS_TRY_GOTO(status, ls_csv_require_numeric(t, t->names[j], &c), done);

@@ -38,19 +38,6 @@ static const struct cli_option opts[] = {
 #define MAX_FEAT 64
 #define MAX_ENC 512
 
-static int in_list(const char *list, const char *name)
-{
-    if (list == NULL) return 0;
-    size_t n = strlen(name);
-    for (const char *p = list; *p;) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && strncmp(p, name, n) == 0) return 1;
-        p = e ? e + 1 : p + len;
-    }
-    return 0;
-}
-
 /* A feature: numeric (one encoded column) or categorical (one-hot, n_cat columns). */
 struct feature {
     int pool_col, obs_col;
@@ -198,7 +185,7 @@ int cmd_suggest(int argc, char **argv)
     const char *flist = cli_get(&a, opts, "features"), *ignore = cli_get(&a, opts, "ignore");
     for (int j = 0; j < pool->n_col; j++) {
         const char *name = pool->names[j];
-        int skip = flist ? !in_list(flist, name) : in_list(ignore, name);
+        int skip = flist ? !cli_list_contains(flist, name) : cli_list_contains(ignore, name);
         for (int k = 0; k < n_obj; k++) skip |= strcmp(name, ospec[k].column) == 0;
         for (int c = 0; c < n_con; c++) skip |= strcmp(name, cspec[c].column) == 0;
         if (skip) continue;
