@@ -5,7 +5,12 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/parallel.h"
 #include "common/textio.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #ifndef LS_VERSION
 #define LS_VERSION "0.0.0"
@@ -110,6 +115,26 @@ int cli_get_double(const struct cli_args *args, const struct cli_option *opts, c
         return LS_OK;
     }
     if (ls_parse_double(v, out) != 0) LS_ERROR(LS_ERR_USAGE, "--%s expects a number, got '%s'", name, v);
+    return LS_OK;
+}
+
+int cli_get_threads_pools(const struct cli_args *args, const struct cli_option *opts, int *threads, int *pools)
+{
+    long t = 0, k = 0;
+    *threads = *pools = 0;
+    LS_TRY(cli_get_int(args, opts, "threads", 0, &t));
+    if (t < 0 || t > 4096) LS_ERROR(LS_ERR_USAGE, "--threads %ld: give a positive number of OpenMP threads", t);
+    if (pools != NULL && cli_get(args, opts, "pools") != NULL) {
+        LS_TRY(cli_get_int(args, opts, "pools", 0, &k));
+        if (k < 1 || k > ls_par_size())
+            LS_ERROR(LS_ERR_USAGE, "--pools %ld: between 1 and the number of MPI processes (%d here; start more with "
+                                   "mpirun -np N)", k, ls_par_size());
+    }
+#ifdef _OPENMP
+    if (t > 0) omp_set_num_threads((int)t);
+#endif
+    *threads = (int)t;
+    if (pools != NULL) *pools = (int)k;
     return LS_OK;
 }
 

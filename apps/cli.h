@@ -50,6 +50,10 @@ int cli_get_double(const struct cli_args *args, const struct cli_option *opts, c
 int cli_get_int(const struct cli_args *args, const struct cli_option *opts, const char *name,
                 long fallback, long *out);
 
+/* --threads N (OpenMP threads per process, set with omp_set_num_threads) and --pools K (MPI
+ * k-point pools, 1 to the number of processes) of the DFT commands; 0 when not given.  pools may
+ * be NULL for a command without --pools.  LS_ERR_USAGE for values out of range. */
+int cli_get_threads_pools(const struct cli_args *args, const struct cli_option *opts, int *threads, int *pools);
 /* 1 when `name` is one of the comma-separated entries of `list` ("a,b,c"; NULL: none). */
 int cli_list_contains(const char *list, const char *name);
 

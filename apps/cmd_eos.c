@@ -19,9 +19,6 @@
 #include "dft/calc.h"
 #include "dft/dft.h"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 static const struct cli_option opts[] = {
     {"volumes", 0, CLI_VALUE, "LIST",
@@ -406,20 +403,12 @@ int cmd_eos(int argc, char **argv)
     const char *plot = cli_get(&a, opts, "plot");
     if (plot && strcmp(ls_path_extension(plot), "svg") != 0 && strcmp(ls_path_extension(plot), "png") != 0)
         LS_ERROR(LS_ERR_USAGE, "--plot %s: the image is chosen by the extension, .svg or .png", plot);
-    long threads = 0, pools = 0;
-    LS_TRY(cli_get_int(&a, opts, "threads", 0, &threads));
-    if (threads < 0) LS_ERROR(LS_ERR_USAGE, "--threads must be positive");
-    LS_TRY(cli_get_int(&a, opts, "pools", 0, &pools));
-    if (pools < 0 || pools > ls_par_size())
-        LS_ERROR(LS_ERR_USAGE, "--pools %ld: between 1 and the number of MPI processes (%d here; start more with "
-                               "mpirun -np N)", pools, ls_par_size());
-#ifdef _OPENMP
-    if (threads > 0) omp_set_num_threads((int)threads);
-#endif
+    int threads = 0, pools = 0;
+    LS_TRY(cli_get_threads_pools(&a, opts, &threads, &pools));
     dft_params p;
     dft_params_init(&p);
-    p.n_threads = (int)threads;
-    p.n_pools = (int)pools;
+    p.n_threads = threads;
+    p.n_pools = pools;
     const char *ext = ls_path_extension(a.pos[0]);
     int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
     int status = yaml ? dft_params_read_yaml(a.pos[0], &p) : dft_params_read_qe(a.pos[0], &p);

@@ -14,10 +14,6 @@
 #include "common/units.h"
 #include "dft/dft.h"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 static const struct cli_option opts[] = {
     {"json", 'j', CLI_VALUE, "FILE", "write the results as JSON (energy_eV, forces_eV_per_A, stress_GPa, ...)"},
     {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame (energy, forces, stress, moments)"},
@@ -196,20 +192,12 @@ int cmd_scf(int argc, char **argv)
     }
     if (a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "scf needs one input file (see lodestone scf --help)");
     if (cli_get(&a, opts, "quiet")) ls_log_set_level(LS_LOG_WARN);
-    long threads = 0, pools = 0;
-    LS_TRY(cli_get_int(&a, opts, "threads", 0, &threads));
-    LS_TRY(cli_get_int(&a, opts, "pools", 0, &pools));
-    if (pools < 0 || pools > ls_par_size())
-        LS_ERROR(LS_ERR_USAGE, "--pools %ld: between 1 and the number of MPI processes (%d here; start more with "
-                               "mpirun -np N)", pools, ls_par_size());
+    int threads = 0, pools = 0;
+    LS_TRY(cli_get_threads_pools(&a, opts, &threads, &pools));
     dft_params p;
     dft_params_init(&p);
-    p.n_threads = (int)threads;
-    p.n_pools = (int)pools;
-    if (threads < 0) LS_ERROR(LS_ERR_USAGE, "--threads must be positive");
-#ifdef _OPENMP
-    if (threads > 0) omp_set_num_threads((int)threads);
-#endif
+    p.n_threads = threads;
+    p.n_pools = pools;
     /* The reader by extension: .yaml/.yml is Lodestone's YAML input, anything else pw.x's. */
     const char *ext = ls_path_extension(a.pos[0]);
     int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
