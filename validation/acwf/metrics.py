@@ -225,6 +225,28 @@ def load_reference(acwf_dir):
     return ref
 
 
+QE_REFERENCE_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference-qe-pd04-trim.csv")
+
+
+def load_qe_reference(path=QE_REFERENCE_CSV):
+    """The second reference, Quantum ESPRESSO with the same pseudopotentials (PseudoDojo 0.4 PBE SR standard
+    trim, the published ACWF results; source and conversion in the file's header and README.md):
+    {(element, configuration): row}.  Each row: "qe" = (V0_A3_per_atom, B0_GPa, B1); "natoms_sim_cell",
+    "min_volume_A3_per_sim_cell" and "bulk_modulus_ev_ang3" as published.  Lines starting with '#' are
+    comments."""
+    ref = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
+            key = (row["element"], row["configuration"])
+            ref[key] = {
+                "qe": (float(row["V0_A3_per_atom"]), float(row["B0_GPa"]), float(row["B1"])),
+                "natoms_sim_cell": int(row["natoms_sim_cell"]),
+                "min_volume_A3_per_sim_cell": float(row["min_volume_A3_per_sim_cell"]),
+                "bulk_modulus_ev_ang3": float(row["bulk_modulus_ev_ang3"]),
+            }
+    return ref
+
+
 def compare(ours, ref):
     """epsilon, nu and Delta (meV/atom) of a (V0, B0 GPa, B1) triple against another."""
     return {"epsilon": epsilon(ours, ref), "nu": nu(ours, ref), "delta_meV_per_atom": delta_meV(ours, ref)}

@@ -225,10 +225,37 @@ def test_driver_cycle():
             check(close(row["nu"], 100 * V0_SHIFT / (1 + V0_SHIFT / 2), rtol=1e-9), f"nu {row['nu']}")
             check(row["wall_s"] == 10.5 and row["scf_iterations"] == sum(10 + k for k in range(7)), "wall and iterations")
         check(res["summary"]["n_compared"] == 3, "3 compared")
+        # The second reference, Quantum ESPRESSO with the same pseudopotentials (reference-qe-pd04-trim.csv): the
+        # fake's curve against QE's, and QE's own epsilon against AE.
+        qe = metrics.load_qe_reference()
+        for row in res["systems"]:
+            el, conf = row["system"].split("-")
+            ae, q = ref[(el, conf)]["ae"], qe[(el, conf)]["qe"]
+            ours = (ae[0] * (1 + V0_SHIFT), ae[1], ae[2])
+            check(close(row["epsilon_vs_qe"], metrics.epsilon(ours, q), rtol=1e-9), f"{row['system']} epsilon vs QE")
+            check(close(row["nu_vs_qe"], metrics.nu(ours, q), rtol=1e-9), f"{row['system']} nu vs QE")
+            check(close(row["qe_vs_ae_epsilon"], metrics.epsilon(q, ae), rtol=1e-12), f"{row['system']} QE vs AE")
+            check(row["V0_qe_A3_per_atom"] == q[0] and row["B0_qe_GPa"] == q[1] and row["B1_qe"] == q[2],
+                  f"{row['system']} QE reference in results.json")
+        sq = res["summary"]
+        want = metrics.median([r["epsilon_vs_qe"] for r in res["systems"]])
+        check(sq["n_compared_qe"] == 3 and close(sq["epsilon_vs_qe_median"], want, rtol=1e-12)
+              and sq["epsilon_vs_qe_max_system"] in names, f"summary against QE: {sq.get('n_compared_qe')}")
+        # Al-FCC: QE's published fit is 0.33 % below AE in V0, so its epsilon vs AE is fair (0.207).
+        al = [r for r in res["systems"] if r["system"] == "Al-FCC"][0]
+        check(close(al["qe_vs_ae_epsilon"], 0.2073, atol=1e-4), f"Al-FCC QE vs AE {al['qe_vs_ae_epsilon']}")
         md = open(os.path.join(e.tmp, "results.md")).read()
         for s in ("| Al-FCC | 1 | done |", "median", "excellent", "git commit", "CPU" if False else "logical cores",
-                  "command: `"):
+                  "command: `", "| ε | ε QE | ν |", "## Against Quantum ESPRESSO with the same pseudopotentials",
+                  "| system | V0 (Å³/atom) | V0 QE |", "| Al-FCC | 16.51", "second reference: Quantum ESPRESSO",
+                  "lodestone against Quantum ESPRESSO with the same pseudopotentials (3 systems)",
+                  "Quantum ESPRESSO with the same pseudopotentials against AE, on the same systems: median ε"):
             check(s in md, f"results.md has '{s}'")
+        header = open(os.path.join(e.tmp, "results.csv")).readline().strip().split(",")
+        check(all(c in header for c in ("epsilon_vs_qe", "nu_vs_qe", "qe_vs_ae_epsilon", "V0_qe_A3_per_atom"))
+              and header[:3] == ["system", "element", "configuration"], f"results.csv columns {header}")
+        dat = [ln.split() for ln in open(os.path.join(e.tmp, "epsilon.dat")) if not ln.startswith("#")]
+        check(len(dat) == 3 and all(len(d) == 6 and float(d[5]) > 0 for d in dat), "epsilon.dat has QE's epsilon")
         check(os.path.exists(os.path.join(e.tmp, "results.csv")), "results.csv")
         check(os.path.exists(os.path.join(e.tmp, "epsilon.gp")) and os.path.exists(os.path.join(e.tmp, "epsilon.dat")),
               "plot script and data")
