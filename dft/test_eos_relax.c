@@ -22,6 +22,7 @@
  *       constant volume): back to cubic at every volume, at exactly the volume asked for, with the
  *       diamond energies;
  *   (g) SIGTERM during the first volume's relaxation: exit 3, a message naming its checkpoint. */
+#include <dirent.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -491,6 +492,26 @@ static void test_options(void)
     expect_error(INPUT " --relax --fmax abc", "e7.err", "--fmax", NULL);
 }
 
+/* No AddressSanitizer / UBSan report in any log of the runs above (make asan). */
+static void test_no_sanitizer_reports(void)
+{
+    DIR *d = opendir(dir);
+    LS_CHECK(d != NULL);
+    if (d == NULL) return;
+    int n_logs = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        size_t len = strlen(e->d_name);
+        if (len < 4 || (strcmp(e->d_name + len - 4, ".err") != 0 && strcmp(e->d_name + len - 4, ".out") != 0)) continue;
+        char *text = slurp(tmp(e->d_name));
+        LS_CHECK_MSG(text == NULL || (!strstr(text, "Sanitizer") && !strstr(text, "runtime error")), "%s: %s", e->d_name,
+                     text);
+        n_logs++;
+        free(text);
+    }
+    closedir(d);
+    LS_CHECK(n_logs > 20);
+}
+
 int main(void)
 {
     ls_test_tmp_path(dir, sizeof dir, "eos_relax");
@@ -503,5 +524,6 @@ int main(void)
     LS_RUN(test_sigterm);
     LS_RUN(test_foreign_checkpoints);
     LS_RUN(test_options);
+    LS_RUN(test_no_sanitizer_reports);
     return ls_test_summary("test_eos_relax");
 }
