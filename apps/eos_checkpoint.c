@@ -2,16 +2,25 @@
  *
  * Records (n volumes, N atoms; Hartree atomic units):
  *   kind                          "lodestone eos"
- *   eos/format                    1
+ *   eos/format                    2 (1: before --relax, read for fixed-position runs)
  *   eos/input                     the input path as given (for messages only)
  *   eos/input_hash                "fnv1a64:<hex>" of the input file's bytes: the identity of the run
  *   eos/n_atom                    N
  *   eos/scales                    [n] volume fractions, in the order of --volumes: the identity too
+ *   eos/relax                     "fixed", "positions" (--relax) or "shape" (--relax-shape): identity
+ *   eos/fmax_eV_per_A             --fmax of relaxations (0 for fixed positions): identity
+ *   eos/stress_tol_GPa            --stress-tol of --relax-shape (0 otherwise): identity
  *   eos/done, eos/converged, eos/scf_iterations          [n] int
  *   eos/volume_bohr3, eos/energy_Ha, eos/pressure_Ha_per_bohr3, eos/wall_s   [n]
  *   eos/stress_Ha_per_bohr3       [n][3][3] (ASE sign)
  *   eos/forces_Ha_per_bohr        [n][N][3] (so that --xyz frames can be written after a restart)
- * Entries of volumes not done are zero.
+ *   eos/cell_bohr                 [n][3][3] rows, the volume's cell (relaxed with --relax-shape)
+ *   eos/positions_bohr            [n][N][3] its positions (relaxed with --relax)
+ *   eos/relax_steps, eos/relax_stop   [n] int: optimiser steps; 0 converged, 1 too few steps,
+ *                                 2 an SCF did not converge (enum eos_relax_stop)
+ *   eos/relax_fmax_eV_per_A, eos/relax_stress_dev_GPa   [n]
+ * Entries of volumes not done are zero.  Format 1 has no relax, geometry or relax_* records: its
+ * volumes are the scaled input cell with fixed fractional positions.
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,7 +33,7 @@
 #include "common/textio.h"
 
 #define EOS_CKPT_KIND "lodestone eos"
-#define EOS_CKPT_FORMAT 1
+#define EOS_CKPT_FORMAT 2
 
 int eos_input_hash(const char *path, char hash[40])
 {
@@ -52,6 +61,10 @@ int eos_checkpoint_write(const char *path, const struct eos_run *r)
     LS_TRY_GOTO(status, ls_ckpt_put_string(c, "eos/input", r->input), done);
     LS_TRY_GOTO(status, ls_ckpt_put_string(c, "eos/input_hash", r->input_hash), done);
     LS_TRY_GOTO(status, ls_ckpt_put_int(c, "eos/n_atom", r->n_atom), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_string(c, "eos/relax", eos_relax_name(r->relax)), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_double(c, "eos/fmax_eV_per_A", r->relax != EOS_RELAX_NONE ? r->fmax_ev_a : 0.0), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_double(c, "eos/stress_tol_GPa", r->relax == EOS_RELAX_SHAPE ? r->stress_tol_gpa : 0.0),
+                done);
 #define PUT_FIELD(name, expr, put, arr)                                                \
     do {                                                                               \
         for (size_t i = 0; i < n; i++) {                                               \
@@ -68,11 +81,17 @@ int eos_checkpoint_write(const char *path, const struct eos_run *r)
     PUT_FIELD("eos/done", p->done, ls_ckpt_put_ints, iv);
     PUT_FIELD("eos/converged", p->done && p->converged, ls_ckpt_put_ints, iv);
     PUT_FIELD("eos/scf_iterations", p->done ? p->n_iter : 0, ls_ckpt_put_ints, iv);
+    PUT_FIELD("eos/relax_steps", p->done ? p->relax_steps : 0, ls_ckpt_put_ints, iv);
+    PUT_FIELD("eos/relax_stop", p->done ? p->relax_stop : 0, ls_ckpt_put_ints, iv);
+    PUT_FIELD("eos/relax_fmax_eV_per_A", p->done ? p->relax_fmax_ev_a : 0.0, ls_ckpt_put_doubles, d);
+    PUT_FIELD("eos/relax_stress_dev_GPa", p->done ? p->relax_stress_dev_gpa : 0.0, ls_ckpt_put_doubles, d);
 #undef PUT_FIELD
     for (size_t i = 0; i < n; i++)
         for (int k = 0; k < 9; k++) d[9 * i + k] = r->pt[i].done ? r->pt[i].stress[k / 3][k % 3] : 0.0;
     LS_TRY_GOTO(status, ls_ckpt_put_doubles(c, "eos/stress_Ha_per_bohr3", d, 9 * n), done);
     LS_TRY_GOTO(status, ls_ckpt_put_doubles(c, "eos/forces_Ha_per_bohr", r->forces, 3 * na * n), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_doubles(c, "eos/cell_bohr", r->cell, 9 * n), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_doubles(c, "eos/positions_bohr", r->pos, 3 * na * n), done);
     LS_TRY_GOTO(status, ls_ckpt_write(c, path), done);
 done:
     ls_ckpt_destroy(c);
@@ -107,18 +126,55 @@ static int get_ints(const ls_ckpt *c, const char *path, const char *name, size_t
     return LS_OK;
 }
 
-/* The checkpoint belongs to this run: same kind, input content, atoms and volume list. */
-static int check_identity(const ls_ckpt *c, const char *path, const struct eos_run *r)
+/* "fixed positions", "relaxed positions (--relax)", ... for messages. */
+static const char *mode_text(const char *name)
+{
+    return strcmp(name, "positions") == 0 ? "relaxed positions (--relax)"
+           : strcmp(name, "shape") == 0   ? "relaxed positions and cell shape (--relax-shape)"
+                                          : "fixed positions (neither --relax nor --relax-shape)";
+}
+
+/* The relaxation settings of the identity: mode and thresholds. */
+static int check_relax_identity(const ls_ckpt *c, const char *path, int64_t format, const struct eos_run *r)
+{
+    const char *mode = "fixed";
+    double fmax = 0.0, tol = 0.0;
+    if (format >= 2) {
+        LS_TRY(ls_ckpt_get_string(c, "eos/relax", &mode));
+        LS_TRY(ls_ckpt_get_double(c, "eos/fmax_eV_per_A", &fmax));
+        LS_TRY(ls_ckpt_get_double(c, "eos/stress_tol_GPa", &tol));
+    }
+    const char *now = eos_relax_name(r->relax);
+    if (strcmp(mode, now) != 0)
+        LS_ERROR(LS_ERR_INPUT,
+                 "%s%s was written by a run with %s, and this run has %s: rerun with the checkpoint's setting to continue "
+                 "it, or delete it (or give --checkpoint another path) to start afresh",
+                 path, format < 2 ? " (an EOS checkpoint of format 1, from before --relax)" : "", mode_text(mode),
+                 mode_text(now));
+    if (r->relax != EOS_RELAX_NONE && fabs(fmax - r->fmax_ev_a) > 1e-12 * r->fmax_ev_a)
+        LS_ERROR(LS_ERR_INPUT,
+                 "%s was written with --fmax %.10g eV/A, this run has --fmax %.10g: rerun with --fmax %.10g to continue "
+                 "it, or delete it to start afresh", path, fmax, r->fmax_ev_a, fmax);
+    if (r->relax == EOS_RELAX_SHAPE && fabs(tol - r->stress_tol_gpa) > 1e-12 * r->stress_tol_gpa)
+        LS_ERROR(LS_ERR_INPUT,
+                 "%s was written with --stress-tol %.10g GPa, this run has --stress-tol %.10g: rerun with --stress-tol "
+                 "%.10g to continue it, or delete it to start afresh", path, tol, r->stress_tol_gpa, tol);
+    return LS_OK;
+}
+
+/* The checkpoint belongs to this run: same kind, input content, atoms, volume list, relaxation
+ * mode and thresholds. */
+static int check_identity(const ls_ckpt *c, const char *path, const struct eos_run *r, int64_t *format)
 {
     const char *kind, *hash, *input;
-    int64_t format, n_atom;
+    int64_t n_atom;
     LS_TRY(ls_ckpt_get_string(c, "kind", &kind));
     if (strcmp(kind, EOS_CKPT_KIND) != 0)
         LS_ERROR(LS_ERR_INPUT, "%s: this is a '%s' checkpoint, not one of 'lodestone eos': give --checkpoint another path", path, kind);
-    LS_TRY(ls_ckpt_get_int(c, "eos/format", &format));
-    if (format != EOS_CKPT_FORMAT)
-        LS_ERROR(LS_ERR_INPUT, "%s: EOS checkpoint format %ld, this program reads format %d: delete it to start afresh", path,
-                 (long)format, EOS_CKPT_FORMAT);
+    LS_TRY(ls_ckpt_get_int(c, "eos/format", format));
+    if (*format != 1 && *format != EOS_CKPT_FORMAT)
+        LS_ERROR(LS_ERR_INPUT, "%s: EOS checkpoint format %ld, this program reads formats 1 and %d: delete it to start "
+                               "afresh", path, (long)*format, EOS_CKPT_FORMAT);
     LS_TRY(ls_ckpt_get_string(c, "eos/input", &input));
     LS_TRY(ls_ckpt_get_string(c, "eos/input_hash", &hash));
     if (strcmp(hash, r->input_hash) != 0)
@@ -145,7 +201,7 @@ static int check_identity(const ls_ckpt *c, const char *path, const struct eos_r
                  "checkpoint's volumes, or delete it to start afresh",
                  path, was, n, now, r->n);
     }
-    return LS_OK;
+    return check_relax_identity(c, path, *format, r);
 }
 
 int eos_checkpoint_load(const char *path, struct eos_run *r, int *n_loaded)
@@ -153,10 +209,11 @@ int eos_checkpoint_load(const char *path, struct eos_run *r, int *n_loaded)
     *n_loaded = 0;
     ls_ckpt *c = NULL;
     LS_TRY(ls_ckpt_read(path, &c));
-    int status = check_identity(c, path, r);
+    int64_t format = 0;
+    int status = check_identity(c, path, r, &format);
     size_t n = (size_t)r->n, na = (size_t)r->n_atom;
-    const double *vol, *en, *pr, *wall, *st, *fo;
-    const int64_t *done, *conv, *iter;
+    const double *vol, *en, *pr, *wall, *st, *fo, *cell = NULL, *pos = NULL, *rfmax = NULL, *rdev = NULL;
+    const int64_t *done, *conv, *iter, *rsteps = NULL, *rstop = NULL;
     if (status == LS_OK) status = get_array(c, path, "eos/volume_bohr3", n, &vol);
     if (status == LS_OK) status = get_array(c, path, "eos/energy_Ha", n, &en);
     if (status == LS_OK) status = get_array(c, path, "eos/pressure_Ha_per_bohr3", n, &pr);
@@ -166,6 +223,14 @@ int eos_checkpoint_load(const char *path, struct eos_run *r, int *n_loaded)
     if (status == LS_OK) status = get_ints(c, path, "eos/done", n, &done);
     if (status == LS_OK) status = get_ints(c, path, "eos/converged", n, &conv);
     if (status == LS_OK) status = get_ints(c, path, "eos/scf_iterations", n, &iter);
+    if (format >= 2) {
+        if (status == LS_OK) status = get_array(c, path, "eos/cell_bohr", 9 * n, &cell);
+        if (status == LS_OK) status = get_array(c, path, "eos/positions_bohr", 3 * na * n, &pos);
+        if (status == LS_OK) status = get_array(c, path, "eos/relax_fmax_eV_per_A", n, &rfmax);
+        if (status == LS_OK) status = get_array(c, path, "eos/relax_stress_dev_GPa", n, &rdev);
+        if (status == LS_OK) status = get_ints(c, path, "eos/relax_steps", n, &rsteps);
+        if (status == LS_OK) status = get_ints(c, path, "eos/relax_stop", n, &rstop);
+    }
     if (status != LS_OK) {
         /* A missing or mistyped record: the getters' message names the record, add the file. */
         if (strstr(ls_error_message(), path) == NULL) ls_error_prefix("%s: ", path);
@@ -185,6 +250,25 @@ int eos_checkpoint_load(const char *path, struct eos_run *r, int *n_loaded)
         p->n_iter = (int)iter[i];
         for (int k = 0; k < 9; k++) p->stress[k / 3][k % 3] = st[9 * i + k];
         memcpy(r->forces + 3 * na * i, fo + 3 * na * i, 3 * na * sizeof *fo);
+        if (format >= 2) {
+            memcpy(r->cell + 9 * i, cell + 9 * i, 9 * sizeof *cell);
+            memcpy(r->pos + 3 * na * i, pos + 3 * na * i, 3 * na * sizeof *pos);
+            p->relax_steps = (int)rsteps[i];
+            p->relax_stop = (int)rstop[i];
+            p->relax_fmax_ev_a = rfmax[i];
+            p->relax_stress_dev_gpa = rdev[i];
+        } else {
+            /* Format 1: fixed positions (checked above), the scaled input cell. */
+            ls_structure *s = NULL;
+            int cs = ls_structure_copy(r->s_in, &s);
+            if (cs != LS_OK) {
+                ls_ckpt_destroy(c);
+                return cs;
+            }
+            eos_structure_scaled(r->s_in, p->scale, s);
+            eos_point_set_geometry(r, (int)i, s);
+            ls_structure_destroy(s);
+        }
         (*n_loaded)++;
     }
     ls_ckpt_destroy(c);

@@ -1,5 +1,6 @@
 /* Outputs of `lodestone eos`: JSON (the keys the validation drivers read, listed in
- * dft/README.md, section "Equation of state"), CSV of the points, extended-XYZ frames. */
+ * dft/README.md, section "Equation of state"), CSV of the points, extended-XYZ frames (with each
+ * volume's stored, possibly relaxed, geometry). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,12 @@ int eos_write_json(const char *path, const struct eos_run *r)
     ls_json_string(j, "input", r->input);
     ls_json_int(j, "n_atom", r->n_atom);
     ls_json_string(j, "formula", r->formula);
+    ls_json_string(j, "relax", eos_relax_name(r->relax));
+    if (r->relax != EOS_RELAX_NONE) {
+        ls_json_number(j, "fmax_threshold_eV_per_A", r->fmax_ev_a);
+        if (r->relax == EOS_RELAX_SHAPE) ls_json_number(j, "stress_threshold_GPa", r->stress_tol_gpa);
+        ls_json_int(j, "relax_max_steps", r->relax_max_steps);
+    }
     ls_json_array_begin(j, "points");
     for (int i = 0; i < r->n; i++) {
         const struct eos_point *p = &r->pt[i];
@@ -51,6 +58,27 @@ int eos_write_json(const char *path, const struct eos_run *r)
         ls_json_int(j, "scf_iterations", p->n_iter);
         ls_json_number(j, "wall_s", p->wall_s);
         ls_json_bool(j, "from_checkpoint", p->from_checkpoint);
+        if (r->relax != EOS_RELAX_NONE) {
+            ls_json_int(j, "relax_steps", p->relax_steps);
+            ls_json_bool(j, "relax_converged", p->done && p->relax_stop == EOS_RELAX_DONE);
+            ls_json_number(j, "relax_fmax_eV_per_A", p->relax_fmax_ev_a);
+        }
+        if (r->relax == EOS_RELAX_SHAPE) {
+            const double *c = r->cell + 9 * (size_t)i;
+            double cell[3][3], m[9], len[3], ang[3];
+            for (int k = 0; k < 9; k++) m[k] = (cell[k / 3][k % 3] = c[k]) * LS_BOHR_ANGSTROM;
+            ls_cell_parameters(cell, len, ang);
+            ls_json_number(j, "relax_stress_deviation_GPa", p->relax_stress_dev_gpa);
+            ls_json_matrix(j, "cell_A", m, 3, 3);
+            ls_json_object_begin(j, "cell_parameters");
+            ls_json_number(j, "a_A", len[0] * LS_BOHR_ANGSTROM);
+            ls_json_number(j, "b_A", len[1] * LS_BOHR_ANGSTROM);
+            ls_json_number(j, "c_A", len[2] * LS_BOHR_ANGSTROM);
+            ls_json_number(j, "alpha_deg", ang[0]);
+            ls_json_number(j, "beta_deg", ang[1]);
+            ls_json_number(j, "gamma_deg", ang[2]);
+            ls_json_object_end(j);
+        }
         ls_json_object_end(j);
     }
     ls_json_array_end(j);
@@ -85,13 +113,26 @@ int eos_write_csv(const char *path, const struct eos_run *r)
     FILE *fp = open_memstream(&buf, &len);
     if (fp == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory writing %s", path);
     fprintf(fp, "scale,volume_A3,volume_A3_per_atom,energy_eV,energy_eV_per_atom,pressure_GPa,converged,"
-                "scf_iterations,wall_s,from_checkpoint\n");
+                "scf_iterations,wall_s,from_checkpoint%s%s\n",
+            r->relax != EOS_RELAX_NONE ? ",relax_steps,relax_converged,relax_fmax_eV_per_A" : "",
+            r->relax == EOS_RELAX_SHAPE ? ",relax_stress_deviation_GPa,a_A,b_A,c_A,alpha_deg,beta_deg,gamma_deg" : "");
     for (int i = 0; i < r->n; i++) {
         const struct eos_point *p = &r->pt[i];
-        fprintf(fp, "%.10g,%.10f,%.10f,%.10f,%.10f,%.6f,%s,%d,%.3f,%s\n", p->scale,
+        fprintf(fp, "%.10g,%.10f,%.10f,%.10f,%.10f,%.6f,%s,%d,%.3f,%s", p->scale,
                 p->volume_bohr3 * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM, eos_volume_a3_per_atom(r, p),
                 p->energy_ha * LS_HARTREE_EV, eos_energy_ev_per_atom(r, p), p->pressure_ha_bohr3 * LS_HA_BOHR3_GPA,
                 p->converged ? "true" : "false", p->n_iter, p->wall_s, p->from_checkpoint ? "true" : "false");
+        if (r->relax != EOS_RELAX_NONE)
+            fprintf(fp, ",%d,%s,%.6g", p->relax_steps, p->done && p->relax_stop == EOS_RELAX_DONE ? "true" : "false",
+                    p->relax_fmax_ev_a);
+        if (r->relax == EOS_RELAX_SHAPE) {
+            double cell[3][3], abc[3], ang[3];
+            memcpy(cell, r->cell + 9 * (size_t)i, sizeof cell);
+            ls_cell_parameters(cell, abc, ang);
+            fprintf(fp, ",%.6g,%.10f,%.10f,%.10f,%.8f,%.8f,%.8f", p->relax_stress_dev_gpa, abc[0] * LS_BOHR_ANGSTROM,
+                    abc[1] * LS_BOHR_ANGSTROM, abc[2] * LS_BOHR_ANGSTROM, ang[0], ang[1], ang[2]);
+        }
+        fputc('\n', fp);
     }
     if (fclose(fp) != 0) {
         free(buf);
@@ -111,6 +152,18 @@ void eos_structure_scaled(const ls_structure *in, double scale, ls_structure *s)
         for (int k = 0; k < 3; k++) s->pos[a][k] = in->pos[a][k] * f;
 }
 
+void eos_point_structure(const struct eos_run *r, int i, ls_structure *s)
+{
+    memcpy(s->cell, r->cell + 9 * (size_t)i, sizeof s->cell);
+    memcpy(s->pos, r->pos + 3 * (size_t)r->n_atom * i, (size_t)r->n_atom * sizeof *s->pos);
+}
+
+void eos_point_set_geometry(struct eos_run *r, int i, const ls_structure *s)
+{
+    memcpy(r->cell + 9 * (size_t)i, s->cell, sizeof s->cell);
+    memcpy(r->pos + 3 * (size_t)r->n_atom * i, s->pos, (size_t)r->n_atom * sizeof *s->pos);
+}
+
 int eos_append_xyz(const char *path, const struct eos_run *r)
 {
     ls_structure *s = NULL;
@@ -120,7 +173,7 @@ int eos_append_xyz(const char *path, const struct eos_run *r)
     for (int i = 0; i < r->n && status == LS_OK; i++) {
         const struct eos_point *p = &r->pt[i];
         if (!p->done || !p->converged) continue;
-        eos_structure_scaled(r->s_in, p->scale, s);
+        eos_point_structure(r, i, s);
         s->has_energy = 1;
         s->energy = p->energy_ha;
         s->has_stress = 1;
@@ -129,6 +182,7 @@ int eos_append_xyz(const char *path, const struct eos_run *r)
         char scale_text[32];
         snprintf(scale_text, sizeof scale_text, "%.10g", p->scale);
         status = ls_structure_info_set(s, "eos_scale", scale_text);
+        if (status == LS_OK && r->relax != EOS_RELAX_NONE) status = ls_structure_info_set(s, "eos_relax", eos_relax_name(r->relax));
         if (status == LS_OK) status = ls_extxyz_append(path, s);
     }
     ls_structure_destroy(s);

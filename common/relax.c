@@ -70,18 +70,32 @@ static void inv3(const double a[3][3], double inv[3][3])
     inv[2][2] = (a[0][0] * a[1][1] - a[0][1] * a[1][0]) / det;
 }
 
-/* Geometry of q: D = 1 + eps, r = D r~, cell rows a_k = D a0_k. */
-static void geometry(const double *q, int n, int relax_cell, const double cell0[3][3], ls_structure *s, double D[3][3])
+/* Geometry of q: M = 1 + eps, D = M (or M / det(M)^(1/3) at fixed volume, relax.h),
+ * r = D r~, cell rows a_k = D a0_k.  *m_scale is det(M)^(-1/3) at fixed volume, else 1. */
+int ls_relax_geometry(const double *q, int n, int relax_cell, int fixed_volume, const double cell0[3][3],
+                      ls_structure *s, double D[3][3], double *m_scale)
 {
     const double cf = n > 0 ? n : 1;
     for (int a = 0; a < 3; a++)
         for (int b = 0; b < 3; b++) D[a][b] = (a == b) + (relax_cell ? q[3L * n + 3 * a + b] / cf : 0.0);
+    *m_scale = 1.0;
+    if (relax_cell && fixed_volume) {
+        double det = D[0][0] * (D[1][1] * D[2][2] - D[1][2] * D[2][1]) - D[0][1] * (D[1][0] * D[2][2] - D[1][2] * D[2][0]) +
+                     D[0][2] * (D[1][0] * D[2][1] - D[1][1] * D[2][0]);
+        if (!(det > 1e-6))
+            LS_ERROR(LS_ERR_NUMERIC, "fixed-volume cell relaxation: the cell deformation became singular (det %.3g); "
+                                     "try a smaller max_step", det);
+        *m_scale = 1.0 / cbrt(det);
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++) D[a][b] *= *m_scale;
+    }
     for (int i = 0; i < n; i++)
         for (int a = 0; a < 3; a++)
             s->pos[i][a] = (D[a][0] * q[3 * i] + D[a][1] * q[3 * i + 1] + D[a][2] * q[3 * i + 2]) * LS_ANGSTROM_BOHR;
     for (int k = 0; k < 3; k++)
         for (int a = 0; a < 3; a++)
             s->cell[k][a] = D[a][0] * cell0[k][0] + D[a][1] * cell0[k][1] + D[a][2] * cell0[k][2];
+    return LS_OK;
 }
 
 /* v_map(i) = (1/N) sum_op S v_i over the operations (vectors of atoms); acc is scratch. */
@@ -172,6 +186,11 @@ static int check_config(const ls_structure *s, const struct ls_relax_config *cfg
     if (!isfinite(cfg->pressure_gpa)) LS_ERROR(LS_ERR_INPUT, "the target pressure must be a finite number");
     if (cfg->relax_cell && !(s->pbc[0] && s->pbc[1] && s->pbc[2]))
         LS_ERROR(LS_ERR_INPUT, "cell relaxation needs a structure periodic in all three directions");
+    if (cfg->fixed_volume && !cfg->relax_cell)
+        LS_ERROR(LS_ERR_INPUT, "a fixed-volume relaxation relaxes the cell shape: set relax_cell too");
+    if (cfg->fixed_volume && cfg->pressure_gpa != 0.0)
+        LS_ERROR(LS_ERR_INPUT, "a target pressure (%g GPa) has no effect at fixed volume (p V is constant): leave it "
+                               "at 0", cfg->pressure_gpa);
     if (cfg->restart && cfg->checkpoint == NULL) LS_ERROR(LS_ERR_INPUT, "a restart needs a checkpoint file");
     return LS_OK;
 }
@@ -199,9 +218,9 @@ static double clean_forces(const ls_structure *s, const ls_symops *ops, int remo
     return sqrt(fmax2) * LS_HA_BOHR_EV_A;
 }
 
-/* Generalised force (eV/Å, eV) on q from forces and stress. */
-static void generalised_force(const ls_structure *s, int relax_cell, const double D[3][3], const double (*F)[3],
-                              const double sigma[3][3], double p_target, double *f)
+void ls_relax_generalised_force(const ls_structure *s, int relax_cell, int fixed_volume, const double D[3][3],
+                                double m_scale, const double (*F)[3], const double sigma[3][3], double p_target,
+                                double *f)
 {
     const int n = s->n_atom;
     for (int i = 0; i < n; i++)
@@ -210,8 +229,11 @@ static void generalised_force(const ls_structure *s, int relax_cell, const doubl
     if (!relax_cell) return;
     double Dinv[3][3], vir[3][3], V = fabs(ls_cell_volume(s->cell));
     inv3(D, Dinv);
+    /* Fixed volume: dE/dM = det(M)^(-1/3) V dev(sigma) D^-T (relax.h); p V is constant. */
+    const double trace3 = fixed_volume ? (sigma[0][0] + sigma[1][1] + sigma[2][2]) / 3.0 : 0.0;
+    const double shift = fixed_volume ? -trace3 : p_target;
     for (int a = 0; a < 3; a++)
-        for (int b = 0; b < 3; b++) vir[a][b] = -V * (sigma[a][b] + (a == b ? p_target : 0.0));
+        for (int b = 0; b < 3; b++) vir[a][b] = -V * m_scale * (sigma[a][b] + (a == b ? shift : 0.0));
     for (int a = 0; a < 3; a++)
         for (int b = 0; b < 3; b++) { /* (vir D^-T)_ab = sum_c vir_ac Dinv_bc */
             double x = 0.0;
@@ -268,13 +290,14 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
     int status = LS_OK;
     const int n = s->n_atom;
     const int relax_cell = cfg->relax_cell != 0;
+    const int fixed_volume = relax_cell && cfg->fixed_volume;
     const long nq = 3L * n + (relax_cell ? 9 : 0);
     const int want_stress = relax_cell || cfg->want_stress;
     const double p_target = cfg->pressure_gpa / LS_HA_BOHR3_GPA;
     struct ls_relax_state st;
     ls_symops *ops = NULL;
     double *f = NULL, *dq = NULL, *q_good = NULL, (*F)[3] = NULL, (*Fraw)[3] = NULL, (*scratch)[3] = NULL;
-    double D[3][3], sigma[3][3], sigma_raw[3][3];
+    double D[3][3], m_scale = 1.0, sigma[3][3], sigma_raw[3][3];
     memset(res, 0, sizeof *res);
     memset(&st, 0, sizeof st);
     res->stop = LS_RELAX_ERROR;
@@ -284,6 +307,7 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
     if (st.opt == NULL) LS_ERROR(LS_ERR_INPUT, "unknown optimizer '%s' (known: bfgs, fire)", cfg->optimizer);
     st.n_atom = n;
     st.relax_cell = relax_cell;
+    st.fixed_volume = fixed_volume;
     st.nq = nq;
     st.res = res;
     st.q = calloc((size_t)nq, sizeof *st.q);
@@ -323,13 +347,13 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
     memcpy(q_good, st.q, (size_t)nq * sizeof *q_good);
 
     for (;;) {
-        geometry(st.q, n, relax_cell, st.cell0, s, D);
+        LS_TRY_GOTO(status, ls_relax_geometry(st.q, n, relax_cell, fixed_volume, st.cell0, s, D, &m_scale), done);
         double E = 0.0, t0 = ls_wall_time();
         memset(sigma_raw, 0, sizeof sigma_raw);
         status = calc(ctx, s, &E, Fraw, want_stress ? sigma_raw : NULL);
         if (status != LS_OK) {
-            double Dg[3][3];
-            geometry(q_good, n, relax_cell, st.cell0, s, Dg); /* the last good geometry */
+            double Dg[3][3], mg; /* back to the last good geometry (it was computed before: no error) */
+            (void)ls_relax_geometry(q_good, n, relax_cell, fixed_volume, st.cell0, s, Dg, &mg);
             if (status == LS_ERR_CONVERGENCE) {
                 res->stop = LS_RELAX_CALC_FAILED;
                 ls_error_prefix("step %d: the calculation did not converge; the relaxation stops at %s: ", st.step,
@@ -351,7 +375,7 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
         info.s = s;
         info.energy = E;
         info.volume_bohr3 = fabs(ls_cell_volume(s->cell));
-        info.enthalpy = E + (relax_cell ? p_target * info.volume_bohr3 : 0.0);
+        info.enthalpy = E + (relax_cell && !fixed_volume ? p_target * info.volume_bohr3 : 0.0);
         if (res->n_history > 0) info.enthalpy_change = info.enthalpy - res->history[res->n_history - 1].enthalpy;
         info.forces = (const double(*)[3])Fraw;
         info.has_stress = want_stress;
@@ -359,10 +383,12 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
         info.fmax_ev_a = clean_forces(s, ops, cfg->remove_net_force, F, scratch);
         if (want_stress) {
             info.pressure_gpa = -(sigma[0][0] + sigma[1][1] + sigma[2][2]) / 3 * LS_HA_BOHR3_GPA;
+            /* |sigma + p| against the target pressure; at fixed volume the deviatoric part. */
+            const double shift = fixed_volume ? -(sigma[0][0] + sigma[1][1] + sigma[2][2]) / 3 : p_target;
             for (int a = 0; a < 3; a++)
                 for (int b = 0; b < 3; b++)
                     info.stress_dev_gpa = fmax(info.stress_dev_gpa,
-                                               fabs(sigma[a][b] + (a == b ? p_target : 0.0)) * LS_HA_BOHR3_GPA);
+                                               fabs(sigma[a][b] + (a == b ? shift : 0.0)) * LS_HA_BOHR3_GPA);
         }
         info.wall_s = wall;
         /* The result so far. */
@@ -391,7 +417,7 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
             break;
         }
         /* The step, then the checkpoint of the state that evaluates it next. */
-        generalised_force(s, relax_cell, D, (const double(*)[3])F, sigma, p_target, f);
+        ls_relax_generalised_force(s, relax_cell, fixed_volume, D, m_scale, (const double(*)[3])F, sigma, p_target, f);
         LS_TRY_GOTO(status, st.opt->step(st.opt_state, st.q, f, info.enthalpy * LS_HARTREE_EV, dq), done);
         if (ops) sym_step(ops, n, relax_cell, dq, scratch);
         for (long i = 0; i < nq; i++) st.q[i] += dq[i];
@@ -399,9 +425,9 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
         if (cfg->checkpoint) {
             ls_structure *next = NULL;
             LS_TRY_GOTO(status, ls_structure_copy(s, &next), done);
-            double Dn[3][3];
-            geometry(st.q, n, relax_cell, st.cell0, next, Dn);
-            status = root_state_write(&st, cfg, next);
+            double Dn[3][3], mn;
+            status = ls_relax_geometry(st.q, n, relax_cell, fixed_volume, st.cell0, next, Dn, &mn);
+            if (status == LS_OK) status = root_state_write(&st, cfg, next);
             ls_structure_destroy(next);
             if (status != LS_OK) goto done;
         }
@@ -409,9 +435,11 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
             res->stop = LS_RELAX_MAX_STEPS;
             if (relax_cell)
                 LS_ERROR_GOTO(status, LS_ERR_CONVERGENCE, done,
-                              "relaxation did not converge in %d steps (fmax %.4g eV/A, threshold %.4g; stress "
-                              "deviation %.4g GPa, threshold %.4g)",
-                              cfg->max_steps, info.fmax_ev_a, cfg->fmax_ev_a, info.stress_dev_gpa, cfg->stress_tol_gpa);
+                              "relaxation did not converge in %d steps (fmax %.4g eV/A, threshold %.4g; %s "
+                              "%.4g GPa, threshold %.4g)",
+                              cfg->max_steps, info.fmax_ev_a, cfg->fmax_ev_a,
+                              fixed_volume ? "deviatoric stress" : "stress deviation", info.stress_dev_gpa,
+                              cfg->stress_tol_gpa);
             LS_ERROR_GOTO(status, LS_ERR_CONVERGENCE, done,
                           "relaxation did not converge in %d steps (fmax %.4g eV/A, threshold %.4g)", cfg->max_steps,
                           info.fmax_ev_a, cfg->fmax_ev_a);

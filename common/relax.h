@@ -10,8 +10,27 @@
  * gradient (the generalised force, eV/Å and eV) is D^T F_i on r~ and
  * -V (sigma + p 1) D^-T / c on c eps (sigma with ASE's sign, positive = tensile).
  *
+ * Fixed volume (cfg->fixed_volume, pw.x's cell_dofree='shape'): the cell shape relaxes and the
+ * volume stays that of the starting cell EXACTLY, by the parametrisation
+ *     M = 1 + eps,  D = M / det(M)^(1/3),
+ * so det D = 1 for every q (to rounding, ~1e-15).  The optimiser still moves the nine numbers
+ * c eps freely; the energy it sees, E(D(q)), is a smooth function of them, and its negative
+ * gradient, by the chain rule through det(M)^(-1/3) (d det M = det M tr(M^-1 dM)), is
+ *     -det(M)^(-1/3) V dev(sigma) D^-T / c,   dev(sigma) = sigma - tr(sigma)/3 1:
+ * the isotropic part of the stress drops out exactly.  Why this and not a projection of the
+ * cell force followed by a rescaling of the cell to the target volume after each step: the
+ * rescaling moves the coordinates behind the optimiser's back, so the pairs (step, change of
+ * the force) that BFGS builds its Hessian from, and the energy FIRE tests for uphill motion,
+ * no longer belong to the steps taken; and a projected force is tangent to det D = 1 only to
+ * first order.  Here the energy is a function of the optimiser's own coordinates and the
+ * force is its exact gradient, so BFGS and FIRE need no change.  The one direction the energy
+ * does not depend on, M -> (1 + t) M, is orthogonal to that force (tr dev(sigma) = 0); steps
+ * along it change nothing physical.  The objective is the energy (p V is constant; a target
+ * pressure is refused) and convergence asks every |dev(sigma)_ab| below the stress threshold.
+ *
  * Convergence (as pw.x and ASE): the largest force norm per atom |F_i| below fmax and, for
- * cell relaxations, every component |sigma_ab + p delta_ab| below the stress threshold.
+ * cell relaxations, every component |sigma_ab + p delta_ab| below the stress threshold
+ * (at fixed volume: of the deviatoric stress).
  * Forces are taken after symmetrisation, optionally with the net force removed (as pw.x
  * does: for a translation-invariant calculator such as DFT the net force is grid noise;
  * never when some coordinates are fixed), and with the fixed coordinates zeroed.
@@ -50,7 +69,8 @@ struct ls_relax_step {
     int has_stress;
     double stress[3][3];      /* Ha/bohr^3, ASE sign, as the calculator gave it */
     double fmax_ev_a;         /* largest |F_i| after symmetrisation (the convergence test) */
-    double stress_dev_gpa;    /* largest |sigma_ab + p delta_ab| (symmetrised), 0 without stress */
+    double stress_dev_gpa;    /* largest |sigma_ab + p delta_ab| (symmetrised), 0 without stress;
+                                 fixed volume: largest |dev(sigma)_ab| */
     double pressure_gpa;      /* -tr(sigma)/3, 0 without stress */
     double volume_bohr3;
     double wall_s;            /* of this step's calculation */
@@ -63,6 +83,8 @@ struct ls_relax_config {
     int max_steps;         /* optimiser steps, default 200 */
     int relax_cell;        /* 1: the cell too (structure periodic in 3D, stress needed) */
     double pressure_gpa;   /* target hydrostatic pressure of cell runs */
+    int fixed_volume;      /* with relax_cell: the shape only, at the starting volume (above);
+                              pressure_gpa must then be 0 */
     double max_step_a;     /* largest displacement of an atom (or cell row) per step, 0.2 Å */
     double hessian0_ev_a2; /* BFGS initial Hessian, 70 eV/Å^2 (ASE's) */
     int want_stress;       /* ask for the stress also without relax_cell (reported only) */

@@ -9,6 +9,7 @@
 struct ls_relax_state {
     int n_atom;
     int relax_cell;
+    int fixed_volume;     /* the cell shape only (relax.h) */
     long nq;              /* 3 n_atom (+ 9 with the cell) */
     double *q;            /* [nq] the coordinates of the next step to evaluate */
     double cell0[3][3];   /* reference cell of the deformation (bohr) */
@@ -35,6 +36,18 @@ int ls_relax_history_push(struct ls_relax_result *res, const struct ls_relax_his
 int ls_relax_traj_truncate(const char *path, int first_step);
 /* Append the frame of a step (raw forces and stress, step= and fmax= keys). */
 int ls_relax_traj_append(const char *path, const struct ls_relax_step *st);
+
+/* The geometry of the coordinates q (relax.h): the cell and positions of s (its other fields
+ * untouched), the deformation D and *m_scale = det(M)^(-1/3) at fixed volume (1 otherwise).
+ * LS_ERR_NUMERIC if a fixed-volume deformation is singular. */
+int ls_relax_geometry(const double *q, int n, int relax_cell, int fixed_volume, const double cell0[3][3],
+                      ls_structure *s, double D[3][3], double *m_scale);
+/* The generalised force f = -dH/dq (eV/Å on the atoms' r~, eV on c eps) from the forces F
+ * (Ha/bohr, cleaned) and the stress sigma (Ha/bohr^3, ASE sign) of the geometry s = geometry(q)
+ * with D and m_scale from ls_relax_geometry; p_target in Ha/bohr^3 (0 at fixed volume). */
+void ls_relax_generalised_force(const ls_structure *s, int relax_cell, int fixed_volume, const double D[3][3],
+                                double m_scale, const double (*F)[3], const double sigma[3][3], double p_target,
+                                double *f);
 
 /* Scale dq (nq values, groups of three) so that no group moves more than max_step. */
 void ls_relax_limit_step(double *dq, long nq, double max_step);

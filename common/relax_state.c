@@ -58,6 +58,7 @@ int ls_relax_state_write(const struct ls_relax_state *st, const struct ls_relax_
     LS_TRY_GOTO(status, ls_ckpt_put_string(c, "optimizer", st->opt->name), done);
     LS_TRY_GOTO(status, ls_ckpt_put_int(c, "n_atom", st->n_atom), done);
     LS_TRY_GOTO(status, ls_ckpt_put_int(c, "relax_cell", st->relax_cell), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_int(c, "fixed_volume", st->fixed_volume), done);
     LS_TRY_GOTO(status, ls_ckpt_put_int(c, "step", st->step), done);
     LS_TRY_GOTO(status, ls_ckpt_put_doubles(c, "q", st->q, (size_t)st->nq), done);
     LS_TRY_GOTO(status, ls_ckpt_put_doubles(c, "cell0_bohr", &st->cell0[0][0], 9), done);
@@ -137,6 +138,14 @@ int ls_relax_state_read(struct ls_relax_state *st, const struct ls_relax_config 
     if ((k != 0) != (st->relax_cell != 0))
         LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s was written %s --cell: restart with the same options", path,
                       k ? "with" : "without");
+    /* Absent in checkpoints written before the fixed-volume mode: those relaxed at free volume. */
+    k = 0;
+    if (ls_ckpt_has(c, "fixed_volume")) LS_TRY_GOTO(status, ls_ckpt_get_int(c, "fixed_volume", &k), done);
+    if ((k != 0) != (st->fixed_volume != 0))
+        LS_ERROR_GOTO(status, LS_ERR_INPUT, done,
+                      "%s was written by a cell relaxation %s, this run relaxes the cell %s: restart with the same "
+                      "options, or delete it to start afresh", path, k ? "at fixed volume (shape only)" : "with a free volume",
+                      st->fixed_volume ? "shape at fixed volume" : "with a free volume");
     LS_TRY_GOTO(status, ls_ckpt_get_int(c, "step", &k), done);
     if (k < 0 || k > 100000000)
         LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s: step %lld out of range (corrupt checkpoint)", path, (long long)k);

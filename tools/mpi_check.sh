@@ -15,9 +15,12 @@
 #                --restart with 2 processes: the finished volumes are not computed again and the
 #                fit equals the serial one
 #   si2-relax    lodestone relax (BFGS, positions), serially and with 2 processes: same path
+#   si2-eos-relax  lodestone eos --relax over 5 volumes (a relaxation at each), serially and with 2
+#                processes: points, relaxation steps and fit agree
 # plus two error cases: a bad input must stop both processes with exit code 2, and --pools
 # beyond the process count is a usage error (exit 2), neither hanging.
-# About 70 s on 2 idle cores.  Exit 0 all agree, 1 a mismatch or failure, 2 setup problem.
+# About 70 s on 2 idle cores, plus an estimated 40 s for si2-eos-relax (about 20 SCFs per run).
+# Exit 0 all agree, 1 a mismatch or failure, 2 setup problem.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -189,6 +192,7 @@ restart_case
 run_cmd_case si2-eos eos si2-kpoints.yaml --volumes 0.96,0.98,1.00,1.02,1.04
 eos_stop_case
 run_cmd_case si2-relax relax si2-kpoints.yaml --fmax 0.005
+run_cmd_case si2-eos-relax eos si2-kpoints.yaml --volumes 0.96,0.98,1.00,1.02,1.04 --relax
 printf 'cell:\n  lattice: [[1, 0, 0], [0, 1, 0], [0, 0, 1]]\n  units: angstrom\n  species: [Si]\n  positions: [[0, 0, 0]]\n  coordinates: fractional\necut: 28\n' >"$work/bad.yaml"
 expect_exit bad-input 2 "$mpi_bin" scf "$work/bad.yaml" --quiet
 expect_exit too-many-pools 2 "$mpi_bin" scf "$root/tools/mpi_check/si2-kpoints.yaml" --quiet --pools 3

@@ -13,7 +13,8 @@ the runs agree to rounding, far below these):
     stress:                                1e-8 x max|sigma| + 1e-8 GPa
     magnetisation (total, absolute, atoms): 1e-8 x |m| + 1e-8 muB
     SCF iterations:                        equal
-  eos: every volume's energy 1e-8 eV/atom, pressure 1e-5 GPa, SCF iterations equal (each volume
+  eos: every volume's energy 1e-8 eV/atom, pressure 1e-5 GPa, SCF iterations (and with --relax the
+    relaxation steps) equal (each volume
     starts from the last one's solution, so rounding differences ride along; the pressure is not
     variational and is itself converged only to about 1e-4 GPa at conv_thr 1e-10 Ry: si2-kpoints
     at V_in gives 1.957942 GPa at 1e-10 Ry and 1.957798 at 1e-14; serial and 2 processes differ by
@@ -127,6 +128,9 @@ def compare_eos(s, p, check, rows):
           lambda x: 1e-5, "GPa")
     its, itp = [x["scf_iterations"] for x in ps], [y["scf_iterations"] for y in pp]
     rows.append(("SCF iterations per volume", f"{sum(its)} vs {sum(itp)}", "equal", "ok" if its == itp else "FAIL"))
+    if any("relax_steps" in x for x in ps + pp):  # eos --relax / --relax-shape: the same relaxation paths
+        rs, rp = [x.get("relax_steps") for x in ps], [y.get("relax_steps") for y in pp]
+        rows.append(("relaxation steps per volume", f"{rs} vs {rp}", "equal", "ok" if rs == rp else "FAIL"))
     fs, fp = s.get("fit") or {}, p.get("fit") or {}
     for key, rel in (("V0_A3_per_atom", 1e-6), ("B0_GPa", 1e-6), ("B1", 1e-5)):
         check(key, [fs[key]] if key in fs else None, [fp[key]] if key in fp else None, lambda x, r=rel: r * abs(x), "")
