@@ -1,8 +1,10 @@
 /* lodestone relax: relax positions (and with --cell the lattice under a target pressure)
  * with BFGS or FIRE (common/relax.h).  The calculator is the DFT engine (INPUT is a YAML or
  * pw.x input, dft/calc.h) or, with --potential, a neural-network potential (INPUT is a
- * structure file).  One line per step on stdout; trajectory, final structure, JSON and a
- * checkpoint after every step (--restart continues from it). */
+ * structure file).  A pw.x input with calculation = 'relax' / 'vc-relax' gives the defaults
+ * of the settings (its struct dft_relax_request, dft/dft.h); the command line overrides them.
+ * One line per step on stdout; trajectory, final structure, JSON and a checkpoint after
+ * every step (--restart continues from it). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,18 +26,15 @@
 #include "dft/dft.h"
 #include "surrogate/surrogate.h"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 static const struct cli_option opts[] = {
     {"potential", 'p', CLI_VALUE, "MODEL", "neural-network potential as the calculator (INPUT: a structure file)"},
-    {"cell", 0, CLI_FLAG, NULL, "relax the cell too"},
-    {"pressure", 0, CLI_VALUE, "GPA", "target pressure of --cell runs (default 0 GPa)"},
-    {"fmax", 0, CLI_VALUE, "EV_A", "force threshold, norm per atom (default 0.01 eV/A)"},
-    {"stress-tol", 0, CLI_VALUE, "GPA", "--cell: threshold on every |stress + pressure| component (default 0.05 GPa)"},
-    {"steps", 0, CLI_VALUE, "N", "maximum optimiser steps (default 200)"},
-    {"optimizer", 0, CLI_VALUE, "NAME", "bfgs (default) or fire"},
+    {"cell", 0, CLI_FLAG, NULL, "relax the cell too (default: pw.x's calculation = 'vc-relax')"},
+    {"pressure", 0, CLI_VALUE, "GPA", "target pressure of --cell runs (default 0 GPa, or pw.x's press / 10)"},
+    {"fmax", 0, CLI_VALUE, "EV_A", "force threshold, norm per atom (default 0.01 eV/A, or pw.x's forc_conv_thr)"},
+    {"stress-tol", 0, CLI_VALUE, "GPA", "--cell: threshold on every |stress + pressure| component (default 0.05 GPa, or pw.x's press_conv_thr / 10)"},
+    {"energy-tol", 0, CLI_VALUE, "EV", "also require the enthalpy change of the last step below this (default off, or pw.x's etot_conv_thr; 0 = off)"},
+    {"steps", 0, CLI_VALUE, "N", "maximum optimiser steps (default 200, or pw.x's nstep - 1)"},
+    {"optimizer", 0, CLI_VALUE, "NAME", "bfgs (default) or fire (or pw.x's ion_dynamics)"},
     {"max-step", 0, CLI_VALUE, "A", "largest move of an atom per step (default 0.2 A)"},
     {"traj", 0, CLI_VALUE, "FILE.xyz", "extended-XYZ trajectory, one frame per step"},
     {"out", 'o', CLI_VALUE, "FILE", "write the final structure (format from the extension)"},
@@ -118,8 +117,18 @@ static int make_identity(const char *input, const char *model, const ls_structur
     return LS_OK;
 }
 
+/* Where each setting came from: `from` for the JSON, `detail` (the pw.x key and value) for
+ * the log. */
+struct origin {
+    const char *from;
+    char detail[96];
+};
+struct origins {
+    struct origin cell, optimizer, fmax, stress_tol, pressure, energy_tol, steps;
+};
+
 static int write_json(const char *path, const char *input, const ls_structure *s, const struct ls_relax_result *res,
-                      const struct ls_relax_config *cfg, double wall_s)
+                      const struct ls_relax_config *cfg, const struct origins *o, double wall_s)
 {
     ls_json *j = NULL;
     if (strcmp(path, "-") == 0) LS_TRY(ls_json_wrap(stdout, &j));
@@ -135,6 +144,18 @@ static int write_json(const char *path, const char *input, const ls_structure *s
     ls_json_number(j, "target_pressure_GPa", cfg->relax_cell ? cfg->pressure_gpa : 0.0);
     ls_json_number(j, "fmax_threshold_eV_per_A", cfg->fmax_ev_a);
     if (cfg->relax_cell) ls_json_number(j, "stress_threshold_GPa", cfg->stress_tol_gpa);
+    if (cfg->energy_tol_ev > 0) ls_json_number(j, "energy_threshold_eV", cfg->energy_tol_ev);
+    else ls_json_null(j, "energy_threshold_eV");
+    ls_json_int(j, "max_steps", cfg->max_steps);
+    ls_json_object_begin(j, "settings_from"); /* "command line", "pw.x input", "pw.x default", "default" */
+    ls_json_string(j, "cell", o->cell.from);
+    ls_json_string(j, "optimizer", o->optimizer.from);
+    ls_json_string(j, "fmax", o->fmax.from);
+    ls_json_string(j, "stress_tol", o->stress_tol.from);
+    ls_json_string(j, "pressure", o->pressure.from);
+    ls_json_string(j, "energy_tol", o->energy_tol.from);
+    ls_json_string(j, "steps", o->steps.from);
+    ls_json_object_end(j);
     ls_json_int(j, "symmetry_operations_kept", res->n_sym_ops);
     ls_json_bool(j, "converged", res->converged);
     ls_json_string(j, "stop_reason", stops[res->stop]);
@@ -201,28 +222,92 @@ static int write_json(const char *path, const char *input, const ls_structure *s
     return ls_json_close(j);
 }
 
-/* The command-line options into cfg. */
-static int read_options(const struct cli_args *a, struct ls_relax_config *cfg)
+#define FROM_CLI "command line"
+#define FROM_FILE "pw.x input"
+#define FROM_QE_DEFAULT "pw.x default"
+#define FROM_DEFAULT "default"
+
+/* The settings of a pw.x relax / vc-relax input (req) as defaults, converted so that
+ * Lodestone's tests are at least as strict as pw.x's (dft/README.md, "Relaxation"):
+ *   vc-relax        -> relax the cell
+ *   forc_conv_thr   -> fmax: pw.x bounds every Cartesian force component, Lodestone each
+ *                      atom's force norm; |F_i| < f implies every |F_ia| < f, so the same
+ *                      number (in eV/Å) is at least as strict
+ *   press_conv_thr  -> stress_tol: pw.x's bfgs bounds every component of the stress minus
+ *                      the target (its documentation says the pressure); so does Lodestone,
+ *                      which implies |P - press| < press_conv_thr too
+ *   press           -> pressure; etot_conv_thr -> energy_tol (the same test as pw.x's)
+ *   nstep           -> max_steps = nstep - 1: pw.x stops after nstep SCF calculations,
+ *                      Lodestone after max_steps optimiser steps, i.e. max_steps + 1 of them
+ *   ion_dynamics    -> optimizer
+ * Keys not in the file take pw.x's defaults (what pw.x would do with this file). */
+static void file_settings(const struct dft_relax_request *req, struct ls_relax_config *cfg, struct origins *o)
 {
+    const double ry_bohr = LS_RY_HARTREE * LS_HA_BOHR_EV_A, ry = LS_RY_HARTREE * LS_HARTREE_EV, kbar = 0.1;
+    cfg->relax_cell = req->kind == DFT_RELAX_CELL;
+    o->cell.from = FROM_FILE;
+    snprintf(o->cell.detail, sizeof o->cell.detail, "calculation = '%s'", cfg->relax_cell ? "vc-relax" : "relax");
+    cfg->optimizer = req->optimizer;
+    o->optimizer.from = req->has_ion_dynamics ? FROM_FILE : FROM_QE_DEFAULT;
+    snprintf(o->optimizer.detail, sizeof o->optimizer.detail, "ion_dynamics = '%s'", req->optimizer);
+    cfg->fmax_ev_a = req->forc_conv_thr_ev_a;
+    o->fmax.from = req->has_forc_conv_thr ? FROM_FILE : FROM_QE_DEFAULT;
+    snprintf(o->fmax.detail, sizeof o->fmax.detail, "forc_conv_thr = %g Ry/bohr", req->forc_conv_thr_ev_a / ry_bohr);
+    cfg->stress_tol_gpa = req->press_conv_thr_gpa;
+    o->stress_tol.from = req->has_press_conv_thr ? FROM_FILE : FROM_QE_DEFAULT;
+    snprintf(o->stress_tol.detail, sizeof o->stress_tol.detail, "press_conv_thr = %g kbar",
+             req->press_conv_thr_gpa / kbar);
+    cfg->pressure_gpa = req->press_gpa;
+    o->pressure.from = req->has_press ? FROM_FILE : FROM_QE_DEFAULT;
+    snprintf(o->pressure.detail, sizeof o->pressure.detail, "press = %g kbar", req->press_gpa / kbar);
+    cfg->energy_tol_ev = req->etot_conv_thr_ev;
+    o->energy_tol.from = req->has_etot_conv_thr ? FROM_FILE : FROM_QE_DEFAULT;
+    snprintf(o->energy_tol.detail, sizeof o->energy_tol.detail, "etot_conv_thr = %g Ry", req->etot_conv_thr_ev / ry);
+    cfg->max_steps = req->nstep - 1;
+    o->steps.from = req->has_nstep ? FROM_FILE : FROM_QE_DEFAULT;
+    snprintf(o->steps.detail, sizeof o->steps.detail, "nstep = %d SCF calculations", req->nstep);
+}
+
+/* The settings into cfg: Lodestone's defaults, then those of a pw.x relax / vc-relax input
+ * (req, NULL for other inputs), then the command line, each noted in o. */
+static int read_options(const struct cli_args *a, const struct dft_relax_request *req, struct ls_relax_config *cfg,
+                        struct origins *o)
+{
+    struct origin def = {FROM_DEFAULT, ""};
+    o->cell = o->optimizer = o->fmax = o->stress_tol = o->pressure = o->energy_tol = o->steps = def;
+    if (req && req->kind != DFT_RELAX_NONE) file_settings(req, cfg, o);
+    const struct origin cli = {FROM_CLI, ""};
     long v = 0;
     LS_TRY(cli_get_double(a, opts, "fmax", cfg->fmax_ev_a, &cfg->fmax_ev_a));
+    if (cli_get(a, opts, "fmax")) o->fmax = cli;
     LS_TRY(cli_get_double(a, opts, "stress-tol", cfg->stress_tol_gpa, &cfg->stress_tol_gpa));
-    LS_TRY(cli_get_double(a, opts, "pressure", 0.0, &cfg->pressure_gpa));
+    if (cli_get(a, opts, "stress-tol")) o->stress_tol = cli;
+    LS_TRY(cli_get_double(a, opts, "pressure", cfg->pressure_gpa, &cfg->pressure_gpa));
+    if (cli_get(a, opts, "pressure")) o->pressure = cli;
+    LS_TRY(cli_get_double(a, opts, "energy-tol", cfg->energy_tol_ev, &cfg->energy_tol_ev));
+    if (cli_get(a, opts, "energy-tol")) o->energy_tol = cli;
     LS_TRY(cli_get_double(a, opts, "max-step", cfg->max_step_a, &cfg->max_step_a));
     LS_TRY(cli_get_double(a, opts, "symprec", cfg->symprec_a, &cfg->symprec_a));
     LS_TRY(cli_get_int(a, opts, "steps", cfg->max_steps, &v));
     if (v < 0 || v > 1000000) LS_ERROR(LS_ERR_USAGE, "--steps must be between 0 and 1000000, got %ld", v);
     cfg->max_steps = (int)v;
-    cfg->relax_cell = cli_get(a, opts, "cell") != NULL;
+    if (cli_get(a, opts, "steps")) o->steps = cli;
+    if (cli_get(a, opts, "cell")) {
+        cfg->relax_cell = 1;
+        o->cell = cli;
+    }
     cfg->use_symmetry = cli_get(a, opts, "no-symmetry") == NULL;
     const char *opt = cli_get(a, opts, "optimizer");
     if (opt) {
         if (ls_relax_optimizer_find(opt) == NULL)
             LS_ERROR(LS_ERR_USAGE, "--optimizer %s is unknown: use bfgs or fire", opt);
         cfg->optimizer = opt;
+        o->optimizer = cli;
     }
     if (!(cfg->fmax_ev_a > 0)) LS_ERROR(LS_ERR_USAGE, "--fmax must be positive (eV/A), got %g", cfg->fmax_ev_a);
     if (!(cfg->stress_tol_gpa > 0)) LS_ERROR(LS_ERR_USAGE, "--stress-tol must be positive (GPa), got %g", cfg->stress_tol_gpa);
+    if (!(cfg->energy_tol_ev >= 0))
+        LS_ERROR(LS_ERR_USAGE, "--energy-tol must be >= 0 (eV; 0: no energy test), got %g", cfg->energy_tol_ev);
     if (!(cfg->max_step_a > 0)) LS_ERROR(LS_ERR_USAGE, "--max-step must be positive (A), got %g", cfg->max_step_a);
     if (!(cfg->symprec_a > 0)) LS_ERROR(LS_ERR_USAGE, "--symprec must be positive (A), got %g", cfg->symprec_a);
     if (cli_get(a, opts, "pressure") && !cfg->relax_cell)
@@ -230,6 +315,28 @@ static int read_options(const struct cli_args *a, struct ls_relax_config *cfg)
     if (cli_get(a, opts, "stress-tol") && !cfg->relax_cell)
         LS_ERROR(LS_ERR_USAGE, "--stress-tol needs --cell (positions-only runs converge on forces)");
     return LS_OK;
+}
+
+static const char *origin_text(const struct origin *o, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s", o->from, o->detail[0] && strcmp(o->from, FROM_CLI) ? ": " : "",
+             strcmp(o->from, FROM_CLI) ? o->detail : "");
+    return buf;
+}
+
+/* One log line: every setting and where it came from. */
+static void log_settings(const struct ls_relax_config *cfg, const struct origins *o)
+{
+    char c[7][128], e[64] = "off";
+    if (cfg->energy_tol_ev > 0) snprintf(e, sizeof e, "%g eV", cfg->energy_tol_ev);
+    ls_log_info("relax settings: cell %s (%s); optimizer %s (%s); fmax %g eV/A (%s); stress-tol %g GPa (%s%s); "
+                "pressure %g GPa (%s%s); energy-tol %s (%s); steps %d (%s)",
+                cfg->relax_cell ? "relaxed" : "fixed", origin_text(&o->cell, c[0], sizeof c[0]), cfg->optimizer,
+                origin_text(&o->optimizer, c[1], sizeof c[1]), cfg->fmax_ev_a, origin_text(&o->fmax, c[2], sizeof c[2]),
+                cfg->stress_tol_gpa, origin_text(&o->stress_tol, c[3], sizeof c[3]), cfg->relax_cell ? "" : ", unused",
+                cfg->relax_cell ? cfg->pressure_gpa : 0.0, origin_text(&o->pressure, c[4], sizeof c[4]),
+                cfg->relax_cell ? "" : ", unused", e, origin_text(&o->energy_tol, c[5], sizeof c[5]), cfg->max_steps,
+                origin_text(&o->steps, c[6], sizeof c[6]));
 }
 
 /* Default checkpoint: OUT without extension, else INPUT's name without folder and extension
@@ -263,8 +370,20 @@ int cmd_relax(int argc, char **argv)
             "a YAML input (.yaml/.yml) or a pw.x input, as for 'lodestone scf'; with --potential MODEL it is\n"
             "a neural-network potential and INPUT a structure file (POSCAR, extended XYZ, XSF, CIF).\n"
             "Converged when every atom's force norm is below --fmax and, with --cell, every component of\n"
-            "stress + pressure is below --stress-tol.  A checkpoint is written after every step; --restart\n"
-            "continues from it (the trajectory continues too; a fresh run starts it anew).\n"
+            "stress + pressure is below --stress-tol (and, with --energy-tol, the enthalpy changed less than\n"
+            "that in the last step).\n"
+            "A pw.x input with calculation='relax' or 'vc-relax' gives the defaults: 'vc-relax' relaxes the\n"
+            "cell (cell_dofree='all'); press (kbar / 10) is --pressure; forc_conv_thr (Ry/bohr x 25.711)\n"
+            "is --fmax, a bound on each atom's force norm and so at least as strict as pw.x's bound on\n"
+            "each component; press_conv_thr (kbar / 10) is --stress-tol; etot_conv_thr (Ry x 13.606) is\n"
+            "--energy-tol; nstep is --steps + 1 (pw.x counts SCF calculations, Lodestone the steps after\n"
+            "the first); ion_dynamics ('bfgs', 'fire') is --optimizer; cell_dynamics may be 'bfgs'.  Keys\n"
+            "not in the file take pw.x's defaults (forc_conv_thr 1e-3, etot_conv_thr 1e-4, nstep 50,\n"
+            "press 0, press_conv_thr 0.5).  Options on the command line override the file; a log line\n"
+            "lists every setting and where it came from.  ATOMIC_POSITIONS if_pos flags 0 fix those\n"
+            "coordinates (a cell relaxation moves a fixed atom with the cell).\n"
+            "A checkpoint is written after every step; --restart continues from it (the trajectory\n"
+            "continues too; a fresh run starts it anew).\n"
             "Exit code 0 converged, 1 not converged or a failed calculation (results of the last good step\n"
             "are written), 2 bad input, 3 stopped by SIGTERM/SIGINT (rerun with --restart).\n"
             "MPI (a build with make MPI=1), DFT only: mpirun -np N lodestone relax INPUT [--pools K] shares\n"
@@ -279,23 +398,13 @@ int cmd_relax(int argc, char **argv)
     struct step_log lg = {0, 0, cli_get(&a, opts, "quiet") != NULL, 0};
     if (lg.quiet) ls_log_set_level(LS_LOG_WARN);
     struct ls_relax_config cfg;
+    struct origins org;
     ls_relax_config_default(&cfg);
-    LS_TRY(read_options(&a, &cfg));
-    lg.relax_cell = cfg.relax_cell;
-    lg.enthalpy = cfg.relax_cell && cfg.pressure_gpa != 0.0;
-    long threads = 0, pools = 0;
-    LS_TRY(cli_get_int(&a, opts, "threads", 0, &threads));
-    if (threads < 0) LS_ERROR(LS_ERR_USAGE, "--threads must be positive");
-    LS_TRY(cli_get_int(&a, opts, "pools", 0, &pools));
-    if (pools < 0 || pools > ls_par_size())
-        LS_ERROR(LS_ERR_USAGE, "--pools %ld: between 1 and the number of MPI processes (%d here; start more with "
-                               "mpirun -np N)", pools, ls_par_size());
+    int threads = 0, pools = 0;
+    LS_TRY(cli_get_threads_pools(&a, opts, &threads, &pools));
     if (pot && ls_par_size() > 1)
         LS_ERROR(LS_ERR_USAGE, "relax --potential runs on one process: start it without mpirun (only DFT "
                                "relaxations are shared over MPI processes)");
-#ifdef _OPENMP
-    if (threads > 0) omp_set_num_threads((int)threads);
-#endif
     if (out) {
         enum ls_format fmt;
         LS_TRY(ls_format_guess(out, &fmt));
@@ -312,6 +421,7 @@ int cmd_relax(int argc, char **argv)
     ls_calc_fn calc = NULL;
     void *ctx = NULL;
     if (pot) {
+        LS_TRY_GOTO(status, read_options(&a, NULL, &cfg, &org), done);
         LS_TRY_GOTO(status, nnp_model_load(pot, &m), done);
         LS_TRY_GOTO(status, ls_structure_read(input, LS_FORMAT_AUTO, &s), done);
         calc = nnp_calc;
@@ -320,9 +430,11 @@ int cmd_relax(int argc, char **argv)
     } else {
         const char *ext = ls_path_extension(input);
         int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
-        p.n_threads = (int)threads;
-        p.n_pools = (int)pools;
+        p.n_threads = threads;
+        p.n_pools = pools;
         LS_TRY_GOTO(status, yaml ? dft_params_read_yaml(input, &p) : dft_params_read_qe(input, &p), done);
+        /* A pw.x relax / vc-relax input gives the defaults; its if_pos flags are in p.structure->fixed. */
+        LS_TRY_GOTO(status, read_options(&a, &p.relax, &cfg, &org), done);
         cfg.want_stress = p.compute_stress; /* positions only: the stress if the input asks for it */
         if (cfg.relax_cell && (p.fft[0] || p.fft[1] || p.fft[2])) {
             /* A grid fixed for the starting cell becomes too small when the cell grows. */
@@ -338,6 +450,9 @@ int cmd_relax(int argc, char **argv)
         calc = dft_calc_compute;
         ctx = dc;
     }
+    lg.relax_cell = cfg.relax_cell;
+    lg.enthalpy = cfg.relax_cell && cfg.pressure_gpa != 0.0;
+    log_settings(&cfg, &org);
     LS_TRY_GOTO(status, make_identity(input, pot, s, &cfg, identity, sizeof identity), done);
     cfg.identity = identity;
     cfg.checkpoint = use_ckpt ? ckpt : NULL;
@@ -350,6 +465,7 @@ int cmd_relax(int argc, char **argv)
         printf("relax %s: %s, %s%s, fmax < %g eV/A", input, cfg.optimizer, cfg.relax_cell ? "positions and cell" : "positions",
                pot ? " with a neural-network potential" : " with DFT", cfg.fmax_ev_a);
         if (cfg.relax_cell) printf(", |stress + %g GPa| < %g GPa", cfg.pressure_gpa, cfg.stress_tol_gpa);
+        if (cfg.energy_tol_ev > 0) printf(", |dE| < %g eV", cfg.energy_tol_ev);
         printf(", at most %d steps%s%s\n", cfg.max_steps, use_ckpt ? ", checkpoint " : "", use_ckpt ? ckpt : "");
         fflush(stdout);
     }
@@ -381,7 +497,7 @@ int cmd_relax(int argc, char **argv)
     const char *json = cli_get(&a, opts, "json");
     if (ls_par_rank() == 0) {
         if (out && res.has_step) out_status = ls_structure_write(out, LS_FORMAT_AUTO, s);
-        if (json && out_status == LS_OK) out_status = write_json(json, input, s, &res, &cfg, wall);
+        if (json && out_status == LS_OK) out_status = write_json(json, input, s, &res, &cfg, &org, wall);
     }
     out_status = ls_comm_agree(ls_comm_world(), out_status);
     if (run_status != LS_OK) status = ls_error_set(run_status, __FILE__, __LINE__, "%s", saved);

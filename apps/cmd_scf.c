@@ -180,7 +180,11 @@ int cmd_scf(int argc, char **argv)
                        "tprnfor, tstress; ibrav, celldm(1), A, nat, ntyp, ecutwfc, ecutrho, nr1-3, nbnd,\n"
                        "occupations (fixed, smearing), smearing, degauss, nspin, starting_magnetization(i),\n"
                        "tot_charge, input_dft, nosym, noinv; conv_thr, mixing_beta, mixing_ndim,\n"
-                       "electron_maxstep.  Any other key is an error.  Exit code 1 if the SCF does not\n"
+                       "electron_maxstep.  Any other key is an error.  calculation='relax' and 'vc-relax'\n"
+                       "(with forc_conv_thr, etot_conv_thr, nstep, &ions and &cell) are inputs of\n"
+                       "'lodestone relax' (see its --help): given to scf they are an error (exit code 2), not\n"
+                       "an SCF of the starting geometry.  ATOMIC_POSITIONS lines may end with pw.x's three\n"
+                       "if_pos flags (0 fixed, 1 free; used by relax).  Exit code 1 if the SCF does not\n"
                        "converge (results are still written).\n"
                        "Checkpoints: the SCF state is saved every --checkpoint-every seconds, on SIGTERM/SIGINT\n"
                        "(then exit code 3) and when the SCF does not converge; --restart continues from it.\n"
@@ -202,6 +206,9 @@ int cmd_scf(int argc, char **argv)
     const char *ext = ls_path_extension(a.pos[0]);
     int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
     int status = yaml ? dft_params_read_yaml(a.pos[0], &p) : dft_params_read_qe(a.pos[0], &p);
+    /* A relax/vc-relax input is refused rather than computed at its starting geometry only: a
+     * user who asked for a relaxation must not get an SCF without noticing. */
+    if (status == LS_OK) status = dft_params_check_single_point(&p, "lodestone scf");
     if (status != LS_OK) {
         dft_params_free(&p);
         return status;

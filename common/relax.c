@@ -192,6 +192,8 @@ static int check_config(const ls_structure *s, const struct ls_relax_config *cfg
         LS_ERROR(LS_ERR_INPUT, "a target pressure (%g GPa) has no effect at fixed volume (p V is constant): leave it "
                                "at 0", cfg->pressure_gpa);
     if (cfg->restart && cfg->checkpoint == NULL) LS_ERROR(LS_ERR_INPUT, "a restart needs a checkpoint file");
+    if (!(cfg->energy_tol_ev >= 0) || !isfinite(cfg->energy_tol_ev))
+        LS_ERROR(LS_ERR_INPUT, "the energy threshold must be >= 0 eV (0: no energy test; got %g)", cfg->energy_tol_ev);
     return LS_OK;
 }
 
@@ -218,6 +220,9 @@ static double clean_forces(const ls_structure *s, const ls_symops *ops, int remo
     return sqrt(fmax2) * LS_HA_BOHR_EV_A;
 }
 
+/* Generalised force (eV/Å, eV) on q from forces and stress (declared in relax_impl.h).  A
+ * fixed coordinate is fixed in r~ (r = D r~): no force on it (under a sheared D, D^T F_i would
+ * otherwise leak the force of a free component into a fixed one). */
 void ls_relax_generalised_force(const ls_structure *s, int relax_cell, int fixed_volume, const double D[3][3],
                                 double m_scale, const double (*F)[3], const double sigma[3][3], double p_target,
                                 double *f)
@@ -226,6 +231,10 @@ void ls_relax_generalised_force(const ls_structure *s, int relax_cell, int fixed
     for (int i = 0; i < n; i++)
         for (int a = 0; a < 3; a++)
             f[3 * i + a] = (D[0][a] * F[i][0] + D[1][a] * F[i][1] + D[2][a] * F[i][2]) * LS_HA_BOHR_EV_A;
+    if (s->fixed)
+        for (int i = 0; i < n; i++)
+            for (int a = 0; a < 3; a++)
+                if (s->fixed[i][a]) f[3 * i + a] = 0.0;
     if (!relax_cell) return;
     double Dinv[3][3], vir[3][3], V = fabs(ls_cell_volume(s->cell));
     inv3(D, Dinv);
@@ -378,6 +387,7 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
         info.enthalpy = E + (relax_cell && !fixed_volume ? p_target * info.volume_bohr3 : 0.0);
         if (res->n_history > 0) info.enthalpy_change = info.enthalpy - res->history[res->n_history - 1].enthalpy;
         info.forces = (const double(*)[3])Fraw;
+        const int has_prev = res->n_history > 0; /* a previous step (also one before a restart) */
         info.has_stress = want_stress;
         memcpy(info.stress, sigma_raw, sizeof sigma_raw);
         info.fmax_ev_a = clean_forces(s, ops, cfg->remove_net_force, F, scratch);
@@ -410,16 +420,30 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
         if (cfg->observer) LS_TRY_GOTO(status, cfg->observer(cfg->observer_ctx, &info), done);
         else log_default(cfg, &info);
 
+        ls_relax_generalised_force(s, relax_cell, fixed_volume, D, m_scale, (const double(*)[3])F, sigma, p_target, f);
         int converged = info.fmax_ev_a < cfg->fmax_ev_a && (!relax_cell || info.stress_dev_gpa < cfg->stress_tol_gpa);
+        double de_ev = 0.0; /* the energy test's measure, eV */
+        if (cfg->energy_tol_ev > 0) {
+            if (has_prev) {
+                de_ev = fabs(info.enthalpy_change) * LS_HARTREE_EV;
+            } else { /* the decrease the initial model predicts for a first step, |f|^2 / (2 h0) */
+                for (long i = 0; i < nq; i++) de_ev += f[i] * f[i];
+                de_ev *= 0.5 / cfg->hessian0_ev_a2;
+            }
+            converged = converged && de_ev < cfg->energy_tol_ev;
+        }
         if (converged) {
             res->converged = 1;
             res->stop = LS_RELAX_CONVERGED;
             break;
         }
         /* The step, then the checkpoint of the state that evaluates it next. */
-        ls_relax_generalised_force(s, relax_cell, fixed_volume, D, m_scale, (const double(*)[3])F, sigma, p_target, f);
         LS_TRY_GOTO(status, st.opt->step(st.opt_state, st.q, f, info.enthalpy * LS_HARTREE_EV, dq), done);
         if (ops) sym_step(ops, n, relax_cell, dq, scratch);
+        if (s->fixed) /* exactly: the optimiser's eigen-decomposition leaves rounding-level moves */
+            for (int i = 0; i < n; i++)
+                for (int a = 0; a < 3; a++)
+                    if (s->fixed[i][a]) dq[3 * i + a] = 0.0;
         for (long i = 0; i < nq; i++) st.q[i] += dq[i];
         st.step++;
         if (cfg->checkpoint) {
@@ -433,16 +457,17 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
         }
         if (st.step > cfg->max_steps) {
             res->stop = LS_RELAX_MAX_STEPS;
+            char stress_txt[128] = "", energy_txt[128] = "";
             if (relax_cell)
-                LS_ERROR_GOTO(status, LS_ERR_CONVERGENCE, done,
-                              "relaxation did not converge in %d steps (fmax %.4g eV/A, threshold %.4g; %s "
-                              "%.4g GPa, threshold %.4g)",
-                              cfg->max_steps, info.fmax_ev_a, cfg->fmax_ev_a,
-                              fixed_volume ? "deviatoric stress" : "stress deviation", info.stress_dev_gpa,
-                              cfg->stress_tol_gpa);
+                snprintf(stress_txt, sizeof stress_txt, "; %s %.4g GPa, threshold %.4g",
+                         fixed_volume ? "deviatoric stress" : "stress deviation", info.stress_dev_gpa,
+                         cfg->stress_tol_gpa);
+            if (cfg->energy_tol_ev > 0)
+                snprintf(energy_txt, sizeof energy_txt, "; energy change %.4g eV, threshold %.4g", de_ev,
+                         cfg->energy_tol_ev);
             LS_ERROR_GOTO(status, LS_ERR_CONVERGENCE, done,
-                          "relaxation did not converge in %d steps (fmax %.4g eV/A, threshold %.4g)", cfg->max_steps,
-                          info.fmax_ev_a, cfg->fmax_ev_a);
+                          "relaxation did not converge in %d steps (fmax %.4g eV/A, threshold %.4g%s%s)",
+                          cfg->max_steps, info.fmax_ev_a, cfg->fmax_ev_a, stress_txt, energy_txt);
         }
         int sig = stop_agreed();
         if (sig) {

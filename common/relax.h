@@ -30,10 +30,17 @@
  *
  * Convergence (as pw.x and ASE): the largest force norm per atom |F_i| below fmax and, for
  * cell relaxations, every component |sigma_ab + p delta_ab| below the stress threshold
- * (at fixed volume: of the deviatoric stress).
+ * (at fixed volume: of the deviatoric stress); optionally (energy_tol_ev > 0, pw.x's
+ * etot_conv_thr test) also the change of the objective (the enthalpy) from the previous step
+ * below energy_tol_ev, where the first step of a run, having no previous one, uses the
+ * decrease |f|^2 / (2 h0) that the initial quadratic model predicts for a first step (pw.x 7
+ * does the same with its own model).
  * Forces are taken after symmetrisation, optionally with the net force removed (as pw.x
  * does: for a translation-invariant calculator such as DFT the net force is grid noise;
- * never when some coordinates are fixed), and with the fixed coordinates zeroed.
+ * never when some coordinates are fixed), and with the fixed coordinates zeroed.  A fixed
+ * coordinate is one of r~: its generalised force and its step are zero, so a fixed atom
+ * keeps its Cartesian position at fixed cell and its fractional coordinates (it follows the
+ * cell, as in pw.x) in a cell relaxation.
  *
  * Symmetry: the space-group operations of the starting structure (common/symmetry.h) are
  * found once; before every step the forces are averaged as F_map(i) = (1/N) sum_op S F_i,
@@ -79,6 +86,8 @@ struct ls_relax_step {
 struct ls_relax_config {
     const char *optimizer; /* "bfgs" (default) or "fire", see ls_relax_optimizers */
     double fmax_ev_a;      /* force threshold (norm per atom), default 0.01 eV/Å */
+    double energy_tol_ev;  /* > 0: also |enthalpy change from the previous step| below this
+                              (pw.x's etot_conv_thr test, see above); 0 (default): no energy test */
     double stress_tol_gpa; /* cell runs: threshold on |sigma + p|, default 0.05 GPa (pw.x 0.5 kbar) */
     int max_steps;         /* optimiser steps, default 200 */
     int relax_cell;        /* 1: the cell too (structure periodic in 3D, stress needed) */

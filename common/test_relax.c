@@ -2,7 +2,8 @@
  * (test_relax_models.h): a harmonic model with a known minimum; the Lennard-Jones fcc
  * crystal, positions and cell, against the closed-form lattice constant of the crystal
  * truncated after five neighbour shells; a cubic cell that stays exactly cubic under a cell
- * relaxation with symmetry-breaking noise (and does not without symmetrisation); the
+ * relaxation with symmetry-breaking noise (and does not without symmetrisation); fixed
+ * coordinates (exactly fixed, also under a cell relaxation); the energy test; the
  * documented stops (maximum steps, a failed calculation, bad options). */
 #include <math.h>
 #include <stdio.h>
@@ -270,6 +271,155 @@ static void test_fire_positions(void)
     ls_structure_destroy(s);
 }
 
+/* Fixed coordinates (s->fixed): atom 0 fixed, atom 1 displaced.  At fixed cell atom 0 keeps
+ * its Cartesian position bit for bit (no force, a step of exactly zero), in a cell relaxation
+ * its fractional coordinates (it moves with the cell, as in pw.x); the others relax as usual.
+ * The fixed atom maps onto free ones under the fcc translations, so the symmetry is dropped
+ * (with a warning), as it is for an atom fixed in one coordinate only. */
+static void test_fixed_coordinates(void)
+{
+    const char *opt_name[2] = {"bfgs", "fire"};
+    for (int run = 0; run < 3; run++) {
+        const int relax_cell = run == 2, fire = run == 1;
+        struct model m;
+        model_lj(&m);
+        const double a0 = lj_fcc_a0(m.sigma_a), d[3] = {0.047, -0.029, 0.013};
+        ls_structure *s = fcc_cell((relax_cell ? 1.02 : 1.0) * a0, d);
+        if (!s) return;
+        s->pos[0][0] += 0.031 * LS_ANGSTROM_BOHR; /* atom 0 off its site too: fixed there */
+        LS_CHECK_OK(ls_structure_alloc_fixed(s));
+        s->fixed[0][0] = s->fixed[0][1] = s->fixed[0][2] = 1;
+        double start[3], frac0[4][3], frac1[4][3];
+        memcpy(start, s->pos[0], sizeof start);
+        ls_structure_frac(s, frac0);
+        struct ls_relax_config cfg;
+        ls_relax_config_default(&cfg);
+        cfg.optimizer = opt_name[fire];
+        cfg.relax_cell = relax_cell;
+        cfg.fmax_ev_a = 1e-4;
+        cfg.stress_tol_gpa = 1e-3;
+        cfg.max_steps = 1000;
+        cfg.remove_net_force = 1; /* must be ignored with fixed atoms */
+        cfg.log_every = 0;
+        struct ls_relax_result res;
+        ls_log_set_level(LS_LOG_ERROR); /* the symmetry warning */
+        LS_CHECK_OK(ls_relax_run(s, model_calc, &m, &cfg, &res));
+        ls_log_set_level(LS_LOG_WARN);
+        LS_CHECK(res.converged && res.n_sym_ops == 1);
+        ls_structure_frac(s, frac1);
+        if (relax_cell) {
+            for (int k = 0; k < 3; k++) LS_CHECK_NEAR(frac1[0][k], frac0[0][k], 1e-14);
+            LS_CHECK(fabs(s->cell[0][0] - 1.02 * a0 * LS_ANGSTROM_BOHR) > 1e-3); /* the cell did move */
+        } else {
+            LS_CHECK_MSG(memcmp(start, s->pos[0], sizeof start) == 0, "%s: atom 0 moved by %.3g bohr", cfg.optimizer,
+                         fabs(s->pos[0][0] - start[0]) + fabs(s->pos[0][1] - start[1]) + fabs(s->pos[0][2] - start[2]));
+        }
+        LS_CHECK(fabs(frac1[1][0] - frac0[1][0]) > 1e-4); /* atom 1 relaxed */
+        printf("  atom 0 fixed, %s%s: %d steps, atom 0 %s\n", cfg.optimizer, relax_cell ? " with the cell" : "",
+               res.n_steps, relax_cell ? "kept its fractional coordinates" : "did not move");
+        ls_relax_result_free(&res);
+        ls_structure_destroy(s);
+    }
+    /* One coordinate fixed (z of atom 1) in a cell relaxation from a sheared cell: the fixed
+     * coordinate is that of r~ = f cell0 (f: fractional coordinates, cell0: the starting
+     * cell), which keeps its start value although D^T F_1 of the sheared cell would push it. */
+    {
+        struct model m;
+        model_lj(&m);
+        const double d[3] = {0.047, -0.029, 0.013};
+        ls_structure *s = fcc_cell(1.02 * lj_fcc_a0(m.sigma_a), d);
+        if (!s) return;
+        for (int i = 0; i < 3; i++) s->cell[i][0] += 0.03 * s->cell[i][1]; /* shear the cell and the atoms */
+        for (int i = 0; i < 4; i++) s->pos[i][0] += 0.03 * s->pos[i][1];
+        LS_CHECK_OK(ls_structure_alloc_fixed(s));
+        s->fixed[1][2] = 1;
+        double cell0[3][3], f[4][3], z0 = s->pos[1][2];
+        memcpy(cell0, s->cell, sizeof cell0);
+        struct ls_relax_config cfg;
+        ls_relax_config_default(&cfg);
+        cfg.relax_cell = 1;
+        cfg.fmax_ev_a = 1e-4;
+        cfg.stress_tol_gpa = 1e-3;
+        cfg.log_every = 0;
+        struct ls_relax_result res;
+        ls_log_set_level(LS_LOG_ERROR);
+        LS_CHECK_OK(ls_relax_run(s, model_calc, &m, &cfg, &res));
+        ls_log_set_level(LS_LOG_WARN);
+        ls_structure_frac(s, f);
+        double z = f[1][0] * cell0[0][2] + f[1][1] * cell0[1][2] + f[1][2] * cell0[2][2];
+        LS_CHECK(res.converged);
+        LS_CHECK_MSG(fabs(z - z0) < 1e-12, "r~_z of atom 1 moved by %.3g bohr", z - z0);
+        LS_CHECK(fabs(s->cell[0][1] - cell0[0][1]) + fabs(s->cell[1][0] - cell0[1][0]) > 1e-3); /* the shear relaxed */
+        ls_relax_result_free(&res);
+        ls_structure_destroy(s);
+    }
+    /* One coordinate fixed on the perfect crystal: the symmetry goes, with a warning. */
+    struct model m;
+    model_lj(&m);
+    ls_structure *s = fcc_cell(lj_fcc_a0(m.sigma_a), NULL);
+    if (!s) return;
+    LS_CHECK_OK(ls_structure_alloc_fixed(s));
+    s->fixed[2][2] = 1;
+    struct ls_relax_config cfg;
+    ls_relax_config_default(&cfg);
+    cfg.log_every = 0;
+    char path[512];
+    ls_test_tmp_path(path, sizeof path, "relax_fixed.log");
+    FILE *log = fopen(path, "w+");
+    LS_CHECK_MSG(log != NULL, "cannot open %s", path);
+    if (!log) return;
+    ls_log_set_stream(log);
+    struct ls_relax_result res;
+    LS_CHECK_OK(ls_relax_run(s, model_calc, &m, &cfg, &res));
+    ls_log_set_stream(NULL);
+    char text[4096] = "";
+    rewind(log);
+    text[fread(text, 1, sizeof text - 1, log)] = '\0';
+    fclose(log);
+    LS_CHECK(res.n_sym_ops == 1 && strstr(text, "fixed coordinates do not respect the crystal symmetry") != NULL);
+    ls_relax_result_free(&res);
+    ls_structure_destroy(s);
+}
+
+/* The energy test (energy_tol_ev, pw.x's etot_conv_thr): atom 1 moved by 1e-3 Å, forces
+ * below fmax from the start.  Without the test the run stops at step 0; with a threshold above
+ * the predicted first-step decrease |f|^2 / (2 h0) too; below it the run goes on until the
+ * enthalpy changes less than the threshold per step. */
+static void test_energy_criterion(void)
+{
+    const double tol[3] = {0.0, 1e-6, 1e-11};
+    int steps[3] = {-1, -1, -1};
+    for (int t = 0; t < 3; t++) {
+        struct model m;
+        model_lj(&m);
+        const double d[3] = {1e-3, 0, 0};
+        ls_structure *s = fcc_cell(lj_fcc_a0(m.sigma_a), d);
+        if (!s) return;
+        struct ls_relax_config cfg;
+        ls_relax_config_default(&cfg);
+        cfg.fmax_ev_a = 0.01;
+        cfg.energy_tol_ev = tol[t];
+        cfg.log_every = 0;
+        struct ls_relax_result res;
+        LS_CHECK_OK(ls_relax_run(s, model_calc, &m, &cfg, &res));
+        LS_CHECK(res.converged);
+        steps[t] = res.n_steps;
+        if (t == 2 && res.n_steps > 0) /* the last step changed the enthalpy by less than the threshold */
+            LS_CHECK(fabs(res.history[res.n_steps].enthalpy - res.history[res.n_steps - 1].enthalpy) * LS_HARTREE_EV < tol[t]);
+        if (t == 0) { /* the predicted decrease lies between the two thresholds */
+            double f2 = 0;
+            for (int i = 0; i < 4; i++)
+                for (int k = 0; k < 3; k++) f2 += s->forces[i][k] * s->forces[i][k];
+            double pred = 0.5 * f2 * LS_HA_BOHR_EV_A * LS_HA_BOHR_EV_A / cfg.hessian0_ev_a2;
+            LS_CHECK_MSG(pred > tol[2] && pred < tol[1], "predicted first-step decrease %.3g eV", pred);
+        }
+        ls_relax_result_free(&res);
+        ls_structure_destroy(s);
+    }
+    printf("  energy test: %d steps without, %d with 1e-6 eV, %d with 1e-11 eV\n", steps[0], steps[1], steps[2]);
+    LS_CHECK(steps[0] == 0 && steps[1] == 0 && steps[2] > 0);
+}
+
 /* Not converged in max_steps, a failed calculation, bad options. */
 static void test_stops(void)
 {
@@ -313,6 +463,10 @@ static void test_stops(void)
     cfg.max_step_a = 0;
     LS_CHECK(ls_relax_run(s, model_calc, &m, &cfg, &res) == LS_ERR_INPUT);
     cfg.max_step_a = 0.2;
+    cfg.energy_tol_ev = -1e-3;
+    LS_CHECK(ls_relax_run(s, model_calc, &m, &cfg, &res) == LS_ERR_INPUT);
+    LS_CHECK(strstr(ls_error_message(), "energy threshold must be >= 0") != NULL && m.calls == 0);
+    cfg.energy_tol_ev = 0;
     s->pbc[2] = 0;
     LS_CHECK(ls_relax_run(s, model_calc, &m, &cfg, &res) == LS_ERR_INPUT);
     LS_CHECK(strstr(ls_error_message(), "periodic in all three directions") != NULL && m.calls == 0);
@@ -329,6 +483,8 @@ int main(void)
     LS_RUN(test_lj_cell_displaced);
     LS_RUN(test_cubic_stays_cubic);
     LS_RUN(test_fire_positions);
+    LS_RUN(test_fixed_coordinates);
+    LS_RUN(test_energy_criterion);
     LS_RUN(test_stops);
     return ls_test_summary("test_relax");
 }

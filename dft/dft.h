@@ -8,7 +8,8 @@
  *     ... r->energy_free, r->forces, r->stress ...
  *     dft_result_destroy(r); dft_params_free(&p);
  *
- * Units: Hartree atomic units everywhere in these structs.  Stress: sigma_ab =
+ * Units: Hartree atomic units everywhere in these structs (except the relaxation request,
+ * whose units are in its names, those of common/relax.h).  Stress: sigma_ab =
  * (1/Omega) dE/d eps_ab (ASE's sign: positive = tensile).
  */
 #ifndef LS_DFT_H
@@ -25,6 +26,40 @@ struct dft_species {
     char pseudo[4096];           /* path, or FILE:ELEMENT:NAME for GTH */
     double mass_amu;             /* 0 = standard atomic weight */
     double starting_magnetization; /* -1..1, fraction of the valence charge, as pw.x */
+};
+
+/* A geometry optimisation asked for by the input: pw.x's calculation = 'relax' or 'vc-relax'
+ * with its &control, &ions and &cell settings (dft/input_qe.c; YAML inputs never set one).
+ * Values are converted when read, the unit in each name (those of struct ls_relax_config in
+ * common/relax.h).  has_* says whether the input gave the key; if not, the value is pw.x's
+ * default (what pw.x would use for this input).  `lodestone relax` takes them as its defaults
+ * (apps/cmd_relax.c; how pw.x's convergence tests map onto Lodestone's: dft/README.md, section
+ * "Relaxation"); commands that compute the given geometry only refuse such an input
+ * (dft_params_check_single_point). */
+enum dft_relax_kind {
+    DFT_RELAX_NONE = 0,  /* calculation = 'scf' (pw.x's default) */
+    DFT_RELAX_POSITIONS, /* 'relax': the atoms in a fixed cell */
+    DFT_RELAX_CELL       /* 'vc-relax': the atoms and the whole cell (cell_dofree = 'all') */
+};
+
+struct dft_relax_request {
+    enum dft_relax_kind kind;
+    int line;                     /* line of `calculation` in dft_params.source, 0 if absent */
+    int has_forc_conv_thr;
+    double forc_conv_thr_ev_a;    /* forc_conv_thr: bound on every force component; default
+                                     1e-3 Ry/bohr = 0.0257110 eV/A */
+    int has_etot_conv_thr;
+    double etot_conv_thr_ev;      /* etot_conv_thr: bound on the energy (enthalpy) change
+                                     between steps; default 1e-4 Ry = 1.36057e-3 eV */
+    int has_nstep;
+    int nstep;                    /* nstep: most SCF calculations (ionic steps); default 50 */
+    int has_ion_dynamics;
+    char optimizer[16];           /* ion_dynamics: "bfgs" (default) or "fire" */
+    int has_cell_dynamics;        /* cell_dynamics = 'bfgs' (the only one supported) */
+    int has_press;
+    double press_gpa;             /* press (kbar / 10): target pressure; default 0 */
+    int has_press_conv_thr;
+    double press_conv_thr_gpa;    /* press_conv_thr (kbar / 10); default 0.5 kbar = 0.05 GPa */
 };
 
 typedef struct dft_params {
@@ -61,12 +96,21 @@ typedef struct dft_params {
     int n_threads;               /* 0 = OpenMP default */
     int n_pools;                 /* MPI k-point pools (pw.x's -nk); 0 = automatic (dft/dist.h) */
     char source[4096];           /* input file, for messages */
+    struct dft_relax_request relax; /* kind DFT_RELAX_NONE unless a pw.x input asks for one */
 } dft_params;
 
 void dft_params_init(dft_params *p);
 void dft_params_free(dft_params *p);
-/* Read a Quantum ESPRESSO pw.x input file (see dft/input_qe.c for the supported keys). */
+/* Read a Quantum ESPRESSO pw.x input file (see dft/input_qe.c for the supported keys).
+ * calculation = 'relax' / 'vc-relax' fills p->relax; ATOMIC_POSITIONS if_pos flags (0 =
+ * fixed) become p->structure->fixed (1 = fixed), allocated only when some coordinate is
+ * fixed.  LS_ERR_INPUT with "FILE:LINE: ..." for bad or unsupported input. */
 int dft_params_read_qe(const char *path, dft_params *p);
+/* For commands that compute the given geometry only ('lodestone scf', 'lodestone eos'):
+ * LS_ERR_INPUT naming the file and the line of `calculation` when p->relax asks for a
+ * relaxation (which they would otherwise skip without a word), saying to run
+ * 'lodestone relax FILE'; `command` names the command in the message. */
+int dft_params_check_single_point(const dft_params *p, const char *command);
 /* Read Lodestone's YAML input (schema: dft/README.md, section "YAML input").  Relative paths
  * are relative to the YAML file.  LS_ERR_INPUT with "FILE:LINE: ..." for bad input; p owns
  * the structure it reads (dft_params_free) also on failure. */

@@ -1,9 +1,11 @@
 /* Quantum ESPRESSO pw.x input files, read as they are.
  *
- * Namelists &control, &system, &electrons (also &ions and &cell, whose keys are refused for
- * now) and the cards ATOMIC_SPECIES, ATOMIC_POSITIONS, CELL_PARAMETERS, K_POINTS.  Every key
- * Lodestone does not support is an error naming the file, the line and the key, so a user
- * never gets a silently different calculation.  Units: pw.x's (Ry, bohr) converted to Ha/bohr.
+ * Namelists &control, &system, &electrons, &ions, &cell and the cards ATOMIC_SPECIES,
+ * ATOMIC_POSITIONS (with optional if_pos flags), CELL_PARAMETERS, K_POINTS.  calculation =
+ * 'relax' / 'vc-relax' and the relaxation keys (forc_conv_thr, etot_conv_thr, nstep, &ions,
+ * &cell) are read by dft/input_qe_relax.c into p->relax.  Every key Lodestone does not
+ * support is an error naming the file, the line and the key, so a user never gets a
+ * silently different calculation.  Units: pw.x's (Ry, bohr) converted to Ha/bohr.
  */
 #include <ctype.h>
 #include <math.h>
@@ -17,6 +19,7 @@
 #include "common/textio.h"
 #include "common/units.h"
 #include "dft/dft.h"
+#include "dft/input_qe_relax.h"
 #include "dft/pseudo_hints.h"
 
 #define QE_MAX_SPECIES DFT_MAX_SPECIES
@@ -37,8 +40,11 @@ struct qe_state {
     int n_atom_read;
     ls_label *labels;
     double (*coords)[3];
+    int (*if_pos)[3];            /* pw.x's flags: 0 = coordinate fixed, 1 = free (default) */
+    int any_fixed;
     char pos_unit[64];
     int nspin_given;
+    struct qe_relax_keys relax_keys;
 };
 
 static void lower(char *s)
@@ -134,15 +140,10 @@ static int set_key(struct qe_state *st, const char *nl, char *key, char *val)
         *paren = '\0';
         idx = atoi(paren + 1);
     }
+    int handled = 0;
+    LS_TRY(qe_relax_set_key(&st->relax_keys, st->r, nl, key, v, &p->relax, &handled));
+    if (handled) return LS_OK;
     if (!strcmp(nl, "control")) {
-        if (!strcmp(key, "calculation")) {
-            char c[32];
-            lower_copy(c, sizeof c, v);
-            if (strcmp(c, "scf") != 0)
-                return ls_text_error(st->r, "calculation = '%s' is not supported by 'lodestone scf' (use 'scf'; "
-                                     "relaxations are 'lodestone relax')", v);
-            return LS_OK;
-        }
         if (!strcmp(key, "pseudo_dir")) {
             return copy_value(st, key, st->pseudo_dir, sizeof st->pseudo_dir, v);
         }
@@ -233,7 +234,8 @@ static int set_key(struct qe_state *st, const char *nl, char *key, char *val)
         if (!strcmp(key, "mixing_ndim")) return inum(st, key, v, &p->mixing_history);
     }
     return ls_text_error(st->r, "the key '%s' in &%s is not supported by Lodestone: remove it, or see "
-                         "'lodestone scf --help' for the supported pw.x keys", key, nl);
+                         "'lodestone %s --help' for the supported pw.x keys", key, nl,
+                         strcmp(nl, "ions") && strcmp(nl, "cell") ? "scf" : "relax");
 }
 
 /* Split a namelist line into key = value pairs (commas or spaces between pairs). */
@@ -318,16 +320,29 @@ static int read_positions_card(struct qe_state *st, const char *opt)
         strcmp(st->pos_unit, "crystal"))
         return ls_text_error(st->r, "ATOMIC_POSITIONS %s: expected alat, bohr, angstrom or crystal", opt);
     if (st->nat < 1) return ls_text_error(st->r, "ATOMIC_POSITIONS before nat was set in &system");
+    if (st->labels) return ls_text_error(st->r, "a second ATOMIC_POSITIONS card: give the positions once");
     st->labels = calloc((size_t)st->nat, sizeof *st->labels);
     st->coords = calloc((size_t)st->nat, sizeof *st->coords);
-    if (!st->labels || !st->coords) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    st->if_pos = calloc((size_t)st->nat, sizeof *st->if_pos);
+    if (!st->labels || !st->coords || !st->if_pos) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     for (int a = 0; a < st->nat; a++) {
         char *line, *tok[8];
         LS_TRY(ls_text_expect(st->r, "an atom line 'Label x y z'", &line));
         int n = ls_text_split(line, tok, 8);
-        if (n != 4 && n != 7) return ls_text_error(st->r, "expected 'Label x y z' (optionally with 3 if_pos flags) for atom %d of %d", a + 1, st->nat);
+        if (n != 4 && n != 7)
+            return ls_text_error(st->r, "atom %d of %d: expected 'Label x y z' or 'Label x y z if_x if_y if_z' "
+                                 "(pw.x's if_pos flags, 0 = fixed, 1 = free), found %s%d fields",
+                                 a + 1, st->nat, n == 8 ? "more than " : "", n == 8 ? 7 : n);
         snprintf(st->labels[a], sizeof st->labels[a], "%s", tok[0]);
         for (int k = 0; k < 3; k++) LS_TRY(ls_text_parse_double(st->r, tok[1 + k], "a coordinate", &st->coords[a][k]));
+        for (int k = 0; k < 3; k++) {
+            long flag = 1;
+            if (n == 7 && (ls_parse_long(tok[4 + k], &flag) != 0 || (flag != 0 && flag != 1)))
+                return ls_text_error(st->r, "atom %d: if_pos flag '%s' must be 0 (coordinate fixed) or 1 (free)",
+                                     a + 1, tok[4 + k]);
+            st->if_pos[a][k] = (int)flag;
+            if (flag == 0) st->any_fixed = 1;
+        }
     }
     st->n_atom_read = st->nat;
     st->have_positions = 1;
@@ -400,6 +415,17 @@ static int build_structure(struct qe_state *st)
             for (int k = 0; k < 3; k++) s->pos[a][k] = c[k] * g;
         }
     }
+    /* pw.x's if_pos multiplies the force component (0 = fixed); Lodestone's flag is the
+     * opposite (1 = fixed, common/structure.h).  No array when nothing is fixed. */
+    if (st->any_fixed) {
+        int status = ls_structure_alloc_fixed(s);
+        if (status != LS_OK) {
+            ls_structure_destroy(s);
+            return status;
+        }
+        for (int a = 0; a < st->nat; a++)
+            for (int k = 0; k < 3; k++) s->fixed[a][k] = st->if_pos[a][k] == 0;
+    }
     p->structure = s;
     /* Pseudopotential paths relative to pseudo_dir (default: the input's folder, then $ESPRESSO_PSEUDO). */
     for (int sp = 0; sp < p->n_species; sp++) {
@@ -423,6 +449,7 @@ int dft_params_read_qe(const char *path, dft_params *p)
     memset(&st, 0, sizeof st);
     st.p = p;
     snprintf(p->source, sizeof p->source, "%s", path);
+    qe_relax_request_default(&p->relax);
     LS_TRY(ls_text_open(path, &st.r));
     int status = LS_OK;
     char nl[32] = "";
@@ -449,7 +476,8 @@ int dft_params_read_qe(const char *path, dft_params *p)
             lower(nl);
             if (strcmp(nl, "control") && strcmp(nl, "system") && strcmp(nl, "electrons") && strcmp(nl, "ions") &&
                 strcmp(nl, "cell")) {
-                status = ls_text_error(st.r, "unknown namelist &%s (expected &control, &system, &electrons)", nl);
+                status = ls_text_error(st.r, "unknown namelist &%s (expected &control, &system, &electrons, &ions, "
+                                       "&cell)", nl);
                 break;
             }
             /* The rest of the line may hold keys. */
@@ -486,9 +514,11 @@ int dft_params_read_qe(const char *path, dft_params *p)
     }
     if (status == LS_OK && nl[0]) status = ls_text_error(st.r, "namelist &%s is not closed with '/'", nl);
     ls_text_close(st.r);
+    if (status == LS_OK) status = qe_relax_check(&st.relax_keys, path, &p->relax);
     if (status == LS_OK) status = build_structure(&st);
     if (status == LS_OK && p->ecut_wfc > 0) dft_cutoff_hints_warn(p); /* advice from a HINTS.tsv beside the files */
     free(st.labels);
     free(st.coords);
+    free(st.if_pos);
     return status;
 }

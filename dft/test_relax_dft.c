@@ -8,7 +8,9 @@
  * below 1 meV/Å and force constants of about 10 eV/Å^2 the positions are within 1e-4 Å.
  * The program test also checks the outputs (JSON keys, trajectory frames, the structure),
  * a restart that continues without duplicate frames, and the documented errors (exit 2):
- * a checkpoint of another input, a corrupt checkpoint, bad options. */
+ * a checkpoint of another input, a corrupt checkpoint, bad options.  Last, a pw.x vc-relax
+ * input through `lodestone relax`: the file's settings, if_pos, the override by an option. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,10 +203,101 @@ static void test_program(void)
     LS_CHECK(run("dft/testdata/absent.yaml", err) == 2 && file_has(err, "absent.yaml"));
 }
 
+/* The number after "KEY": in a JSON file (first occurrence); NAN if absent. */
+static double json_number(const char *path, const char *key)
+{
+    char *t = NULL, pat[128];
+    if (ls_file_read_all(path, &t, NULL) != LS_OK) return NAN;
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *hit = strstr(t, pat);
+    double v = hit ? strtod(hit + strlen(pat), NULL) : NAN;
+    free(t);
+    return v;
+}
+
+/* A pw.x vc-relax input run by `lodestone relax` with the file's settings: Si2 at a = 5.56 Å,
+ * atom 2 moved by (0.01, 0, -0.005) in fractional coordinates, atom 1 fixed by its if_pos
+ * flags, under press = 5 kbar; 12 Ha, 2x2x2 k-points (cheap, and below the Si 'low' hint: a
+ * warning; at this cutoff the starting pressure is about 2.5 GPa, so the cell grows, by 2 %).  The expected thresholds are the file's values converted by hand:
+ *   forc_conv_thr 2e-4 Ry/bohr x 25.711033738162943 = 5.1422067476325886e-3 eV/Å (--fmax),
+ *   etot_conv_thr 1e-5 Ry x 13.605693122994 = 1.3605693122994e-4 eV (--energy-tol),
+ *   press 5 kbar = 0.5 GPa, press_conv_thr 0.3 kbar = 0.03 GPa, nstep 30 -> 29 steps.
+ * Converged means |P - 0.5 GPa| < 0.03 GPa (every |stress + p| component is below it); atom 1
+ * keeps its fractional coordinates (0, 0, 0) exactly (fixed atoms follow the cell); atom 2
+ * returns to (1/4, 1/4, 1/4) to within what fmax allows (force constants ~10 eV/Å^2: 5e-4 Å,
+ * 1e-4 in fractional coordinates).  Then one option overrides the file (one step, exit 1). */
+static void test_program_qe_vc_relax(void)
+{
+    char lib[4096], in[600], js[600], out[600], err[600], args[4096], text[8192];
+    if (!realpath("inputs/pseudo/pd04-pbe-sr", lib)) {
+        LS_CHECK_MSG(0, "inputs/pseudo/pd04-pbe-sr not found: run from the project root");
+        return;
+    }
+    ls_test_tmp_path(in, sizeof in, "relax_si2_vc.in");
+    ls_test_tmp_path(js, sizeof js, "relax_si2_vc.json");
+    ls_test_tmp_path(out, sizeof out, "relax_si2_vc.vasp");
+    ls_test_tmp_path(err, sizeof err, "relax_si2_vc.err");
+    snprintf(text, sizeof text,
+             "&control\n  calculation = 'vc-relax', pseudo_dir = '%s'\n"
+             "  forc_conv_thr = 2.0d-4, etot_conv_thr = 1.0d-5, nstep = 30\n/\n"
+             "&system\n  ibrav = 0, nat = 2, ntyp = 1, ecutwfc = 24.0, occupations = 'fixed'\n/\n"
+             "&electrons\n  conv_thr = 1.0d-10, mixing_beta = 0.5\n/\n"
+             "&ions\n  ion_dynamics = 'bfgs'\n/\n"
+             "&cell\n  cell_dynamics = 'bfgs', press = 5.0, press_conv_thr = 0.3, cell_dofree = 'all'\n/\n"
+             "ATOMIC_SPECIES\nSi 28.086 Si.upf\n"
+             "CELL_PARAMETERS angstrom\n  0.0 2.78 2.78\n  2.78 0.0 2.78\n  2.78 2.78 0.0\n"
+             "ATOMIC_POSITIONS crystal\nSi 0.00 0.00 0.00 0 0 0\nSi 0.26 0.25 0.245\n"
+             "K_POINTS automatic\n2 2 2 0 0 0\n",
+             lib);
+    LS_CHECK_OK(ls_file_write_atomic(in, text, strlen(text)));
+    snprintf(args, sizeof args, "%s --json %s --out %s --checkpoint none", in, js, out);
+    double t0 = ls_wall_time();
+    int rc = run(args, err);
+    LS_CHECK_MSG(rc == 0, "exit code %d (see %s)", rc, err);
+    LS_CHECK(file_has(js, "\"relax_cell\": true") && file_has(js, "\"converged\": true") &&
+             file_has(js, "\"optimizer\": \"bfgs\""));
+    LS_CHECK_NEAR(json_number(js, "target_pressure_GPa"), 0.5, 1e-15);
+    LS_CHECK_NEAR(json_number(js, "stress_threshold_GPa"), 0.03, 1e-15);
+    LS_CHECK_NEAR(json_number(js, "fmax_threshold_eV_per_A"), 5.1422067476325886e-3, 1e-15);
+    LS_CHECK_NEAR(json_number(js, "energy_threshold_eV"), 1.3605693122994e-4, 1e-16);
+    LS_CHECK_NEAR(json_number(js, "max_steps"), 29, 0);
+    LS_CHECK(file_has(js, "\"fmax\": \"pw.x input\"") && file_has(js, "\"pressure\": \"pw.x input\"") &&
+             file_has(js, "\"cell\": \"pw.x input\"") && file_has(js, "\"steps\": \"pw.x input\""));
+    double P = json_number(js, "pressure_GPa"), n_steps = json_number(js, "n_steps");
+    LS_CHECK_MSG(fabs(P - 0.5) < 0.03, "pressure %.4f GPa, target 0.5 +- 0.03", P);
+    LS_CHECK(file_has(err, "relax settings: cell relaxed (pw.x input: calculation = 'vc-relax')") &&
+             file_has(err, "fmax 0.00514221 eV/A (pw.x input: forc_conv_thr = 0.0002 Ry/bohr)"));
+    LS_CHECK(file_has(err, "fixed coordinates do not respect the crystal symmetry")); /* inversion swaps 1 and 2 */
+    ls_structure *s = NULL;
+    LS_CHECK_OK(ls_structure_read(out, LS_FORMAT_AUTO, &s));
+    if (s) {
+        double f[2][3], V = fabs(ls_cell_volume(s->cell)) * pow(LS_BOHR_ANGSTROM, 3);
+        ls_structure_frac(s, f);
+        for (int k = 0; k < 3; k++) {
+            LS_CHECK_NEAR(f[0][k], 0.0, 1e-12);
+            LS_CHECK_NEAR(f[1][k] - f[0][k], 0.25, 2e-4);
+        }
+        LS_CHECK(V > 1.01 * 2 * 2.78 * 2.78 * 2.78); /* the cell grew (start 42.97 Å^3; about 43.95) */
+        printf("  pw.x vc-relax Si2 (atom 1 fixed, 5 kbar): %.0f steps, %.1f s, P = %.4f GPa, V = %.3f A^3, "
+               "atom 2 - atom 1 - (1/4,1/4,1/4) = %.1e\n",
+               n_steps, ls_wall_time() - t0, P, V, fabs(f[1][0] - f[0][0] - 0.25) + fabs(f[1][2] - f[0][2] - 0.25));
+    }
+    ls_structure_destroy(s);
+    /* The command line overrides the file, and the log and the JSON say so. */
+    snprintf(args, sizeof args, "%s --json %s --checkpoint none --fmax 0.5 --steps 0", in, js);
+    LS_CHECK(run(args, err) == 1); /* one SCF, the stress is not converged: exit 1 */
+    LS_CHECK_NEAR(json_number(js, "fmax_threshold_eV_per_A"), 0.5, 0);
+    LS_CHECK_NEAR(json_number(js, "max_steps"), 0, 0);
+    LS_CHECK(file_has(js, "\"fmax\": \"command line\"") && file_has(js, "\"steps\": \"command line\"") &&
+             file_has(js, "\"stress_tol\": \"pw.x input\""));
+    LS_CHECK(file_has(err, "fmax 0.5 eV/A (command line)") && file_has(err, "steps 0 (command line)"));
+}
+
 int main(void)
 {
     ls_log_set_level(LS_LOG_WARN);
     LS_RUN(test_si2_library);
     LS_RUN(test_program);
+    LS_RUN(test_program_qe_vc_relax);
     return ls_test_summary("test_relax_dft");
 }
