@@ -95,4 +95,42 @@ static inline const char *ls_test_tmp_path(char *buf, size_t n, const char *name
     return buf;
 }
 
+/* The whole file as a NUL-terminated string (the caller frees it), or NULL if unreadable. */
+static inline char *ls_test_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return NULL;
+    char *text = NULL;
+    size_t len = 0, cap = 0, got;
+    char chunk[4096];
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + got + 1 > cap) {
+            size_t ncap = cap ? 2 * cap : 8192;
+            while (ncap < len + got + 1) ncap *= 2;
+            char *t = realloc(text, ncap);
+            if (t == NULL) {
+                free(text);
+                fclose(f);
+                return NULL;
+            }
+            text = t;
+            cap = ncap;
+        }
+        memcpy(text + len, chunk, got);
+        len += got;
+    }
+    fclose(f);
+    if (text == NULL) text = calloc(1, 1);
+    else text[len] = '\0';
+    return text;
+}
+
+/* How often `what` occurs in `text` (0 for NULL text). */
+static inline int ls_test_count(const char *text, const char *what)
+{
+    int n = 0;
+    for (const char *p = text; p && (p = strstr(p, what)) != NULL; p += strlen(what)) n++;
+    return n;
+}
+
 #endif

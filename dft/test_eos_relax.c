@@ -67,19 +67,6 @@ static int run(const char *args, const char *err_name)
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-static char *slurp(const char *path)
-{
-    char *text = NULL;
-    if (ls_file_read_all(path, &text, NULL) != LS_OK) ls_error_clear();
-    return text;
-}
-
-static int count_in(const char *text, const char *what)
-{
-    int n = 0;
-    for (const char *p = text; p && (p = strstr(p, what)) != NULL; p += strlen(what)) n++;
-    return n;
-}
 
 /* Every number after "KEY": in a JSON text, in order; the count. */
 static int json_numbers(const char *text, const char *key, double *v, int max)
@@ -132,7 +119,7 @@ static int replace_in(char *text, size_t size, const char *from, const char *to)
  * replacements from[k] -> to[k]. */
 static int edited_input(const char *name, int n, const char *const *from, const char *const *to)
 {
-    char *text = slurp(INPUT), cwd[512], buf[8192], abs_path[700];
+    char *text = ls_test_slurp(INPUT), cwd[512], buf[8192], abs_path[700];
     int ok = text && getcwd(cwd, sizeof cwd) && strlen(text) < sizeof buf;
     if (ok) {
         strcpy(buf, text);
@@ -174,7 +161,7 @@ static void test_diamond_reference(void)
     snprintf(args, sizeof args, "%s --volumes " VOLUMES " --json %s --checkpoint %s", tmp("diamond.yaml"), tmp("b.json"),
              tmp("b.ckpt"));
     int code = run(args, "b.err");
-    char *json = slurp(tmp("b.json"));
+    char *json = ls_test_slurp(tmp("b.json"));
     LS_CHECK_MSG(code == 0, "diamond: exit code %d", code);
     have_diamond = json_numbers(json, "energy_eV_per_atom", e_diamond, N_VOL) == N_VOL;
     LS_CHECK(have_diamond && strstr(json, "\"relax\": \"fixed\"") && !strstr(json, "relax_steps"));
@@ -206,11 +193,11 @@ static void test_relax_kill_restart(void)
     double t0 = ls_wall_time();
     int code = run(args, "c1.err");
     const double c1_wall = ls_wall_time() - t0;
-    char *err = slurp(tmp("c1.err")), *json = slurp(tmp("c1.json"));
+    char *err = ls_test_slurp(tmp("c1.err")), *json = ls_test_slurp(tmp("c1.json"));
     LS_CHECK_MSG(code == 1, "--relax-steps 1: exit code %d: %s", code, err ? err : "");
-    LS_CHECK_MSG(count_in(err, "relaxation NOT converged in 0 steps") == N_VOL, "%s", err ? err : "");
+    LS_CHECK_MSG(ls_test_count(err, "relaxation NOT converged in 0 steps") == N_VOL, "%s", err ? err : "");
     LS_CHECK(err && strstr(err, "the relaxation did not converge within --relax-steps 0 at 5 of 5 volumes"));
-    LS_CHECK(json && count_in(json, "\"relax_converged\": false") == N_VOL && strstr(json, "\"fit\": null"));
+    LS_CHECK(json && ls_test_count(json, "\"relax_converged\": false") == N_VOL && strstr(json, "\"fit\": null"));
     have_fixed = json_numbers(json, "energy_eV_per_atom", e_fixed, N_VOL) == N_VOL;
     LS_CHECK(have_fixed);
     LS_CHECK(ckpt_count(ck, "eos/done") == N_VOL && ckpt_count(ck, "eos/converged") == 0);
@@ -265,14 +252,14 @@ static void test_relax_kill_restart(void)
              INPUT " --volumes " VOLUMES " --relax --restart --checkpoint %s --json %s --csv %s --xyz %s", ck,
              tmp("c3.json"), tmp("c3.csv"), tmp("c3.xyz"));
     code = run(args, "c3.err");
-    err = slurp(tmp("c3.err"));
-    json = slurp(tmp("c3.json"));
+    err = ls_test_slurp(tmp("c3.err"));
+    json = ls_test_slurp(tmp("c3.json"));
     LS_CHECK_MSG(code == 0, "restart: exit code %d: %s", code, err ? err : "");
-    LS_CHECK_MSG(count_in(err, "from the checkpoint:") == k, "%s", err ? err : "");
-    LS_CHECK_MSG(count_in(err, "computing it again") == N_VOL - k, "%s", err ? err : "");
-    LS_CHECK_MSG(count_in(err, "SCF iterations") == N_VOL - k, "%s", err ? err : "");
+    LS_CHECK_MSG(ls_test_count(err, "from the checkpoint:") == k, "%s", err ? err : "");
+    LS_CHECK_MSG(ls_test_count(err, "computing it again") == N_VOL - k, "%s", err ? err : "");
+    LS_CHECK_MSG(ls_test_count(err, "SCF iterations") == N_VOL - k, "%s", err ? err : "");
     /* No finished relaxation step is repeated: each volume computed continues at step 1 or later. */
-    LS_CHECK_MSG(count_in(err, "continued from step") == N_VOL - k && count_in(err, "continued from step 0 ") == 0,
+    LS_CHECK_MSG(ls_test_count(err, "continued from step") == N_VOL - k && ls_test_count(err, "continued from step 0 ") == 0,
                  "%s", err ? err : "");
     for (int i = 0; i < N_VOL; i++) LS_CHECK_MSG(!relax_ckpt_exists(ck, i), "volume %d: relaxation checkpoint left", i + 1);
     double e[N_VOL], fmax[N_VOL], steps[N_VOL];
@@ -280,8 +267,8 @@ static void test_relax_kill_restart(void)
     LS_CHECK(json_numbers(json, "relax_fmax_eV_per_A", fmax, N_VOL) == N_VOL);
     LS_CHECK(json_numbers(json, "relax_steps", steps, N_VOL) == N_VOL);
     LS_CHECK(json && strstr(json, "\"relax\": \"positions\"") && strstr(json, "\"fmax_threshold_eV_per_A\": 0.01") &&
-             strstr(json, "\"relax_max_steps\": 200") && count_in(json, "\"relax_converged\": true") == N_VOL &&
-             count_in(json, "\"converged\": true") == N_VOL + 1 && count_in(json, "\"from_checkpoint\": true") == k);
+             strstr(json, "\"relax_max_steps\": 200") && ls_test_count(json, "\"relax_converged\": true") == N_VOL &&
+             ls_test_count(json, "\"converged\": true") == N_VOL + 1 && ls_test_count(json, "\"from_checkpoint\": true") == k);
     printf("  V/V_in   E fixed (eV/atom)   E relaxed (eV/atom)   relaxed - fixed   relaxed - diamond   fmax (eV/A)  steps\n");
     const double scales[N_VOL] = {0.96, 0.98, 1.00, 1.02, 1.04};
     for (int i = 0; i < N_VOL && json; i++) {
@@ -291,8 +278,8 @@ static void test_relax_kill_restart(void)
         if (have_fixed) LS_CHECK_MSG(e[i] < e_fixed[i] - 1e-3, "volume %d: relaxed %.8f, fixed %.8f", i + 1, e[i], e_fixed[i]);
         if (have_diamond) LS_CHECK_NEAR(e[i], e_diamond[i], 1e-5);
     }
-    char *csv = slurp(tmp("c3.csv"));
-    LS_CHECK(csv && strstr(csv, ",relax_steps,relax_converged,relax_fmax_eV_per_A\n") && count_in(csv, "\n") == N_VOL + 1);
+    char *csv = ls_test_slurp(tmp("c3.csv"));
+    LS_CHECK(csv && strstr(csv, ",relax_steps,relax_converged,relax_fmax_eV_per_A\n") && ls_test_count(csv, "\n") == N_VOL + 1);
     ls_structure_list *frames = NULL;
     LS_CHECK_OK(ls_structures_read(tmp("c3.xyz"), LS_FORMAT_EXTXYZ, &frames));
     if (frames) {
@@ -327,11 +314,11 @@ static void test_relax_shape(void)
     snprintf(args, sizeof args, "%s --volumes " VOLUMES " --relax-shape --json %s --csv %s --checkpoint %s",
              tmp("tetragonal.yaml"), tmp("f.json"), tmp("f.csv"), tmp("f.ckpt"));
     int code = run(args, "f.err");
-    char *err = slurp(tmp("f.err")), *json = slurp(tmp("f.json")), *csv = slurp(tmp("f.csv"));
-    char *out = slurp(tmp("f.err.out"));
+    char *err = ls_test_slurp(tmp("f.err")), *json = ls_test_slurp(tmp("f.json")), *csv = ls_test_slurp(tmp("f.csv"));
+    char *out = ls_test_slurp(tmp("f.err.out"));
     LS_CHECK_MSG(code == 0, "--relax-shape: exit code %d: %s", code, err ? err : "");
     LS_CHECK(json && strstr(json, "\"relax\": \"shape\"") && strstr(json, "\"stress_threshold_GPa\": 0.05") &&
-             count_in(json, "\"relax_converged\": true") == N_VOL);
+             ls_test_count(json, "\"relax_converged\": true") == N_VOL);
     LS_CHECK(out && strstr(out, "positions and cell shape relaxed at each volume") && strstr(out, "c/a"));
     LS_CHECK(csv && strstr(csv, ",relax_stress_deviation_GPa,a_A,b_A,c_A,alpha_deg,beta_deg,gamma_deg\n"));
     double e[N_VOL], v[N_VOL], dev[N_VOL], la[N_VOL], lb[N_VOL], lc[N_VOL];
@@ -388,7 +375,7 @@ static void test_sigterm(void)
         kill(pid, SIGTERM);
         waitpid(pid, &wstatus, 0);
     }
-    char *err = slurp(tmp("g.err"));
+    char *err = ls_test_slurp(tmp("g.err"));
     LS_CHECK_MSG(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 3, "after SIGTERM: status %d: %s", wstatus, err ? err : "");
     LS_CHECK_MSG(err && strstr(err, "the finished relaxation steps of volume 1/5 are in") && strstr(err, "g.ckpt.v01.relax") &&
                      strstr(err, "--restart"), "%s", err ? err : "");
@@ -433,11 +420,11 @@ static int write_format1(const char *src, const char *dst)
 static void expect_error(const char *args, const char *err_name, const char *what1, const char *what2)
 {
     int code = run(args, err_name);
-    char *err = slurp(tmp(err_name));
+    char *err = ls_test_slurp(tmp(err_name));
     LS_CHECK_MSG(code == 2, "%s: exit code %d, expected 2: %s", err_name, code, err ? err : "");
     LS_CHECK_MSG(err && strstr(err, what1) && (!what2 || strstr(err, what2)), "%s: expected '%s' and '%s' in: %s",
                  err_name, what1, what2 ? what2 : "", err ? err : "");
-    LS_CHECK_MSG(count_in(err, "SCF iterations") == 0, "%s: computed volumes before failing", err_name);
+    LS_CHECK_MSG(ls_test_count(err, "SCF iterations") == 0, "%s: computed volumes before failing", err_name);
     free(err);
 }
 
@@ -457,8 +444,8 @@ static void test_foreign_checkpoints(void)
     snprintf(args, sizeof args, "%s --volumes " VOLUMES " --restart --checkpoint %s --xyz %s", tmp("diamond.yaml"),
              tmp("f1.ckpt"), tmp("f1.xyz"));
     int code = run(args, "d4.err");
-    char *err = slurp(tmp("d4.err"));
-    LS_CHECK_MSG(code == 0 && count_in(err, "from the checkpoint:") == N_VOL && count_in(err, "SCF iterations") == 0,
+    char *err = ls_test_slurp(tmp("d4.err"));
+    LS_CHECK_MSG(code == 0 && ls_test_count(err, "from the checkpoint:") == N_VOL && ls_test_count(err, "SCF iterations") == 0,
                  "format 1: exit code %d: %s", code, err ? err : "");
     free(err);
     ls_structure_list *frames = NULL;
@@ -502,7 +489,7 @@ static void test_no_sanitizer_reports(void)
     for (struct dirent *e; (e = readdir(d)) != NULL;) {
         size_t len = strlen(e->d_name);
         if (len < 4 || (strcmp(e->d_name + len - 4, ".err") != 0 && strcmp(e->d_name + len - 4, ".out") != 0)) continue;
-        char *text = slurp(tmp(e->d_name));
+        char *text = ls_test_slurp(tmp(e->d_name));
         LS_CHECK_MSG(text == NULL || (!strstr(text, "Sanitizer") && !strstr(text, "runtime error")), "%s: %s", e->d_name,
                      text);
         n_logs++;

@@ -59,19 +59,6 @@ static int run(const char *args, const char *err_file)
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-static char *slurp(const char *path)
-{
-    char *text = NULL;
-    if (ls_file_read_all(path, &text, NULL) != LS_OK) ls_error_clear();
-    return text;
-}
-
-static int count_in(const char *text, const char *what)
-{
-    int n = 0;
-    for (const char *p = text; p && (p = strstr(p, what)) != NULL; p += strlen(what)) n++;
-    return n;
-}
 
 /* The number after "KEY": in a JSON text (NAN if absent). */
 static double json_number(const char *text, const char *key)
@@ -122,11 +109,11 @@ static void test_uninterrupted(void)
     double t0 = ls_wall_time();
     int code = run(args, tmp("a.err"));
     ref_wall = ls_wall_time() - t0;
-    char *err = slurp(tmp("a.err")), *json = slurp(tmp("a.json"));
+    char *err = ls_test_slurp(tmp("a.err")), *json = ls_test_slurp(tmp("a.json"));
     LS_CHECK_MSG(code == 0, "exit code %d: %s", code, err ? err : "");
     check_no_sanitizer(err, "run (a)");
-    LS_CHECK_MSG(count_in(err, "SCF iterations") == n_vol, "progress lines: %s", err ? err : "");
-    LS_CHECK(count_in(err, "from the checkpoint") == 0);
+    LS_CHECK_MSG(ls_test_count(err, "SCF iterations") == n_vol, "progress lines: %s", err ? err : "");
+    LS_CHECK(ls_test_count(err, "from the checkpoint") == 0);
     LS_CHECK(json != NULL);
     if (json) {
         /* Every key of the JSON contract (dft/README.md, "Equation of state"). */
@@ -142,8 +129,8 @@ static void test_uninterrupted(void)
         }
         LS_CHECK(strstr(json, "\"program\": \"lodestone eos\"") && strstr(json, "\"formula\": \"Si2\""));
         LS_CHECK(strstr(json, "\"model\": \"birch-murnaghan-3\""));
-        LS_CHECK(count_in(json, "\"from_checkpoint\": false") == n_vol);
-        LS_CHECK(count_in(json, "\"converged\": true") == n_vol + 1);
+        LS_CHECK(ls_test_count(json, "\"from_checkpoint\": false") == n_vol);
+        LS_CHECK(ls_test_count(json, "\"converged\": true") == n_vol + 1);
         ref_v0 = json_number(json, "V0_A3_per_atom");
         ref_b0 = json_number(json, "B0_GPa");
         ref_b1 = json_number(json, "B1");
@@ -158,12 +145,12 @@ static void test_uninterrupted(void)
         double a0 = json_number(json, "a0_A");
         LS_CHECK_NEAR(a0, 2.80 * sqrt(2.0) * cbrt(ref_v0 / 21.952), 1e-9 * a0);
     }
-    char *csv = slurp(tmp("a.csv")), *xyz = slurp(tmp("a.xyz")), *gp = slurp(tmp("a.gp"));
-    LS_CHECK(csv && count_in(csv, "\n") == n_vol + 1 && strncmp(csv, "scale,volume_A3,", 16) == 0);
-    LS_CHECK_MSG(xyz && count_in(xyz, "Lattice=") == n_vol && count_in(xyz, "eos_scale=") == n_vol, "xyz frames");
+    char *csv = ls_test_slurp(tmp("a.csv")), *xyz = ls_test_slurp(tmp("a.xyz")), *gp = ls_test_slurp(tmp("a.gp"));
+    LS_CHECK(csv && ls_test_count(csv, "\n") == n_vol + 1 && strncmp(csv, "scale,volume_A3,", 16) == 0);
+    LS_CHECK_MSG(xyz && ls_test_count(xyz, "Lattice=") == n_vol && ls_test_count(xyz, "eos_scale=") == n_vol, "xyz frames");
     LS_CHECK(gp && strstr(gp, "$dft << EOD") && strstr(gp, "$fit << EOD"));
     if (gnuplot_available()) {
-        char *svg = slurp(tmp("a.svg"));
+        char *svg = ls_test_slurp(tmp("a.svg"));
         LS_CHECK_MSG(svg && strstr(svg, "<svg"), "no SVG from gnuplot");
         free(svg);
     }
@@ -247,25 +234,25 @@ static void test_kill_and_restart(void)
     }
     LS_CHECK_MSG(ok, "no volume reached the checkpoint");
     int killed = WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL;
-    char *err1 = slurp(tmp("b1.err"));
+    char *err1 = ls_test_slurp(tmp("b1.err"));
     LS_CHECK_MSG(err1 && strstr(err1, "starting afresh"), "--restart without a checkpoint: %s", err1 ? err1 : "");
     int k = ckpt_done(tmp("b.ckpt"));
     printf("test_eos_restart: %s with %d of %d volumes in the checkpoint\n", killed ? "killed" : "finished before the kill",
            k, n_vol);
     LS_CHECK_MSG(k >= 1 && k <= n_vol, "the checkpoint after SIGKILL is not readable or empty (%d)", k);
     /* Progress lines are logged after the checkpoint is written: at most one behind. */
-    int logged = count_in(err1, "SCF iterations");
+    int logged = ls_test_count(err1, "SCF iterations");
     LS_CHECK_MSG(logged == k || logged == k - 1, "%d progress lines, %d volumes in the checkpoint", logged, k);
 
     snprintf(args, sizeof args, "%s --threads 1 --volumes %s --checkpoint %s --restart --json %s", INPUT, volumes,
              tmp("b.ckpt"), tmp("b.json"));
     int code = run(args, tmp("b2.err"));
-    char *err2 = slurp(tmp("b2.err")), *json = slurp(tmp("b.json"));
+    char *err2 = ls_test_slurp(tmp("b2.err")), *json = ls_test_slurp(tmp("b.json"));
     LS_CHECK_MSG(code == 0, "restart: exit code %d: %s", code, err2 ? err2 : "");
     check_no_sanitizer(err2, "restart");
-    LS_CHECK_MSG(count_in(err2, "from the checkpoint:") == k, "restart log: %s", err2 ? err2 : "");
-    LS_CHECK_MSG(count_in(err2, "SCF iterations") == n_vol - k, "restart log: %s", err2 ? err2 : "");
-    LS_CHECK(json && count_in(json, "\"from_checkpoint\": true") == k);
+    LS_CHECK_MSG(ls_test_count(err2, "from the checkpoint:") == k, "restart log: %s", err2 ? err2 : "");
+    LS_CHECK_MSG(ls_test_count(err2, "SCF iterations") == n_vol - k, "restart log: %s", err2 ? err2 : "");
+    LS_CHECK(json && ls_test_count(json, "\"from_checkpoint\": true") == k);
     if (json && have_ref) {
         LS_CHECK_NEAR(json_number(json, "V0_A3_per_atom"), ref_v0, 1e-6 * ref_v0);
         LS_CHECK_NEAR(json_number(json, "B0_GPa"), ref_b0, 1e-6 * ref_b0);
@@ -299,11 +286,11 @@ static void copy_damaged(const char *src, const char *dst, long keep, long flip)
 static void expect_input_error(const char *args, const char *err_name, const char *must_name, const char *what)
 {
     int code = run(args, tmp(err_name));
-    char *err = slurp(tmp(err_name));
+    char *err = ls_test_slurp(tmp(err_name));
     LS_CHECK_MSG(code == 2, "%s: exit code %d, expected 2: %s", err_name, code, err ? err : "");
     LS_CHECK_MSG(err && strstr(err, must_name), "%s: the message does not name %s: %s", err_name, must_name, err ? err : "");
     LS_CHECK_MSG(err && strstr(err, what), "%s: the message lacks '%s': %s", err_name, what, err ? err : "");
-    LS_CHECK_MSG(err && count_in(err, "SCF iterations") == 0, "%s: computed volumes before failing", err_name);
+    LS_CHECK_MSG(err && ls_test_count(err, "SCF iterations") == 0, "%s: computed volumes before failing", err_name);
     check_no_sanitizer(err, err_name);
     free(err);
 }
@@ -327,7 +314,7 @@ static void test_foreign_checkpoints(void)
     snprintf(args, sizeof args, "%s --volumes 0.95,0.97,0.99,1.01,1.03 --restart --checkpoint %s", INPUT, tmp("a.ckpt"));
     expect_input_error(args, "d.err", "a.ckpt", "other volumes");
     /* (e) ... with an edited input (a comment added: the content differs) */
-    char *text = slurp(INPUT), cwd[512], edited[8192];
+    char *text = ls_test_slurp(INPUT), cwd[512], edited[8192];
     if (text && getcwd(cwd, sizeof cwd)) {
         /* The copy lives in the scratch folder: its pseudopotential path must be absolute. */
         char *rel = strstr(text, "../../inputs/");
@@ -364,12 +351,12 @@ static void test_sigterm(void)
         kill(pid, SIGTERM);
         waitpid(pid, &wstatus, 0);
     }
-    char *err = slurp(tmp("f.err"));
+    char *err = ls_test_slurp(tmp("f.err"));
     int k = ckpt_done(tmp("f.ckpt"));
     LS_CHECK_MSG(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 3, "after SIGTERM: status %d: %s", wstatus, err ? err : "");
     LS_CHECK_MSG(err && strstr(err, "--restart") && strstr(err, "f.ckpt"), "%s", err ? err : "");
     LS_CHECK_MSG(k >= 1 && k < n_vol, "%d volumes in the checkpoint", k);
-    LS_CHECK_MSG(count_in(err, "SCF iterations") == k, "progress lines vs %d in the checkpoint: %s", k, err ? err : "");
+    LS_CHECK_MSG(ls_test_count(err, "SCF iterations") == k, "progress lines vs %d in the checkpoint: %s", k, err ? err : "");
     struct stat st;
     LS_CHECK_MSG(stat(tmp("f.json"), &st) != 0, "an interrupted run wrote its JSON");
     check_no_sanitizer(err, "SIGTERM");
@@ -380,7 +367,7 @@ static void test_sigterm(void)
  * written with fit null; --restart computes the volumes not converged again. */
 static void test_not_converged(void)
 {
-    char *text = slurp(INPUT), cwd[512], edited[8192];
+    char *text = ls_test_slurp(INPUT), cwd[512], edited[8192];
     if (text && getcwd(cwd, sizeof cwd)) {
         char *rel = strstr(text, "../../inputs/"), *iter = strstr(text, "max_iter: 60");
         if (rel && iter) {
@@ -400,10 +387,10 @@ static void test_not_converged(void)
     snprintf(args, sizeof args, "%s --threads 1 --volumes 0.96,0.98,1.00,1.02,1.04 --checkpoint %s --json %s",
              tmp("short.yaml"), tmp("g.ckpt"), tmp("g.json"));
     int code = run(args, tmp("g.err"));
-    char *err = slurp(tmp("g.err")), *json = slurp(tmp("g.json"));
+    char *err = ls_test_slurp(tmp("g.err")), *json = ls_test_slurp(tmp("g.json"));
     LS_CHECK_MSG(code == 1, "exit code %d: %s", code, err ? err : "");
-    LS_CHECK_MSG(err && strstr(err, "did not converge") && count_in(err, "NOT converged") == n, "%s", err ? err : "");
-    LS_CHECK(json && strstr(json, "\"fit\": null") && count_in(json, "\"converged\": false") == n + 1);
+    LS_CHECK_MSG(err && strstr(err, "did not converge") && ls_test_count(err, "NOT converged") == n, "%s", err ? err : "");
+    LS_CHECK(json && strstr(json, "\"fit\": null") && ls_test_count(json, "\"converged\": false") == n + 1);
     LS_CHECK(ckpt_done(tmp("g.ckpt")) == n);
     check_no_sanitizer(err, "not converged");
     free(err);
@@ -411,10 +398,10 @@ static void test_not_converged(void)
     char restart_args[2200];
     snprintf(restart_args, sizeof restart_args, "%s --restart", args);
     code = run(restart_args, tmp("g2.err"));
-    err = slurp(tmp("g2.err"));
+    err = ls_test_slurp(tmp("g2.err"));
     LS_CHECK_MSG(code == 1, "restart: exit code %d: %s", code, err ? err : "");
-    LS_CHECK_MSG(count_in(err, "computing it again") == n && count_in(err, "NOT converged") == n &&
-                     count_in(err, "from the checkpoint:") == 0, "%s", err ? err : "");
+    LS_CHECK_MSG(ls_test_count(err, "computing it again") == n && ls_test_count(err, "NOT converged") == n &&
+                     ls_test_count(err, "from the checkpoint:") == 0, "%s", err ? err : "");
     free(err);
 }
 
@@ -426,10 +413,10 @@ static void test_no_gnuplot(void)
     snprintf(cmd, sizeof cmd, "PATH=/nonexistent %s eos %s --volumes %s --restart --checkpoint %s --plot %s >/dev/null 2>%s",
              ls_test_bin(), INPUT, volumes, tmp("a.ckpt"), tmp("h.svg"), tmp("h.err"));
     int rc = system(cmd);
-    char *err = slurp(tmp("h.err")), *gp = slurp(tmp("h.gp"));
+    char *err = ls_test_slurp(tmp("h.err")), *gp = ls_test_slurp(tmp("h.gp"));
     LS_CHECK_MSG(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "exit status %d: %s", rc, err ? err : "");
-    LS_CHECK_MSG(err && count_in(err, "cannot run gnuplot") == 1 && strstr(err, "h.gp"), "%s", err ? err : "");
-    LS_CHECK(count_in(err, "from the checkpoint:") == n_vol && count_in(err, "SCF iterations") == 0);
+    LS_CHECK_MSG(err && ls_test_count(err, "cannot run gnuplot") == 1 && strstr(err, "h.gp"), "%s", err ? err : "");
+    LS_CHECK(ls_test_count(err, "from the checkpoint:") == n_vol && ls_test_count(err, "SCF iterations") == 0);
     LS_CHECK(gp && strstr(gp, "$dft << EOD") && strstr(gp, "set output"));
     struct stat st;
     LS_CHECK(stat(tmp("h.svg"), &st) != 0);
