@@ -312,7 +312,6 @@ def main(argv=None):
             if not args.dry_run:
                 die(why, 1)
             print(f"acwf: warning: {why}", file=sys.stderr)
-    version = report.program_version(exe)
     os.makedirs(args.work, exist_ok=True)
     hints = systems.read_hints()
     stopper = Stopper()
@@ -360,7 +359,8 @@ def main(argv=None):
                   f"(mesh {'x'.join(map(str, st['kmesh']))}, ecut {st['ecut_Ry']:g} Ry, {st['n_atom']} atoms)",
                   flush=True)
             t0 = time.monotonic()
-            rc = run_system(system, sysdir, exe, args, stopper, version)
+            # Asked again for every system: the binary may be rebuilt while a long study runs.
+            rc = run_system(system, sysdir, exe, args, stopper, report.program_version(exe))
             wall = time.monotonic() - t0
             what = {0: "done", 1: "not converged (results kept)", 2: "bad input", 3: "stopped, checkpoint kept"}
             outcome[system] = f"{what.get(rc, f'crashed (exit {rc})')} after {wall:.0f} s"
