@@ -29,6 +29,9 @@ serial_bin=${2:-}
 if [ -z "$serial_bin" ]; then
     if [ -x "$root/build/lodestone" ]; then serial_bin=$root/build/lodestone; else serial_bin=$mpi_bin; fi
 fi
+# Absolute paths: some cases run in the scratch folder (the checkpoint and outputs land there).
+case $mpi_bin in /*) ;; *) mpi_bin=$(pwd)/$mpi_bin ;; esac
+case $serial_bin in /*) ;; *) serial_bin=$(pwd)/$serial_bin ;; esac
 if [ ! -x "$mpi_bin" ]; then
     echo "mpi_check.sh: $mpi_bin not found: build it with 'make MPI=1 BUILD=build/mpi'" >&2
     exit 2
