@@ -128,17 +128,39 @@ static void sym_tensor(const ls_symops *ops, double t[3][3])
         for (int y = 0; y < 3; y++) t[x][y] = acc[x][y] / ops->n_op;
 }
 
-/* Fixed coordinates and symmetry go together only when whole atoms are fixed and the
- * operations map fixed atoms onto fixed atoms. */
-static int fixed_compatible(const ls_structure *s, const ls_symops *ops)
+/* Fixed coordinates and symmetry go together only when whole atoms are fixed (a fixed
+ * Cartesian component is not mapped onto a fixed component by a rotation in general). */
+static int whole_atoms_fixed(const ls_structure *s)
 {
     for (int i = 0; i < s->n_atom; i++) {
         int nf = s->fixed[i][0] + s->fixed[i][1] + s->fixed[i][2];
         if (nf != 0 && nf != 3) return 0;
-        for (int op = 0; op < ops->n_op; op++)
-            if (s->fixed[ops->atom_map[(size_t)op * s->n_atom + i]][0] != s->fixed[i][0]) return 0;
     }
     return 1;
+}
+
+/* Keep the operations that map every fixed atom onto a fixed atom (and so every free atom onto a
+ * free one): the stabiliser of the fixed set, a subgroup, so the symmetrisation stays a
+ * projection.  The identity always stays.  Compacts ops in place; returns the count kept. */
+static int keep_fixed_stabiliser(const ls_structure *s, ls_symops *ops)
+{
+    const int n = s->n_atom;
+    int kept = 0;
+    for (int op = 0; op < ops->n_op; op++) {
+        const int *map = ops->atom_map + (size_t)op * n;
+        int ok = 1;
+        for (int i = 0; ok && i < n; i++) ok = s->fixed[map[i]][0] == s->fixed[i][0];
+        if (!ok) continue;
+        if (kept != op) {
+            memcpy(ops->rotations[kept], ops->rotations[op], sizeof ops->rotations[op]);
+            memcpy(ops->translations[kept], ops->translations[op], sizeof ops->translations[op]);
+            memcpy(ops->cart_rotations[kept], ops->cart_rotations[op], sizeof ops->cart_rotations[op]);
+            memmove(ops->atom_map + (size_t)kept * n, map, (size_t)n * sizeof *map);
+        }
+        kept++;
+    }
+    ops->n_op = kept;
+    return kept;
 }
 
 static int any_fixed(const ls_structure *s)
@@ -163,11 +185,16 @@ static int find_symmetry(const ls_structure *s, const struct ls_relax_config *cf
                         cfg->symprec_a);
         return status;
     }
-    if (any_fixed(s) && !fixed_compatible(s, *ops)) {
-        ls_log_warn("relax: the fixed coordinates do not respect the crystal symmetry; relaxing without symmetry "
-                    "constraints");
+    if (any_fixed(s) && !whole_atoms_fixed(s)) {
+        ls_log_warn("relax: the fixed coordinates do not respect the crystal symmetry (single Cartesian "
+                    "components are fixed); relaxing without symmetry constraints");
         ls_symops_destroy(*ops);
         *ops = NULL;
+    } else if (any_fixed(s)) {
+        int n_all = (*ops)->n_op, kept = keep_fixed_stabiliser(s, *ops);
+        if (kept < n_all)
+            ls_log_warn("relax: %d of the %d symmetry operations map the fixed atoms onto fixed atoms; the "
+                        "relaxation keeps those", kept, n_all);
     }
     return LS_OK;
 }

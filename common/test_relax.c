@@ -385,6 +385,57 @@ static void test_fixed_coordinates(void)
  * below fmax from the start.  Without the test the run stops at step 0; with a threshold above
  * the predicted first-step decrease |f|^2 / (2 h0) too; below it the run goes on until the
  * enthalpy changes less than the threshold per step. */
+/* A whole atom fixed in the perfect fcc crystal (conventional cell, 4 atoms): the relaxation
+ * keeps the operations that map atom 0 onto itself, its site symmetry m-3m, 48 of the 192
+ * (48 point operations x 4 centring translations); a free atom pushed along a cubic axis
+ * comes back to its site with the fixed atom untouched, and the cell returns to cubic. */
+static void test_fixed_atom_keeps_site_symmetry(void)
+{
+    struct model m;
+    model_lj(&m);
+    const double a0 = lj_fcc_a0(m.sigma_a);
+    ls_structure *s = fcc_cell(a0, NULL);
+    if (!s) return;
+    LS_CHECK_OK(ls_structure_alloc_fixed(s));
+    s->fixed[0][0] = s->fixed[0][1] = s->fixed[0][2] = 1;
+    struct ls_relax_config cfg;
+    ls_relax_config_default(&cfg);
+    cfg.log_every = 0;
+    cfg.fmax_ev_a = 1e-6;
+    struct ls_relax_result res;
+    ls_log_set_level(LS_LOG_ERROR); /* the note on the operations kept */
+    LS_CHECK_OK(ls_relax_run(s, model_calc, &m, &cfg, &res));
+    LS_CHECK_MSG(res.n_sym_ops == 48, "%d symmetry operations kept, expected 48", res.n_sym_ops);
+    ls_relax_result_free(&res);
+    ls_structure_destroy(s);
+
+    /* Atom 1 (a face centre) pushed along z: the free atoms relax back, atom 0 stays put. */
+    s = fcc_cell(a0, NULL);
+    if (!s) return;
+    LS_CHECK_OK(ls_structure_alloc_fixed(s));
+    s->fixed[0][0] = s->fixed[0][1] = s->fixed[0][2] = 1;
+    double p0[3], site1[3];
+    memcpy(p0, s->pos[0], sizeof p0);
+    memcpy(site1, s->pos[1], sizeof site1);
+    s->pos[1][2] += 0.05 * LS_ANGSTROM_BOHR;
+    cfg.relax_cell = 1;
+    cfg.stress_tol_gpa = 1e-4;
+    LS_CHECK_OK(ls_relax_run(s, model_calc, &m, &cfg, &res));
+    ls_log_set_level(LS_LOG_WARN);
+    LS_CHECK(res.converged && res.n_sym_ops >= 1 && res.n_sym_ops < 48);
+    double len[3], ang[3];
+    ls_cell_parameters(s->cell, len, ang);
+    for (int k = 0; k < 3; k++) LS_CHECK_NEAR(s->pos[0][k], p0[k], 1e-12); /* at the origin: fixed there */
+    /* The mirrors x -> -x and y -> -y through atom 0 stay: no shear, right angles exactly.  The
+     * lengths are within what the stress threshold allows (1e-4 GPa over a bulk modulus of a
+     * few GPa: a strain of about 1e-4, 1e-3 bohr on a 7.4 bohr cell). */
+    for (int k = 0; k < 3; k++) LS_CHECK_NEAR(ang[k], 90.0, 1e-9);
+    for (int k = 0; k < 3; k++) LS_CHECK_NEAR(len[k], a0 * LS_ANGSTROM_BOHR, 1e-3);
+    for (int k = 0; k < 3; k++) LS_CHECK_NEAR(s->pos[1][k], site1[k] * len[k] / (a0 * LS_ANGSTROM_BOHR), 1e-3);
+    ls_relax_result_free(&res);
+    ls_structure_destroy(s);
+}
+
 static void test_energy_criterion(void)
 {
     const double tol[3] = {0.0, 1e-6, 1e-11};
@@ -484,6 +535,7 @@ int main(void)
     LS_RUN(test_cubic_stays_cubic);
     LS_RUN(test_fire_positions);
     LS_RUN(test_fixed_coordinates);
+    LS_RUN(test_fixed_atom_keeps_site_symmetry);
     LS_RUN(test_energy_criterion);
     LS_RUN(test_stops);
     return ls_test_summary("test_relax");
