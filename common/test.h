@@ -11,9 +11,11 @@
 #define LS_TEST_H
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int ls_test_passed_ = 0, ls_test_failed_ = 0, ls_test_case_failed_ = 0;
 static const char *ls_test_current_ = "";
@@ -93,6 +95,22 @@ static inline const char *ls_test_tmp_path(char *buf, size_t n, const char *name
     const char *root = getenv("LODESTONE_TEST_TMP");
     snprintf(buf, n, "%s/%s", root && *root ? root : "build/tmp", name);
     return buf;
+}
+
+/* SplitMix64 (S. Vigna): a seeded random sequence for tests that pick a random moment (the seed
+ * is printed, so a failure can be repeated). */
+static inline uint64_t ls_test_splitmix(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static inline void ls_test_sleep(double seconds)
+{
+    struct timespec ts = {(time_t)seconds, (long)((seconds - (time_t)seconds) * 1e9)};
+    nanosleep(&ts, NULL);
 }
 
 /* The whole file as a NUL-terminated string (the caller frees it), or NULL if unreadable. */

@@ -37,6 +37,7 @@
 #include "common/io.h"
 #include "common/log.h"
 #include "common/test.h"
+#include "dft/test_diamond.h"
 #include "common/textio.h"
 #include "common/units.h"
 
@@ -136,22 +137,6 @@ static int edited_input(const char *name, int n, const char *const *from, const 
     return ok && f;
 }
 
-/* Distance (Å) of atom 2 - atom 1 from a/4 (1, 1, 1) (fractional (1/4, 1/4, 1/4) of the fcc cell). */
-static double diamond_error(const ls_structure *s)
-{
-    double f[2][3], d[3], err2 = 0;
-    ls_structure_frac(s, f);
-    for (int k = 0; k < 3; k++) {
-        double x = f[1][k] - f[0][k] - 0.25;
-        d[k] = x - floor(x + 0.5);
-    }
-    for (int k = 0; k < 3; k++) {
-        double c = (d[0] * s->cell[0][k] + d[1] * s->cell[1][k] + d[2] * s->cell[2][k]) * LS_BOHR_ANGSTROM;
-        err2 += c * c;
-    }
-    return sqrt(err2);
-}
-
 /* (b); its checkpoint, of a fixed-position run, serves (d). */
 static void test_diamond_reference(void)
 {
@@ -166,20 +151,6 @@ static void test_diamond_reference(void)
     have_diamond = json_numbers(json, "energy_eV_per_atom", e_diamond, N_VOL) == N_VOL;
     LS_CHECK(have_diamond && strstr(json, "\"relax\": \"fixed\"") && !strstr(json, "relax_steps"));
     free(json);
-}
-
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static void sleep_s(double s)
-{
-    struct timespec ts = {(time_t)s, (long)((s - (time_t)s) * 1e9)};
-    nanosleep(&ts, NULL);
 }
 
 /* (c) */
@@ -209,7 +180,7 @@ static void test_relax_kill_restart(void)
     const char *env = getenv("LODESTONE_TEST_SEED");
     uint64_t seed = env && *env ? strtoull(env, NULL, 10) : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20);
     uint64_t state = seed;
-    const double delay = 0.4 * c1_wall * (double)(splitmix(&state) >> 11) / 9007199254740992.0;
+    const double delay = 0.4 * c1_wall * (double)(ls_test_splitmix(&state) >> 11) / 9007199254740992.0;
     printf("test_eos_relax: kill seed %llu (repeat with LODESTONE_TEST_SEED=%llu), SIGKILL %.3f s after the first "
            "converged volume\n", (unsigned long long)seed, (unsigned long long)seed, delay);
     char cmd[4096];
@@ -229,10 +200,10 @@ static void test_relax_kill_restart(void)
             exited = 1;
             break;
         }
-        sleep_s(0.002);
+        ls_test_sleep(0.002);
     }
     if (!exited) {
-        sleep_s(delay);
+        ls_test_sleep(delay);
         kill(pid, SIGKILL);
         waitpid(pid, &wstatus, 0);
     }
@@ -288,8 +259,8 @@ static void test_relax_kill_restart(void)
             const char *rx = ls_structure_info_get(frames->items[i], "eos_relax");
             LS_CHECK(rx && strcmp(rx, "positions") == 0);
             /* Forces below 0.01 eV/Å and force constants of ~10 eV/Å^2: within 1e-3 Å. */
-            LS_CHECK_MSG(diamond_error(frames->items[i]) < 1e-3, "frame %d: %.3g A from diamond", i,
-                         diamond_error(frames->items[i]));
+            LS_CHECK_MSG(dft_test_diamond_error(frames->items[i]) < 1e-3, "frame %d: %.3g A from diamond", i,
+                         dft_test_diamond_error(frames->items[i]));
         }
         ls_structure_list_destroy(frames);
     }
@@ -369,7 +340,7 @@ static void test_sigterm(void)
             exited = 1;
             break;
         }
-        sleep_s(0.002);
+        ls_test_sleep(0.002);
     }
     if (!exited) {
         kill(pid, SIGTERM);
@@ -455,7 +426,7 @@ static void test_foreign_checkpoints(void)
         for (int i = 0; i < frames->n; i++) {
             double V = fabs(ls_cell_volume(frames->items[i]->cell)) * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM;
             LS_CHECK_NEAR(V, 2 * 2.80 * 2.80 * 2.80 * (0.96 + 0.02 * i), 1e-9 * V); /* the scaled input cell */
-            LS_CHECK(diamond_error(frames->items[i]) < 1e-9);
+            LS_CHECK(dft_test_diamond_error(frames->items[i]) < 1e-9);
         }
         ls_structure_list_destroy(frames);
     }

@@ -161,20 +161,6 @@ static void test_uninterrupted(void)
     free(gp);
 }
 
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static void sleep_s(double s)
-{
-    struct timespec ts = {(time_t)s, (long)((s - (time_t)s) * 1e9)};
-    nanosleep(&ts, NULL);
-}
-
 /* Start `lodestone eos ARGS` in the background with stderr to err_file; pid or -1. */
 static pid_t spawn(const char *args, const char *err_file)
 {
@@ -199,7 +185,7 @@ static int wait_for_first_volume(pid_t pid, const char *ckpt, int *exited, int *
             *exited = 1;
             return ckpt_done(ckpt) >= 1;
         }
-        sleep_s(0.002);
+        ls_test_sleep(0.002);
     }
     return 0;
 }
@@ -216,7 +202,7 @@ static void test_kill_and_restart(void)
      * machine's load may change between the runs; if the run ends before the kill anyway, the
      * test says so and checks a restart with nothing left to compute). */
     double window = 0.5 * ref_wall * (n_vol - 1) / n_vol;
-    double delay = window * (double)(splitmix(&state) >> 11) / 9007199254740992.0;
+    double delay = window * (double)(ls_test_splitmix(&state) >> 11) / 9007199254740992.0;
     printf("test_eos_restart: SIGKILL %.3f s after the first volume is in the checkpoint\n", delay);
 
     char args[2048];
@@ -228,7 +214,7 @@ static void test_kill_and_restart(void)
     int exited, wstatus = 0;
     int ok = wait_for_first_volume(pid, tmp("b.ckpt"), &exited, &wstatus);
     if (!exited) {
-        sleep_s(delay);
+        ls_test_sleep(delay);
         kill(pid, SIGKILL);
         waitpid(pid, &wstatus, 0);
     }

@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "common/relax.h"
 #include "common/test.h"
+#include "dft/test_diamond.h"
 #include "common/textio.h"
 #include "common/units.h"
 #include "dft/calc.h"
@@ -33,22 +34,6 @@
 #endif
 
 #define INPUT "dft/testdata/si2-displaced-relax.yaml"
-
-/* Distance (Å) of atom 2 - atom 1 from a/4 (1, 1, 1), modulo lattice vectors. */
-static double diamond_error(const ls_structure *s)
-{
-    double f[2][3], d[3], err2 = 0;
-    ls_structure_frac(s, f);
-    for (int k = 0; k < 3; k++) { /* a/4 (1,1,1) is (1/4, 1/4, 1/4) in the fcc primitive cell */
-        double x = f[1][k] - f[0][k] - 0.25;
-        d[k] = x - floor(x + 0.5);
-    }
-    for (int k = 0; k < 3; k++) {
-        double c = (d[0] * s->cell[0][k] + d[1] * s->cell[1][k] + d[2] * s->cell[2][k]) * LS_BOHR_ANGSTROM;
-        err2 += c * c;
-    }
-    return sqrt(err2);
-}
 
 static void test_si2_library(void)
 {
@@ -63,7 +48,7 @@ static void test_si2_library(void)
     LS_CHECK_OK(dft_calc_create(&p, &c));
     LS_CHECK_OK(ls_structure_copy(p.structure, &s));
     if (c && s) {
-        double err0 = diamond_error(s);
+        double err0 = dft_test_diamond_error(s);
         struct ls_relax_config cfg;
         ls_relax_config_default(&cfg);
         cfg.fmax_ev_a = 1e-3;
@@ -72,7 +57,7 @@ static void test_si2_library(void)
         struct ls_relax_result res;
         double t0 = ls_wall_time();
         LS_CHECK_OK(ls_relax_run(s, dft_calc_compute, c, &cfg, &res));
-        double err = diamond_error(s);
+        double err = dft_test_diamond_error(s);
         printf("  Si2 displaced 0.05 A: %d steps, %.2f s, fmax %.2e eV/A, |r2 - r1 - a/4 (1,1,1)| %.4f -> %.1e A, "
                "%d symmetry operations kept\n",
                res.n_steps, ls_wall_time() - t0, res.fmax_ev_a, err0, err, res.n_sym_ops);
@@ -155,7 +140,7 @@ static void test_program(void)
     LS_CHECK(quick ? n_frames == 2 : n_frames >= 2);
     ls_structure *s = NULL;
     LS_CHECK_OK(ls_structure_read(out, LS_FORMAT_AUTO, &s));
-    if (s) LS_CHECK(diamond_error(s) < (quick ? 0.05 : 1e-4));
+    if (s) LS_CHECK(dft_test_diamond_error(s) < (quick ? 0.05 : 1e-4));
     ls_structure_destroy(s);
     if (!quick) {
         /* Restart from the checkpoint (the state before the last step): that step again,
