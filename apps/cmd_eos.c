@@ -566,9 +566,7 @@ int cmd_eos(int argc, char **argv)
     dft_params_init(&p);
     p.n_threads = threads;
     p.n_pools = pools;
-    const char *ext = ls_path_extension(a.pos[0]);
-    int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
-    int status = yaml ? dft_params_read_yaml(a.pos[0], &p) : dft_params_read_qe(a.pos[0], &p);
+    int status = dft_params_read(a.pos[0], &p);
     if (status == LS_OK) status = dft_params_check_single_point(&p, "lodestone eos"); /* not a relax input */
     if (status == LS_OK && !(p.structure->pbc[0] && p.structure->pbc[1] && p.structure->pbc[2]))
         status = ls_error_set(LS_ERR_INPUT, __FILE__, __LINE__,

@@ -428,11 +428,9 @@ int cmd_relax(int argc, char **argv)
         ctx = m;
         cfg.want_stress = 1;
     } else {
-        const char *ext = ls_path_extension(input);
-        int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
         p.n_threads = threads;
         p.n_pools = pools;
-        LS_TRY_GOTO(status, yaml ? dft_params_read_yaml(input, &p) : dft_params_read_qe(input, &p), done);
+        LS_TRY_GOTO(status, dft_params_read(input, &p), done);
         /* A pw.x relax / vc-relax input gives the defaults; its if_pos flags are in p.structure->fixed. */
         LS_TRY_GOTO(status, read_options(&a, &p.relax, &cfg, &org), done);
         cfg.want_stress = p.compute_stress; /* positions only: the stress if the input asks for it */

@@ -202,10 +202,7 @@ int cmd_scf(int argc, char **argv)
     dft_params_init(&p);
     p.n_threads = threads;
     p.n_pools = pools;
-    /* The reader by extension: .yaml/.yml is Lodestone's YAML input, anything else pw.x's. */
-    const char *ext = ls_path_extension(a.pos[0]);
-    int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
-    int status = yaml ? dft_params_read_yaml(a.pos[0], &p) : dft_params_read_qe(a.pos[0], &p);
+    int status = dft_params_read(a.pos[0], &p); /* YAML by extension, else pw.x */
     /* A relax/vc-relax input is refused rather than computed at its starting geometry only: a
      * user who asked for a relaxation must not get an SCF without noticing. */
     if (status == LS_OK) status = dft_params_check_single_point(&p, "lodestone scf");

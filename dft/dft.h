@@ -115,6 +115,9 @@ int dft_params_check_single_point(const dft_params *p, const char *command);
  * are relative to the YAML file.  LS_ERR_INPUT with "FILE:LINE: ..." for bad input; p owns
  * the structure it reads (dft_params_free) also on failure. */
 int dft_params_read_yaml(const char *path, dft_params *p);
+/* The input of the DFT commands by its extension: .yaml/.yml is Lodestone's YAML
+ * (dft_params_read_yaml), anything else a pw.x input (dft_params_read_qe). */
+int dft_params_read(const char *path, dft_params *p);
 
 typedef struct dft_result {
     int converged;
