@@ -97,6 +97,26 @@ static inline const char *ls_test_tmp_path(char *buf, size_t n, const char *name
     return buf;
 }
 
+/* A scratch folder of its own for one test program: ls_test_tmp_path(NAME) into dir[n], emptied
+ * and created. */
+static inline void ls_test_fresh_dir(char *dir, size_t n, const char *name)
+{
+    ls_test_tmp_path(dir, n, name);
+    char cmd[2200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    if (system(cmd) != 0) fprintf(stderr, "cannot make %s\n", dir);
+}
+
+/* DIR/NAME in one of 8 rotating buffers, so that several can stand in one expression. */
+static inline const char *ls_test_in_dir(const char *dir, const char *name)
+{
+    static char buf[8][1100];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
 /* SplitMix64 (S. Vigna): a seeded random sequence for tests that pick a random moment (the seed
  * is printed, so a failure can be repeated). */
 static inline uint64_t ls_test_splitmix(uint64_t *state)

@@ -50,14 +50,7 @@ static char dir[512];
 static double e_fixed[N_VOL], e_diamond[N_VOL];
 static int have_fixed, have_diamond;
 
-static const char *tmp(const char *name)
-{
-    static char buf[8][700];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
+static const char *tmp(const char *name) { return ls_test_in_dir(dir, name); }
 
 /* `lodestone eos ARGS`, stdout to OUT-NAME.out and stderr to ERR-NAME; the exit code. */
 static int run(const char *args, const char *err_name)
@@ -472,10 +465,7 @@ static void test_no_sanitizer_reports(void)
 
 int main(void)
 {
-    ls_test_tmp_path(dir, sizeof dir, "eos_relax");
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
-    if (system(cmd) != 0) fprintf(stderr, "cannot make %s\n", dir);
+    ls_test_fresh_dir(dir, sizeof dir, "eos_relax");
     LS_RUN(test_diamond_reference);
     LS_RUN(test_relax_kill_restart);
     LS_RUN(test_relax_shape);

@@ -42,14 +42,7 @@ static int n_vol = 7;
 static double ref_v0, ref_b0, ref_b1, ref_wall;
 static int have_ref;
 
-static const char *tmp(const char *name)
-{
-    static char buf[8][700];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
+static const char *tmp(const char *name) { return ls_test_in_dir(dir, name); }
 
 static int run(const char *args, const char *err_file)
 {
@@ -416,10 +409,7 @@ int main(void)
         volumes = "0.96,0.98,1.00,1.02,1.04";
         n_vol = 5;
     }
-    ls_test_tmp_path(dir, sizeof dir, "eos");
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
-    if (system(cmd) != 0) fprintf(stderr, "cannot make %s\n", dir);
+    ls_test_fresh_dir(dir, sizeof dir, "eos");
     LS_RUN(test_uninterrupted);
     LS_RUN(test_kill_and_restart);
     LS_RUN(test_foreign_checkpoints);
