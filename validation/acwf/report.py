@@ -13,24 +13,18 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 import time
 
 import metrics
 import systems
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import provenance  # noqa: E402  (validation/provenance.py)
+from provenance import cpu_model  # noqa: E402,F401  (acwf.py calls report.cpu_model)
+
 EOS_JSON, RUN_INFO = "eos.json", "run-info.json"
 REFIT_TOL_REL = 1e-4          # relative V0 difference between lodestone's fit and ours that earns a note
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def program_version(exe):
@@ -42,19 +36,7 @@ def program_version(exe):
 
 
 def git_description(root=systems.PROJECT_ROOT):
-    def git(*a):
-        try:
-            return subprocess.run(["git", "-C", root] + list(a), capture_output=True, text=True,
-                                  check=True).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            return None
-    h = git("rev-parse", "--short=12", "HEAD")
-    if not h:
-        return "unknown (not a git checkout)"
-    branch = git("rev-parse", "--abbrev-ref", "HEAD") or "?"
-    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!validation/acwf/results.*",
-                ":!validation/acwf/epsilon.*")
-    return f"{h} ({branch}{', uncommitted changes' if dirty else ''})"
+    return provenance.git_description(root, ("validation/acwf/results.*", "validation/acwf/epsilon.*"))
 
 
 def _read(path):

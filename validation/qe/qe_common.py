@@ -27,6 +27,9 @@ RY_EV_ASE = 13.605693009           # CODATA 2014, ASE's (only for diagnostics)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT_ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import provenance  # noqa: E402  (validation/provenance.py)
+from provenance import cpu_model  # noqa: E402
 PSEUDO_SUBDIR = os.path.join("pseudo", "pd04-pbe-sr", "trim600")
 
 
@@ -239,30 +242,7 @@ def run_pwx(input_path, nproc=1, pw_args=()):
 def git_description(root=PROJECT_ROOT):
     """'<short hash> (<branch>)' plus ', uncommitted changes' when the tree differs from the commit
     (result files of this study excluded)."""
-    def git(*args):
-        try:
-            return subprocess.run(["git", "-C", root] + list(args), capture_output=True, text=True,
-                                  check=True).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            return None
-    h = git("rev-parse", "--short=12", "HEAD")
-    if not h:
-        return "unknown (not a git checkout)"
-    branch = git("rev-parse", "--abbrev-ref", "HEAD") or "?"
-    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".",
-                ":!validation/qe/results.md", ":!validation/qe/bench.md")
-    return f"{h} ({branch}{', uncommitted changes' if dirty else ''})"
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+    return provenance.git_description(root, ("validation/qe/results.md", "validation/qe/bench.md"))
 
 
 def machine_description():
