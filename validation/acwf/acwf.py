@@ -2,7 +2,7 @@
 """ACWF verification study driver: lodestone eos on the ACWF crystals, compared with the all-electron
 reference (Bosoni et al., Nat. Rev. Phys. 6, 45 (2024); protocol in ../shared/reference/acwf/PROTOCOL.md).
 
-    acwf.py [SYSTEMS ...|--set quick|--set all] [--work DIR] [--threads N] [--task-id I --n-tasks N]
+    acwf.py [SYSTEMS ...|--set quick|quick-v1|all] [--work DIR] [--threads N] [--task-id I --n-tasks N]
             [--dry-run] [--results FILE|-] [--report] [--retry-failed] [--rewrite-inputs] [--list]
             [--launcher 'mpirun -np N'] [--lodestone PATH] [--stale-after SECONDS]
 
@@ -223,10 +223,8 @@ def discard_results(sysdir):
 
 def select(args):
     names = []
-    if args.set == "quick":
-        names += list(systems.QUICK_SET)
-    elif args.set == "all":
-        names += systems.all_systems()
+    if args.set:
+        names += systems.named_set(args.set)
     names += args.systems
     if not names and args.report and os.path.isdir(args.work):
         names = sorted(d for d in os.listdir(args.work) if os.path.exists(os.path.join(args.work, d, "input.yaml")))
@@ -249,8 +247,8 @@ def select(args):
 def parse_args(argv):
     ap = argparse.ArgumentParser(prog="acwf", description="ACWF verification study for lodestone (see README.md)")
     ap.add_argument("systems", nargs="*", help="El-CONF, e.g. Si-Diamond Al-FCC Mg-XO Si-XO2")
-    ap.add_argument("--set", choices=("quick", "all"), help="the quick set (README.md) or all systems of the "
-                    "30 elements with a pseudopotential")
+    ap.add_argument("--set", choices=systems.NAMED_SETS, help="the quick set (README.md), its first version "
+                    "(quick-v1) or all systems of the 30 elements with a pseudopotential")
     ap.add_argument("--work", default=DEFAULT_WORK, help="work folder (default validation/acwf/work)")
     ap.add_argument("--threads", type=int, default=None, help="lodestone --threads and OMP_NUM_THREADS "
                     "(default $SLURM_CPUS_PER_TASK, else lodestone's default)")

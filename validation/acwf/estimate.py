@@ -16,7 +16,7 @@ orthonormalisation).  A and B come from short `lodestone scf` timings (README.md
 the EOS costs 7 volumes x ITERS iterations.
 
 Needs spglib's Python bindings (Debian python3-spglib).  Usage:
-    /usr/bin/python3 validation/acwf/estimate.py [SYSTEMS ...|--set quick|--set all] [--tsv]
+    /usr/bin/python3 validation/acwf/estimate.py [SYSTEMS ...|--set quick|quick-v1|all] [--tsv]
 """
 import argparse
 import math
@@ -103,14 +103,14 @@ def estimate(system, hints, a_fft=A_FFT_S, b_dense=B_DENSE_S, iters=ITERS_PER_VO
 def main():
     ap = argparse.ArgumentParser(description="cost estimate of ACWF systems for lodestone eos")
     ap.add_argument("systems", nargs="*")
-    ap.add_argument("--set", choices=("quick", "all"))
+    ap.add_argument("--set", choices=systems.NAMED_SETS)
     ap.add_argument("--tsv", action="store_true", help="tab-separated output")
     ap.add_argument("--sort", action="store_true", help="cheapest first")
     args = ap.parse_args()
     names = list(args.systems)
-    if args.set == "quick":
-        names += list(systems.QUICK_SET)
-    elif args.set == "all" or not names:
+    if args.set:
+        names += systems.named_set(args.set)
+    elif not names:
         names += systems.all_systems()
     hints = systems.read_hints()
     rows = [estimate(s, hints) for s in names]

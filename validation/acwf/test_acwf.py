@@ -189,6 +189,21 @@ def test_selection():
     check(len(systems.elements_with_pseudo()) == 30, "30 elements")
     check(all(s in allsys for s in systems.QUICK_SET), "quick set within all")
     check(len(systems.QUICK_SET) >= 12, "quick set has at least 12 systems")
+    check(all(s in allsys for s in systems.QUICK_SET_V1), "quick set v1 within all")
+    # The quick set's rule (systems.py): only systems that Quantum ESPRESSO, with the same
+    # pseudopotentials, puts in the "good" class against all-electron (published fits,
+    # reference-qe-pd04-trim.csv); version 1 had three that it does not.
+    ae, qe = metrics.load_reference(systems.acwf_dir()), metrics.load_qe_reference()
+
+    def qe_eps(name):
+        key = systems.split_name(name)[:2]
+        return metrics.epsilon(qe[key]["qe"], ae[key]["ae"])
+    bad = [s for s in systems.QUICK_SET if qe_eps(s) >= 0.2]
+    check(not bad, f"quick set: QE's epsilon vs AE below 0.2 on every system, not on {bad}")
+    check(sorted(s for s in systems.QUICK_SET_V1 if qe_eps(s) >= 0.2) == ["Al-BCC", "Al-FCC", "C-SC"],
+          "quick set v1: Al-BCC, Al-FCC and C-SC at 0.2 or above for QE too")
+    kinds = {systems.split_name(s)[1] for s in systems.QUICK_SET}
+    check("Diamond" in kinds and "XO" in kinds and "SC" in kinds, f"quick set kinds {sorted(kinds)}")
     n = 7
     parts = [allsys[i::n] for i in range(n)]
     check(sorted(sum(parts, [])) == sorted(allsys) and sum(len(p) for p in parts) == len(allsys), "task split partitions")
@@ -267,8 +282,11 @@ def test_driver_cycle():
         # --report alone, over what the work folder holds; '-' prints.
         p = e.run("--report", results="-")
         check(p.returncode == 0 and "| Mg-XO |" in p.stdout, "--report -")
-        p = e.run("--list", "--set", "quick")
+        p = e.run("--list", "--set", "quick-v1")
         check(p.returncode == 0 and "Al-FCC" in p.stdout and "done" in p.stdout and "new" in p.stdout, "--list")
+        p = e.run("--list", "--set", "quick")
+        check(p.returncode == 0 and "Al-FCC" not in p.stdout and "C-Diamond" in p.stdout and "done" in p.stdout,
+              "--list --set quick")
     finally:
         shutil.rmtree(e.tmp)
 
