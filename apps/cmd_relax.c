@@ -29,6 +29,7 @@
 static const struct cli_option opts[] = {
     {"potential", 'p', CLI_VALUE, "MODEL", "neural-network potential as the calculator (INPUT: a structure file)"},
     {"cell", 0, CLI_FLAG, NULL, "relax the cell too (default: pw.x's calculation = 'vc-relax')"},
+    {"fixed-volume", 0, CLI_FLAG, NULL, "with --cell: relax the cell shape at the starting volume (pw.x's cell_dofree = 'shape')"},
     {"pressure", 0, CLI_VALUE, "GPA", "target pressure of --cell runs (default 0 GPa, or pw.x's press / 10)"},
     {"fmax", 0, CLI_VALUE, "EV_A", "force threshold, norm per atom (default 0.01 eV/A, or pw.x's forc_conv_thr)"},
     {"stress-tol", 0, CLI_VALUE, "GPA", "--cell: threshold on every |stress + pressure| component (default 0.05 GPa, or pw.x's press_conv_thr / 10)"},
@@ -86,6 +87,13 @@ static int log_step(void *ctx, const struct ls_relax_step *st)
     return LS_OK;
 }
 
+/* What the cell does: "fixed", "relaxed" or "shape at fixed volume". */
+static const char *cell_text(const struct ls_relax_config *cfg)
+{
+    if (!cfg->relax_cell) return "fixed";
+    return cfg->fixed_volume ? "shape at fixed volume" : "relaxed";
+}
+
 /* The run's identity: what a checkpoint must agree with to be continued. */
 static int make_identity(const char *input, const char *model, const ls_structure *s, const struct ls_relax_config *cfg,
                          char *buf, size_t n)
@@ -111,8 +119,7 @@ static int make_identity(const char *input, const char *model, const ls_structur
                      "input: content fnv1a64 %016llx, structure fnv1a64 %016llx\n%s\noptimizer: %s\ncell: %s\n"
                      "pressure: %.17g GPa\nmax-step: %.17g A\n%s",
                      (unsigned long long)h_in, (unsigned long long)h_s, calc, cfg->optimizer,
-                     cfg->relax_cell ? "relaxed" : "fixed", cfg->relax_cell ? cfg->pressure_gpa : 0.0, cfg->max_step_a,
-                     sym);
+                     cell_text(cfg), cfg->relax_cell ? cfg->pressure_gpa : 0.0, cfg->max_step_a, sym);
     if (w < 0 || (size_t)w >= n) LS_ERROR(LS_ERR_INTERNAL, "run identity too long");
     return LS_OK;
 }
@@ -141,6 +148,7 @@ static int write_json(const char *path, const char *input, const ls_structure *s
     ls_json_string(j, "input", input);
     ls_json_string(j, "optimizer", cfg->optimizer);
     ls_json_bool(j, "relax_cell", cfg->relax_cell);
+    ls_json_bool(j, "fixed_volume", cfg->relax_cell && cfg->fixed_volume);
     ls_json_number(j, "target_pressure_GPa", cfg->relax_cell ? cfg->pressure_gpa : 0.0);
     ls_json_number(j, "fmax_threshold_eV_per_A", cfg->fmax_ev_a);
     if (cfg->relax_cell) ls_json_number(j, "stress_threshold_GPa", cfg->stress_tol_gpa);
@@ -229,7 +237,7 @@ static int write_json(const char *path, const char *input, const ls_structure *s
 
 /* The settings of a pw.x relax / vc-relax input (req) as defaults, converted so that
  * Lodestone's tests are at least as strict as pw.x's (dft/README.md, "Relaxation"):
- *   vc-relax        -> relax the cell
+ *   vc-relax        -> relax the cell; with cell_dofree = 'shape', its shape at fixed volume
  *   forc_conv_thr   -> fmax: pw.x bounds every Cartesian force component, Lodestone each
  *                      atom's force norm; |F_i| < f implies every |F_ia| < f, so the same
  *                      number (in eV/Å) is at least as strict
@@ -245,8 +253,10 @@ static void file_settings(const struct dft_relax_request *req, struct ls_relax_c
 {
     const double ry_bohr = LS_RY_HARTREE * LS_HA_BOHR_EV_A, ry = LS_RY_HARTREE * LS_HARTREE_EV, kbar = 0.1;
     cfg->relax_cell = req->kind == DFT_RELAX_CELL;
+    cfg->fixed_volume = cfg->relax_cell && req->fixed_volume;
     o->cell.from = FROM_FILE;
-    snprintf(o->cell.detail, sizeof o->cell.detail, "calculation = '%s'", cfg->relax_cell ? "vc-relax" : "relax");
+    snprintf(o->cell.detail, sizeof o->cell.detail, "calculation = '%s'%s", cfg->relax_cell ? "vc-relax" : "relax",
+             cfg->fixed_volume ? ", cell_dofree = 'shape'" : "");
     cfg->optimizer = req->optimizer;
     o->optimizer.from = req->has_ion_dynamics ? FROM_FILE : FROM_QE_DEFAULT;
     snprintf(o->optimizer.detail, sizeof o->optimizer.detail, "ion_dynamics = '%s'", req->optimizer);
@@ -296,6 +306,17 @@ static int read_options(const struct cli_args *a, const struct dft_relax_request
         cfg->relax_cell = 1;
         o->cell = cli;
     }
+    if (cli_get(a, opts, "fixed-volume")) {
+        if (!cfg->relax_cell)
+            LS_ERROR(LS_ERR_USAGE, "--fixed-volume needs --cell (or a pw.x vc-relax input): it relaxes the cell's "
+                                   "shape at the starting volume");
+        cfg->fixed_volume = 1;
+        o->cell = cli;
+    }
+    if (cfg->fixed_volume && cfg->pressure_gpa != 0.0)
+        LS_ERROR(LS_ERR_USAGE, "--pressure %g GPa has no effect on a cell relaxed at fixed volume: remove "
+                               "--pressure, or drop --fixed-volume (cell_dofree = 'shape') to relax the volume too",
+                 cfg->pressure_gpa);
     cfg->use_symmetry = cli_get(a, opts, "no-symmetry") == NULL;
     const char *opt = cli_get(a, opts, "optimizer");
     if (opt) {
@@ -331,7 +352,7 @@ static void log_settings(const struct ls_relax_config *cfg, const struct origins
     if (cfg->energy_tol_ev > 0) snprintf(e, sizeof e, "%g eV", cfg->energy_tol_ev);
     ls_log_info("relax settings: cell %s (%s); optimizer %s (%s); fmax %g eV/A (%s); stress-tol %g GPa (%s%s); "
                 "pressure %g GPa (%s%s); energy-tol %s (%s); steps %d (%s)",
-                cfg->relax_cell ? "relaxed" : "fixed", origin_text(&o->cell, c[0], sizeof c[0]), cfg->optimizer,
+                cell_text(cfg), origin_text(&o->cell, c[0], sizeof c[0]), cfg->optimizer,
                 origin_text(&o->optimizer, c[1], sizeof c[1]), cfg->fmax_ev_a, origin_text(&o->fmax, c[2], sizeof c[2]),
                 cfg->stress_tol_gpa, origin_text(&o->stress_tol, c[3], sizeof c[3]), cfg->relax_cell ? "" : ", unused",
                 cfg->relax_cell ? cfg->pressure_gpa : 0.0, origin_text(&o->pressure, c[4], sizeof c[4]),
@@ -364,7 +385,8 @@ int cmd_relax(int argc, char **argv)
     LS_TRY(cli_parse(argc, argv, opts, &a));
     if (a.help) {
         cli_print_help(
-            "relax", "INPUT [--potential MODEL] [--cell] [--pressure GPA] [--fmax EV_A] [--out FILE] [--restart]",
+            "relax",
+            "INPUT [--potential MODEL] [--cell [--fixed-volume]] [--pressure GPA] [--fmax EV_A] [--out FILE] [--restart]",
             "Relax atomic positions (and with --cell the lattice, under --pressure) with BFGS or FIRE,\n"
             "keeping the space group of the starting structure.  The calculator is the DFT engine: INPUT is\n"
             "a YAML input (.yaml/.yml) or a pw.x input, as for 'lodestone scf'; with --potential MODEL it is\n"
@@ -372,16 +394,20 @@ int cmd_relax(int argc, char **argv)
             "Converged when every atom's force norm is below --fmax and, with --cell, every component of\n"
             "stress + pressure is below --stress-tol (and, with --energy-tol, the enthalpy changed less than\n"
             "that in the last step).\n"
+            "--fixed-volume relaxes the cell's shape (c/a, angles) at the starting volume.\n"
             "A pw.x input with calculation='relax' or 'vc-relax' gives the defaults: 'vc-relax' relaxes the\n"
-            "cell (cell_dofree='all'); press (kbar / 10) is --pressure; forc_conv_thr (Ry/bohr x 25.711)\n"
-            "is --fmax, a bound on each atom's force norm and so at least as strict as pw.x's bound on\n"
-            "each component; press_conv_thr (kbar / 10) is --stress-tol; etot_conv_thr (Ry x 13.606) is\n"
-            "--energy-tol; nstep is --steps + 1 (pw.x counts SCF calculations, Lodestone the steps after\n"
-            "the first); ion_dynamics ('bfgs', 'fire') is --optimizer; cell_dynamics may be 'bfgs'.  Keys\n"
-            "not in the file take pw.x's defaults (forc_conv_thr 1e-3, etot_conv_thr 1e-4, nstep 50,\n"
-            "press 0, press_conv_thr 0.5).  Options on the command line override the file; a log line\n"
-            "lists every setting and where it came from.  ATOMIC_POSITIONS if_pos flags 0 fix those\n"
-            "coordinates (a cell relaxation moves a fixed atom with the cell).\n"
+            "cell (cell_dofree='all', or 'shape': --fixed-volume); press (kbar / 10) is --pressure;\n"
+            "forc_conv_thr (Ry/bohr x 25.711) is --fmax, a bound on each atom's force norm and so at least\n"
+            "as strict as pw.x's bound on each component; press_conv_thr (kbar / 10) is --stress-tol;\n"
+            "etot_conv_thr (Ry x 13.606) is --energy-tol; nstep is --steps + 1 (pw.x counts SCF\n"
+            "calculations, Lodestone the steps after the first); ion_dynamics ('bfgs', 'fire') is\n"
+            "--optimizer; cell_dynamics may be 'bfgs'.  Keys not in the file take pw.x's defaults\n"
+            "(forc_conv_thr 1e-3, etot_conv_thr 1e-4, nstep 50, press 0, press_conv_thr 0.5).  Options on\n"
+            "the command line override the file; a log line lists every setting and where it came from.\n"
+            "ATOMIC_POSITIONS if_pos flags 0 fix those coordinates (a cell relaxation moves a fixed atom\n"
+            "with the cell).  Keys that tune pw.x's own optimiser (pot_extrapolation, wfc_extrapolation,\n"
+            "upscale, bfgs_ndim, trust_radius_*, w_1, w_2, wmass, cell_factor) are checked and not used,\n"
+            "each with a log line saying why.\n"
             "A checkpoint is written after every step; --restart continues from it (the trajectory\n"
             "continues too; a fresh run starts it anew).\n"
             "Exit code 0 converged, 1 not converged or a failed calculation (results of the last good step\n"

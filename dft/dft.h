@@ -60,6 +60,9 @@ struct dft_relax_request {
     double press_gpa;             /* press (kbar / 10): target pressure; default 0 */
     int has_press_conv_thr;
     double press_conv_thr_gpa;    /* press_conv_thr (kbar / 10); default 0.5 kbar = 0.05 GPa */
+    int has_cell_dofree;
+    int fixed_volume;             /* cell_dofree = 'shape': the cell shape relaxes at the starting
+                                     volume (common/relax.h, fixed_volume); 'all' (default): 0 */
 };
 
 typedef struct dft_params {

@@ -8,14 +8,24 @@
  * Defaults are pw.x's (QE 6.7/7 documentation of INPUT_PW): forc_conv_thr 1e-3 Ry/bohr,
  * etot_conv_thr 1e-4 Ry, nstep 50 (relaxations), ion_dynamics 'bfgs', press 0,
  * press_conv_thr 0.5 kbar, cell_dofree 'all'.  Only what Lodestone's relaxation does is
- * accepted: ion_dynamics 'bfgs' or 'fire', cell_dynamics 'bfgs', cell_dofree 'all'; any
- * other value, and any other key of &ions and &cell, is an error naming the line.
+ * accepted: ion_dynamics 'bfgs' or 'fire', cell_dynamics 'bfgs', cell_dofree 'all' or 'shape'
+ * (the shape at fixed volume).
+ *
+ * Keys that tune how pw.x's own optimiser moves and guesses, not where a relaxation stops, are
+ * read, checked and left unused with an info line (tuning_keys below): the extrapolation of the
+ * next step's potential and wavefunctions (Lodestone starts each step from the previous step's
+ * density and wavefunctions), pw.x's BFGS trust radii and history, the SCF threshold scaling
+ * `upscale` (Lodestone's SCF threshold is fixed), and the cell's fictitious mass and basis
+ * headroom (`wmass` serves damped and MD cell dynamics; `cell_factor` sizes pw.x's G-vector
+ * tables, while Lodestone builds the basis of every step afresh).  Any other key of &ions and
+ * &cell is an error naming the line.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/err.h"
+#include "common/log.h"
 #include "common/textio.h"
 #include "common/units.h"
 #include "dft/input_qe_relax.h"
@@ -60,6 +70,71 @@ static int positive(const ls_text_reader *r, const char *key, const char *v, con
     if (ls_parse_double(v, &x) != 0) return ls_text_error(r, "%s = %s: expected a number (%s)", key, v, unit);
     if (!(x > 0)) return ls_text_error(r, "%s = %s: must be positive (%s)", key, v, unit);
     *out = x * factor;
+    return LS_OK;
+}
+
+/* The tuning keys accepted and not used (see the top of the file): namelist, key, the kind of
+ * value (a number, or one of the listed words) and what Lodestone does instead. */
+struct tuning_key {
+    const char *nl, *key;
+    const char *words; /* NULL: a number; else the accepted values, separated by '|' */
+    const char *instead;
+};
+
+static const struct tuning_key tuning_keys[] = {
+    {"ions", "pot_extrapolation", "none|atomic|first_order|second_order",
+     "each step starts from the previous step's density"},
+    {"ions", "wfc_extrapolation", "none|first_order|second_order",
+     "each step starts from the previous step's wavefunctions"},
+    {"ions", "upscale", NULL, "the SCF threshold stays as given"},
+    {"ions", "bfgs_ndim", NULL, "Lodestone's BFGS keeps the full Hessian update"},
+    {"ions", "trust_radius_max", NULL, "Lodestone bounds each atom's move by --max-step (default 0.2 A)"},
+    {"ions", "trust_radius_min", NULL, "Lodestone bounds each atom's move by --max-step (default 0.2 A)"},
+    {"ions", "trust_radius_ini", NULL, "Lodestone bounds each atom's move by --max-step (default 0.2 A)"},
+    {"ions", "w_1", NULL, "Lodestone's BFGS steps are bounded by --max-step"},
+    {"ions", "w_2", NULL, "Lodestone's BFGS steps are bounded by --max-step"},
+    {"cell", "wmass", NULL, "a fictitious cell mass serves only damped or MD cell dynamics"},
+    {"cell", "cell_factor", NULL, "the plane-wave basis is built afresh at every step"},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* Is `word` one of the '|'-separated `words`? */
+static int word_in(const char *word, const char *words)
+{
+    size_t n = strlen(word);
+    for (const char *w = words; *w;) {
+        const char *end = strchr(w, '|');
+        size_t len = end ? (size_t)(end - w) : strlen(w);
+        if (len == n && !strncmp(w, word, n)) return 1;
+        if (!end) break;
+        w = end + 1;
+    }
+    return 0;
+}
+
+/* A tuning key of `nl`: checked, noted and logged, *handled = 1; else *handled = 0. */
+static int tuning_key(struct qe_relax_keys *k, const ls_text_reader *r, const char *nl, const char *key,
+                      const char *v, int *handled)
+{
+    *handled = 0;
+    for (const struct tuning_key *t = tuning_keys; t->nl; t++) {
+        if (strcmp(t->nl, nl) != 0 || strcmp(t->key, key) != 0) continue;
+        *handled = 1;
+        if (t->words) {
+            char c[32];
+            lower_copy(c, sizeof c, v);
+            if (!word_in(c, t->words))
+                return ls_text_error(r, "%s = '%s': expected one of %s (pw.x's values)", key, v, t->words);
+        } else {
+            double x;
+            if (ls_parse_double(v, &x) != 0) return ls_text_error(r, "%s = %s: expected a number", key, v);
+        }
+        if (!strcmp(nl, "cell")) note_key(&k->cell_line, k->cell_key, sizeof k->cell_key, r, key);
+        else note_key(&k->relax_line, k->relax_key, sizeof k->relax_key, r, key);
+        ls_log_info("%s:%ld: %s tunes pw.x's own optimiser and is not used here: %s", r->path, r->line_no, key,
+                    t->instead);
+        return LS_OK;
+    }
     return LS_OK;
 }
 
@@ -116,7 +191,7 @@ static int ions_key(struct qe_relax_keys *k, const ls_text_reader *r, const char
                     struct dft_relax_request *req, int *handled)
 {
     *handled = 0;
-    if (strcmp(key, "ion_dynamics") != 0) return LS_OK; /* the caller: not supported */
+    if (strcmp(key, "ion_dynamics") != 0) return tuning_key(k, r, "ions", key, v, handled);
     *handled = 1;
     note_key(&k->relax_line, k->relax_key, sizeof k->relax_key, r, key);
     char c[32];
@@ -150,13 +225,15 @@ static int cell_key(struct qe_relax_keys *k, const ls_text_reader *r, const char
         LS_TRY(positive(r, key, v, "kbar", QE_KBAR_GPA, &req->press_conv_thr_gpa));
         req->has_press_conv_thr = 1;
     } else if (!strcmp(key, "cell_dofree")) {
-        if (strcmp(c, "all") != 0)
-            return ls_text_error(r, "cell_dofree = '%s' is not supported: only the relaxation of the whole cell "
-                                 "(cell_dofree = 'all') is available, or a fixed cell with calculation = 'relax'",
-                                 v);
+        if (strcmp(c, "all") != 0 && strcmp(c, "shape") != 0)
+            return ls_text_error(r, "cell_dofree = '%s' is not supported: use 'all' (the whole cell) or 'shape' "
+                                 "(the shape at fixed volume), or a fixed cell with calculation = 'relax'; "
+                                 "for the volume alone, 'lodestone eos' gives E(V)", v);
+        req->fixed_volume = !strcmp(c, "shape");
+        req->has_cell_dofree = 1;
+        k->cell_dofree_line = r->line_no;
     } else {
-        *handled = 0; /* the caller: not supported */
-        return LS_OK;
+        return tuning_key(k, r, "cell", key, v, handled); /* else the caller: not supported */
     }
     note_key(&k->cell_line, k->cell_key, sizeof k->cell_key, r, key);
     return LS_OK;
@@ -182,6 +259,10 @@ int qe_relax_check(const struct qe_relax_keys *k, const char *path, const struct
         LS_ERROR(LS_ERR_INPUT, "%s:%ld: '%s' in &cell needs calculation = 'vc-relax' (the calculation is '%s', "
                  "whose cell is fixed; pw.x would ignore it): set calculation = 'vc-relax', or remove it",
                  path, k->cell_line, k->cell_key, req->kind == DFT_RELAX_POSITIONS ? "relax" : "scf");
+    if (req->kind == DFT_RELAX_CELL && req->fixed_volume && req->press_gpa != 0.0)
+        LS_ERROR(LS_ERR_INPUT, "%s:%ld: cell_dofree = 'shape' keeps the volume fixed, so press = %g kbar has no "
+                 "effect: remove press, or use cell_dofree = 'all' to relax the volume under that pressure",
+                 path, k->cell_dofree_line, req->press_gpa / QE_KBAR_GPA);
     if (req->has_cell_dynamics && !strcmp(req->optimizer, "fire"))
         LS_ERROR(LS_ERR_INPUT, "%s:%ld: ion_dynamics = 'fire' contradicts cell_dynamics = 'bfgs' (Lodestone moves "
                  "the atoms and the cell with one optimiser): use ion_dynamics = 'bfgs', or remove cell_dynamics "

@@ -16,6 +16,7 @@ struct qe_relax_keys {
     long cell_line;        /* first &cell key, 0 if none */
     char cell_key[64];
     long ion_dynamics_line;
+    long cell_dofree_line;
 };
 
 /* pw.x's defaults for every value of the request (kind none, nothing given). */

@@ -80,7 +80,8 @@ static void test_vc_relax_values(void)
     const struct dft_relax_request *r = &p.relax;
     LS_CHECK(r->kind == DFT_RELAX_CELL && r->line == 2);
     LS_CHECK(r->has_forc_conv_thr && r->has_etot_conv_thr && r->has_nstep && r->has_ion_dynamics &&
-             r->has_cell_dynamics && r->has_press && r->has_press_conv_thr);
+             r->has_cell_dynamics && r->has_press && r->has_press_conv_thr && r->has_cell_dofree);
+    LS_CHECK(r->fixed_volume == 0); /* cell_dofree = 'all' */
     /* 2.5e-4 Ry/bohr x 25.711033738162943 eV/Å per Ry/bohr = 6.427758434540735e-3 eV/Å */
     LS_CHECK_NEAR(r->forc_conv_thr_ev_a, 6.427758434540735e-3, 1e-17);
     /* 3.7e-5 Ry x 13.605693122994 eV/Ry = 5.0341064555078e-4 eV */
@@ -93,6 +94,22 @@ static void test_vc_relax_values(void)
     dft_params_free(&p);
 }
 
+/* cell_dofree = 'shape' (any case): the shape at fixed volume; with pw.x's optimiser-tuning
+ * keys, which are accepted and change nothing in the request. */
+static void test_vc_relax_shape(void)
+{
+    const char *text = HEAD("vc-relax", "")
+        "&ions\n  pot_extrapolation = 'ATOMIC', upscale = 10, bfgs_ndim = 1, trust_radius_max = 0.8d0\n/\n"
+        "&cell\n  cell_dofree = 'SHAPE', cell_factor = 2.0, wmass = 1.5\n/\n" SI_CARDS;
+    dft_params p;
+    char path[1024];
+    LS_CHECK_OK(read_text("qe_shape.in", text, &p, path, sizeof path));
+    const struct dft_relax_request *r = &p.relax;
+    LS_CHECK(r->kind == DFT_RELAX_CELL && r->has_cell_dofree && r->fixed_volume == 1);
+    LS_CHECK(!r->has_press && r->press_gpa == 0.0 && !r->has_ion_dynamics && strcmp(r->optimizer, "bfgs") == 0);
+    dft_params_free(&p);
+}
+
 /* Nothing but calculation: pw.x's defaults, none marked as given. */
 static void test_relax_defaults(void)
 {
@@ -102,7 +119,8 @@ static void test_relax_defaults(void)
     const struct dft_relax_request *r = &p.relax;
     LS_CHECK(r->kind == DFT_RELAX_POSITIONS && r->line == 2);
     LS_CHECK(!r->has_forc_conv_thr && !r->has_etot_conv_thr && !r->has_nstep && !r->has_ion_dynamics &&
-             !r->has_cell_dynamics && !r->has_press && !r->has_press_conv_thr);
+             !r->has_cell_dynamics && !r->has_press && !r->has_press_conv_thr && !r->has_cell_dofree &&
+             !r->fixed_volume);
     LS_CHECK_NEAR(r->forc_conv_thr_ev_a, 0.025711033738162943, 1e-17); /* 1e-3 Ry/bohr */
     LS_CHECK_NEAR(r->etot_conv_thr_ev, 1.3605693122994e-3, 1e-17);    /* 1e-4 Ry */
     LS_CHECK(r->nstep == 50 && strcmp(r->optimizer, "bfgs") == 0);
@@ -174,15 +192,23 @@ static const struct bad_case bad_cases[] = {
     /* &ions */
     {HEAD("relax", "") "&ions\n  ion_dynamics = 'damp'\n/\n" SI_CARDS, 11, "ion_dynamics = 'damp' is not supported: use 'bfgs' or 'fire'"},
     {HEAD("relax", "") "&ions\n  ion_dynamics = 'verlet'\n/\n" SI_CARDS, 11, "use 'bfgs' or 'fire'"},
-    {HEAD("relax", "") "&ions\n  upscale = 100\n/\n" SI_CARDS, 11, "the key 'upscale' in &ions is not supported"},
-    {HEAD("relax", "") "&ions\n  pot_extrapolation = 'atomic'\n/\n" SI_CARDS, 11, "'lodestone relax --help'"},
+    {HEAD("relax", "") "&ions\n  remove_rigid_rot = .true.\n/\n" SI_CARDS, 11, "the key 'remove_rigid_rot' in &ions is not supported"},
+    {HEAD("relax", "") "&ions\n  refold_pos = .true.\n/\n" SI_CARDS, 11, "'lodestone relax --help'"},
+    /* pw.x's optimiser-tuning keys: accepted unused, but their values are checked */
+    {HEAD("relax", "") "&ions\n  upscale = lots\n/\n" SI_CARDS, 11, "upscale = lots: expected a number"},
+    {HEAD("relax", "") "&ions\n  pot_extrapolation = 'cubic'\n/\n" SI_CARDS, 11, "pot_extrapolation = 'cubic': expected one of none|atomic|first_order|second_order"},
+    {HEAD("relax", "") "&ions\n  wfc_extrapolation = 'atomic'\n/\n" SI_CARDS, 11, "expected one of none|first_order|second_order"},
+    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_factor = big\n/\n" SI_CARDS, 13, "cell_factor = big: expected a number"},
+    {HEAD("scf", "") "&ions\n  trust_radius_max = 0.5\n/\n" SI_CARDS, 11, "'trust_radius_max' is a relaxation setting, but the calculation is 'scf'"},
+    {HEAD("relax", "") "&ions\n/\n&cell\n  wmass = 0.01\n/\n" SI_CARDS, 13, "'wmass' in &cell needs calculation = 'vc-relax'"},
     /* &cell */
     {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dynamics = 'damp-w'\n/\n" SI_CARDS, 13, "cell_dynamics = 'damp-w' is not supported: use 'bfgs'"},
-    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'ibrav'\n/\n" SI_CARDS, 13, "only the relaxation of the whole cell (cell_dofree = 'all')"},
+    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'ibrav'\n/\n" SI_CARDS, 13, "use 'all' (the whole cell) or 'shape' (the shape at fixed volume)"},
     {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'x'\n/\n" SI_CARDS, 13, "cell_dofree = 'x' is not supported"},
-    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'shape'\n/\n" SI_CARDS, 13, "cell_dofree = 'shape' is not supported"},
+    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'volume'\n/\n" SI_CARDS, 13, "cell_dofree = 'volume' is not supported"},
+    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'shape'\n  press = 10\n/\n" SI_CARDS, 13, "cell_dofree = 'shape' keeps the volume fixed, so press = 10 kbar has no effect"},
     {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = '2Dxy'\n/\n" SI_CARDS, 13, "cell_dofree = '2Dxy' is not supported"},
-    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  wmass = 0.01\n/\n" SI_CARDS, 13, "the key 'wmass' in &cell is not supported"},
+    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'all', iforceh = 1\n/\n" SI_CARDS, 13, "the key 'iforceh' in &cell is not supported"},
     {HEAD("vc-relax", "") "&ions\n/\n&cell\n  press = high\n/\n" SI_CARDS, 13, "press = high: expected a number (kbar)"},
     {HEAD("vc-relax", "") "&ions\n/\n&cell\n  press_conv_thr = 0\n/\n" SI_CARDS, 13, "press_conv_thr = 0: must be positive (kbar)"},
     /* ion_dynamics = 'fire' with cell_dynamics = 'bfgs' */
@@ -272,11 +298,11 @@ static void test_program(void)
     LS_CHECK(run_program(args, err) == 2);
     LS_CHECK_MSG(file_has(err, where) && file_has(err, "'lodestone eos'"), "eos: see %s", err);
     /* An input error of a relax input: exit 2 from relax too. */
-    scratch("qe_prog.in", HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'shape'\n/\n" SI_CARDS, in, sizeof in);
+    scratch("qe_prog.in", HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'volume'\n/\n" SI_CARDS, in, sizeof in);
     snprintf(where, sizeof where, "%s:13:", in);
     snprintf(args, sizeof args, "relax '%s' --checkpoint none", in);
     LS_CHECK(run_program(args, err) == 2);
-    LS_CHECK_MSG(file_has(err, where) && file_has(err, "cell_dofree = 'shape'"), "relax: see %s", err);
+    LS_CHECK_MSG(file_has(err, where) && file_has(err, "cell_dofree = 'volume'"), "relax: see %s", err);
 }
 
 int main(void)
@@ -290,6 +316,7 @@ int main(void)
     ls_test_tmp_path(tmp, sizeof tmp, "");
     mkdir(tmp, 0755); /* build/tmp when run on its own */
     LS_RUN(test_vc_relax_values);
+    LS_RUN(test_vc_relax_shape);
     LS_RUN(test_relax_defaults);
     LS_RUN(test_scf);
     LS_RUN(test_if_pos);

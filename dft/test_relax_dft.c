@@ -9,7 +9,8 @@
  * The program test also checks the outputs (JSON keys, trajectory frames, the structure),
  * a restart that continues without duplicate frames, and the documented errors (exit 2):
  * a checkpoint of another input, a corrupt checkpoint, bad options.  Last, a pw.x vc-relax
- * input through `lodestone relax`: the file's settings, if_pos, the override by an option. */
+ * input through `lodestone relax`: the file's settings, if_pos, the override by an option; and
+ * one with cell_dofree = 'shape' and pw.x's optimiser-tuning keys. */
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -184,6 +185,9 @@ static void test_program(void)
     LS_CHECK(run(INPUT " --optimizer newton", err) == 2 && file_has(err, "bfgs or fire"));
     LS_CHECK(run(INPUT " --pressure 1", err) == 2 && file_has(err, "--pressure needs --cell"));
     LS_CHECK(run(INPUT " --fmax -1", err) == 2 && file_has(err, "--fmax must be positive"));
+    LS_CHECK(run(INPUT " --fixed-volume", err) == 2 && file_has(err, "--fixed-volume needs --cell"));
+    LS_CHECK(run(INPUT " --cell --fixed-volume --pressure 1", err) == 2 &&
+             file_has(err, "--pressure 1 GPa has no effect on a cell relaxed at fixed volume"));
     LS_CHECK(run(INPUT " --out x.unknownext", err) == 2);
     LS_CHECK(run("dft/testdata/absent.yaml", err) == 2 && file_has(err, "absent.yaml"));
 }
@@ -280,11 +284,80 @@ static void test_program_qe_vc_relax(void)
     LS_CHECK(file_has(err, "fmax 0.5 eV/A (command line)") && file_has(err, "steps 0 (command line)"));
 }
 
+/* A pw.x vc-relax input with cell_dofree = 'shape' (the cell shape at fixed volume) and the
+ * keys that tune pw.x's own optimiser: Si2 in a tetragonally strained fcc cell, the
+ * conventional axes scaled by (1.02, 1.02, 1/1.02^2) from a = 5.56 Å, which keeps the volume
+ * (2.78^3 x 2 = 42.97 Å^3).  The diamond sites keep their site symmetry under this strain, so
+ * only the cell moves.  Expected: the cubic shape back (the deviatoric stress below
+ * press_conv_thr = 0.3 kbar = 0.03 GPa; with (c11 - c12)/2 of order 50 GPa the strain left is
+ * below 1e-3, against 6 % between |a3| and |a1| at the start) at exactly the starting volume
+ * (det D = 1 by construction: 1e-12 relative), and one log line per tuning key. */
+static void test_program_qe_shape(void)
+{
+    char lib[4096], in[600], js[600], out[600], err[600], args[4096], text[8192];
+    if (!realpath("inputs/pseudo/pd04-pbe-sr", lib)) {
+        LS_CHECK_MSG(0, "inputs/pseudo/pd04-pbe-sr not found: run from the project root");
+        return;
+    }
+    ls_test_tmp_path(in, sizeof in, "relax_si2_shape.in");
+    ls_test_tmp_path(js, sizeof js, "relax_si2_shape.json");
+    ls_test_tmp_path(out, sizeof out, "relax_si2_shape.vasp");
+    ls_test_tmp_path(err, sizeof err, "relax_si2_shape.err");
+    const double h = 2.78, sx = 1.02, sz = 1.0 / (1.02 * 1.02); /* half the conventional a, strains */
+    snprintf(text, sizeof text,
+             "&control\n  calculation = 'vc-relax', pseudo_dir = '%s'\n  forc_conv_thr = 2.0d-4\n/\n"
+             "&system\n  ibrav = 0, nat = 2, ntyp = 1, ecutwfc = 24.0, occupations = 'fixed'\n/\n"
+             "&electrons\n  conv_thr = 1.0d-10, mixing_beta = 0.5\n/\n"
+             "&ions\n  ion_dynamics = 'bfgs', pot_extrapolation = 'second_order', wfc_extrapolation = 'none'\n"
+             "  upscale = 100, bfgs_ndim = 3, trust_radius_max = 0.5, trust_radius_min = 1d-4\n"
+             "  trust_radius_ini = 0.3, w_1 = 0.01, w_2 = 0.5\n/\n"
+             "&cell\n  cell_dynamics = 'bfgs', press_conv_thr = 0.3, cell_dofree = 'Shape', cell_factor = 2.0\n"
+             "  wmass = 0.01\n/\n"
+             "ATOMIC_SPECIES\nSi 28.086 Si.upf\n"
+             "CELL_PARAMETERS angstrom\n  0.0 %.15f %.15f\n  %.15f 0.0 %.15f\n  %.15f %.15f 0.0\n"
+             "ATOMIC_POSITIONS crystal\nSi 0.00 0.00 0.00\nSi 0.25 0.25 0.25\n"
+             "K_POINTS automatic\n2 2 2 0 0 0\n",
+             lib, sx * h, sz * h, sx * h, sz * h, sx * h, sx * h);
+    LS_CHECK_OK(ls_file_write_atomic(in, text, strlen(text)));
+    const double V0 = 2 * (sx * h) * (sx * h) * (sz * h); /* |det| of the rows above, Å^3 */
+    snprintf(args, sizeof args, "%s --json %s --out %s --checkpoint none", in, js, out);
+    double t0 = ls_wall_time();
+    int rc = run(args, err);
+    LS_CHECK_MSG(rc == 0, "exit code %d (see %s)", rc, err);
+    LS_CHECK(file_has(js, "\"relax_cell\": true") && file_has(js, "\"fixed_volume\": true") &&
+             file_has(js, "\"converged\": true") && file_has(js, "\"cell\": \"pw.x input\""));
+    LS_CHECK(file_has(err, "relax settings: cell shape at fixed volume (pw.x input: calculation = 'vc-relax', "
+                           "cell_dofree = 'shape')"));
+    static const char *const tuning[] = {"pot_extrapolation", "wfc_extrapolation", "upscale", "bfgs_ndim",
+                                         "trust_radius_max", "trust_radius_min", "trust_radius_ini", "w_1",
+                                         "w_2", "cell_factor", "wmass"};
+    for (size_t k = 0; k < sizeof tuning / sizeof *tuning; k++) {
+        char line[160];
+        snprintf(line, sizeof line, "%s tunes pw.x's own optimiser and is not used here", tuning[k]);
+        LS_CHECK_MSG(file_has(err, line), "log line for %s (see %s)", tuning[k], err);
+    }
+    ls_structure *s = NULL;
+    LS_CHECK_OK(ls_structure_read(out, LS_FORMAT_AUTO, &s));
+    if (s) {
+        double len[3], ang[3], V = json_number(js, "volume_A3");
+        ls_cell_parameters(s->cell, len, ang);
+        double spread = (fmax(len[0], fmax(len[1], len[2])) - fmin(len[0], fmin(len[1], len[2]))) / len[0];
+        LS_CHECK_NEAR(V / V0, 1.0, 1e-12);
+        LS_CHECK_MSG(spread < 1e-3, "|a_i| spread %.2e after the shape relaxation (start 6e-2)", spread);
+        for (int k = 0; k < 3; k++) LS_CHECK_NEAR(ang[k], 60.0, 0.1);
+        printf("  pw.x vc-relax, cell_dofree = 'shape', Si2: %.0f steps, %.1f s, V/V0 - 1 = %.1e, |a_i| spread "
+               "%.1e, P = %.3f GPa\n",
+               json_number(js, "n_steps"), ls_wall_time() - t0, V / V0 - 1, spread, json_number(js, "pressure_GPa"));
+    }
+    ls_structure_destroy(s);
+}
+
 int main(void)
 {
     ls_log_set_level(LS_LOG_WARN);
     LS_RUN(test_si2_library);
     LS_RUN(test_program);
     LS_RUN(test_program_qe_vc_relax);
+    LS_RUN(test_program_qe_shape);
     return ls_test_summary("test_relax_dft");
 }
