@@ -191,9 +191,14 @@ static int compute_fixed(struct eos_run *r, int i, dft_calc *calc, const ls_stru
 /* The SCF (or relaxation) of every volume not done yet, the checkpoint after each.  With MPI every
  * process runs this loop, and the SCF of each volume is shared among them (dft/dist.h): the points
  * come out bit-identical on every process.  relax_restart: continue the relaxation checkpoints of
- * volumes under way (only when the EOS checkpoint was loaded: a fresh run starts them anew). */
-static int compute_volumes(struct eos_run *r, const dft_params *p, const char *ckpt, int relax_restart, int verbose)
+ * volumes under way (only when the EOS checkpoint was loaded: a fresh run starts them anew).
+ * restart (--restart): the first SCF starts from the state a stop left in CKPT.scf, if any (any
+ * state is a valid start: only the path to the same answer changes). */
+static int compute_volumes(struct eos_run *r, const dft_params *p, const char *ckpt, int restart, int relax_restart,
+                           int verbose)
 {
+    char scf_ckpt[4200] = "";
+    if (ckpt) snprintf(scf_ckpt, sizeof scf_ckpt, "%s.scf", ckpt);
     int status = LS_OK;
     dft_calc *calc = NULL;
     ls_structure *s = NULL;
@@ -219,6 +224,7 @@ static int compute_volumes(struct eos_run *r, const dft_params *p, const char *c
         if ((sig = stop_agreed()) != 0) break;
         if (calc == NULL) {
             LS_TRY_GOTO(status, dft_calc_create(p, &calc), done);
+            LS_TRY_GOTO(status, dft_calc_set_checkpoint(calc, scf_ckpt, restart), done);
             LS_TRY_GOTO(status, ls_structure_copy(r->s_in, &s), done);
         }
         eos_structure_scaled(r->s_in, pt->scale, s);
@@ -255,12 +261,17 @@ done:
     if (status == LS_OK && sig != 0) status = LS_ERR_INTERRUPTED;
     if (status == LS_ERR_INTERRUPTED) {
         if (sig == 0) sig = ls_stop_requested();
-        char partial[4400] = "";
+        char partial[8800] = "";
         if (ckpt && r->relax != EOS_RELAX_NONE && under_way >= 0) {
             char path[4200];
             eos_relax_checkpoint_path(ckpt, under_way, path, sizeof path);
             snprintf(partial, sizeof partial, "; the finished relaxation steps of volume %d/%d are in %s", under_way + 1,
                      r->n, path);
+        }
+        if (ckpt && under_way >= 0 && access(scf_ckpt, F_OK) == 0) {
+            size_t w = strlen(partial);
+            snprintf(partial + w, sizeof partial - w, "; the SCF state of volume %d/%d is in %s", under_way + 1, r->n,
+                     scf_ckpt);
         }
         if (ckpt)
             ls_error_set(status, __FILE__, __LINE__,
@@ -469,7 +480,7 @@ static int run_eos(const struct cli_args *a, const dft_params *p, const double *
                     "|deviatoric stress| < %g GPa, at most %d steps", r.fmax_ev_a, r.stress_tol_gpa, r.relax_max_steps);
 
     ls_stop_install();
-    LS_TRY_GOTO(status, compute_volumes(&r, p, ckpt, loaded, cli_get(a, opts, "verbose") != NULL), done);
+    LS_TRY_GOTO(status, compute_volumes(&r, p, ckpt, restart, loaded, cli_get(a, opts, "verbose") != NULL), done);
 
     int fit_status = fit_points(&r);
     char fit_message[LS_ERROR_MESSAGE_MAX] = "";
@@ -542,7 +553,8 @@ int cmd_eos(int argc, char **argv)
                        "A checkpoint is written after every volume (and, when relaxing, after every relaxation step,\n"
                        "CKPT.vNN.relax); --restart takes the converged volumes from it (and starts afresh when there\n"
                        "is none), so a killed job loses at most one volume (one relaxation step).  SIGTERM/SIGINT\n"
-                       "stop the run with its checkpoints written (exit code 3).  Exit code 1 when a volume's SCF or\n"
+                       "stop the run with its checkpoints written, and the state of the SCF under way in CKPT.scf,\n"
+                       "where --restart continues it (exit code 3).  Exit code 1 when a volume's SCF or\n"
                        "relaxation does not converge (it is left out of the fit; the results are written) or the fit\n"
                        "fails; 2 for bad input, a foreign or corrupt checkpoint.  See dft/README.md, section\n"
                        "'Equation of state'.\n"

@@ -409,7 +409,8 @@ int cmd_relax(int argc, char **argv)
             "upscale, bfgs_ndim, trust_radius_*, w_1, w_2, wmass, cell_factor) are checked and not used,\n"
             "each with a log line saying why.\n"
             "A checkpoint is written after every step; --restart continues from it (the trajectory\n"
-            "continues too; a fresh run starts it anew).\n"
+            "continues too; a fresh run starts it anew).  With DFT, a stop during a step's SCF also\n"
+            "saves that SCF's state (CHECKPOINT.scf), from which --restart continues the SCF.\n"
             "Exit code 0 converged, 1 not converged or a failed calculation (results of the last good step\n"
             "are written), 2 bad input, 3 stopped by SIGTERM/SIGINT (rerun with --restart).\n"
             "MPI (a build with make MPI=1), DFT only: mpirun -np N lodestone relax INPUT [--pools K] shares\n"
@@ -481,6 +482,12 @@ int cmd_relax(int argc, char **argv)
     cfg.identity = identity;
     cfg.checkpoint = use_ckpt ? ckpt : NULL;
     cfg.restart = cli_get(&a, opts, "restart") != NULL;
+    if (dc && use_ckpt) {
+        /* A stop during a step's SCF leaves that SCF's state beside the checkpoint; --restart starts there. */
+        char scf_ckpt[4200];
+        snprintf(scf_ckpt, sizeof scf_ckpt, "%s.scf", ckpt);
+        LS_TRY_GOTO(status, dft_calc_set_checkpoint(dc, scf_ckpt, cfg.restart), done);
+    }
     cfg.trajectory = cli_get(&a, opts, "traj");
     cfg.observer = log_step;
     cfg.observer_ctx = &lg;

@@ -396,6 +396,10 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
                                 res->has_step ? "the geometry of the last good step" : "the starting geometry");
             } else if (status == LS_ERR_INTERRUPTED) {
                 res->stop = LS_RELAX_INTERRUPTED;
+                if (cfg->checkpoint && st.step > 0)
+                    ls_error_prefix("step %d (the finished steps are in %s): ", st.step, cfg->checkpoint);
+                else
+                    ls_error_prefix("step %d: ", st.step);
             } else {
                 ls_error_prefix("step %d: ", st.step);
             }

@@ -1,10 +1,13 @@
 /* The DFT engine as a calculator (see calc.h). */
 #include "dft/calc.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
+#include "common/log.h"
 #include "common/parallel.h"
 #include "common/stop.h"
 #include "dft/run.h"
@@ -14,6 +17,8 @@ struct dft_calc {
     dft_params params;   /* owns a copy of the structure */
     dft_result *last;
     dft_start *state;    /* the last solution, the start of the next call */
+    char ckpt_path[4096]; /* SCF state on a stop ("" = none; dft_calc_set_checkpoint) */
+    struct dft_checkpoint ckpt;
 };
 
 int dft_calc_create(const dft_params *p, dft_calc **out)
@@ -52,10 +57,30 @@ void dft_calc_forget(dft_calc *c)
     c->state = NULL;
 }
 
-/* A stop requested by a signal (common/stop.h) ends the SCF after the current iteration: the
- * caller's own checkpoint (finished volumes, relaxation steps) is what survives.  With MPI every
- * process calls the hook after the same iteration, and a signal that reached any of them stops
- * all. */
+int dft_calc_set_checkpoint(dft_calc *c, const char *path, int restart)
+{
+    c->ckpt_path[0] = '\0';
+    c->ckpt.path = NULL;
+    if (path == NULL || path[0] == '\0') return LS_OK;
+    if (strlen(path) >= sizeof c->ckpt_path) LS_ERROR(LS_ERR_USAGE, "checkpoint path too long: %s", path);
+    snprintf(c->ckpt_path, sizeof c->ckpt_path, "%s", path);
+    c->ckpt.path = c->ckpt_path;
+    c->ckpt.restart = restart;
+    c->ckpt.every_s = INFINITY; /* on a stop only: the caller's checkpoints hold the finished work */
+    if (!restart) return LS_OK;
+    dft_start *st = NULL;
+    LS_TRY(dft_scf_checkpoint_load(path, &c->params, &st));
+    if (st) {
+        dft_start_destroy(c->state);
+        c->state = st;
+    }
+    return LS_OK;
+}
+
+/* Without an SCF checkpoint: a stop requested by a signal (common/stop.h) ends the SCF after the
+ * current iteration, and the caller's own checkpoint (finished volumes, relaxation steps) is
+ * what survives.  With MPI every process calls the hook after the same iteration, and a signal
+ * that reached any of them stops all. */
 static int stop_hook(void *ctx, const struct dft_system *sys, int iter)
 {
     (void)ctx;
@@ -89,7 +114,13 @@ int dft_calc_compute(void *ctx, const ls_structure *s, double *energy, double (*
     dft_result *r = NULL;
     dft_start *next = NULL;
     struct dft_run_ctl ctl = {.start = c->state, .save = &next, .iteration_hook = stop_hook};
+    struct dft_scf_saver saver = {&c->ckpt, ls_wall_time()};
+    if (c->ckpt.path) {
+        ctl.iteration_hook = dft_scf_saver_hook; /* the state to the file on a stop, then LS_ERR_INTERRUPTED */
+        ctl.iteration_ctx = &saver;
+    }
     int status = dft_scf_run_ctl(&c->params, &ctl, &r);
+    if (status == LS_OK && c->ckpt.path) dft_scf_checkpoint_remove(c->ckpt.path); /* served its purpose */
     if (r == NULL) return status;
     /* Keep the new solution as the next start, unless this SCF failed to converge: then the
      * previous (converged) one is the better start. */

@@ -27,6 +27,13 @@ void dft_calc_destroy(dft_calc *c); /* accepts NULL */
 int dft_calc_compute(void *c, const ls_structure *s, double *energy, double (*forces)[3], double stress[3][3]);
 /* The result of the last dft_calc_compute (NULL before the first). */
 const dft_result *dft_calc_result(const dft_calc *c);
+/* SCF state across a stop.  With a path, a stop requested by a signal during an SCF writes that
+ * SCF's state (density and wavefunctions, the format of `lodestone scf` checkpoints) to `path`
+ * before dft_calc_compute returns LS_ERR_INTERRUPTED, and an SCF that converges removes the
+ * file.  With restart, the state in `path`, if the file exists, becomes the start of the next
+ * SCF (whatever its geometry: it is carried over as the previous solution is); LS_ERR_INPUT if
+ * it belongs to other atoms.  NULL or "": none (the default). */
+int dft_calc_set_checkpoint(dft_calc *c, const char *path, int restart);
 /* Start the next SCF from scratch (atomic densities) instead of the previous solution. */
 void dft_calc_forget(dft_calc *c);
 

@@ -17,11 +17,6 @@
 #include "dft/start.h"
 #include "dft/system.h"
 
-struct ckpt_ctx {
-    const struct dft_checkpoint *ck;
-    double last_save;
-};
-
 /* Identity of the calculation a checkpoint belongs to: atoms and spin channels.  (The cell and
  * positions may differ: the saved state is extrapolated to the new geometry.) */
 static int put_identity(ls_ckpt *c, const dft_params *p, int n_spin)
@@ -77,9 +72,9 @@ static int write_state(const struct dft_checkpoint *ck, const dft_params *p, con
 /* With MPI every rank calls this after the same iteration: the decision to write is taken
  * together (a signal that reached any rank, rank 0's clock), the state is collected from the
  * pools (dft_start_save), rank 0 writes the file and all learn whether that worked. */
-static int on_iteration(void *ctx, const dft_system *sys, int iter)
+int dft_scf_saver_hook(void *ctx, const dft_system *sys, int iter)
 {
-    struct ckpt_ctx *cc = ctx;
+    struct dft_scf_saver *cc = ctx;
     const ls_comm *world = ls_comm_world();
     int root = ls_comm_rank(world) == 0;
     double now = ls_wall_time();
@@ -102,40 +97,49 @@ static int on_iteration(void *ctx, const dft_system *sys, int iter)
     return LS_OK;
 }
 
+int dft_scf_checkpoint_load(const char *path, const dft_params *p, dft_start **out)
+{
+    *out = NULL;
+    if (access(path, F_OK) != 0) {
+        ls_log_info("restart: no SCF checkpoint %s, starting afresh", path);
+        return LS_OK;
+    }
+    ls_ckpt *c = NULL;
+    LS_TRY(ls_ckpt_read(path, &c));
+    int64_t iter = 0;
+    int status = check_identity(c, path, p);
+    if (status == LS_OK) status = ls_ckpt_get_int(c, "scf/iteration", &iter);
+    if (status == LS_OK) status = dft_start_from_ckpt(c, out);
+    if (status != LS_OK) ls_error_prefix("%s: ", path);
+    ls_ckpt_destroy(c);
+    LS_TRY(status);
+    ls_log_info("restart: from the SCF state of iteration %ld in %s", (long)iter, path);
+    return LS_OK;
+}
+
+void dft_scf_checkpoint_remove(const char *path)
+{
+    if (ls_par_rank() != 0) return; /* with MPI, rank 0 alone touches the file */
+    if (remove(path) != 0 && errno != ENOENT)
+        ls_log_warn("could not remove the checkpoint %s: %s", path, strerror(errno));
+}
+
 int dft_scf_run_checkpointed(const dft_params *p, const struct dft_checkpoint *ck, dft_result **out)
 {
     *out = NULL;
     if (ck == NULL || ck->path == NULL || ck->path[0] == '\0') return dft_scf_run(p, out);
     dft_start *start = NULL, *final = NULL;
-    if (ck->restart) {
-        if (access(ck->path, F_OK) == 0) {
-            ls_ckpt *c = NULL;
-            LS_TRY(ls_ckpt_read(ck->path, &c));
-            int64_t iter = 0;
-            int status = check_identity(c, ck->path, p);
-            if (status == LS_OK) status = ls_ckpt_get_int(c, "scf/iteration", &iter);
-            if (status == LS_OK) status = dft_start_from_ckpt(c, &start);
-            if (status != LS_OK) ls_error_prefix("%s: ", ck->path);
-            ls_ckpt_destroy(c);
-            LS_TRY(status);
-            ls_log_info("restart: from the SCF state of iteration %ld in %s", (long)iter, ck->path);
-        } else {
-            ls_log_info("restart: no checkpoint %s, starting afresh", ck->path);
-        }
-    }
-    struct ckpt_ctx cc = {ck, ls_wall_time()};
-    struct dft_run_ctl ctl = {.start = start, .save = &final, .iteration_hook = on_iteration, .iteration_ctx = &cc};
+    if (ck->restart) LS_TRY(dft_scf_checkpoint_load(ck->path, p, &start));
+    struct dft_scf_saver cc = {ck, ls_wall_time()};
+    struct dft_run_ctl ctl = {.start = start, .save = &final, .iteration_hook = dft_scf_saver_hook, .iteration_ctx = &cc};
     int status = dft_scf_run_ctl(p, &ctl, out);
-    int root = ls_par_rank() == 0; /* with MPI, rank 0 alone touches the file */
-    if (status == LS_OK && root) {
-        /* Finished: the checkpoint has served its purpose. */
-        if (remove(ck->path) != 0 && errno != ENOENT)
-            ls_log_warn("could not remove the checkpoint %s: %s", ck->path, strerror(errno));
+    if (status == LS_OK) {
+        dft_scf_checkpoint_remove(ck->path); /* finished: the checkpoint has served its purpose */
     } else if (status == LS_ERR_CONVERGENCE && final != NULL) {
         /* Not converged: keep the last state so that a rerun with more iterations continues. */
         char saved[LS_ERROR_MESSAGE_MAX];
         snprintf(saved, sizeof saved, "%s", ls_error_message());
-        if (root && write_state(ck, p, final, (*out)->n_iter) == LS_OK)
+        if (ls_par_rank() == 0 && write_state(ck, p, final, (*out)->n_iter) == LS_OK)
             ls_log_info("checkpoint: the last SCF state is in %s (continue with --restart)", ck->path);
         status = ls_error_set(LS_ERR_CONVERGENCE, __FILE__, __LINE__, "%s", saved);
     }

@@ -13,7 +13,10 @@
  *       noise, from its standard error over the rms residual) that is ~1e-8 relative;
  *   (c) truncated and corrupted checkpoints: exit 2, a message naming the file;
  *   (d) a checkpoint of another volume list, (e) of an edited input: exit 2, saying what differs;
- *   (f) SIGTERM: the run stops after the current volume with exit code 3 and a usable checkpoint;
+ *   (f) SIGTERM: the run stops within the current volume's SCF with exit code 3, a usable
+ *       checkpoint and that SCF's state in CKPT.scf; --restart continues that SCF from the state
+ *       (the log says so; the file goes once it converged) and gives run (a)'s V0, B0, B1 within
+ *       1e-6 relative;
  *   (g) SCFs that do not converge: exit 1, results written, fit null; --restart computes them again;
  *   (h) no gnuplot on PATH: a warning, the .gp script, exit 0.
  * LODESTONE_TEST_QUICK=1 (make asan) uses five volumes instead of seven. */
@@ -314,7 +317,8 @@ static void test_foreign_checkpoints(void)
     LS_CHECK(ckpt_done(tmp("a.ckpt")) == n_vol);
 }
 
-/* (f) SIGTERM after the first volume: exit 3 after the volume under way, checkpoint intact. */
+/* (f) SIGTERM after the first volume: exit 3 within the volume under way, checkpoint intact, the
+ * SCF state saved (unless the signal fell between two volumes); --restart finishes the run. */
 static void test_sigterm(void)
 {
     char args[2048];
@@ -327,6 +331,9 @@ static void test_sigterm(void)
     int exited, wstatus = 0;
     LS_CHECK(wait_for_first_volume(pid, tmp("f.ckpt"), &exited, &wstatus));
     if (!exited) {
+        /* Half a volume's time of run (a) later, most likely within the second volume's SCF (its
+         * iterations are most of a volume's time). */
+        ls_test_sleep(0.5 * ref_wall / n_vol);
         kill(pid, SIGTERM);
         waitpid(pid, &wstatus, 0);
     }
@@ -339,6 +346,29 @@ static void test_sigterm(void)
     struct stat st;
     LS_CHECK_MSG(stat(tmp("f.json"), &st) != 0, "an interrupted run wrote its JSON");
     check_no_sanitizer(err, "SIGTERM");
+    /* The SCF under way left its state, and the message names it. */
+    int scf_saved = stat(tmp("f.ckpt.scf"), &st) == 0;
+    LS_CHECK_MSG(scf_saved == (err && strstr(err, "the SCF state of volume") != NULL), "SCF state %d: %s", scf_saved,
+                 err ? err : "");
+    printf("test_eos_restart: SIGTERM with %d of %d volumes in the checkpoint, %s\n", k, n_vol,
+           scf_saved ? "the SCF under way saved" : "between two volumes");
+    free(err);
+    char restart[2100];
+    snprintf(restart, sizeof restart, "%s --restart", args);
+    int code = run(restart, tmp("f2.err"));
+    err = ls_test_slurp(tmp("f2.err"));
+    char *json = ls_test_slurp(tmp("f.json"));
+    LS_CHECK_MSG(code == 0, "restart after SIGTERM: exit code %d: %s", code, err ? err : "");
+    check_no_sanitizer(err, "restart after SIGTERM");
+    LS_CHECK_MSG(!scf_saved || (err && strstr(err, "restart: from the SCF state of iteration")), "%s", err ? err : "");
+    LS_CHECK_MSG(stat(tmp("f.ckpt.scf"), &st) != 0, "the SCF state is left after the run finished");
+    LS_CHECK_MSG(ls_test_count(err, "SCF iterations") == n_vol - k, "restart log: %s", err ? err : "");
+    if (json && have_ref) {
+        LS_CHECK_NEAR(json_number(json, "V0_A3_per_atom"), ref_v0, 1e-6 * ref_v0);
+        LS_CHECK_NEAR(json_number(json, "B0_GPa"), ref_b0, 1e-6 * ref_b0);
+        LS_CHECK_NEAR(json_number(json, "B1"), ref_b1, 1e-6 * ref_b1);
+    }
+    free(json);
     free(err);
 }
 

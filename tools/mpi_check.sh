@@ -137,6 +137,10 @@ eos_stop_case() {
         sleep 0.1
         waited=$((waited + 1))
     done
+    # Half the first volume's time later: most likely within the second volume's SCF, whose state
+    # the stop then saves (CKPT.scf) for the restart to continue.
+    half=$(sed -n 's/^volume 1\/5: .*, \([0-9.]*\) s$/\1/p' "$work/stop.out" | awk '{ printf "%.2f", $1 / 2 }')
+    sleep "${half:-0}"
     parent_pid=$pid
     kids=$(children_of)
     echo "  signalling processes $(echo $kids) of mpirun $pid"
@@ -155,6 +159,15 @@ eos_stop_case() {
     n_ck=$(grep -c "from the checkpoint" "$work/restart-eos.out")
     n_new=$(grep -c "SCF iterations," "$work/restart-eos.out")
     echo "  stopped with exit code 3; the restart took $n_ck volume(s) from the checkpoint and computed $n_new"
+    if grep -q "the SCF state of volume" "$work/stop.out"; then
+        if ! grep -q "restart: from the SCF state of iteration" "$work/restart-eos.out" || [ -e "$ck.scf" ]; then
+            echo "  the stop saved the SCF under way, but the restart did not start from it (or left $ck.scf):"
+            sed 's/^/    /' "$work/restart-eos.out"; fail=1; return
+        fi
+        echo "  the SCF under way was saved at the stop, and the restart continued it"
+    else
+        echo "  the stop fell between two volumes (no SCF under way)"
+    fi
     if [ "$n_ck" -lt 1 ] || [ $((n_ck + n_new)) != 5 ]; then
         echo "  expected at least 1 volume from the checkpoint and 5 in all:"; sed 's/^/    /' "$work/restart-eos.out"
         fail=1; return
