@@ -204,6 +204,25 @@ static double json_number(const char *path, const char *key)
     return v;
 }
 
+/* For a pw.x input run by `lodestone relax`: the pseudopotential folder (absolute, for
+ * pseudo_dir) into lib[4096], and the scratch paths STEM.in, .json, .vasp, .err (each [600]).
+ * 0 (a failed check) when the folder is not there. */
+static int qe_run_paths(const char *stem, char *lib, char *in, char *js, char *out, char *err)
+{
+    if (!realpath("inputs/pseudo/pd04-pbe-sr", lib)) {
+        LS_CHECK_MSG(0, "inputs/pseudo/pd04-pbe-sr not found: run from the project root");
+        return 0;
+    }
+    static const char *const ext[] = {"in", "json", "vasp", "err"};
+    char *const dst[] = {in, js, out, err};
+    for (int k = 0; k < 4; k++) {
+        char name[200];
+        snprintf(name, sizeof name, "%s.%s", stem, ext[k]);
+        ls_test_tmp_path(dst[k], 600, name);
+    }
+    return 1;
+}
+
 /* A pw.x vc-relax input run by `lodestone relax` with the file's settings: Si2 at a = 5.56 Å,
  * atom 2 moved by (0.01, 0, -0.005) in fractional coordinates, atom 1 fixed by its if_pos
  * flags, under press = 5 kbar; 12 Ha, 2x2x2 k-points (cheap, and below the Si 'low' hint: a
@@ -218,14 +237,7 @@ static double json_number(const char *path, const char *key)
 static void test_program_qe_vc_relax(void)
 {
     char lib[4096], in[600], js[600], out[600], err[600], args[4096], text[8192];
-    if (!realpath("inputs/pseudo/pd04-pbe-sr", lib)) {
-        LS_CHECK_MSG(0, "inputs/pseudo/pd04-pbe-sr not found: run from the project root");
-        return;
-    }
-    ls_test_tmp_path(in, sizeof in, "relax_si2_vc.in");
-    ls_test_tmp_path(js, sizeof js, "relax_si2_vc.json");
-    ls_test_tmp_path(out, sizeof out, "relax_si2_vc.vasp");
-    ls_test_tmp_path(err, sizeof err, "relax_si2_vc.err");
+    if (!qe_run_paths("relax_si2_vc", lib, in, js, out, err)) return;
     snprintf(text, sizeof text,
              "&control\n  calculation = 'vc-relax', pseudo_dir = '%s'\n"
              "  forc_conv_thr = 2.0d-4, etot_conv_thr = 1.0d-5, nstep = 30\n/\n"
@@ -295,14 +307,7 @@ static void test_program_qe_vc_relax(void)
 static void test_program_qe_shape(void)
 {
     char lib[4096], in[600], js[600], out[600], err[600], args[4096], text[8192];
-    if (!realpath("inputs/pseudo/pd04-pbe-sr", lib)) {
-        LS_CHECK_MSG(0, "inputs/pseudo/pd04-pbe-sr not found: run from the project root");
-        return;
-    }
-    ls_test_tmp_path(in, sizeof in, "relax_si2_shape.in");
-    ls_test_tmp_path(js, sizeof js, "relax_si2_shape.json");
-    ls_test_tmp_path(out, sizeof out, "relax_si2_shape.vasp");
-    ls_test_tmp_path(err, sizeof err, "relax_si2_shape.err");
+    if (!qe_run_paths("relax_si2_shape", lib, in, js, out, err)) return;
     const double h = 2.78, sx = 1.02, sz = 1.0 / (1.02 * 1.02); /* half the conventional a, strains */
     snprintf(text, sizeof text,
              "&control\n  calculation = 'vc-relax', pseudo_dir = '%s'\n  forc_conv_thr = 2.0d-4\n/\n"
