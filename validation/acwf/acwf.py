@@ -30,8 +30,9 @@ import locks  # noqa: E402
 import report  # noqa: E402
 import systems  # noqa: E402
 
-EOS_FILES = {"json": "eos.json", "plot": "eos.svg", "checkpoint": "eos.ckpt", "log": "eos.log",
-             "runinfo": "run-info.json"}
+# scf_state: the state of the SCF under way that lodestone eos saves at a stop, beside its checkpoint.
+EOS_FILES = {"json": "eos.json", "plot": "eos.svg", "checkpoint": "eos.ckpt", "scf_state": "eos.ckpt.scf",
+             "log": "eos.log", "runinfo": "run-info.json"}
 DEFAULT_WORK = os.path.join(systems.HERE, "work")
 DEFAULT_RESULTS = os.path.join(systems.HERE, "results.md")
 
@@ -96,7 +97,7 @@ def system_state(sysdir):
         return "partial"                          # interrupted, killed, or the binary could not be started
     if last_rc not in (None, 0) or data is not None:
         return "failed"
-    if os.path.exists(os.path.join(sysdir, EOS_FILES["checkpoint"])):
+    if any(os.path.exists(os.path.join(sysdir, EOS_FILES[k])) for k in ("checkpoint", "scf_state")):
         return "partial"
     return "new"
 
@@ -215,7 +216,7 @@ def run_system(system, sysdir, exe, args, stopper, version):
 
 
 def discard_results(sysdir):
-    for k in ("json", "plot", "checkpoint", "runinfo"):
+    for k in ("json", "plot", "checkpoint", "scf_state", "runinfo"):
         p = os.path.join(sysdir, EOS_FILES[k])
         if os.path.exists(p):
             os.remove(p)

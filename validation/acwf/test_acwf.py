@@ -319,9 +319,17 @@ def test_failures_and_resume():
             f.write("# edited\n")
         p = e.run("Li-SC")
         check("differs" in p.stdout and not e.calls("Li-SC"), "edited input.yaml: skipped")
+        scf_state = os.path.join(e.sysdir("Li-SC"), "eos.ckpt.scf")
+        open(scf_state, "w").write("state of the SCF under way\n")
         p = e.run("Li-SC", "--rewrite-inputs")
         check(p.returncode == 0 and len(e.calls("Li-SC")) == 1 and "# edited" not in open(path).read(),
               "--rewrite-inputs rewrites and runs")
+        check(not os.path.exists(scf_state), "--rewrite-inputs discards the saved SCF state")
+        # The SCF state a stop saved, alone (stopped within the first volume): partial, resumed.
+        e.run("Mg-SC", "--dry-run")
+        open(os.path.join(e.sysdir("Mg-SC"), "eos.ckpt.scf"), "w").write("state\n")
+        p = e.run("Mg-SC", "--list")
+        check(p.returncode == 0 and "partial" in p.stdout, f"SCF state alone: partial: {p.stdout}")
         # Task split: task 1 of 2 takes the 2nd and 4th.
         p = e.run("B-SC", "C-SC", "P-SC", "Si-FCC", "--task-id", "1", "--n-tasks", "2")
         check(p.returncode == 0 and e.calls("C-SC") and e.calls("Si-FCC") and not e.calls("B-SC")
