@@ -345,7 +345,15 @@ static void print_summary(FILE *out, const struct eos_run *r)
                 f->n_points);
         fprintf(out, "  V0 = %.6f +- %.6f A^3/atom\n", f->v0, f->v0_err);
         fprintf(out, "  a0 = %.6f +- %.6f A (|a1| at V0%s)\n", a0, a0 * f->v0_err / (3.0 * f->v0),
-                shape ? ", of the input cell's shape: the relaxed shapes are in the table and the JSON" : "");
+                shape ? ", of the input cell's shape" : "");
+        double len[3], ang[3];
+        int n_used = 0;
+        if (eos_lattice_at_v0(r, len, ang, &n_used) == LS_OK) {
+            char from[96] = "the input cell scaled";
+            if (n_used) snprintf(from, sizeof from, "quadratic fit in V of the %d relaxed cells", n_used);
+            fprintf(out, "  lattice at V0: a b c = %.6f %.6f %.6f A, alpha beta gamma = %.4f %.4f %.4f deg (%s)\n",
+                    len[0], len[1], len[2], ang[0], ang[1], ang[2], from);
+        }
         fprintf(out, "  B0 = %.4f +- %.4f GPa\n", f->b0 * LS_EV_PER_A3_GPA, f->b0_err * LS_EV_PER_A3_GPA);
         fprintf(out, "  B1 = %.4f +- %.4f\n", f->b1, f->b1_err);
         fprintf(out, "  E0 = %.8f eV/atom\n", f->e0);

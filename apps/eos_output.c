@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multifit.h>
+
 #include "apps/cli.h"
 #include "apps/eos_run.h"
 #include "common/err.h"
@@ -17,6 +20,68 @@ double eos_a0_angstrom(const struct eos_run *r)
 {
     double v_in = r->v_in_bohr3 * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM / r->n_atom;
     return r->a1_bohr * LS_BOHR_ANGSTROM * cbrt(r->fit.v0 / v_in);
+}
+
+int eos_lattice_at_v0(const struct eos_run *r, double len_a[3], double ang_deg[3], int *n_used)
+{
+    *n_used = 0;
+    double cell[3][3];
+    if (r->relax != EOS_RELAX_SHAPE) {
+        const double f = eos_a0_angstrom(r) / (r->a1_bohr * LS_BOHR_ANGSTROM); /* (V0 / V_in)^(1/3) */
+        memcpy(cell, r->s_in->cell, sizeof cell);
+        ls_cell_parameters(cell, len_a, ang_deg);
+        for (int k = 0; k < 3; k++) len_a[k] *= f * LS_BOHR_ANGSTROM;
+        return LS_OK;
+    }
+    const double a3 = LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM;
+    int n = 0;
+    for (int i = 0; i < r->n; i++) n += r->pt[i].done && r->pt[i].converged;
+    if (n == 0) LS_ERROR(LS_ERR_CONVERGENCE, "no converged volume to take the lattice at V0 from");
+    const int n_coef = n >= 3 ? 3 : n; /* quadratic, line or constant in x = V/V0 - 1 */
+    gsl_matrix *X = gsl_matrix_alloc((size_t)n, (size_t)n_coef), *cov = gsl_matrix_alloc((size_t)n_coef, (size_t)n_coef);
+    gsl_vector *y = gsl_vector_alloc((size_t)n), *c = gsl_vector_alloc((size_t)n_coef);
+    gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc((size_t)n, (size_t)n_coef);
+    double par[6][64];
+    int status = LS_OK;
+    if (!X || !cov || !y || !c || !w || n > 64) {
+        status = ls_error_set(n > 64 ? LS_ERR_USAGE : LS_ERR_NOMEM, __FILE__, __LINE__,
+                              n > 64 ? "more than 64 volumes for the lattice at V0" : "out of memory");
+        goto done;
+    }
+    int row = 0;
+    for (int i = 0; i < r->n; i++) {
+        if (!r->pt[i].done || !r->pt[i].converged) continue;
+        memcpy(cell, r->cell + 9 * (size_t)i, sizeof cell);
+        double len[3], ang[3];
+        ls_cell_parameters(cell, len, ang);
+        for (int k = 0; k < 3; k++) {
+            par[k][row] = len[k] * LS_BOHR_ANGSTROM;
+            par[3 + k][row] = ang[k];
+        }
+        const double x = r->pt[i].volume_bohr3 * a3 / r->n_atom / r->fit.v0 - 1.0;
+        for (int m = 0; m < n_coef; m++) gsl_matrix_set(X, (size_t)row, (size_t)m, pow(x, m));
+        row++;
+    }
+    gsl_error_handler_t *old_handler = gsl_set_error_handler_off(); /* errors as return codes */
+    for (int q = 0; q < 6 && status == LS_OK; q++) {
+        double chisq;
+        for (int i = 0; i < n; i++) gsl_vector_set(y, (size_t)i, par[q][i]);
+        int gs = gsl_multifit_linear(X, y, c, cov, &chisq, w);
+        if (gs != GSL_SUCCESS) {
+            status = ls_error_set(LS_ERR_NUMERIC, __FILE__, __LINE__, "lattice at V0: %s", gsl_strerror(gs));
+            break;
+        }
+        (q < 3 ? len_a : ang_deg)[q % 3] = gsl_vector_get(c, 0); /* the value at x = 0, V = V0 */
+    }
+    gsl_set_error_handler(old_handler);
+    if (status == LS_OK) *n_used = n;
+done:
+    gsl_multifit_linear_free(w);
+    gsl_vector_free(c);
+    gsl_vector_free(y);
+    gsl_matrix_free(cov);
+    gsl_matrix_free(X);
+    return status;
 }
 
 static int all_converged(const struct eos_run *r)
@@ -94,6 +159,22 @@ int eos_write_json(const char *path, const struct eos_run *r)
         ls_json_number(j, "B1_err", f->b1_err);
         ls_json_number(j, "E0_eV_per_atom", f->e0);
         ls_json_number(j, "a0_A", eos_a0_angstrom(r));
+        double len[3], ang[3];
+        int n_used = 0;
+        if (eos_lattice_at_v0(r, len, ang, &n_used) == LS_OK) {
+            ls_json_object_begin(j, "lattice_at_V0");
+            ls_json_number(j, "a_A", len[0]);
+            ls_json_number(j, "b_A", len[1]);
+            ls_json_number(j, "c_A", len[2]);
+            ls_json_number(j, "alpha_deg", ang[0]);
+            ls_json_number(j, "beta_deg", ang[1]);
+            ls_json_number(j, "gamma_deg", ang[2]);
+            ls_json_string(j, "from", n_used ? "quadratic fit in V of the relaxed cells" : "the input cell scaled");
+            ls_json_int(j, "n_volumes", n_used);
+            ls_json_object_end(j);
+        } else {
+            ls_json_null(j, "lattice_at_V0");
+        }
         ls_json_number(j, "rms_residual_meV_per_atom", f->rms_residual * 1e3);
         ls_json_int(j, "n_points", f->n_points);
         ls_json_object_end(j);

@@ -105,6 +105,12 @@ void eos_relax_checkpoint_path(const char *ckpt, int i, char *buf, size_t size);
 void eos_relax_checkpoint_remove(const char *ckpt, int i);
 /* a0 = |a1| (V0 / V_in)^(1/3), Å. */
 double eos_a0_angstrom(const struct eos_run *r);
+/* The lattice at V0 (needs r->has_fit): the lengths (Å) and angles (degrees) of the cell rows.
+ * Without --relax-shape, the input cell scaled by (V0 / V_in)^(1/3), exactly (*n_used = 0).
+ * With it, each of the six fitted over the converged volumes' relaxed cells as a quadratic in V
+ * (least squares; a line through 2 volumes, the value of 1), evaluated at V0 (*n_used: the
+ * volumes used).  LS_ERR_CONVERGENCE when no volume converged; GSL's error otherwise. */
+int eos_lattice_at_v0(const struct eos_run *r, double len_a[3], double ang_deg[3], int *n_used);
 
 /* Checkpoint (apps/eos_checkpoint.c): written atomically after every finished volume. */
 int eos_checkpoint_write(const char *path, const struct eos_run *r);

@@ -305,6 +305,25 @@ static void test_relax_shape(void)
                      "volume %d: |a_k| = %g %g %g", i + 1, la[i], lb[i], lc[i]);
         if (have_diamond) LS_CHECK_NEAR(e[i], e_diamond[i], 1e-5);
     }
+    /* The lattice at V0, from the relaxed cells: cubic (fcc rows, |a_k| = (8 V0 per atom)^(1/3) / sqrt 2
+     * and 60 degrees, within the strain the stress threshold leaves, 1e-3), not the input's c/a 1.03. */
+    const char *lat = json ? strstr(json, "\"lattice_at_V0\": {") : NULL;
+    double l6[6], v0 = 0;
+    LS_CHECK_MSG(lat && json_numbers(json, "V0_A3_per_atom", &v0, 1) == 1, "lattice_at_V0 in %s", tmp("f.json"));
+    if (lat) {
+        static const char *const keys[6] = {"a_A", "b_A", "c_A", "alpha_deg", "beta_deg", "gamma_deg"};
+        for (int k = 0; k < 6; k++) LS_CHECK(json_numbers(lat, keys[k], &l6[k], 1) == 1);
+        LS_CHECK(strstr(lat, "\"from\": \"quadratic fit in V of the relaxed cells\"") &&
+                 strstr(lat, "\"n_volumes\": 5"));
+        const double a_cubic = cbrt(8.0 * v0) / sqrt(2.0);
+        printf("  lattice at V0 = %.4f A^3/atom: %.6f %.6f %.6f A (cubic %.6f), %.3f %.3f %.3f deg\n", v0, l6[0], l6[1],
+               l6[2], a_cubic, l6[3], l6[4], l6[5]);
+        for (int k = 0; k < 3; k++) {
+            LS_CHECK_NEAR(l6[k], a_cubic, 1e-3 * a_cubic);
+            LS_CHECK_NEAR(l6[3 + k], 60.0, 0.1);
+        }
+    }
+    LS_CHECK(out && strstr(out, "(quadratic fit in V of the 5 relaxed cells)"));
     free(err);
     free(json);
     free(csv);

@@ -140,6 +140,14 @@ static void test_uninterrupted(void)
         LS_CHECK(json_number(json, "n_points") == n_vol);
         double a0 = json_number(json, "a0_A");
         LS_CHECK_NEAR(a0, 2.80 * sqrt(2.0) * cbrt(ref_v0 / 21.952), 1e-9 * a0);
+        /* Fixed shape: the lattice at V0 is the input cell scaled, |a_k| = a0 for this fcc cell. */
+        const char *lat = strstr(json, "\"lattice_at_V0\": {");
+        LS_CHECK(lat && strstr(lat, "\"from\": \"the input cell scaled\""));
+        if (lat) {
+            LS_CHECK_NEAR(json_number(lat, "a_A"), a0, 1e-12 * a0);
+            LS_CHECK_NEAR(json_number(lat, "c_A"), a0, 1e-12 * a0);
+            LS_CHECK_NEAR(json_number(lat, "gamma_deg"), 60.0, 1e-9);
+        }
     }
     char *csv = ls_test_slurp(tmp("a.csv")), *xyz = ls_test_slurp(tmp("a.xyz")), *gp = ls_test_slurp(tmp("a.gp"));
     LS_CHECK(csv && ls_test_count(csv, "\n") == n_vol + 1 && strncmp(csv, "scale,volume_A3,", 16) == 0);
