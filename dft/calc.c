@@ -70,6 +70,7 @@ int dft_calc_set_checkpoint(dft_calc *c, const char *path, int restart)
     if (!restart) return LS_OK;
     dft_start *st = NULL;
     LS_TRY(dft_scf_checkpoint_load(path, &c->params, &st));
+    if (st == NULL) ls_log_info("restart: no SCF state in %s; the first SCF starts from atomic densities", path);
     if (st) {
         dft_start_destroy(c->state);
         c->state = st;

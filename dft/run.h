@@ -32,7 +32,7 @@ struct dft_scf_saver {
 };
 int dft_scf_saver_hook(void *ctx, const struct dft_system *sys, int iter);
 /* The state in `path`, checked against p's atoms and spin channels (LS_ERR_INPUT naming the file
- * if it belongs to another structure); *out = NULL and a log line when there is no file. */
+ * if it belongs to another structure), with a log line; *out = NULL when there is no file. */
 int dft_scf_checkpoint_load(const char *path, const dft_params *p, struct dft_start **out);
 /* Remove `path` on rank 0 (a warning if that fails for another reason than its absence). */
 void dft_scf_checkpoint_remove(const char *path);

@@ -100,10 +100,7 @@ int dft_scf_saver_hook(void *ctx, const dft_system *sys, int iter)
 int dft_scf_checkpoint_load(const char *path, const dft_params *p, dft_start **out)
 {
     *out = NULL;
-    if (access(path, F_OK) != 0) {
-        ls_log_info("restart: no SCF checkpoint %s, starting afresh", path);
-        return LS_OK;
-    }
+    if (access(path, F_OK) != 0) return LS_OK;
     ls_ckpt *c = NULL;
     LS_TRY(ls_ckpt_read(path, &c));
     int64_t iter = 0;
@@ -129,7 +126,10 @@ int dft_scf_run_checkpointed(const dft_params *p, const struct dft_checkpoint *c
     *out = NULL;
     if (ck == NULL || ck->path == NULL || ck->path[0] == '\0') return dft_scf_run(p, out);
     dft_start *start = NULL, *final = NULL;
-    if (ck->restart) LS_TRY(dft_scf_checkpoint_load(ck->path, p, &start));
+    if (ck->restart) {
+        LS_TRY(dft_scf_checkpoint_load(ck->path, p, &start));
+        if (start == NULL) ls_log_info("restart: no checkpoint %s, starting afresh", ck->path);
+    }
     struct dft_scf_saver cc = {ck, ls_wall_time()};
     struct dft_run_ctl ctl = {.start = start, .save = &final, .iteration_hook = dft_scf_saver_hook, .iteration_ctx = &cc};
     int status = dft_scf_run_ctl(p, &ctl, out);
