@@ -140,15 +140,7 @@ int cli_get_threads_pools(const struct cli_args *args, const struct cli_option *
 
 int cli_list_contains(const char *list, const char *name)
 {
-    if (list == NULL) return 0;
-    size_t n = strlen(name);
-    for (const char *p = list; *p;) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && strncmp(p, name, n) == 0) return 1;
-        p = e ? e + 1 : p + len;
-    }
-    return 0;
+    return ls_list_has(list, ',', name);
 }
 
 int cli_get_int(const struct cli_args *args, const struct cli_option *opts, const char *name,

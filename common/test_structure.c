@@ -145,6 +145,11 @@ static void test_number_parsing(void)
     LS_CHECK(strcmp(tok[3], "0.75") == 0);
     LS_CHECK(strcmp(ls_path_extension("dir/a.b/POSCAR.VASP"), "vasp") == 0);
     LS_CHECK(strcmp(ls_path_extension("dir/a.b/POSCAR"), "") == 0);
+    /* List membership: whole entries only, any separator, NULL and "" hold nothing. */
+    LS_CHECK(ls_list_has("scf,eos,relax", ',', "eos") && ls_list_has("scf,eos,relax", ',', "relax"));
+    LS_CHECK(!ls_list_has("scf,eos,relax", ',', "eo") && !ls_list_has("scf,eos,relax", ',', "relaxx"));
+    LS_CHECK(ls_list_has("none|atomic|first_order", '|', "first_order") && !ls_list_has("a,b", '|', "a"));
+    LS_CHECK(!ls_list_has(NULL, ',', "a") && !ls_list_has("", ',', "a") && ls_list_has("a,,b", ',', ""));
 }
 
 static void test_json_writer(void)

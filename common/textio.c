@@ -207,6 +207,19 @@ int ls_file_write_atomic(const char *path, const void *data, size_t length)
     return LS_OK;
 }
 
+int ls_list_has(const char *list, char sep, const char *word)
+{
+    if (list == NULL) return 0;
+    size_t n = strlen(word);
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, sep);
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, word, n) == 0) return 1;
+        p = e ? e + 1 : p + len;
+    }
+    return 0;
+}
+
 const char *ls_path_basename(const char *path)
 {
     const char *slash = strrchr(path, '/');

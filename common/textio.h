@@ -48,6 +48,10 @@ int ls_parse_long(const char *tok, long *value);
 int ls_text_parse_double(const ls_text_reader *r, const char *tok, const char *what, double *value);
 int ls_text_parse_int(const ls_text_reader *r, const char *tok, const char *what, int *value);
 
+/* 1 when `word` is one of the `sep`-separated entries of `list` ("a,b,c" with ','; NULL or "":
+ * none), compared exactly. */
+int ls_list_has(const char *list, char sep, const char *word);
+
 /* Whole file into a NUL-terminated buffer (caller frees). */
 int ls_file_read_all(const char *path, char **text, size_t *length);
 

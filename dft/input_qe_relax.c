@@ -98,20 +98,6 @@ static const struct tuning_key tuning_keys[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-/* Is `word` one of the '|'-separated `words`? */
-static int word_in(const char *word, const char *words)
-{
-    size_t n = strlen(word);
-    for (const char *w = words; *w;) {
-        const char *end = strchr(w, '|');
-        size_t len = end ? (size_t)(end - w) : strlen(w);
-        if (len == n && !strncmp(w, word, n)) return 1;
-        if (!end) break;
-        w = end + 1;
-    }
-    return 0;
-}
-
 /* A tuning key of `nl`: checked, noted and logged, *handled = 1; else *handled = 0. */
 static int tuning_key(struct qe_relax_keys *k, const ls_text_reader *r, const char *nl, const char *key,
                       const char *v, int *handled)
@@ -123,7 +109,7 @@ static int tuning_key(struct qe_relax_keys *k, const ls_text_reader *r, const ch
         if (t->words) {
             char c[32];
             lower_copy(c, sizeof c, v);
-            if (!word_in(c, t->words))
+            if (!ls_list_has(t->words, '|', c))
                 return ls_text_error(r, "%s = '%s': expected one of %s (pw.x's values)", key, v, t->words);
         } else {
             double x;
