@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/json.h"
 #include "common/parallel.h"
 #include "common/textio.h"
 
@@ -136,6 +137,16 @@ int cli_get_threads_pools(const struct cli_args *args, const struct cli_option *
     *threads = (int)t;
     if (pools != NULL) *pools = (int)k;
     return LS_OK;
+}
+
+void cli_json_lattice_keys(struct ls_json *j, const double len_a[3], const double ang_deg[3])
+{
+    ls_json_number(j, "a_A", len_a[0]);
+    ls_json_number(j, "b_A", len_a[1]);
+    ls_json_number(j, "c_A", len_a[2]);
+    ls_json_number(j, "alpha_deg", ang_deg[0]);
+    ls_json_number(j, "beta_deg", ang_deg[1]);
+    ls_json_number(j, "gamma_deg", ang_deg[2]);
 }
 
 int cli_list_contains(const char *list, const char *name)

@@ -57,6 +57,11 @@ int cli_get_threads_pools(const struct cli_args *args, const struct cli_option *
 /* 1 when `name` is one of the comma-separated entries of `list` ("a,b,c"; NULL: none). */
 int cli_list_contains(const char *list, const char *name);
 
+/* The lattice parameters as JSON keys of the object being written: "a_A", "b_A", "c_A" (the
+ * cell rows' lengths, Å) and "alpha_deg", "beta_deg", "gamma_deg" (as ls_cell_parameters). */
+struct ls_json;
+void cli_json_lattice_keys(struct ls_json *j, const double len_a[3], const double ang_deg[3]);
+
 /* Version string "lodestone X.Y.Z (git REV)". */
 const char *cli_version(void);
 /* Its parts: "X.Y.Z" and the short git revision ("unknown" outside a git checkout). */

@@ -201,13 +201,9 @@ static int write_json(const char *path, const char *input, const ls_structure *s
     ls_json_array_end(j);
     double len[3], ang[3];
     ls_cell_parameters(cell_bohr, len, ang);
+    for (int k = 0; k < 3; k++) len[k] *= A;
     ls_json_object_begin(j, "lattice_parameters");
-    ls_json_number(j, "a_A", len[0] * A);
-    ls_json_number(j, "b_A", len[1] * A);
-    ls_json_number(j, "c_A", len[2] * A);
-    ls_json_number(j, "alpha_deg", ang[0]);
-    ls_json_number(j, "beta_deg", ang[1]);
-    ls_json_number(j, "gamma_deg", ang[2]);
+    cli_json_lattice_keys(j, len, ang);
     ls_json_object_end(j);
     ls_json_number(j, "volume_A3", fabs(ls_cell_volume(cell_bohr)) * A * A * A);
     ls_json_array_begin(j, "steps");

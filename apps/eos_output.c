@@ -135,13 +135,9 @@ int eos_write_json(const char *path, const struct eos_run *r)
             ls_cell_parameters(cell, len, ang);
             ls_json_number(j, "relax_stress_deviation_GPa", p->relax_stress_dev_gpa);
             ls_json_matrix(j, "cell_A", m, 3, 3);
+            for (int k = 0; k < 3; k++) len[k] *= LS_BOHR_ANGSTROM;
             ls_json_object_begin(j, "cell_parameters");
-            ls_json_number(j, "a_A", len[0] * LS_BOHR_ANGSTROM);
-            ls_json_number(j, "b_A", len[1] * LS_BOHR_ANGSTROM);
-            ls_json_number(j, "c_A", len[2] * LS_BOHR_ANGSTROM);
-            ls_json_number(j, "alpha_deg", ang[0]);
-            ls_json_number(j, "beta_deg", ang[1]);
-            ls_json_number(j, "gamma_deg", ang[2]);
+            cli_json_lattice_keys(j, len, ang);
             ls_json_object_end(j);
         }
         ls_json_object_end(j);
@@ -163,12 +159,7 @@ int eos_write_json(const char *path, const struct eos_run *r)
         int n_used = 0;
         if (eos_lattice_at_v0(r, len, ang, &n_used) == LS_OK) {
             ls_json_object_begin(j, "lattice_at_V0");
-            ls_json_number(j, "a_A", len[0]);
-            ls_json_number(j, "b_A", len[1]);
-            ls_json_number(j, "c_A", len[2]);
-            ls_json_number(j, "alpha_deg", ang[0]);
-            ls_json_number(j, "beta_deg", ang[1]);
-            ls_json_number(j, "gamma_deg", ang[2]);
+            cli_json_lattice_keys(j, len, ang);
             ls_json_string(j, "from", n_used ? "quadratic fit in V of the relaxed cells" : "the input cell scaled");
             ls_json_int(j, "n_volumes", n_used);
             ls_json_object_end(j);
