@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static int ls_test_passed_ = 0, ls_test_failed_ = 0, ls_test_case_failed_ = 0;
 static const char *ls_test_current_ = "";
@@ -131,6 +132,18 @@ static inline void ls_test_sleep(double seconds)
 {
     struct timespec ts = {(time_t)seconds, (long)((seconds - (time_t)seconds) * 1e9)};
     nanosleep(&ts, NULL);
+}
+
+/* Start `/bin/sh -c cmd` in the background (tests that signal or kill a running program):
+ * the child's pid, or -1 when fork failed. */
+static inline pid_t ls_test_spawn(const char *cmd)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
 }
 
 /* The whole file as a NUL-terminated string (the caller frees it), or NULL if unreadable. */

@@ -179,11 +179,7 @@ static void test_relax_kill_restart(void)
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "exec %s eos " INPUT " --threads 1 --volumes " VOLUMES " --relax --restart --checkpoint %s "
              ">/dev/null 2>%s", ls_test_bin(), ck, tmp("c2.err"));
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
+    pid_t pid = ls_test_spawn(cmd);
     LS_CHECK(pid > 0);
     if (pid <= 0) return;
     int wstatus = 0, exited = 0;
@@ -339,11 +335,7 @@ static void test_sigterm(void)
     snprintf(relax_ck, sizeof relax_ck, "%s.v01.relax", ck);
     snprintf(cmd, sizeof cmd, "exec %s eos " INPUT " --threads 1 --volumes " VOLUMES " --relax --checkpoint %s "
              ">/dev/null 2>%s", ls_test_bin(), ck, tmp("g.err"));
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
+    pid_t pid = ls_test_spawn(cmd);
     LS_CHECK(pid > 0);
     if (pid <= 0) return;
     int wstatus = 0, exited = 0;

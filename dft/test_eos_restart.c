@@ -170,12 +170,7 @@ static pid_t spawn(const char *args, const char *err_file)
 {
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "exec %s eos %s >/dev/null 2>%s", ls_test_bin(), args, err_file);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
+    return ls_test_spawn(cmd);
 }
 
 /* Wait until the checkpoint holds at least one volume (or the run ended); 1 if it does. */
