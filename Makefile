@@ -46,10 +46,12 @@ CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) -fopenmp -I. $(PKG_CFLAGS) $
 LDLIBS  := $(PKG_LIBS) -lfftw3_omp -lfftw3 -lm
 LDFLAGS := -fopenmp $(SAN_FLAGS) $(EXTRA_LDFLAGS)
 
+# Library folders, with their sub-folders (dft/input, dft/pseudo, ...): every *.c but the tests.
 LIB_DIRS  := common dft surrogate search
-LIB_SRC   := $(foreach d,$(LIB_DIRS),$(filter-out $(d)/test_%.c,$(wildcard $(d)/*.c)))
+ALL_SRC   := $(sort $(shell find $(LIB_DIRS) -name '*.c'))
+TEST_SRC  := $(foreach f,$(ALL_SRC),$(if $(filter test_%,$(notdir $(f))),$(f)))
+LIB_SRC   := $(filter-out $(TEST_SRC),$(ALL_SRC))
 APP_SRC   := $(wildcard apps/*.c)
-TEST_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/test_*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
 APP_OBJ   := $(APP_SRC:%.c=$(OBJDIR)/%.o)
 TEST_BIN  := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SRC)))

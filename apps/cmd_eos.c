@@ -17,7 +17,7 @@
 #include "common/stop.h"
 #include "common/textio.h"
 #include "common/units.h"
-#include "dft/calc.h"
+#include "dft/scf/calc.h"
 #include "dft/dft.h"
 
 
@@ -189,7 +189,7 @@ static int compute_fixed(struct eos_run *r, int i, dft_calc *calc, const ls_stru
 }
 
 /* The SCF (or relaxation) of every volume not done yet, the checkpoint after each.  With MPI every
- * process runs this loop, and the SCF of each volume is shared among them (dft/dist.h): the points
+ * process runs this loop, and the SCF of each volume is shared among them (dft/scf/dist.h): the points
  * come out bit-identical on every process.  relax_restart: continue the relaxation checkpoints of
  * volumes under way (only when the EOS checkpoint was loaded: a fresh run starts them anew).
  * restart (--restart): the first SCF starts from the state a stop left in CKPT.scf, if any (any

@@ -12,7 +12,7 @@
 #include "common/eos.h"
 #include "common/structure.h"
 #include "common/units.h"
-#include "dft/calc.h"
+#include "dft/scf/calc.h"
 
 #define EOS_MAX_VOLUMES 200
 

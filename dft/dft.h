@@ -29,7 +29,7 @@ struct dft_species {
 };
 
 /* A geometry optimisation asked for by the input: pw.x's calculation = 'relax' or 'vc-relax'
- * with its &control, &ions and &cell settings (dft/input_qe.c; YAML inputs never set one).
+ * with its &control, &ions and &cell settings (dft/input/input_qe.c; YAML inputs never set one).
  * Values are converted when read, the unit in each name (those of struct ls_relax_config in
  * common/relax.h).  has_* says whether the input gave the key; if not, the value is pw.x's
  * default (what pw.x would use for this input).  `lodestone relax` takes them as its defaults
@@ -82,7 +82,7 @@ typedef struct dft_params {
     int time_reversal;           /* use k -> -k (default 1) */
 
     enum dft_occupations occupations;
-    char smearing[32];           /* registry name or alias, see dft/smearing.h */
+    char smearing[32];           /* registry name or alias, see dft/scf/smearing.h */
     double smearing_width;       /* Ha */
     int n_spin;                  /* 1 or 2 */
     int n_bands;                 /* 0 = automatic */
@@ -97,14 +97,14 @@ typedef struct dft_params {
     int compute_forces;
     int compute_stress;
     int n_threads;               /* 0 = OpenMP default */
-    int n_pools;                 /* MPI k-point pools (pw.x's -nk); 0 = automatic (dft/dist.h) */
+    int n_pools;                 /* MPI k-point pools (pw.x's -nk); 0 = automatic (dft/scf/dist.h) */
     char source[4096];           /* input file, for messages */
     struct dft_relax_request relax; /* kind DFT_RELAX_NONE unless a pw.x input asks for one */
 } dft_params;
 
 void dft_params_init(dft_params *p);
 void dft_params_free(dft_params *p);
-/* Read a Quantum ESPRESSO pw.x input file (see dft/input_qe.c for the supported keys).
+/* Read a Quantum ESPRESSO pw.x input file (see dft/input/input_qe.c for the supported keys).
  * calculation = 'relax' / 'vc-relax' fills p->relax; ATOMIC_POSITIONS if_pos flags (0 =
  * fixed) become p->structure->fixed (1 = fixed), allocated only when some coordinate is
  * fixed.  LS_ERR_INPUT with "FILE:LINE: ..." for bad or unsupported input. */

@@ -37,7 +37,7 @@
 #include "common/io.h"
 #include "common/log.h"
 #include "common/test.h"
-#include "dft/test_diamond.h"
+#include "dft/scf/test_diamond.h"
 #include "common/textio.h"
 #include "common/units.h"
 

@@ -4,7 +4,7 @@
 For each system: the k-point mesh (systems.kmesh: spacing 0.06 1/angstrom on the 0.94 V cell), its
 irreducible count (spglib, time reversal, symprec 1e-5 angstrom, Lodestone's default), the average
 plane-wave count n_pw = V kmax^3 / (6 pi^2) with kmax = sqrt(ecut_Ry) 1/bohr, Lodestone's FFT grid
-(dft/grid.c: 2 m_i + 1 rounded up to factors 2, 3, 5, 7, m_i = floor(sqrt(ecut_rho_Ry) |a_i| / 2 pi)),
+(dft/basis/grid.c: 2 m_i + 1 rounded up to factors 2, 3, 5, 7, m_i = floor(sqrt(ecut_rho_Ry) |a_i| / 2 pi)),
 and pw.x's band count for smeared occupations, max(1.2 N_el / 2, N_el / 2 + 4).
 wfc_MB is the size of all wavefunctions, n_kpt_irr x n_band x n_pw complex doubles (memory, and
 what a checkpoint with wavefunctions would hold).

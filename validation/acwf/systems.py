@@ -202,7 +202,7 @@ def kmesh(cell, spacing_per_A=KSPACING_PER_A, volume_scale=SCALES[0]):
     volume, and reuses it for all seven (aiida-common-workflows, workflows/eos.py, run_init: "Each
     plugin should then reuse ... in particular the choice of the k-points grid"); the default does
     the same, so the mesh is fixed along the equation of state.  The 1e-9 tolerance is Lodestone's
-    (dft/kpoints.c)."""
+    (dft/basis/kpoints.c)."""
     s = volume_scale ** (1.0 / 3.0)
     scaled = [[x * s for x in row] for row in cell]
     return [max(1, int(math.ceil(math.sqrt(sum(x * x for x in b)) / spacing_per_A - 1e-9)))

@@ -1,0 +1,140 @@
+/* The DFT engine as a calculator (see calc.h). */
+#include "dft/scf/calc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/parallel.h"
+#include "common/stop.h"
+#include "dft/scf/run.h"
+#include "dft/scf/start.h"
+
+struct dft_calc {
+    dft_params params;   /* owns a copy of the structure */
+    dft_result *last;
+    dft_start *state;    /* the last solution, the start of the next call */
+    char ckpt_path[4096]; /* SCF state on a stop ("" = none; dft_calc_set_checkpoint) */
+    struct dft_checkpoint ckpt;
+};
+
+int dft_calc_create(const dft_params *p, dft_calc **out)
+{
+    *out = NULL;
+    dft_calc *c = calloc(1, sizeof *c);
+    if (c == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    c->params = *p;
+    c->params.structure = NULL;
+    int status = ls_structure_copy(p->structure, &c->params.structure);
+    if (status != LS_OK) {
+        free(c);
+        return status;
+    }
+    *out = c;
+    return LS_OK;
+}
+
+void dft_calc_destroy(dft_calc *c)
+{
+    if (c == NULL) return;
+    dft_result_destroy(c->last);
+    dft_start_destroy(c->state);
+    dft_params_free(&c->params);
+    free(c);
+}
+
+const dft_result *dft_calc_result(const dft_calc *c)
+{
+    return c->last;
+}
+
+void dft_calc_forget(dft_calc *c)
+{
+    dft_start_destroy(c->state);
+    c->state = NULL;
+}
+
+int dft_calc_set_checkpoint(dft_calc *c, const char *path, int restart)
+{
+    c->ckpt_path[0] = '\0';
+    c->ckpt.path = NULL;
+    if (path == NULL || path[0] == '\0') return LS_OK;
+    if (strlen(path) >= sizeof c->ckpt_path) LS_ERROR(LS_ERR_USAGE, "checkpoint path too long: %s", path);
+    snprintf(c->ckpt_path, sizeof c->ckpt_path, "%s", path);
+    c->ckpt.path = c->ckpt_path;
+    c->ckpt.restart = restart;
+    c->ckpt.every_s = INFINITY; /* on a stop only: the caller's checkpoints hold the finished work */
+    if (!restart) return LS_OK;
+    dft_start *st = NULL;
+    LS_TRY(dft_scf_checkpoint_load(path, &c->params, &st));
+    if (st == NULL) ls_log_info("restart: no SCF state in %s; the first SCF starts from atomic densities", path);
+    if (st) {
+        dft_start_destroy(c->state);
+        c->state = st;
+    }
+    return LS_OK;
+}
+
+/* Without an SCF checkpoint: a stop requested by a signal (common/stop.h) ends the SCF after the
+ * current iteration, and the caller's own checkpoint (finished volumes, relaxation steps) is
+ * what survives.  With MPI every process calls the hook after the same iteration, and a signal
+ * that reached any of them stops all. */
+static int stop_hook(void *ctx, const struct dft_system *sys, int iter)
+{
+    (void)ctx;
+    (void)sys;
+    int sig = ls_stop_requested();
+    ls_comm_max_int(ls_comm_world(), &sig, 1);
+    if (sig) LS_ERROR(LS_ERR_INTERRUPTED, "stopped by signal %d during SCF iteration %d", sig, iter);
+    return LS_OK;
+}
+
+/* Same atoms, same order, same species: only the cell and positions may change. */
+static int check_same_atoms(const ls_structure *ref, const ls_structure *s)
+{
+    if (s->n_atom != ref->n_atom)
+        LS_ERROR(LS_ERR_INPUT, "the DFT calculator was set up for %d atoms, not %d", ref->n_atom, s->n_atom);
+    for (int a = 0; a < s->n_atom; a++)
+        if (strcmp(s->species[a], ref->species[a]) != 0)
+            LS_ERROR(LS_ERR_INPUT, "atom %d is %s, but the DFT calculator was set up with %s there", a + 1,
+                     s->species[a], ref->species[a]);
+    return LS_OK;
+}
+
+int dft_calc_compute(void *ctx, const ls_structure *s, double *energy, double (*forces)[3], double stress[3][3])
+{
+    dft_calc *c = ctx;
+    LS_TRY(check_same_atoms(c->params.structure, s));
+    memcpy(c->params.structure->cell, s->cell, sizeof s->cell);
+    memcpy(c->params.structure->pos, s->pos, (size_t)s->n_atom * sizeof *s->pos);
+    c->params.compute_forces = forces != NULL;
+    c->params.compute_stress = stress != NULL;
+    dft_result *r = NULL;
+    dft_start *next = NULL;
+    struct dft_run_ctl ctl = {.start = c->state, .save = &next, .iteration_hook = stop_hook};
+    struct dft_scf_saver saver = {&c->ckpt, ls_wall_time()};
+    if (c->ckpt.path) {
+        ctl.iteration_hook = dft_scf_saver_hook; /* the state to the file on a stop, then LS_ERR_INTERRUPTED */
+        ctl.iteration_ctx = &saver;
+    }
+    int status = dft_scf_run_ctl(&c->params, &ctl, &r);
+    if (status == LS_OK && c->ckpt.path) dft_scf_checkpoint_remove(c->ckpt.path); /* served its purpose */
+    if (r == NULL) return status;
+    /* Keep the new solution as the next start, unless this SCF failed to converge: then the
+     * previous (converged) one is the better start. */
+    if (status == LS_OK || c->state == NULL) {
+        dft_start_destroy(c->state);
+        c->state = next;
+    } else {
+        dft_start_destroy(next);
+    }
+    dft_result_destroy(c->last);
+    c->last = r;
+    *energy = r->energy_free;
+    if (forces) memcpy(forces, r->forces, (size_t)s->n_atom * sizeof *forces);
+    if (stress) memcpy(stress, r->stress, sizeof r->stress);
+    return status;
+}

@@ -1,0 +1,197 @@
+/* Densities; see density.h.
+ *
+ * Symmetrisation: for operations (R, t) on fractional coordinates (x' = R x + t) a symmetric
+ * field satisfies f(Rx + t) = f(x); with f(x) = sum_m c_m exp(2 pi i m.x) this gives
+ * c_sym(m') = (1/N_op) sum_op c(m) exp(2 pi i m.t), m = R^{-T} m'.
+ */
+#include "dft/scf/density.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "common/err.h"
+#include "common/parallel.h"
+#include "dft/scf/dist.h"
+
+static void invert_int3(const int r[3][3], int inv[3][3])
+{
+    /* R is unimodular: the inverse is the adjugate times det (= +-1). */
+    int det = r[0][0] * (r[1][1] * r[2][2] - r[1][2] * r[2][1]) - r[0][1] * (r[1][0] * r[2][2] - r[1][2] * r[2][0]) +
+              r[0][2] * (r[1][0] * r[2][1] - r[1][1] * r[2][0]);
+    inv[0][0] = (r[1][1] * r[2][2] - r[1][2] * r[2][1]) * det;
+    inv[0][1] = (r[0][2] * r[2][1] - r[0][1] * r[2][2]) * det;
+    inv[0][2] = (r[0][1] * r[1][2] - r[0][2] * r[1][1]) * det;
+    inv[1][0] = (r[1][2] * r[2][0] - r[1][0] * r[2][2]) * det;
+    inv[1][1] = (r[0][0] * r[2][2] - r[0][2] * r[2][0]) * det;
+    inv[1][2] = (r[0][2] * r[1][0] - r[0][0] * r[1][2]) * det;
+    inv[2][0] = (r[1][0] * r[2][1] - r[1][1] * r[2][0]) * det;
+    inv[2][1] = (r[0][1] * r[2][0] - r[0][0] * r[2][1]) * det;
+    inv[2][2] = (r[0][0] * r[1][1] - r[0][1] * r[1][0]) * det;
+}
+
+void dft_density_symmetrize_g(const dft_system *sys, double complex *f_g, double complex *work)
+{
+    if (sys->n_sym <= 1) return;
+    const dft_grid *g = sys->grid;
+    memset(work, 0, (size_t)g->n_r * sizeof *work);
+    for (long ig = 0; ig < g->n_g; ig++) work[g->fft_index[ig]] = f_g[ig];
+    int (*inv)[3][3] = malloc((size_t)sys->n_sym * sizeof *inv);
+    if (inv == NULL) return; /* leave unsymmetrised rather than fail: the caller's result stays valid */
+    for (int op = 0; op < sys->n_sym; op++) invert_int3((const int(*)[3])sys->sym_rot[op], inv[op]);
+#pragma omp parallel for schedule(static)
+    for (long ig = 0; ig < g->n_g; ig++) {
+        const int *mp = g->miller[ig];
+        double complex acc = 0;
+        for (int op = 0; op < sys->n_sym; op++) {
+            int m[3];
+            /* m = R^{-T} m' : m_a = sum_b inv[b][a] m'_b */
+            for (int a = 0; a < 3; a++) m[a] = inv[op][0][a] * mp[0] + inv[op][1][a] * mp[1] + inv[op][2][a] * mp[2];
+            long i0 = ((m[0] % g->n[0]) + g->n[0]) % g->n[0], i1 = ((m[1] % g->n[1]) + g->n[1]) % g->n[1],
+                 i2 = ((m[2] % g->n[2]) + g->n[2]) % g->n[2];
+            double ph = 2.0 * M_PI * (m[0] * sys->sym_trans[op][0] + m[1] * sys->sym_trans[op][1] + m[2] * sys->sym_trans[op][2]);
+            acc += work[(i0 * g->n[1] + i1) * g->n[2] + i2] * cexp(I * ph);
+        }
+        f_g[ig] = acc / sys->n_sym;
+    }
+    free(inv);
+}
+
+/* Project a real field onto the density sphere, symmetrise, and return to the grid. */
+static void sphere_filter_symmetrize(const dft_system *sys, double *f, double complex *fg, double complex *work)
+{
+    dft_grid_field_to_sphere(sys->grid, f, fg, work);
+    dft_density_symmetrize_g(sys, fg, work);
+    dft_grid_sphere_to_field(sys->grid, fg, f, work);
+}
+
+int dft_density_from_states(const dft_system *sys, double *rho)
+{
+    const dft_grid *g = sys->grid;
+    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band;
+    long nr = g->n_r;
+    int n_thread = 1;
+#ifdef _OPENMP
+    n_thread = omp_get_max_threads();
+#endif
+    double *acc = calloc((size_t)n_thread * ns * nr, sizeof *acc);
+    double complex **buf = calloc((size_t)n_thread, sizeof *buf);
+    int ok = acc && buf;
+    for (int t = 0; ok && t < n_thread; t++) ok = (buf[t] = fftw_malloc((size_t)nr * sizeof(double complex))) != NULL;
+    if (!ok) {
+        if (buf)
+            for (int t = 0; t < n_thread; t++) fftw_free(buf[t]);
+        free(buf);
+        free(acc);
+        LS_ERROR(LS_ERR_NOMEM, "out of memory for the density");
+    }
+    double inv_omega = 1.0 / sys->omega;
+    /* This rank's share: its pool's (spin, k-point) tasks, its share of their bands. */
+    const dft_dist *d = sys->dist;
+    int b_lo, b_hi;
+    dft_dist_pool_share(d, nb, &b_lo, &b_hi);
+    int nb_mine = b_hi - b_lo;
+    int n_task = (d->task_hi - d->task_lo) * nb_mine;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int task = 0; task < n_task; task++) {
+        int ib = b_lo + task % nb_mine, isk = d->task_lo + task / nb_mine;
+        int ik = isk % n_kpt, is = isk / n_kpt;
+        double f = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * sys->basis[ik]->weight;
+        if (fabs(f) < 1e-16) continue;
+#ifdef _OPENMP
+        int t = omp_get_thread_num();
+#else
+        int t = 0;
+#endif
+        const dft_basis *b = sys->basis[ik];
+        const double complex *p = sys->psi[is * n_kpt + ik] + (size_t)ib * b->n_pw;
+        double complex *w = buf[t];
+        memset(w, 0, (size_t)nr * sizeof *w);
+        for (int ig = 0; ig < b->n_pw; ig++) w[b->fft_index[ig]] = p[ig];
+        dft_wfft_g2r(sys->wfft, w);
+        double *a = acc + ((size_t)t * ns + is) * nr;
+        double fw = f * inv_omega;
+        for (long ir = 0; ir < nr; ir++) a[ir] += fw * (creal(w[ir]) * creal(w[ir]) + cimag(w[ir]) * cimag(w[ir]));
+    }
+    for (int is = 0; is < ns; is++)
+        for (long ir = 0; ir < nr; ir++) {
+            double s = 0;
+            for (int t = 0; t < n_thread; t++) s += acc[((size_t)t * ns + is) * nr + ir];
+            rho[(size_t)is * nr + ir] = s;
+        }
+    /* The sum over the ranks (the same bits on every rank), then the symmetrisation. */
+    ls_comm_sum_double(ls_comm_world(), rho, (size_t)ns * nr);
+    double complex *fg = malloc((size_t)g->n_g * sizeof *fg);
+    if (fg) {
+        for (int is = 0; is < ns; is++) sphere_filter_symmetrize(sys, rho + (size_t)is * nr, fg, buf[0]);
+    }
+    free(fg);
+    for (int t = 0; t < n_thread; t++) fftw_free(buf[t]);
+    free(buf);
+    free(acc);
+    if (!fg) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    return LS_OK;
+}
+
+int dft_density_atomic(const dft_system *sys, double *rho)
+{
+    const dft_grid *g = sys->grid;
+    int ns = sys->n_spin;
+    long nr = g->n_r;
+    int status = LS_OK;
+    double complex *tot = calloc((size_t)g->n_g, sizeof *tot);
+    double complex *mag = calloc((size_t)g->n_g, sizeof *mag);
+    double complex *sf = malloc((size_t)g->n_g * sizeof *sf);
+    double *fq = malloc((size_t)g->n_shell * sizeof *fq);
+    double complex *work = fftw_malloc((size_t)nr * sizeof *work);
+    double *tmp = malloc((size_t)nr * sizeof *tmp);
+    if (!tot || !mag || !sf || !fq || !work || !tmp) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    for (int s = 0; s < sys->n_species; s++) {
+        const dft_pseudo *ps = sys->pseudo[s];
+        if (ps->rho_atom) {
+            LS_TRY_GOTO(status, dft_pseudo_atom_q(ps, (int)g->n_shell, g->shell_g, fq), done);
+        } else {
+            /* No atomic density in the file: a Gaussian of the valence charge (width 1 bohr). */
+            for (long i = 0; i < g->n_shell; i++) fq[i] = ps->z_valence * exp(-0.25 * g->shell_g[i] * g->shell_g[i]);
+        }
+        dft_structure_factor(sys, s, sf);
+        double m0 = sys->params->species[s].starting_magnetization;
+        for (long ig = 0; ig < g->n_g; ig++) {
+            double complex v = sf[ig] * fq[g->shell_of[ig]] / sys->omega;
+            tot[ig] += v;
+            mag[ig] += m0 * v;
+        }
+    }
+    /* Renormalise to the electron count (the atomic densities need not integrate exactly). */
+    double n0 = creal(tot[0]) * sys->omega;
+    if (n0 > 1e-8) {
+        double scale = sys->n_electrons / n0;
+        for (long ig = 0; ig < g->n_g; ig++) {
+            tot[ig] *= scale;
+            mag[ig] *= scale;
+        }
+    }
+    if (ns == 1) {
+        dft_grid_sphere_to_field(g, tot, rho, work);
+    } else {
+        dft_grid_sphere_to_field(g, tot, rho, work);
+        dft_grid_sphere_to_field(g, mag, tmp, work);
+        for (long ir = 0; ir < nr; ir++) {
+            double t = rho[ir], m = tmp[ir];
+            rho[ir] = 0.5 * (t + m);
+            rho[nr + ir] = 0.5 * (t - m);
+        }
+    }
+done:
+    free(tot);
+    free(mag);
+    free(sf);
+    free(fq);
+    fftw_free(work);
+    free(tmp);
+    return status;
+}

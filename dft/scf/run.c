@@ -1,0 +1,187 @@
+/* dft_scf_run: set up, solve, and collect the results (energies, Fermi level, magnetisation,
+ * eigenvalues; forces and stress when asked). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/parallel.h"
+#include "dft/dft.h"
+#include "dft/scf/dist.h"
+#include "dft/terms/forces.h"
+#include "dft/scf/linalg.h"
+#include "dft/scf/run.h"
+#include "dft/scf/scf.h"
+#include "dft/scf/start.h"
+#include "dft/scf/system.h"
+
+void dft_result_destroy(dft_result *r)
+{
+    if (!r) return;
+    free(r->forces);
+    free(r->atom_magnetization);
+    free(r->atom_sphere_radius);
+    free(r->kpoints);
+    free(r->kweights);
+    free(r->eigenvalues);
+    free(r->occupations);
+    free(r);
+}
+
+static int collect(const dft_system *sys, const struct dft_scf_report *rep, dft_result *r)
+{
+    int n_kpt = sys->kpts->n_kpt;
+    size_t n_state = (size_t)n_kpt * sys->n_spin * sys->n_band;
+    r->converged = rep->converged;
+    r->n_iter = rep->n_iter;
+    r->energy_free = rep->energy_free;
+    r->energy = rep->energy;
+    r->minus_ts = sys->minus_ts;
+    r->energy_zero_width = 0.5 * (rep->energy + rep->energy_free);
+    r->e_kinetic = rep->e_kinetic;
+    r->e_local = rep->e_local;
+    r->e_nonlocal = rep->e_nonlocal;
+    r->e_hartree = rep->e_hartree;
+    r->e_xc = rep->e_xc;
+    r->e_ewald = sys->e_ewald;
+    r->e_band = rep->e_band;
+    r->e_alphaz = sys->e_alphaz;
+    r->fermi = sys->fermi;
+    r->homo = rep->homo;
+    r->lumo = rep->lumo;
+    r->n_kpt = n_kpt;
+    r->n_band = sys->n_band;
+    r->n_spin = sys->n_spin;
+    r->n_atom = sys->n_atom;
+    memcpy(r->fft, sys->grid->n, sizeof r->fft);
+    r->n_symmetry = sys->n_sym > 0 ? sys->n_sym : 1;
+    r->kpoints = malloc((size_t)n_kpt * sizeof *r->kpoints);
+    r->kweights = malloc((size_t)n_kpt * sizeof *r->kweights);
+    r->eigenvalues = malloc(n_state * sizeof *r->eigenvalues);
+    r->occupations = malloc(n_state * sizeof *r->occupations);
+    if (!r->kpoints || !r->kweights || !r->eigenvalues || !r->occupations) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    memcpy(r->kpoints, sys->kpts->k, (size_t)n_kpt * sizeof *r->kpoints);
+    memcpy(r->kweights, sys->kpts->weight, (size_t)n_kpt * sizeof *r->kweights);
+    memcpy(r->eigenvalues, sys->eig, n_state * sizeof *r->eigenvalues);
+    memcpy(r->occupations, sys->occ, n_state * sizeof *r->occupations);
+    if (sys->n_spin == 2) {
+        long nr = sys->grid->n_r;
+        double tot = 0, abs_m = 0;
+        for (long ir = 0; ir < nr; ir++) {
+            double m = sys->rho[ir] - sys->rho[nr + ir];
+            tot += m;
+            abs_m += fabs(m);
+        }
+        double dv = sys->omega / (double)nr;
+        r->total_magnetization = tot * dv;
+        r->absolute_magnetization = abs_m * dv;
+        r->atom_magnetization = malloc((size_t)sys->n_atom * sizeof *r->atom_magnetization);
+        r->atom_sphere_radius = malloc((size_t)sys->n_atom * sizeof *r->atom_sphere_radius);
+        if (!r->atom_magnetization || !r->atom_sphere_radius) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+        LS_TRY(dft_atom_magnetization(sys, r->atom_magnetization, r->atom_sphere_radius));
+    }
+    return LS_OK;
+}
+
+int dft_scf_run(const dft_params *p, dft_result **out)
+{
+    return dft_scf_run_ctl(p, NULL, out);
+}
+
+int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_result **out)
+{
+    *out = NULL;
+    if (ctl && ctl->save) *ctl->save = NULL;
+    dft_system *sys = NULL;
+    dft_result *r = calloc(1, sizeof *r);
+    if (!r) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    double t0 = ls_wall_time(), cpu0 = ls_cpu_time(), comm0 = ls_par_comm_seconds(), comm_cpu0 = ls_par_comm_cpu_seconds();
+    dft_linalg_init();
+    dft_fftw_wisdom_load();
+    int status = dft_system_create(p, &sys);
+    if (status == LS_OK) dft_fftw_wisdom_save();
+    if (status != LS_OK) {
+        free(r);
+        return status;
+    }
+    double t_setup = ls_wall_time() - t0;
+    ls_log_info("system: %d atoms, %d species, %.4g electrons, %d bands, %d spin channel%s", sys->n_atom,
+                sys->n_species, sys->n_electrons, sys->n_band, sys->n_spin, sys->n_spin > 1 ? "s" : "");
+    ls_log_info("grid: FFT %d x %d x %d, %ld G-vectors in the density sphere; %d k-points (%d symmetry operations)",
+                sys->grid->n[0], sys->grid->n[1], sys->grid->n[2], sys->grid->n_g, sys->kpts->n_kpt, sys->n_sym);
+    int n_thread = 1;
+#ifdef _OPENMP
+    n_thread = omp_get_max_threads();
+#endif
+    dft_dist_log(sys->dist, n_thread);
+    if (ctl) {
+        sys->start = ctl->start;
+        sys->iteration_hook = ctl->iteration_hook;
+        sys->iteration_ctx = ctl->iteration_ctx;
+    }
+    struct dft_scf_report rep;
+    double t1 = ls_wall_time();
+    int scf_status = dft_scf_solve(sys, &rep);
+    double t_scf = ls_wall_time() - t1;
+    if (scf_status != LS_OK && scf_status != LS_ERR_CONVERGENCE) {
+        dft_system_destroy(sys);
+        free(r);
+        return scf_status;
+    }
+    ls_log_info("energy: Harris-Foulkes %.10f Ry, Kohn-Sham at the final density %.10f Ry (difference %.2e Ry)",
+                2 * rep.energy, 2 * rep.energy_ks, 2 * (rep.energy_ks - rep.energy));
+    status = collect(sys, &rep, r);
+    if (status == LS_OK && ctl && ctl->save) status = dft_start_save(sys, ctl->save);
+    double t2 = ls_wall_time();
+    if (status == LS_OK && p->compute_forces) {
+        r->forces = calloc((size_t)sys->n_atom, sizeof *r->forces);
+        if (!r->forces) status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+        else status = dft_forces_compute(sys, r->forces);
+    }
+    double t3 = ls_wall_time();
+    if (status == LS_OK && p->compute_stress) {
+        status = dft_stress_compute(sys, r->stress);
+        r->has_stress = status == LS_OK;
+    }
+    double t4 = ls_wall_time();
+    r->wall_setup_s = t_setup;
+    r->wall_scf_s = t_scf;
+    r->wall_forces_s = t3 - t2;
+    r->wall_stress_s = t4 - t3;
+    ls_log_info("time: setup %.2f s, SCF %.2f s, forces %.2f s, stress %.2f s", t_setup, t_scf, t3 - t2, t4 - t3);
+    /* pw.x's CPU and WALL; with MPI also the work of the busiest process outside MPI (CPU time,
+     * so a loaded machine does not hide the share of the work) and the time in collectives. */
+    double cpu = ls_cpu_time() - cpu0;
+    ls_log_info("time: total %.2f s wall, %.2f s CPU (rank 0)", ls_wall_time() - t0, cpu);
+    if (ls_par_size() > 1 && status == LS_OK) { /* a collective: not after a failure of this rank alone */
+        double x[3] = {cpu - (ls_par_comm_cpu_seconds() - comm_cpu0), ls_par_comm_seconds() - comm0, 0};
+        x[2] = -x[0];
+        ls_comm_max_double(ls_comm_world(), x, 3);
+        ls_log_info("time: MPI: %.2f to %.2f s CPU per process outside MPI; up to %.2f s wall in MPI collectives "
+                    "(communication, and waiting for the other processes)", -x[2], x[0], x[1]);
+    }
+    r->wall_s = ls_wall_time() - t0;
+    dft_system_destroy(sys);
+    if (status != LS_OK) {
+        if (ctl && ctl->save) {
+            dft_start_destroy(*ctl->save);
+            *ctl->save = NULL;
+        }
+        dft_result_destroy(r);
+        return status;
+    }
+    *out = r;
+    if (scf_status == LS_ERR_CONVERGENCE) {
+        /* Re-record: the forces and stress steps may have cleared nothing, but keep it explicit. */
+        return ls_error_set(LS_ERR_CONVERGENCE, __FILE__, __LINE__,
+                            "the SCF did not converge in %d iterations (estimated error %.3g Ry): results kept; "
+                            "raise the iteration limit, lower the mixing beta, or use more smearing",
+                            rep.n_iter, 2 * rep.scf_error);
+    }
+    return LS_OK;
+}

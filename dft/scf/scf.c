@@ -1,0 +1,490 @@
+/* The self-consistent field loop.
+ *
+ * Each iteration: diagonalise H[V_in] at every k-point and spin (Davidson, to a threshold
+ * that tightens with the SCF error as in pw.x), occupy the states (fixed or smeared), build the
+ * output density, evaluate the Kohn-Sham energy functional at that density, estimate the SCF
+ * error as the Hartree energy of rho_out - rho_in (pw.x's "estimated scf accuracy"), and mix.
+ * W. Kohn, L. J. Sham, Phys. Rev. 140, A1133 (1965), doi:10.1103/PhysRev.140.A1133.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/parallel.h"
+#include "common/units.h"
+#include "dft/scf/density.h"
+#include "dft/scf/dist.h"
+#include "dft/dft.h"
+#include "dft/scf/eigensolver.h"
+#include "dft/scf/hamiltonian.h"
+#include "dft/scf/linalg.h"
+#include "dft/scf/mixer.h"
+#include "dft/terms/nonlocal.h"
+#include "dft/terms/potential.h"
+#include "dft/scf/scf.h"
+#include "dft/scf/start.h"
+#include "dft/scf/smearing.h"
+
+void dft_params_init(dft_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->use_symmetry = 1;
+    p->time_reversal = 1;
+    p->kmesh[0] = p->kmesh[1] = p->kmesh[2] = 1;
+    p->n_spin = 1;
+    p->conv_thr = 0.5e-9;
+    p->max_iter = 100;
+    p->mixing_beta = 0.3;
+    p->mixing_history = 8;
+    p->kerker_q0 = 0.0;
+    p->compute_forces = 1;
+    p->compute_stress = 1;
+}
+
+void dft_params_free(dft_params *p)
+{
+    ls_structure_destroy(p->structure);
+    p->structure = NULL;
+}
+
+/* splitmix64: a seeded, thread-independent random stream for the starting wavefunctions. */
+static double rand_unit(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static int init_states(dft_system *sys)
+{
+    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band;
+    size_t n_state = (size_t)n_kpt * ns * nb;
+    sys->psi = calloc((size_t)n_kpt * ns, sizeof *sys->psi);
+    sys->eig = calloc(n_state, sizeof *sys->eig);
+    sys->occ = calloc(n_state, sizeof *sys->occ);
+    sys->rho = calloc((size_t)ns * sys->grid->n_r, sizeof *sys->rho);
+    sys->veff = calloc((size_t)ns * sys->grid->n_r, sizeof *sys->veff);
+    if (!sys->psi || !sys->eig || !sys->occ || !sys->rho || !sys->veff) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    for (int is = 0; is < ns; is++)
+        for (int ik = 0; ik < n_kpt; ik++) {
+            const dft_basis *b = sys->basis[ik];
+            double complex *p = malloc((size_t)nb * b->n_pw * sizeof *p);
+            if (!p) LS_ERROR(LS_ERR_NOMEM, "out of memory for the wavefunctions");
+            sys->psi[is * n_kpt + ik] = p;
+            /* Random coefficients damped by 1/(1 + |k+G|^2): smooth, non-degenerate starts. */
+            uint64_t state = 0x5DEECE66DULL + 7919ULL * (uint64_t)(is * n_kpt + ik);
+            for (int ib = 0; ib < nb; ib++)
+                for (int ig = 0; ig < b->n_pw; ig++) {
+                    double re = rand_unit(&state) - 0.5, im = rand_unit(&state) - 0.5;
+                    p[(size_t)ib * b->n_pw + ig] = (re + I * im) / (1.0 + 2.0 * b->kin[ig]);
+                }
+        }
+    return LS_OK;
+}
+
+static int cmp_double_idx(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+/* Distinct values of v[n] (equal within 1e-12 relative): *uv[*n_u] and map[i] = index in uv. */
+static int unique_values(const double *v, int n, double **uv, int **map, int *n_u)
+{
+    double (*pairs)[2] = malloc((size_t)n * sizeof *pairs);
+    *uv = malloc((size_t)n * sizeof **uv);
+    *map = malloc((size_t)n * sizeof **map);
+    if (!pairs || !*uv || !*map) {
+        free(pairs);
+        LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        pairs[i][0] = v[i];
+        pairs[i][1] = i;
+    }
+    qsort(pairs, (size_t)n, sizeof *pairs, cmp_double_idx);
+    int u = 0;
+    for (int i = 0; i < n; i++) {
+        if (u == 0 || pairs[i][0] > (*uv)[u - 1] * (1 + 1e-12) + 1e-14) (*uv)[u++] = pairs[i][0];
+        (*map)[(int)pairs[i][1]] = u - 1;
+    }
+    *n_u = u;
+    free(pairs);
+    return LS_OK;
+}
+
+/* Atomic orbitals of k-point ik, phi_{a,i,m}(G) = (1/sqrt(Omega)) (-i)^l Y_lm(k+G) chi_i(|k+G|)
+ * exp(-i (k+G).tau_a), into out[n][n_pw] (at most max_n of them); returns how many.  The radial
+ * transforms are done once per species and orbital, the phases once per atom. */
+static int atomic_orbitals(const dft_system *sys, int ik, int max_n, double complex *out, int *n_out)
+{
+    const dft_basis *b = sys->basis[ik];
+    int npw = b->n_pw;
+    static const double complex mi[4] = {1.0, -I, -1.0, I};
+    double *q = malloc((size_t)npw * sizeof *q);
+    double *ylm = malloc((size_t)npw * 16 * sizeof *ylm); /* l = 0..3 for every G */
+    double *fq = NULL;
+    double complex *ph = malloc((size_t)npw * sizeof *ph);
+    double *uq = NULL, *ufq = NULL;
+    int *umap = NULL;
+    int status = LS_OK, n = 0, n_chi_total = 0;
+    for (int s = 0; s < sys->n_species; s++) n_chi_total += sys->pseudo[s]->n_chi;
+    fq = malloc((size_t)(n_chi_total > 0 ? n_chi_total : 1) * npw * sizeof *fq);
+    if (!q || !fq || !ylm || !ph) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    for (int ig = 0; ig < npw; ig++) {
+        q[ig] = sqrt(2.0 * b->kin[ig]);
+        for (int l = 0; l <= 3; l++) dft_ylm_real(l, b->kg[ig], ylm + (size_t)ig * 16 + l * l);
+    }
+    int off[DFT_MAX_SPECIES + 1];
+    off[0] = 0;
+    /* Radial transforms on the distinct |k+G| only (shells repeat many times). */
+    int n_u = 0;
+    LS_TRY_GOTO(status, unique_values(q, npw, &uq, &umap, &n_u), done);
+    ufq = malloc((size_t)n_u * sizeof *ufq);
+    if (!ufq) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    for (int s = 0; s < sys->n_species; s++) {
+        const dft_pseudo *ps = sys->pseudo[s];
+        for (int i = 0; i < ps->n_chi; i++) {
+            LS_TRY_GOTO(status, dft_pseudo_chi_q(ps, i, n_u, uq, ufq), done);
+            double *f = fq + (size_t)(off[s] + i) * npw;
+            for (int ig = 0; ig < npw; ig++) f[ig] = ufq[umap[ig]];
+        }
+        off[s + 1] = off[s] + ps->n_chi;
+    }
+    double norm = 1.0 / sqrt(sys->omega);
+    for (int a = 0; a < sys->n_atom; a++) {
+        int s = sys->species_of[a];
+        const dft_pseudo *ps = sys->pseudo[s];
+        for (int ig = 0; ig < npw; ig++)
+            ph[ig] = norm * cexp(-I * (b->kg[ig][0] * sys->tau[a][0] + b->kg[ig][1] * sys->tau[a][1] + b->kg[ig][2] * sys->tau[a][2]));
+        for (int i = 0; i < ps->n_chi; i++) {
+            int l = ps->chi_l[i];
+            if (n + 2 * l + 1 > max_n) goto done;
+            const double *f = fq + (size_t)(off[s] + i) * npw;
+            for (int m = 0; m < 2 * l + 1; m++, n++) {
+                double complex *o = out + (size_t)n * npw;
+                for (int ig = 0; ig < npw; ig++) o[ig] = mi[l & 3] * ylm[(size_t)ig * 16 + l * l + m] * f[ig] * ph[ig];
+            }
+        }
+    }
+done:
+    *n_out = n;
+    free(q);
+    free(fq);
+    free(ylm);
+    free(ph);
+    free(uq);
+    free(ufq);
+    free(umap);
+    return status;
+}
+
+/* Starting wavefunctions as pw.x's 'atomic+random': the lowest states of H[V_in] in the span of
+ * the pseudo-atomic orbitals, completed by random vectors when there are fewer orbitals than
+ * bands (or none, e.g. GTH potentials).  Leaves the random start in place on failure. */
+static int atomic_start(dft_system *sys, dft_ham_work *hw)
+{
+    int n_kpt = sys->kpts->n_kpt, nb = sys->n_band;
+    int n_at = 0;
+    for (int a = 0; a < sys->n_atom; a++) {
+        const dft_pseudo *ps = sys->pseudo[sys->species_of[a]];
+        for (int i = 0; i < ps->n_chi; i++) n_at += 2 * ps->chi_l[i] + 1;
+    }
+    if (n_at == 0) return LS_OK;
+    int n_extra = nb > n_at ? nb - n_at + 4 : 0;
+    for (int is = 0; is < sys->n_spin; is++)
+        for (int ik = 0; ik < n_kpt; ik++) {
+            if (!dft_dist_owns(sys->dist, is * n_kpt + ik)) continue; /* another pool's task */
+            const dft_basis *b = sys->basis[ik];
+            int n_vec = n_at + n_extra;
+            if (n_vec > b->n_pw) n_vec = b->n_pw;
+            double complex *v = malloc((size_t)n_vec * b->n_pw * sizeof *v);
+            if (!v) LS_ERROR(LS_ERR_NOMEM, "out of memory for the starting wavefunctions");
+            int n = 0;
+            int status = atomic_orbitals(sys, ik, n_vec, v, &n);
+            /* Complete with the random vectors already in psi. */
+            const double complex *rnd = sys->psi[is * n_kpt + ik];
+            for (int j = 0; status == LS_OK && n < n_vec && j < nb; j++, n++)
+                memcpy(v + (size_t)n * b->n_pw, rnd + (size_t)j * b->n_pw, (size_t)b->n_pw * sizeof *v);
+            if (status == LS_OK)
+                status = dft_subspace_start(sys, ik, is, n, v, nb, sys->psi[is * n_kpt + ik],
+                                            sys->eig + ((size_t)is * n_kpt + ik) * nb, hw);
+            free(v);
+            if (status != LS_OK) return status;
+        }
+    return LS_OK;
+}
+
+static int occupy(dft_system *sys, double *homo, double *lumo)
+{
+    int n_kpt = sys->kpts->n_kpt;
+    *homo = -INFINITY;
+    *lumo = INFINITY;
+    if (sys->smearing) {
+        sys->minus_ts = 0;
+        return dft_smearing_occupy(sys->smearing, sys->sigma, n_kpt, sys->n_spin, sys->n_band, sys->eig,
+                                   sys->kpts->weight, sys->max_occ, sys->n_electrons, &sys->fermi, sys->occ,
+                                   &sys->minus_ts);
+    }
+    double per_spin[2] = {sys->n_electrons / sys->n_spin, sys->n_electrons / sys->n_spin};
+    LS_TRY(dft_occupations_fixed(n_kpt, sys->n_spin, sys->n_band, sys->eig, per_spin, sys->max_occ, sys->occ, homo, lumo));
+    sys->fermi = *homo;
+    sys->minus_ts = 0;
+    return LS_OK;
+}
+
+/* Kinetic and nonlocal energies of the occupied states (this rank's tasks and bands, summed
+ * over the ranks). */
+static void band_energies(const dft_system *sys, dft_ham_work *hw, double *ekin, double *enl)
+{
+    int n_kpt = sys->kpts->n_kpt, nb = sys->n_band;
+    double ek = 0, en = 0;
+    int b_lo, b_hi;
+    dft_dist_pool_share(sys->dist, nb, &b_lo, &b_hi);
+    for (int is = 0; is < sys->n_spin; is++)
+        for (int ik = 0; ik < n_kpt; ik++) {
+            if (!dft_dist_owns(sys->dist, is * n_kpt + ik)) continue;
+            const dft_basis *b = sys->basis[ik];
+            const double complex *psi = sys->psi[is * n_kpt + ik];
+            for (int n0 = b_lo; n0 < b_hi; n0 += hw->max_vec) {
+                int cnt = b_hi - n0 < hw->max_vec ? b_hi - n0 : hw->max_vec;
+                dft_nonlocal_project(sys, ik, cnt, psi + (size_t)n0 * b->n_pw, hw->becp);
+                for (int j = 0; j < cnt; j++) {
+                    int ib = n0 + j;
+                    double f = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * b->weight;
+                    if (f == 0) continue;
+                    const double complex *p = psi + (size_t)ib * b->n_pw;
+                    double t = 0;
+                    for (int ig = 0; ig < b->n_pw; ig++) t += b->kin[ig] * (creal(p[ig]) * creal(p[ig]) + cimag(p[ig]) * cimag(p[ig]));
+                    ek += f * t;
+                    en += f * dft_nonlocal_energy_band(sys, hw->becp + (size_t)j * sys->n_proj_total);
+                }
+            }
+        }
+    double e[2] = {ek, en};
+    ls_comm_sum_double(ls_comm_world(), e, 2);
+    *ekin = e[0];
+    *enl = e[1];
+}
+
+/* Density (n_spin real fields) <-> mixing vector on the sphere (total, magnetisation). */
+static void rho_to_vec(const dft_system *sys, const double *rho, double complex *vec, double complex *work, double *tmp)
+{
+    const dft_grid *g = sys->grid;
+    long nr = g->n_r;
+    if (sys->n_spin == 1) {
+        dft_grid_field_to_sphere(g, rho, vec, work);
+        return;
+    }
+    for (long ir = 0; ir < nr; ir++) tmp[ir] = rho[ir] + rho[nr + ir];
+    dft_grid_field_to_sphere(g, tmp, vec, work);
+    for (long ir = 0; ir < nr; ir++) tmp[ir] = rho[ir] - rho[nr + ir];
+    dft_grid_field_to_sphere(g, tmp, vec + g->n_g, work);
+}
+
+static void vec_to_rho(const dft_system *sys, const double complex *vec, double *rho, double complex *work, double *tmp)
+{
+    const dft_grid *g = sys->grid;
+    long nr = g->n_r;
+    if (sys->n_spin == 1) {
+        dft_grid_sphere_to_field(g, vec, rho, work);
+        return;
+    }
+    dft_grid_sphere_to_field(g, vec, rho, work);
+    dft_grid_sphere_to_field(g, vec + g->n_g, tmp, work);
+    for (long ir = 0; ir < nr; ir++) {
+        double t = rho[ir], m = tmp[ir];
+        rho[ir] = 0.5 * (t + m);
+        rho[nr + ir] = 0.5 * (t - m);
+    }
+}
+
+int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
+{
+    const dft_params *p = sys->params;
+    const dft_grid *g = sys->grid;
+    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band;
+    long nr = g->n_r;
+    int status = LS_OK;
+    dft_ham_work *hw = NULL;
+    dft_eig_work *ew = NULL;
+    /* One workspace per thread for diagonalising k-points in parallel. */
+    int n_thread = 1;
+#ifdef _OPENMP
+    n_thread = omp_get_max_threads();
+#endif
+    /* MPI: this rank's pool diagonalises tasks [task_lo, task_hi) (dft/scf/dist.h); in a pool of
+     * several ranks the bands of each H application are shared, so no threads over k-points. */
+    const dft_dist *dist = sys->dist;
+    int k_parallel = n_thread > 1 && dist->task_hi - dist->task_lo >= 2 && dist->pool_size == 1;
+    dft_ham_work **hw_t = calloc((size_t)n_thread, sizeof *hw_t);
+    dft_eig_work **ew_t = calloc((size_t)n_thread, sizeof *ew_t);
+    dft_mixer *mixer = NULL;
+    double complex *work = fftw_malloc((size_t)nr * sizeof *work);
+    double complex *vin = malloc((size_t)ns * g->n_g * sizeof *vin);
+    double complex *vout = malloc((size_t)ns * g->n_g * sizeof *vout);
+    double *rho_out = malloc((size_t)ns * nr * sizeof *rho_out);
+    double *tmp = malloc((size_t)nr * sizeof *tmp);
+    memset(rep, 0, sizeof *rep);
+    if (!work || !vin || !vout || !rho_out || !tmp) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    int n_pw_max = 0;
+    for (int ik = 0; ik < n_kpt; ik++) n_pw_max = sys->basis[ik]->n_pw > n_pw_max ? sys->basis[ik]->n_pw : n_pw_max;
+    if (!hw_t || !ew_t) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    LS_TRY_GOTO(status, dft_ham_work_create(sys, 3 * nb, &hw), done);
+    LS_TRY_GOTO(status, dft_eig_work_create(nb, n_pw_max, &ew), done);
+    hw_t[0] = hw;
+    ew_t[0] = ew;
+    for (int t = 1; k_parallel && t < n_thread; t++) {
+        LS_TRY_GOTO(status, dft_ham_work_create(sys, 3 * nb, &hw_t[t]), done);
+        LS_TRY_GOTO(status, dft_eig_work_create(nb, n_pw_max, &ew_t[t]), done);
+    }
+    LS_TRY_GOTO(status, dft_mixer_create(g, ns, p->mixing_beta, p->mixing_history, p->kerker_q0, &mixer), done);
+    LS_TRY_GOTO(status, init_states(sys), done);
+
+    if (sys->start) LS_TRY_GOTO(status, dft_start_density(sys->start, sys, sys->rho), done);
+    else LS_TRY_GOTO(status, dft_density_atomic(sys, sys->rho), done);
+    struct dft_potential_energies pe;
+    LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+    rho_to_vec(sys, sys->rho, vin, work, tmp);
+    int restarted = 0;
+    if (sys->start) LS_TRY_GOTO(status, dft_start_states(sys->start, sys, hw, &restarted), done);
+    if (!restarted) LS_TRY_GOTO(status, atomic_start(sys, hw), done);
+    ls_log_info("start: %s density, %s wavefunctions", sys->start ? "previous (extrapolated)" : "atomic",
+                restarted ? "previous" : "atomic-orbital");
+
+    /* pw.x's thresholds: 1e-2 from scratch, 1e-6 from a previous solution. */
+    double ethr = restarted ? 1e-6 : 1e-2, e_prev = 0;
+    double t0 = ls_wall_time();
+    ls_log_info("%4s %22s %12s %12s %9s %8s", "iter", "free energy (Ry)", "dE (Ry)", "scf err (Ry)",
+                ns == 2 ? "mag (muB)" : "", "time (s)");
+    int converged = 0;
+    for (int iter = 1; iter <= p->max_iter; iter++) {
+        int n_hpsi = 0, notconv_total = 0;
+        int diag_status = LS_OK;
+        char diag_message[LS_ERROR_MESSAGE_MAX] = "";
+        int max_dav = iter == 1 && !restarted ? 60 : 25;
+        /* k-points (and spins) are independent: with several, each thread takes whole k-points
+         * (nested regions inside are serial); with one, the bands and GEMMs are threaded. */
+#pragma omp parallel for schedule(dynamic, 1) reduction(+ : n_hpsi, notconv_total) if (k_parallel)
+        for (int task = dist->task_lo; task < dist->task_hi; task++) {
+            int is = task / n_kpt, ik = task % n_kpt, t = 0;
+#ifdef _OPENMP
+            if (k_parallel) t = omp_get_thread_num();
+#endif
+            int notconv = 0, h = 0;
+            int st = dft_eigensolver_davidson.solve(sys, ik, is, nb, sys->psi[is * n_kpt + ik],
+                                                    sys->eig + ((size_t)is * n_kpt + ik) * nb, ethr, max_dav,
+                                                    hw_t[t], ew_t[t], &h, &notconv);
+            n_hpsi += h;
+            notconv_total += notconv;
+            if (st != LS_OK) {
+#pragma omp critical(dft_scf_error)
+                {
+                    diag_status = st;
+                    snprintf(diag_message, sizeof diag_message, "%s", ls_error_message());
+                }
+            }
+        }
+        /* Pools: one status for all, every task's eigenvalues on every rank, global counts. */
+        if (diag_status != LS_OK) ls_error_set(diag_status, __FILE__, __LINE__, "%s", diag_message);
+        LS_TRY_GOTO(status, ls_comm_agree(ls_comm_world(), diag_status), done);
+        dft_dist_gather_tasks(dist, nb, sys->eig);
+        dft_dist_sum_pool_ints(dist, &notconv_total, 1);
+        double homo, lumo;
+        LS_TRY_GOTO(status, occupy(sys, &homo, &lumo), done);
+        LS_TRY_GOTO(status, dft_density_from_states(sys, rho_out), done);
+        rho_to_vec(sys, rho_out, vout, work, tmp);
+        double dr2 = dft_mixer_residual_norm(mixer, vin, vout);
+
+        /* Harris-Foulkes estimate from the input density's potential (pw.x's expression):
+         * E = sum f e - int (v_H + v_xc)[rho_in] rho_in + E_H[rho_in] + E_xc[rho_in] + E_ewald,
+         * equal to the Kohn-Sham energy at self-consistency, with a second-order error before. */
+        double eband = 0;
+        for (int is = 0; is < ns; is++)
+            for (int ik = 0; ik < n_kpt; ik++)
+                for (int ib = 0; ib < nb; ib++) {
+                    size_t i = ((size_t)is * n_kpt + ik) * nb + ib;
+                    eband += sys->occ[i] * sys->basis[ik]->weight * sys->eig[i];
+                }
+        double e_ks = eband - pe.vh_rho - pe.vxc_rho + pe.hartree + pe.xc + sys->e_ewald;
+        double f_ks = e_ks + sys->minus_ts;
+        double mag = 0;
+        if (ns == 2) {
+            for (long ir = 0; ir < nr; ir++) mag += rho_out[ir] - rho_out[nr + ir];
+            mag *= sys->omega / (double)nr;
+        }
+        ls_log_info("%4d %22.12f %12.3e %12.3e %9.4f %8.2f", iter, 2 * f_ks, 2 * (f_ks - e_prev), 2 * dr2,
+                    mag, ls_wall_time() - t0);
+        rep->n_iter = iter;
+        rep->energy_free = f_ks;
+        rep->energy = e_ks;
+        rep->e_band = eband;
+        rep->scf_error = dr2;
+        rep->homo = homo;
+        rep->lumo = lumo;
+        e_prev = f_ks;
+        /* One decision for all ranks (their numbers agree; this keeps them in step regardless). */
+        converged = dr2 < p->conv_thr && notconv_total == 0 && iter > 1;
+        ls_comm_bcast(ls_comm_world(), &converged, sizeof converged, 0);
+        if (converged) break;
+        LS_TRY_GOTO(status, dft_mixer_mix(mixer, vin, vout), done);
+        vec_to_rho(sys, vin, sys->rho, work, tmp);
+        LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+        if (sys->iteration_hook) LS_TRY_GOTO(status, sys->iteration_hook(sys->iteration_ctx, sys, iter), done);
+        /* Tighten the diagonalisation with the SCF error (pw.x's rule). */
+        double ne = sys->n_electrons > 1 ? sys->n_electrons : 1;
+        double target = 0.1 * dr2 / ne; /* pw.x: 0.1 dr2 / N in Ry; the same ratio in Ha */
+        if (target < ethr) ethr = target;
+        if (ethr < 1e-13) ethr = 1e-13;
+    }
+    rep->converged = converged;
+    /* The final state: the output density of the last diagonalisation (consistent with the
+     * wavefunctions, as forces and stress need), its potential, and the Kohn-Sham energy
+     * terms evaluated there. */
+    memcpy(sys->rho, rho_out, (size_t)ns * nr * sizeof *rho_out);
+    LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+    {
+        double ekin, enl, eloc = 0;
+        band_energies(sys, hw, &ekin, &enl);
+        for (long ig = 0; ig < g->n_g; ig++) eloc += creal(conj(sys->vloc_g[ig]) * vout[ig]);
+        eloc *= sys->omega;
+        rep->e_kinetic = ekin;
+        rep->e_nonlocal = enl;
+        rep->e_local = eloc;
+        rep->e_hartree = pe.hartree;
+        rep->e_xc = pe.xc;
+        rep->energy_ks = ekin + enl + eloc + pe.hartree + pe.xc + sys->e_ewald;
+    }
+    rep->wall_s = ls_wall_time() - t0;
+    if (!converged) {
+        status = ls_error_set(LS_ERR_CONVERGENCE, __FILE__, __LINE__,
+                              "the SCF did not converge in %d iterations (estimated error %.3g Ry, threshold %.3g Ry): "
+                              "raise max_iter / electron_maxstep, lower the mixing beta, or use more smearing",
+                              p->max_iter, 2 * rep->scf_error, 2 * p->conv_thr);
+    }
+done:
+    for (int t = 0; t < n_thread; t++) {
+        if (hw_t) dft_ham_work_destroy(hw_t[t]);
+        if (ew_t) dft_eig_work_destroy(ew_t[t]);
+    }
+    if (!hw_t) dft_ham_work_destroy(hw);
+    if (!ew_t) dft_eig_work_destroy(ew);
+    free(hw_t);
+    free(ew_t);
+    dft_mixer_destroy(mixer);
+    fftw_free(work);
+    free(vin);
+    free(vout);
+    free(rho_out);
+    free(tmp);
+    return status;
+}

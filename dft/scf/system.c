@@ -1,0 +1,396 @@
+/* Set-up of a DFT calculation from its parameters; see system.h.
+ *
+ * Local potential on the density sphere: V_loc(G) = (1/Omega) sum_s S_s(G) v_s(|G|), with
+ * S_s(G) = sum_{a in s} exp(-i G.tau_a) and v_s the form factor of dft/pseudo/pseudo.h (its G = 0
+ * value is the alpha-Z term, so the average of the non-Coulomb part of the local potential
+ * is in the Hamiltonian and the eigenvalues, as in pw.x).  Core charge likewise.
+ */
+#include "dft/scf/system.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/elements.h"
+#include "common/err.h"
+#include "common/log.h"
+#include "common/symmetry.h"
+#include "common/units.h"
+#include "dft/scf/dist.h"
+#include "dft/terms/ewald.h"
+#include "dft/scf/linalg.h"
+#include "dft/scf/smearing.h"
+
+void dft_structure_factor(const dft_system *sys, int species, double complex *sf)
+{
+    const dft_grid *g = sys->grid;
+    for (long ig = 0; ig < g->n_g; ig++) sf[ig] = 0;
+    for (int a = 0; a < sys->n_atom; a++) {
+        if (sys->species_of[a] != species) continue;
+        for (long ig = 0; ig < g->n_g; ig++) {
+            double phase = g->g[ig][0] * sys->tau[a][0] + g->g[ig][1] * sys->tau[a][1] + g->g[ig][2] * sys->tau[a][2];
+            sf[ig] += cexp(-I * phase);
+        }
+    }
+}
+
+/* Radial form factor on the shells of the sphere, expanded to every G with the structure
+ * factor: out[ig] += (scale / Omega) S_s(G) f(|G|). */
+static int add_species_field(const dft_system *sys, int s,
+                             int (*form)(const dft_pseudo *, int, const double *, double *),
+                             double complex *out, double complex *sf, double *fq)
+{
+    const dft_grid *g = sys->grid;
+    LS_TRY(form(sys->pseudo[s], (int)g->n_shell, g->shell_g, fq));
+    dft_structure_factor(sys, s, sf);
+    for (long ig = 0; ig < g->n_g; ig++) out[ig] += sf[ig] * fq[g->shell_of[ig]] / sys->omega;
+    return LS_OK;
+}
+
+static int find_species(const dft_params *p, const char *label)
+{
+    for (int s = 0; s < p->n_species; s++)
+        if (strcmp(p->species[s].label, label) == 0) return s;
+    return -1;
+}
+
+static int setup_atoms(const dft_params *p, dft_system *sys)
+{
+    const ls_structure *st = p->structure;
+    sys->n_atom = st->n_atom;
+    sys->n_species = p->n_species;
+    memcpy(sys->cell, st->cell, sizeof sys->cell);
+    sys->omega = fabs(ls_cell_volume(st->cell));
+    sys->species_of = malloc((size_t)st->n_atom * sizeof *sys->species_of);
+    sys->tau = malloc((size_t)st->n_atom * sizeof *sys->tau);
+    if (!sys->species_of || !sys->tau) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    for (int a = 0; a < st->n_atom; a++) {
+        int s = find_species(p, st->species[a]);
+        if (s < 0)
+            LS_ERROR(LS_ERR_INPUT, "%s: atom %d is '%s' but no species of that name has a pseudopotential "
+                     "(add it to the species list / ATOMIC_SPECIES)", p->source, a + 1, st->species[a]);
+        sys->species_of[a] = s;
+        memcpy(sys->tau[a], st->pos[a], sizeof sys->tau[a]);
+    }
+    for (int s = 0; s < p->n_species; s++) {
+        LS_TRY(dft_pseudo_read(p->species[s].pseudo, &sys->pseudo[s]));
+        int z_label = ls_element_z_from_label(p->species[s].label);
+        if (z_label && sys->pseudo[s]->z && z_label != sys->pseudo[s]->z)
+            LS_ERROR(LS_ERR_INPUT, "%s: species '%s' uses the pseudopotential '%s', which is for %s",
+                     p->source, p->species[s].label, p->species[s].pseudo, sys->pseudo[s]->element);
+    }
+    double ne = -p->total_charge;
+    for (int a = 0; a < sys->n_atom; a++) ne += sys->pseudo[sys->species_of[a]]->z_valence;
+    sys->n_electrons = ne;
+    return LS_OK;
+}
+
+/* Keep only the operations that map the FFT grid onto itself (R_ij n_i / n_j integer and
+ * t_i n_i integer), as pw.x does: the exchange-correlation potential is computed point by
+ * point on the grid, so under any other operation it is not exactly symmetric, and
+ * symmetrising the density with that operation makes the final state inconsistent with the
+ * energy (Harris-Foulkes and Kohn-Sham energies then differed by 3e-5 Ha, and the forces by
+ * 1e-2 Ha/bohr, for O2 in a box whose inversion centre is off the grid).  The kept
+ * operations form a group (the maps of the grid onto itself). */
+static void keep_grid_operations(ls_symops *ops, const int n[3])
+{
+    int kept = 0, na = ops->n_atom;
+    for (int op = 0; op < ops->n_op; op++) {
+        int ok = 1;
+        for (int i = 0; i < 3; i++) {
+            double t = ops->translations[op][i] * n[i];
+            if (fabs(t - round(t)) > 1e-5) ok = 0;
+            for (int j = 0; j < 3; j++)
+                if ((ops->rotations[op][i][j] * n[i]) % n[j] != 0) ok = 0;
+        }
+        if (!ok) continue;
+        if (kept != op) {
+            memcpy(ops->rotations[kept], ops->rotations[op], sizeof ops->rotations[op]);
+            memcpy(ops->translations[kept], ops->translations[op], sizeof ops->translations[op]);
+            memcpy(ops->cart_rotations[kept], ops->cart_rotations[op], sizeof ops->cart_rotations[op]);
+            memmove(ops->atom_map + (size_t)kept * na, ops->atom_map + (size_t)op * na, (size_t)na * sizeof *ops->atom_map);
+        }
+        kept++;
+    }
+    if (kept < ops->n_op)
+        ls_log_info("symmetry: %d of %d operations kept (the others do not map the %d x %d x %d FFT grid onto itself)",
+                    kept, ops->n_op, n[0], n[1], n[2]);
+    ops->n_op = kept;
+}
+
+/* Crystal symmetry of the atoms, told apart by species and, with spin, by their starting
+ * magnetisation (so an antiferromagnetic start keeps only the operations of its order). */
+static int find_symmetry(const dft_params *p, dft_system *sys)
+{
+    ls_structure *s = NULL;
+    LS_TRY(ls_structure_copy(p->structure, &s));
+    int status = LS_OK;
+    if (p->n_spin == 2) {
+        status = ls_structure_alloc_magmom(s);
+        for (int a = 0; status == LS_OK && a < s->n_atom; a++)
+            s->magmom[a] = p->species[sys->species_of[a]].starting_magnetization;
+    }
+    if (status == LS_OK) status = ls_symops_create(s, 0.0, &sys->symops);
+    ls_structure_destroy(s);
+    if (status != LS_OK) {
+        ls_error_prefix("%s: symmetry analysis: ", p->source);
+        return status;
+    }
+    sys->n_sym = sys->symops->n_op;
+    sys->sym_rot = sys->symops->rotations;
+    sys->sym_trans = sys->symops->translations;
+    return LS_OK;
+}
+
+/* The smallest grid of good FFT sizes for the cutoff whose dimension i is a multiple of the
+ * denominators of the fractional translations along i (denominators up to 12; translations
+ * with larger ones, rare in practice, leave their operations to be dropped). */
+static void symmetric_grid_size(const dft_system *sys, double ecut_rho, int n[3])
+{
+    dft_grid_good_size(sys->cell, ecut_rho, n);
+    if (!sys->symops) return;
+    for (int i = 0; i < 3; i++) {
+        int lcm = 1;
+        for (int op = 0; op < sys->symops->n_op; op++) {
+            double t = sys->symops->translations[op][i];
+            t -= floor(t);
+            for (int d = 1; d <= 12; d++) {
+                double x = t * d;
+                if (fabs(x - round(x)) < 1e-5) {
+                    int a = lcm, b = d;
+                    while (b) {
+                        int r = a % b;
+                        a = b;
+                        b = r;
+                    }
+                    lcm = lcm / a * d;
+                    break;
+                }
+            }
+        }
+        int m = n[i];
+        while (!(m % lcm == 0 && dft_grid_fft_size(m) == m)) m++;
+        n[i] = m;
+    }
+}
+
+static int setup_bands(const dft_params *p, dft_system *sys)
+{
+    sys->n_spin = p->n_spin == 2 ? 2 : 1;
+    sys->max_occ = sys->n_spin == 2 ? 1.0 : 2.0;
+    if (p->occupations == DFT_OCC_SMEARING) {
+        sys->smearing = dft_smearing_find(p->smearing[0] ? p->smearing : "gaussian");
+        if (sys->smearing == NULL)
+            LS_ERROR(LS_ERR_INPUT, "%s: unknown smearing '%s' (use fermi-dirac, gaussian, methfessel-paxton "
+                     "or marzari-vanderbilt)", p->source, p->smearing);
+        sys->sigma = p->smearing_width;
+        if (!(sys->sigma > 0)) LS_ERROR(LS_ERR_INPUT, "%s: the smearing width must be positive", p->source);
+    } else {
+        double half = sys->n_electrons / 2.0;
+        if (sys->n_spin == 1 && fabs(half - round(half)) > 1e-8)
+            LS_ERROR(LS_ERR_INPUT, "%s: %.6g electrons is an odd or fractional count, which fixed occupations "
+                     "cannot hold: use smearing (occupations='smearing') or spin polarisation (nspin=2)",
+                     p->source, sys->n_electrons);
+    }
+    int n_band = p->n_bands;
+    if (n_band <= 0) {
+        /* pw.x's default: N/2 for insulators; max(1.2 N/2, N/2 + 4) for metals. */
+        double half = sys->n_electrons / 2.0;
+        if (p->occupations == DFT_OCC_SMEARING || sys->n_spin == 2) {
+            int a = (int)lround(1.2 * half), b = (int)lround(half) + 4;
+            n_band = a > b ? a : b;
+        } else {
+            n_band = (int)lround(ceil(half - 1e-8));
+        }
+    }
+    if (n_band < 1) n_band = 1;
+    sys->n_band = n_band;
+    return LS_OK;
+}
+
+static int setup_local(dft_system *sys)
+{
+    const dft_grid *g = sys->grid;
+    int status = LS_OK;
+    double complex *sf = malloc((size_t)g->n_g * sizeof *sf);
+    double *fq = malloc((size_t)g->n_shell * sizeof *fq);
+    double complex *work = fftw_malloc((size_t)g->n_r * sizeof *work);
+    sys->vloc_g = calloc((size_t)g->n_g, sizeof *sys->vloc_g);
+    if (!sf || !fq || !work || !sys->vloc_g) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    int any_core = 0;
+    for (int s = 0; s < sys->n_species; s++) {
+        LS_TRY_GOTO(status, add_species_field(sys, s, dft_pseudo_vloc_q, sys->vloc_g, sf, fq), done);
+        any_core |= sys->pseudo[s]->has_nlcc;
+    }
+    /* alpha-Z: the G = 0 term times the electron count, reported apart as pw.x does. */
+    sys->e_alphaz = creal(sys->vloc_g[0]) * sys->n_electrons;
+    if (any_core) {
+        sys->rho_core_g = calloc((size_t)g->n_g, sizeof *sys->rho_core_g);
+        sys->rho_core = malloc((size_t)g->n_r * sizeof *sys->rho_core);
+        if (!sys->rho_core_g || !sys->rho_core) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+        for (int s = 0; s < sys->n_species; s++)
+            if (sys->pseudo[s]->has_nlcc)
+                LS_TRY_GOTO(status, add_species_field(sys, s, dft_pseudo_core_q, sys->rho_core_g, sf, fq), done);
+        dft_grid_sphere_to_field(g, sys->rho_core_g, sys->rho_core, work);
+    }
+done:
+    free(sf);
+    free(fq);
+    fftw_free(work);
+    return status;
+}
+
+static int setup_nonlocal(dft_system *sys)
+{
+    /* Projector tables up to the largest |k+G| of the run (pw.x's interpolation scheme). */
+    double q_max = sqrt(2.0 * sys->params->ecut_wfc) * 1.2 + 1.0;
+    for (int s = 0; s < sys->n_species; s++) LS_TRY(dft_pseudo_tabulate(sys->pseudo[s], q_max));
+    sys->proj_offset = malloc((size_t)(sys->n_atom + 1) * sizeof *sys->proj_offset);
+    if (!sys->proj_offset) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    int n = 0;
+    for (int a = 0; a < sys->n_atom; a++) {
+        sys->proj_offset[a] = n;
+        n += dft_pseudo_n_proj(sys->pseudo[sys->species_of[a]]);
+    }
+    sys->proj_offset[sys->n_atom] = n;
+    sys->n_proj_total = n;
+    sys->dmat = calloc((size_t)n * (size_t)n + 1, sizeof *sys->dmat);
+    sys->proj_l = malloc(((size_t)n + 1) * sizeof *sys->proj_l);
+    if (!sys->dmat || !sys->proj_l) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    for (int a = 0; a < sys->n_atom; a++) {
+        const dft_pseudo *ps = sys->pseudo[sys->species_of[a]];
+        int off = sys->proj_offset[a];
+        /* Projector order within an atom: for each beta i, m = -l..l. */
+        int pi = off;
+        int start[DFT_PSEUDO_MAX_BETA];
+        for (int i = 0; i < ps->n_beta; i++) {
+            start[i] = pi;
+            for (int m = 0; m < 2 * ps->beta_l[i] + 1; m++) sys->proj_l[pi + m] = ps->beta_l[i];
+            pi += 2 * ps->beta_l[i] + 1;
+        }
+        for (int i = 0; i < ps->n_beta; i++)
+            for (int j = 0; j < ps->n_beta; j++) {
+                if (ps->beta_l[i] != ps->beta_l[j]) continue;
+                double d = ps->dij[i * ps->n_beta + j];
+                for (int m = 0; m < 2 * ps->beta_l[i] + 1; m++)
+                    sys->dmat[(size_t)(start[i] + m) * n + (start[j] + m)] = d;
+            }
+    }
+    return dft_projectors_build(sys);
+}
+
+int dft_system_create(const dft_params *p, dft_system **out)
+{
+    int status = LS_OK, planning = 0;
+    *out = NULL;
+    dft_system *sys = calloc(1, sizeof *sys);
+    if (sys == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    sys->params = p;
+    if (p->structure == NULL) LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: no structure given", p->source);
+    LS_TRY_GOTO(status, ls_structure_check(p->structure, 0.5 * LS_ANGSTROM_BOHR, p->source), fail);
+    LS_TRY_GOTO(status, setup_atoms(p, sys), fail);
+    LS_TRY_GOTO(status, setup_bands(p, sys), fail);
+
+    /* Functional: explicit, or the first pseudopotential's. */
+    const char *functional = p->functional[0] ? p->functional : sys->pseudo[0]->functional;
+    LS_TRY_GOTO(status, dft_xc_create(functional, sys->n_spin, &sys->xc), fail);
+
+    double ecut_rho = p->ecut_rho > 0 ? p->ecut_rho : 4.0 * p->ecut_wfc;
+    if (!(p->ecut_wfc > 0)) LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: the wavefunction cutoff must be positive", p->source);
+    if (ecut_rho < 4.0 * p->ecut_wfc * (1 - 1e-12))
+        LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: the density cutoff (%.6g Ry) must be at least 4 times the "
+                      "wavefunction cutoff (%.6g Ry) for norm-conserving pseudopotentials",
+                      p->source, 2 * ecut_rho, 2 * p->ecut_wfc);
+    /* Symmetry first: an automatic grid is then chosen so that every fractional translation
+     * maps grid points onto grid points (a given grid keeps only the operations that do). */
+    if (p->use_symmetry) LS_TRY_GOTO(status, find_symmetry(p, sys), fail);
+    int n_fft[3] = {p->fft[0], p->fft[1], p->fft[2]};
+    if (!(n_fft[0] > 0 && n_fft[1] > 0 && n_fft[2] > 0)) symmetric_grid_size(sys, ecut_rho, n_fft);
+    /* From here to the wavefunction FFTs: rank 0 plans first, the other ranks from its wisdom. */
+    dft_fftw_plans_begin();
+    planning = 1;
+    LS_TRY_GOTO(status, dft_grid_create(sys->cell, ecut_rho, n_fft, &sys->grid), fail);
+    if (sys->symops) {
+        keep_grid_operations(sys->symops, sys->grid->n);
+        sys->n_sym = sys->symops->n_op;
+    }
+    int mesh[3];
+    memcpy(mesh, p->kmesh, sizeof mesh);
+    if (p->kspacing > 0) dft_kpoints_mesh_from_spacing(sys->grid->recip, p->kspacing, mesh);
+    LS_TRY_GOTO(status, dft_kpoints_mp(mesh, p->kshift, sys->n_sym, (const int(*)[3][3])sys->sym_rot,
+                                       p->time_reversal, &sys->kpts), fail);
+    sys->basis = calloc((size_t)sys->kpts->n_kpt, sizeof *sys->basis);
+    if (!sys->basis) LS_ERROR_GOTO(status, LS_ERR_NOMEM, fail, "out of memory");
+    for (int ik = 0; ik < sys->kpts->n_kpt; ik++)
+        LS_TRY_GOTO(status, dft_basis_create(sys->grid, sys->kpts->k[ik], sys->kpts->weight[ik], p->ecut_wfc,
+                                             &sys->basis[ik]), fail);
+    for (int ik = 0; ik < sys->kpts->n_kpt; ik++)
+        if (sys->basis[ik]->n_pw < sys->n_band)
+            LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: only %d plane waves at k-point %d for %d bands: raise the cutoff",
+                          p->source, sys->basis[ik]->n_pw, ik + 1, sys->n_band);
+
+    {
+        int m[3] = {0, 0, 0};
+        for (int ik = 0; ik < sys->kpts->n_kpt; ik++)
+            for (int ig = 0; ig < sys->basis[ik]->n_pw; ig++)
+                for (int d = 0; d < 3; d++) {
+                    int a = abs(sys->basis[ik]->miller[ig][d]);
+                    if (a > m[d]) m[d] = a;
+                }
+        LS_TRY_GOTO(status, dft_wfft_create(sys->grid->n, m, &sys->wfft), fail);
+    }
+    dft_fftw_plans_end();
+    planning = 0;
+    LS_TRY_GOTO(status, dft_dist_create(sys->n_spin * sys->kpts->n_kpt, p->n_pools, &sys->dist), fail);
+    LS_TRY_GOTO(status, setup_local(sys), fail);
+    LS_TRY_GOTO(status, setup_nonlocal(sys), fail);
+
+    double *charge = malloc((size_t)sys->n_atom * sizeof *charge);
+    if (!charge) LS_ERROR_GOTO(status, LS_ERR_NOMEM, fail, "out of memory");
+    for (int a = 0; a < sys->n_atom; a++) charge[a] = sys->pseudo[sys->species_of[a]]->z_valence;
+    status = dft_ewald(sys->cell, sys->n_atom, (const double(*)[3])sys->tau, charge, &sys->e_ewald, NULL, NULL);
+    free(charge);
+    if (status != LS_OK) goto fail;
+    *out = sys;
+    return LS_OK;
+fail:
+    if (planning) dft_fftw_plans_end();
+    dft_system_destroy(sys);
+    return status;
+}
+
+void dft_system_destroy(dft_system *sys)
+{
+    if (sys == NULL) return;
+    for (int s = 0; s < DFT_MAX_SPECIES; s++) dft_pseudo_destroy(sys->pseudo[s]);
+    free(sys->species_of);
+    free(sys->tau);
+    dft_wfft_destroy(sys->wfft);
+    dft_grid_destroy(sys->grid);
+    dft_xc_destroy(sys->xc);
+    if (sys->kpts) {
+        for (int ik = 0; ik < sys->kpts->n_kpt; ik++) {
+            if (sys->basis) dft_basis_destroy(sys->basis[ik]);
+            if (sys->projectors) free(sys->projectors[ik].proj);
+        }
+        if (sys->psi)
+            for (int i = 0; i < sys->kpts->n_kpt * sys->n_spin; i++) free(sys->psi[i]);
+    }
+    dft_kpoints_destroy(sys->kpts);
+    dft_dist_destroy(sys->dist);
+    free(sys->basis);
+    free(sys->projectors);
+    free(sys->psi);
+    free(sys->proj_offset);
+    free(sys->dmat);
+    free(sys->proj_l);
+    ls_symops_destroy(sys->symops);
+    free(sys->vloc_g);
+    free(sys->rho_core);
+    free(sys->rho_core_g);
+    free(sys->eig);
+    free(sys->occ);
+    free(sys->rho);
+    free(sys->veff);
+    free(sys);
+}
