@@ -12,6 +12,7 @@
 #include "common/eos.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/rng.h"
 #include "common/test.h"
 #include "common/units.h"
 
@@ -84,11 +85,7 @@ static void test_pressure(void)
 static uint64_t rng_state = 0x2545F4914F6CDD1DULL;
 static double uniform(void)
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return ((z >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+    return ((ls_splitmix64(&rng_state) >> 11) + 0.5) * (1.0 / 9007199254740992.0); /* in (0, 1) */
 }
 static double normal(void)
 {
