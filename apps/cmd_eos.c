@@ -1,5 +1,5 @@
 /* lodestone eos: energies at a series of isotropically scaled cells and the third-order
- * Birch-Murnaghan fit (common/eos.h), with a checkpoint after every volume so that a killed run
+ * Birch-Murnaghan fit (workflow/eos_fit.h), with a checkpoint after every volume so that a killed run
  * continues with --restart.  The state, checkpoint and outputs: apps/eos_run.h. */
 #include <math.h>
 #include <stdio.h>
@@ -9,11 +9,11 @@
 
 #include "apps/cli.h"
 #include "apps/eos_run.h"
-#include "common/eos.h"
+#include "workflow/eos_fit.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/parallel.h"
-#include "common/relax.h"
+#include "workflow/relax.h"
 #include "common/stop.h"
 #include "common/textio.h"
 #include "common/units.h"

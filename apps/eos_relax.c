@@ -1,9 +1,9 @@
 /* `lodestone eos --relax` and `--relax-shape`: the relaxation at one volume, with the relaxation
- * driver of common/relax.h and the DFT calculator of the whole run (dft/scf/calc.h: every SCF starts
+ * driver of workflow/relax.h and the DFT calculator of the whole run (dft/scf/calc.h: every SCF starts
  * from the previous solution, across steps and volumes).
  *
  * --relax: the positions at the fixed, isotropically scaled cell.  --relax-shape: the positions
- * and the cell shape at the fixed volume (common/relax.h, fixed_volume: det D = 1 exactly).
+ * and the cell shape at the fixed volume (workflow/relax.h, fixed_volume: det D = 1 exactly).
  * Symmetry of the scaled input kept, the net force removed (grid noise, as `lodestone relax`),
  * stress at every step (the pressure of the point).
  *
@@ -22,7 +22,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/parallel.h"
-#include "common/relax.h"
+#include "workflow/relax.h"
 #include "common/units.h"
 
 const char *eos_relax_name(enum eos_relax mode)

@@ -9,7 +9,7 @@
 #ifndef LS_APPS_EOS_RUN_H
 #define LS_APPS_EOS_RUN_H
 
-#include "common/eos.h"
+#include "workflow/eos_fit.h"
 #include "common/structure.h"
 #include "common/units.h"
 #include "dft/scf/calc.h"

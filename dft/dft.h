@@ -9,7 +9,7 @@
  *     dft_result_destroy(r); dft_params_free(&p);
  *
  * Units: Hartree atomic units everywhere in these structs (except the relaxation request,
- * whose units are in its names, those of common/relax.h).  Stress: sigma_ab =
+ * whose units are in its names, those of workflow/relax.h).  Stress: sigma_ab =
  * (1/Omega) dE/d eps_ab (ASE's sign: positive = tensile).
  */
 #ifndef LS_DFT_H
@@ -31,7 +31,7 @@ struct dft_species {
 /* A geometry optimisation asked for by the input: pw.x's calculation = 'relax' or 'vc-relax'
  * with its &control, &ions and &cell settings (dft/input/input_qe.c; YAML inputs never set one).
  * Values are converted when read, the unit in each name (those of struct ls_relax_config in
- * common/relax.h).  has_* says whether the input gave the key; if not, the value is pw.x's
+ * workflow/relax.h).  has_* says whether the input gave the key; if not, the value is pw.x's
  * default (what pw.x would use for this input).  `lodestone relax` takes them as its defaults
  * (apps/cmd_relax.c; how pw.x's convergence tests map onto Lodestone's: dft/README.md, section
  * "Relaxation"); commands that compute the given geometry only refuse such an input
@@ -62,7 +62,7 @@ struct dft_relax_request {
     double press_conv_thr_gpa;    /* press_conv_thr (kbar / 10); default 0.5 kbar = 0.05 GPa */
     int has_cell_dofree;
     int fixed_volume;             /* cell_dofree = 'shape': the cell shape relaxes at the starting
-                                     volume (common/relax.h, fixed_volume); 'all' (default): 0 */
+                                     volume (workflow/relax.h, fixed_volume); 'all' (default): 0 */
 };
 
 typedef struct dft_params {

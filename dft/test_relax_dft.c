@@ -1,4 +1,4 @@
-/* Relaxation with the DFT engine as the calculator (common/relax.h + dft/scf/calc.h), and
+/* Relaxation with the DFT engine as the calculator (workflow/relax.h + dft/scf/calc.h), and
  * `lodestone relax` end to end ($LODESTONE_BIN, else build/lodestone).
  *
  * Input: dft/testdata/si2-displaced-relax.yaml, diamond Si (a = 5.431 Å) with atom 2 moved
@@ -22,7 +22,7 @@
 #include "common/err.h"
 #include "common/io.h"
 #include "common/log.h"
-#include "common/relax.h"
+#include "workflow/relax.h"
 #include "common/test.h"
 #include "dft/scf/test_diamond.h"
 #include "common/textio.h"

@@ -1,4 +1,4 @@
-/* The third-order Birch-Murnaghan fit (common/eos.c).
+/* The third-order Birch-Murnaghan fit (workflow/eos_fit.c).
  *
  * Reference numbers: the curves are synthetic, made from BM3 parameters of the size of
  * silicon's (V0 = 20.4531 Å^3/atom, B0 = 0.5512 eV/Å^3 = 88.3 GPa, B1 = 4.307, E0 = -107.2173
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "common/eos.h"
+#include "workflow/eos_fit.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/rng.h"
@@ -193,5 +193,5 @@ int main(void)
     LS_RUN(test_too_few_points);
     LS_RUN(test_no_minimum);
     LS_RUN(test_minimum_outside);
-    return ls_test_summary("test_eos");
+    return ls_test_summary("test_eos_fit");
 }
