@@ -17,7 +17,7 @@
 #include "common/stop.h"
 #include "common/textio.h"
 #include "common/units.h"
-#include "dft/scf/calc.h"
+#include "dft/calc.h"
 #include "dft/dft.h"
 
 

@@ -1,6 +1,6 @@
 /* lodestone relax: relax positions (and with --cell the lattice under a target pressure)
  * with BFGS or FIRE (workflow/relax.h).  The calculator is the DFT engine (INPUT is a YAML or
- * pw.x input, dft/scf/calc.h) or, with --potential, a neural-network potential (INPUT is a
+ * pw.x input, dft/calc.h) or, with --potential, a neural-network potential (INPUT is a
  * structure file).  A pw.x input with calculation = 'relax' / 'vc-relax' gives the defaults
  * of the settings (its struct dft_relax_request, dft/dft.h); the command line overrides them.
  * One line per step on stdout; trajectory, final structure, JSON and a checkpoint after
@@ -22,7 +22,7 @@
 #include "common/stop.h"
 #include "common/textio.h"
 #include "common/units.h"
-#include "dft/scf/calc.h"
+#include "dft/calc.h"
 #include "dft/dft.h"
 #include "surrogate/surrogate.h"
 

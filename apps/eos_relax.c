@@ -1,5 +1,5 @@
 /* `lodestone eos --relax` and `--relax-shape`: the relaxation at one volume, with the relaxation
- * driver of workflow/relax.h and the DFT calculator of the whole run (dft/scf/calc.h: every SCF starts
+ * driver of workflow/relax.h and the DFT calculator of the whole run (dft/calc.h: every SCF starts
  * from the previous solution, across steps and volumes).
  *
  * --relax: the positions at the fixed, isotropically scaled cell.  --relax-shape: the positions

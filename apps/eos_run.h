@@ -12,7 +12,7 @@
 #include "workflow/eos_fit.h"
 #include "common/structure.h"
 #include "common/units.h"
-#include "dft/scf/calc.h"
+#include "dft/calc.h"
 
 #define EOS_MAX_VOLUMES 200
 

@@ -55,6 +55,13 @@ void dft_params_free(dft_params *p)
     p->structure = NULL;
 }
 
+int dft_params_copy(const dft_params *src, dft_params *dst)
+{
+    *dst = *src; /* every field is a value but the structure */
+    dst->structure = NULL;
+    return src->structure ? ls_structure_copy(src->structure, &dst->structure) : LS_OK;
+}
+
 /* SplitMix64 (common/rng.h): a seeded, thread-independent random stream for the starting
  * wavefunctions. */
 static double rand_unit(uint64_t *state) { return ls_splitmix64_uniform(state); }
