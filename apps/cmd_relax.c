@@ -50,17 +50,6 @@ static const struct cli_option opts[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
-static int nnp_calc(void *ctx, const ls_structure *s, double *energy, double (*forces)[3], double stress[3][3])
-{
-    struct nnp_result r;
-    memset(&r, 0, sizeof r);
-    r.forces = forces;
-    LS_TRY(nnp_model_predict(ctx, s, &r));
-    *energy = r.energy;
-    if (stress) memcpy(stress, r.stress, sizeof r.stress);
-    return LS_OK;
-}
-
 /* One line per step on stdout. */
 struct step_log {
     int relax_cell, enthalpy, quiet, header_done; /* enthalpy: a cell run under pressure */
@@ -372,6 +361,7 @@ int cmd_relax(int argc, char **argv)
     struct cli_args a;
     int status = LS_OK;
     nnp_model *m = NULL;
+    nnp_calc *nc = NULL;
     dft_params p;
     dft_calc *dc = NULL;
     ls_structure *s = NULL;
@@ -447,8 +437,9 @@ int cmd_relax(int argc, char **argv)
         LS_TRY_GOTO(status, read_options(&a, NULL, &cfg, &org), done);
         LS_TRY_GOTO(status, nnp_model_load(pot, &m), done);
         LS_TRY_GOTO(status, ls_structure_read(input, LS_FORMAT_AUTO, &s), done);
-        calc = nnp_calc;
-        ctx = m;
+        LS_TRY_GOTO(status, nnp_calc_create(m, &nc), done);
+        calc = nnp_model_calc;
+        ctx = nc;
         cfg.want_stress = 1;
     } else {
         p.n_threads = threads;
@@ -531,6 +522,7 @@ int cmd_relax(int argc, char **argv)
     else status = out_status;
 done:
     ls_relax_result_free(&res);
+    nnp_calc_destroy(nc);
     nnp_model_destroy(m);
     dft_calc_destroy(dc);
     dft_params_free(&p);

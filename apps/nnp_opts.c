@@ -50,14 +50,23 @@ int nnp_parse_repeat(const char *text, int rep[3])
 {
     rep[0] = rep[1] = rep[2] = 1;
     if (text == NULL) return LS_OK;
-    if (sscanf(text, "%d,%d,%d", &rep[0], &rep[1], &rep[2]) != 3 || rep[0] < 1 || rep[1] < 1 || rep[2] < 1)
+    char end;
+    if (sscanf(text, "%d,%d,%d%c", &rep[0], &rep[1], &rep[2], &end) != 3 || rep[0] < 1 || rep[1] < 1 || rep[2] < 1)
         LS_ERROR(LS_ERR_USAGE, "--repeat expects three positive whole numbers like 4,4,4, got '%s'", text);
+    for (int k = 0; k < 3; k++)
+        if (rep[k] > NNP_REPEAT_MAX_ATOMS)
+            LS_ERROR(LS_ERR_USAGE, "--repeat %s: %d repetitions along one axis; at most %ld atoms in all", text, rep[k],
+                     NNP_REPEAT_MAX_ATOMS);
     return LS_OK;
 }
 
 int nnp_structure_repeat(const ls_structure *s, const int rep[3], ls_structure **out)
 {
-    int n = s->n_atom * rep[0] * rep[1] * rep[2];
+    const long long n_all = (long long)s->n_atom * rep[0] * rep[1] * rep[2];
+    if (n_all > NNP_REPEAT_MAX_ATOMS)
+        LS_ERROR(LS_ERR_USAGE, "--repeat %d,%d,%d of %d atoms makes %lld atoms: at most %ld (fix: fewer repetitions)",
+                 rep[0], rep[1], rep[2], s->n_atom, n_all, NNP_REPEAT_MAX_ATOMS);
+    int n = (int)n_all;
     ls_structure *t = NULL;
     LS_TRY(ls_structure_create(n, &t));
     for (int a = 0; a < 3; a++) {

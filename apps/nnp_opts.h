@@ -8,7 +8,12 @@
 /* Print the errors of a model on a set (stdout) and optionally write them as JSON. */
 int nnp_report_errors(const char *label, const struct nnp_errors *e, int n_member, const char *json_path);
 
-/* "--repeat NX,NY,NZ" (NULL: 1,1,1) and the supercell it asks for. */
+/* The largest supercell --repeat makes (atoms): ten million, about 3 GB of MD state and
+ * neighbour lists for the potentials. */
+#define NNP_REPEAT_MAX_ATOMS 10000000L
+
+/* "--repeat NX,NY,NZ" (NULL: 1,1,1) and the supercell it asks for (LS_ERR_USAGE beyond
+ * NNP_REPEAT_MAX_ATOMS atoms, before anything is allocated). */
 int nnp_parse_repeat(const char *text, int rep[3]);
 int nnp_structure_repeat(const ls_structure *s, const int rep[3], ls_structure **out);
 
