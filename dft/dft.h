@@ -121,6 +121,53 @@ int dft_params_check_single_point(const dft_params *p, const char *command);
  * are relative to the YAML file.  LS_ERR_INPUT with "FILE:LINE: ..." for bad input; p owns
  * the structure it reads (dft_params_free) also on failure. */
 int dft_params_read_yaml(const char *path, dft_params *p);
+/* DFT parameters for a bare structure: what the YAML input applies to a structure file
+ * (docs/yaml-input.md), from a protocol.  Defaults (dft_protocol_default) are the YAML input's:
+ * pseudopotentials <El>.upf of the shipped library (inputs/pseudo/pd04-pbe-sr/, or
+ * $LODESTONE_DATA), the functional of the pseudopotentials, the cutoff from the largest 'normal'
+ * hint of the species (HINTS.tsv), ecut_rho = 4 ecut, a Monkhorst-Pack mesh of DFTK's spacing
+ * 2 pi x 0.022 1/bohr, fixed occupations, no spin, pw.x's SCF settings, forces and stress. */
+enum dft_cutoff_hint { DFT_HINT_LOW = 0, DFT_HINT_NORMAL, DFT_HINT_HIGH };
+
+#define DFT_PROTOCOL_MAX_MOMENTS 16
+
+struct dft_element_moment {
+    char element[4];       /* "Fe" */
+    double moment_mub;     /* starting moment, Bohr magnetons (collinear; sign = direction) */
+};
+
+struct dft_protocol {
+    const char *functional;         /* NULL or "": from the pseudopotentials; "PBE", "LDA", "PBEsol" */
+    const char *pseudo_dir;         /* NULL or "": the shipped library; else a folder with <El>.upf
+                                       (and HINTS.tsv for the cutoff) */
+    enum dft_cutoff_hint cutoff_hint; /* which hint gives the cutoff (default DFT_HINT_NORMAL) */
+    double ecut_ha;                 /* > 0: this cutoff (Ha) instead of the hints */
+    double kspacing_bohr_inv;       /* Monkhorst-Pack spacing, 1/bohr with the 2 pi; 0: DFTK's default */
+    int kmesh[3];                   /* all > 0: this mesh instead of a spacing */
+    const char *smearing;           /* NULL or "": fixed occupations; else a smearing name or alias
+                                       (marzari-vanderbilt, cold, methfessel-paxton, gaussian, fermi-dirac) */
+    double smearing_width_ha;       /* its width, Ha */
+    int spin_polarized;             /* 1: collinear spin (n_spin 2) */
+    /* Starting moments (muB), with spin_polarized: per element, or per atom (which wins). */
+    int n_element_moments;
+    struct dft_element_moment element_moments[DFT_PROTOCOL_MAX_MOMENTS];
+    const double *atom_moments_mub; /* [n_atom] or NULL (borrowed for the call) */
+};
+void dft_protocol_default(struct dft_protocol *proto);
+
+/* p (uninitialised; dft_params_free it) becomes the parameters of s under the protocol.  p owns a
+ * copy of s.  Starting moments become pw.x's starting_magnetization of each species, m / Z_val of
+ * its pseudopotential; atoms of one label with different moments become distinct species (labels
+ * "Fe1", "Fe2", ...: an antiferromagnetic order), so p->structure's labels may differ from s's (the
+ * elements and positions do not).  LS_ERR_INPUT naming the atom or species and the fix: no
+ * pseudopotential, no cutoff hint, a moment larger than the valence charge, moments without spin
+ * polarisation, more than DFT_MAX_SPECIES species, an unknown smearing, bad numbers. */
+int dft_params_from_structure(const ls_structure *s, const struct dft_protocol *proto, dft_params *p);
+/* The starting moment of every atom (muB, [n_atom]) that p's species give: starting_magnetization
+ * times the valence charge of the species' pseudopotential (0 without spin) -- the moments the SCF
+ * actually starts from.  LS_ERR_INPUT when a pseudopotential cannot be read. */
+int dft_params_starting_moments(const dft_params *p, double *moment_mub);
+
 /* The input of the DFT commands by its extension: .yaml/.yml is Lodestone's YAML
  * (dft_params_read_yaml), anything else a pw.x input (dft_params_read_qe). */
 int dft_params_read(const char *path, dft_params *p);
