@@ -8,7 +8,7 @@
 #include "common/err.h"
 #include "common/json.h"
 #include "common/log.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 static const struct cli_option opts[] = {
     {"function", 0, CLI_VALUE, "NAME", "branin, hartmann6 or branincurrin"},

@@ -4,13 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/bo_spec.h"
 #include "apps/cli.h"
 #include "common/csv.h"
 #include "common/err.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/textio.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 static const struct cli_option opts[] = {
     {"pool", 0, CLI_VALUE, "FILE", "candidate table (CSV with a header; features + objective column)"},
