@@ -210,8 +210,9 @@ int cmd_eos(int argc, char **argv)
     dft_params_init(&p);
     p.n_threads = threads;
     p.n_pools = pools;
-    int status = dft_params_read(a.pos[0], &p);
-    if (status == LS_OK) status = dft_params_check_single_point(&p, "lodestone eos"); /* not a relax input */
+    struct dft_relax_request req;
+    int status = dft_params_read_relax(a.pos[0], &p, &req);
+    if (status == LS_OK) status = dft_relax_request_check_single_point(&req, a.pos[0], "lodestone eos"); /* not a relax input */
     if (status == LS_OK) {
         p.compute_forces = p.compute_stress = 1;
         status = run_eos(&a, &p, &cfg, t_start);

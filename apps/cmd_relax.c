@@ -444,9 +444,10 @@ int cmd_relax(int argc, char **argv)
     } else {
         p.n_threads = threads;
         p.n_pools = pools;
-        LS_TRY_GOTO(status, dft_params_read(input, &p), done);
+        struct dft_relax_request req;
+        LS_TRY_GOTO(status, dft_params_read_relax(input, &p, &req), done);
         /* A pw.x relax / vc-relax input gives the defaults; its if_pos flags are in p.structure->fixed. */
-        LS_TRY_GOTO(status, read_options(&a, &p.relax, &cfg, &org), done);
+        LS_TRY_GOTO(status, read_options(&a, &req, &cfg, &org), done);
         cfg.want_stress = p.compute_stress; /* positions only: the stress if the input asks for it */
         if (cfg.relax_cell && (p.fft[0] || p.fft[1] || p.fft[2])) {
             /* A grid fixed for the starting cell becomes too small when the cell grows. */

@@ -186,10 +186,11 @@ int cmd_scf(int argc, char **argv)
     dft_params_init(&p);
     p.n_threads = threads;
     p.n_pools = pools;
-    int status = dft_params_read(a.pos[0], &p); /* YAML by extension, else pw.x */
+    struct dft_relax_request req;
+    int status = dft_params_read_relax(a.pos[0], &p, &req); /* YAML by extension, else pw.x */
     /* A relax/vc-relax input is refused rather than computed at its starting geometry only: a
      * user who asked for a relaxation must not get an SCF without noticing. */
-    if (status == LS_OK) status = dft_params_check_single_point(&p, "lodestone scf");
+    if (status == LS_OK) status = dft_relax_request_check_single_point(&req, a.pos[0], "lodestone scf");
     if (status != LS_OK) {
         dft_params_free(&p);
         return status;

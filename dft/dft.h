@@ -30,12 +30,13 @@ struct dft_species {
 
 /* A geometry optimisation asked for by the input: pw.x's calculation = 'relax' or 'vc-relax'
  * with its &control, &ions and &cell settings (dft/input/input_qe.c; YAML inputs never set one).
+ * Not part of the engine's parameters: the readers give it beside them (dft_params_read_relax).
  * Values are converted when read, the unit in each name (those of struct ls_relax_config in
  * workflow/relax.h).  has_* says whether the input gave the key; if not, the value is pw.x's
  * default (what pw.x would use for this input).  `lodestone relax` takes them as its defaults
- * (apps/cmd_relax.c; how pw.x's convergence tests map onto Lodestone's: dft/README.md, section
- * "Relaxation"); commands that compute the given geometry only refuse such an input
- * (dft_params_check_single_point). */
+ * (apps/relax_settings.c; how pw.x's convergence tests map onto Lodestone's: docs/relax.md);
+ * commands that compute the given geometry only refuse such an input
+ * (dft_relax_request_check_single_point). */
 enum dft_relax_kind {
     DFT_RELAX_NONE = 0,  /* calculation = 'scf' (pw.x's default) */
     DFT_RELAX_POSITIONS, /* 'relax': the atoms in a fixed cell */
@@ -99,7 +100,6 @@ typedef struct dft_params {
     int n_threads;               /* 0 = OpenMP default */
     int n_pools;                 /* MPI k-point pools (pw.x's -nk); 0 = automatic (dft/scf/dist.h) */
     char source[4096];           /* input file, for messages */
-    struct dft_relax_request relax; /* kind DFT_RELAX_NONE unless a pw.x input asks for one */
 } dft_params;
 
 void dft_params_init(dft_params *p);
@@ -108,15 +108,20 @@ void dft_params_free(dft_params *p);
  * copy owns its own structure.  LS_ERR_NOMEM (dst then owns nothing). */
 int dft_params_copy(const dft_params *src, dft_params *dst);
 /* Read a Quantum ESPRESSO pw.x input file (see dft/input/input_qe.c for the supported keys).
- * calculation = 'relax' / 'vc-relax' fills p->relax; ATOMIC_POSITIONS if_pos flags (0 =
- * fixed) become p->structure->fixed (1 = fixed), allocated only when some coordinate is
- * fixed.  LS_ERR_INPUT with "FILE:LINE: ..." for bad or unsupported input. */
+ * calculation = 'relax' / 'vc-relax' and its settings fill *relax (kind DFT_RELAX_NONE for
+ * 'scf'); ATOMIC_POSITIONS if_pos flags (0 = fixed) become p->structure->fixed (1 = fixed),
+ * allocated only when some coordinate is fixed.  LS_ERR_INPUT with "FILE:LINE: ..." for bad or
+ * unsupported input. */
+int dft_params_read_qe_relax(const char *path, dft_params *p, struct dft_relax_request *relax);
+/* The same for a computation of the given geometry only: a relax / vc-relax input is
+ * LS_ERR_INPUT (dft_relax_request_check_single_point with no command name). */
 int dft_params_read_qe(const char *path, dft_params *p);
 /* For commands that compute the given geometry only ('lodestone scf', 'lodestone eos'):
- * LS_ERR_INPUT naming the file and the line of `calculation` when p->relax asks for a
+ * LS_ERR_INPUT naming the file (`source`) and the line of `calculation` when req asks for a
  * relaxation (which they would otherwise skip without a word), saying to run
- * 'lodestone relax FILE'; `command` names the command in the message. */
-int dft_params_check_single_point(const dft_params *p, const char *command);
+ * 'lodestone relax FILE'; `command` names the command in the message (NULL: "a single-point
+ * calculation"). */
+int dft_relax_request_check_single_point(const struct dft_relax_request *req, const char *source, const char *command);
 /* Read Lodestone's YAML input (schema: dft/README.md, section "YAML input").  Relative paths
  * are relative to the YAML file.  LS_ERR_INPUT with "FILE:LINE: ..." for bad input; p owns
  * the structure it reads (dft_params_free) also on failure. */
@@ -169,7 +174,11 @@ int dft_params_from_structure(const ls_structure *s, const struct dft_protocol *
 int dft_params_starting_moments(const dft_params *p, double *moment_mub);
 
 /* The input of the DFT commands by its extension: .yaml/.yml is Lodestone's YAML
- * (dft_params_read_yaml), anything else a pw.x input (dft_params_read_qe). */
+ * (dft_params_read_yaml; *relax of kind DFT_RELAX_NONE), anything else a pw.x input
+ * (dft_params_read_qe_relax). */
+int dft_params_read_relax(const char *path, dft_params *p, struct dft_relax_request *relax);
+/* The same for a computation of the given geometry only: a pw.x relax / vc-relax input is
+ * LS_ERR_INPUT (dft_params_read_qe). */
 int dft_params_read(const char *path, dft_params *p);
 
 typedef struct dft_result {

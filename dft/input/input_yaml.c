@@ -434,10 +434,3 @@ done:
     ls_config_destroy(st.cfg);
     return status;
 }
-
-int dft_params_read(const char *path, dft_params *p)
-{
-    const char *ext = ls_path_extension(path);
-    int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
-    return yaml ? dft_params_read_yaml(path, p) : dft_params_read_qe(path, p);
-}
