@@ -282,19 +282,7 @@ static void test_single_point_refused(void)
 
 static int run_program(const char *args, const char *err_path)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s > /dev/null 2> '%s'", ls_test_bin(), args, err_path);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static int file_has(const char *path, const char *what)
-{
-    char *t = NULL;
-    if (ls_file_read_all(path, &t, NULL) != LS_OK) return 0;
-    int hit = strstr(t, what) != NULL;
-    free(t);
-    return hit;
+    return ls_test_run(NULL, args, NULL, err_path);
 }
 
 /* Through the program: exit code 2 and FILE:LINE on stderr, before any SCF. */
@@ -306,16 +294,16 @@ static void test_program(void)
     snprintf(where, sizeof where, "%s:2:", in);
     snprintf(args, sizeof args, "scf '%s'", in);
     LS_CHECK(run_program(args, err) == 2);
-    LS_CHECK_MSG(file_has(err, where) && file_has(err, "lodestone relax"), "scf: see %s", err);
+    LS_CHECK_MSG(ls_test_file_has(err, where) && ls_test_file_has(err, "lodestone relax"), "scf: see %s", err);
     snprintf(args, sizeof args, "eos '%s' --checkpoint none", in);
     LS_CHECK(run_program(args, err) == 2);
-    LS_CHECK_MSG(file_has(err, where) && file_has(err, "'lodestone eos'"), "eos: see %s", err);
+    LS_CHECK_MSG(ls_test_file_has(err, where) && ls_test_file_has(err, "'lodestone eos'"), "eos: see %s", err);
     /* An input error of a relax input: exit 2 from relax too. */
     scratch("qe_prog.in", HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'volume'\n/\n" SI_CARDS, in, sizeof in);
     snprintf(where, sizeof where, "%s:13:", in);
     snprintf(args, sizeof args, "relax '%s' --checkpoint none", in);
     LS_CHECK(run_program(args, err) == 2);
-    LS_CHECK_MSG(file_has(err, where) && file_has(err, "cell_dofree = 'volume'"), "relax: see %s", err);
+    LS_CHECK_MSG(ls_test_file_has(err, where) && ls_test_file_has(err, "cell_dofree = 'volume'"), "relax: see %s", err);
 }
 
 int main(void)
