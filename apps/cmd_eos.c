@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/dft_opts.h"
 #include "apps/eos_report.h"
 #include "common/checkpoint.h"
 #include "common/err.h"
@@ -140,6 +141,13 @@ static int write_outputs(const struct cli_args *a, const struct ls_eos_result *r
     return LS_OK;
 }
 
+/* No output may overwrite the input or one of its pseudopotentials. */
+static int check_outputs(const struct cli_args *a, const dft_params *p)
+{
+    static const char *const names[] = {"json", "csv", "plot", "xyz", "checkpoint"};
+    return dft_cli_check_outputs(a, opts, names, 5, a->pos[0], p);
+}
+
 static int run_eos(const struct cli_args *a, const dft_params *p, struct ls_eos_config *cfg, double t_start)
 {
     LS_TRY(read_relax_options(a, cfg));
@@ -213,6 +221,7 @@ int cmd_eos(int argc, char **argv)
     struct dft_relax_request req;
     int status = dft_params_read_relax(a.pos[0], &p, &req);
     if (status == LS_OK) status = dft_relax_request_check_single_point(&req, a.pos[0], "lodestone eos"); /* not a relax input */
+    if (status == LS_OK) status = check_outputs(&a, &p);
     if (status == LS_OK) {
         p.compute_forces = p.compute_stress = 1;
         status = run_eos(&a, &p, &cfg, t_start);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/dft_opts.h"
 #include "common/err.h"
 #include "common/io.h"
 #include "common/json.h"
@@ -16,7 +17,8 @@
 
 static const struct cli_option opts[] = {
     {"json", 'j', CLI_VALUE, "FILE", "write the results as JSON (energy_eV, forces_eV_per_A, stress_GPa, ...)"},
-    {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame (energy, forces, stress, moments)"},
+    {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame (energy, forces, stress, moments) of a converged SCF"},
+    {"xyz-unconverged", 0, CLI_FLAG, NULL, "with --xyz: append the frame also when the SCF did not converge"},
     {"threads", 't', CLI_VALUE, "N", "OpenMP threads per process (default: OMP_NUM_THREADS or all cores)"},
     {"pools", 'p', CLI_VALUE, "N", "MPI: k-point pools, as pw.x's -nk (default: one per process, at most one per k-point and spin)"},
     {"quiet", 'q', CLI_FLAG, NULL, "only warnings and errors on stderr"},
@@ -146,6 +148,13 @@ static int append_xyz(const char *path, const dft_params *p, const dft_result *r
     return status;
 }
 
+/* No output may overwrite the input or one of its pseudopotentials. */
+static int check_outputs(const struct cli_args *a, const dft_params *p)
+{
+    static const char *const names[] = {"json", "xyz", "checkpoint"};
+    return dft_cli_check_outputs(a, opts, names, 3, a->pos[0], p);
+}
+
 int cmd_scf(int argc, char **argv)
 {
     struct cli_args a;
@@ -191,6 +200,7 @@ int cmd_scf(int argc, char **argv)
     /* A relax/vc-relax input is refused rather than computed at its starting geometry only: a
      * user who asked for a relaxation must not get an SCF without noticing. */
     if (status == LS_OK) status = dft_relax_request_check_single_point(&req, a.pos[0], "lodestone scf");
+    if (status == LS_OK) status = check_outputs(&a, &p);
     if (status != LS_OK) {
         dft_params_free(&p);
         return status;
@@ -248,7 +258,11 @@ int cmd_scf(int argc, char **argv)
         int out_status = LS_OK;
         /* Every rank holds the result; rank 0 writes it (stdout of the others is /dev/null). */
         if (json && ls_par_rank() == 0) out_status = write_json(json, &p, r);
-        if (out_status == LS_OK && xyz && ls_par_rank() == 0) out_status = append_xyz(xyz, &p, r);
+        /* A frame of an SCF that did not converge would pollute a training set: only on request. */
+        if (xyz && !r->converged && !cli_get(&a, opts, "xyz-unconverged"))
+            ls_log_warn("%s: the SCF did not converge: no frame appended to %s (--xyz-unconverged appends it anyway)",
+                        a.pos[0], xyz);
+        else if (out_status == LS_OK && xyz && ls_par_rank() == 0) out_status = append_xyz(xyz, &p, r);
         dft_result_destroy(r);
         if (out_status != LS_OK) status = out_status;
         else if (scf_status != LS_OK) status = ls_error_set(scf_status, __FILE__, __LINE__, "%s", saved);

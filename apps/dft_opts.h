@@ -1,0 +1,13 @@
+/* Helpers shared by the DFT commands (scf, eos, relax).  Internal to apps/. */
+#ifndef LS_APPS_DFT_OPTS_H
+#define LS_APPS_DFT_OPTS_H
+
+#include "apps/cli.h"
+#include "dft/dft.h"
+
+/* None of the n outputs (option names in `names`, their values in a) may be the input file
+ * `input` or one of p's pseudopotentials (cli_check_output: LS_ERR_USAGE). */
+int dft_cli_check_outputs(const struct cli_args *a, const struct cli_option *opts, const char *const *names, int n,
+                          const char *input, const dft_params *p);
+
+#endif
