@@ -166,7 +166,7 @@ int cmd_scf(int argc, char **argv)
                        "functional, pseudopotentials, ecut, ecut_rho, kpoints {mesh, shift | spacing},\n"
                        "occupations, smearing {type, width}, spin {polarized, starting_magnetization},\n"
                        "scf {conv_thr, max_iter, mixing_beta, mixing_history}, fft_grid, bands, charge,\n"
-                       "symmetry, forces, stress; units on every dimensioned value (see dft/README.md).\n"
+                       "symmetry, forces, stress; units on every dimensioned value (see docs/yaml-input.md).\n"
                        "Any other INPUT is a Quantum ESPRESSO pw.x input (.in, .pwi): namelists &control, &system,\n"
                        "&electrons and cards ATOMIC_SPECIES, ATOMIC_POSITIONS, CELL_PARAMETERS, K_POINTS\n"
                        "(automatic or gamma), with ibrav = 0.  Supported keys: calculation='scf', pseudo_dir,\n"

@@ -48,7 +48,7 @@ int relax_identity(const char *input, const char *model, const ls_structure *s, 
 }
 
 /* The settings of a pw.x relax / vc-relax input (req) as defaults, converted so that
- * Lodestone's tests are at least as strict as pw.x's (dft/README.md, "Relaxation"):
+ * Lodestone's tests are at least as strict as pw.x's (docs/relax.md):
  *   vc-relax        -> relax the cell; with cell_dofree = 'shape', its shape at fixed volume
  *   forc_conv_thr   -> fmax: pw.x bounds every Cartesian force component, Lodestone each
  *                      atom's force norm; |F_i| < f implies every |F_ia| < f, so the same

@@ -102,7 +102,7 @@ static void test_uninterrupted(void)
     LS_CHECK(ls_test_count(err, "from the checkpoint") == 0);
     LS_CHECK(json != NULL);
     if (json) {
-        /* Every key of the JSON contract (dft/README.md, "Equation of state"). */
+        /* Every key of the JSON contract (docs/eos.md). */
         static const char *keys[] = {"program", "version", "git", "input", "n_atom", "formula", "points", "scale",
                                      "volume_A3", "volume_A3_per_atom", "energy_eV", "energy_eV_per_atom",
                                      "pressure_GPa", "converged", "scf_iterations", "wall_s", "from_checkpoint", "fit",

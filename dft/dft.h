@@ -122,7 +122,7 @@ int dft_params_read_qe(const char *path, dft_params *p);
  * 'lodestone relax FILE'; `command` names the command in the message (NULL: "a single-point
  * calculation"). */
 int dft_relax_request_check_single_point(const struct dft_relax_request *req, const char *source, const char *command);
-/* Read Lodestone's YAML input (schema: dft/README.md, section "YAML input").  Relative paths
+/* Read Lodestone's YAML input (schema: docs/yaml-input.md).  Relative paths
  * are relative to the YAML file.  LS_ERR_INPUT with "FILE:LINE: ..." for bad input; p owns
  * the structure it reads (dft_params_free) also on failure. */
 int dft_params_read_yaml(const char *path, dft_params *p);

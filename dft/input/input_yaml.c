@@ -1,5 +1,5 @@
-/* Lodestone's own YAML input for `lodestone scf` (the schema is documented in dft/README.md,
- * section "YAML input").  Read through common/config.h, so every error names the file, the
+/* Lodestone's own YAML input for `lodestone scf` (the schema is documented in
+ * docs/yaml-input.md).  Read through common/config.h, so every error names the file, the
  * line and the key.  Every dimensioned quantity carries its unit ("90 Ry", "0.02 Ry",
  * "0.15 1/angstrom"); a bare number is refused rather than guessed.  Defaults follow
  * pw.x (fixed occupations, no spin) and DFTK (k-point spacing 2 pi x 0.022 1/bohr), with the
