@@ -141,13 +141,6 @@ static int write_outputs(const struct cli_args *a, const struct ls_eos_result *r
     return LS_OK;
 }
 
-/* No output may overwrite the input or one of its pseudopotentials. */
-static int check_outputs(const struct cli_args *a, const dft_params *p)
-{
-    static const char *const names[] = {"json", "csv", "plot", "xyz", "checkpoint"};
-    return dft_cli_check_outputs(a, opts, names, 5, a->pos[0], p);
-}
-
 static int run_eos(const struct cli_args *a, const dft_params *p, struct ls_eos_config *cfg, double t_start)
 {
     LS_TRY(read_relax_options(a, cfg));
@@ -212,16 +205,9 @@ int cmd_eos(int argc, char **argv)
     const char *plot = cli_get(&a, opts, "plot");
     if (plot && strcmp(ls_path_extension(plot), "svg") != 0 && strcmp(ls_path_extension(plot), "png") != 0)
         LS_ERROR(LS_ERR_USAGE, "--plot %s: the image is chosen by the extension, .svg or .png", plot);
-    int threads = 0, pools = 0;
-    LS_TRY(cli_get_threads_pools(&a, opts, &threads, &pools));
     dft_params p;
-    dft_params_init(&p);
-    p.n_threads = threads;
-    p.n_pools = pools;
-    struct dft_relax_request req;
-    int status = dft_params_read_relax(a.pos[0], &p, &req);
-    if (status == LS_OK) status = dft_relax_request_check_single_point(&req, a.pos[0], "lodestone eos"); /* not a relax input */
-    if (status == LS_OK) status = check_outputs(&a, &p);
+    static const char *const outputs[] = {"json", "csv", "plot", "xyz", "checkpoint"};
+    int status = dft_cli_read_single_point(&a, opts, "lodestone eos", outputs, 5, &p); /* not a relax input */
     if (status == LS_OK) {
         p.compute_forces = p.compute_stress = 1;
         status = run_eos(&a, &p, &cfg, t_start);

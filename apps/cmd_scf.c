@@ -148,13 +148,6 @@ static int append_xyz(const char *path, const dft_params *p, const dft_result *r
     return status;
 }
 
-/* No output may overwrite the input or one of its pseudopotentials. */
-static int check_outputs(const struct cli_args *a, const dft_params *p)
-{
-    static const char *const names[] = {"json", "xyz", "checkpoint"};
-    return dft_cli_check_outputs(a, opts, names, 3, a->pos[0], p);
-}
-
 int cmd_scf(int argc, char **argv)
 {
     struct cli_args a;
@@ -189,18 +182,9 @@ int cmd_scf(int argc, char **argv)
     }
     if (a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "scf needs one input file (see lodestone scf --help)");
     if (cli_get(&a, opts, "quiet")) ls_log_set_level(LS_LOG_WARN);
-    int threads = 0, pools = 0;
-    LS_TRY(cli_get_threads_pools(&a, opts, &threads, &pools));
     dft_params p;
-    dft_params_init(&p);
-    p.n_threads = threads;
-    p.n_pools = pools;
-    struct dft_relax_request req;
-    int status = dft_params_read_relax(a.pos[0], &p, &req); /* YAML by extension, else pw.x */
-    /* A relax/vc-relax input is refused rather than computed at its starting geometry only: a
-     * user who asked for a relaxation must not get an SCF without noticing. */
-    if (status == LS_OK) status = dft_relax_request_check_single_point(&req, a.pos[0], "lodestone scf");
-    if (status == LS_OK) status = check_outputs(&a, &p);
+    static const char *const outputs[] = {"json", "xyz", "checkpoint"};
+    int status = dft_cli_read_single_point(&a, opts, "lodestone scf", outputs, 3, &p);
     if (status != LS_OK) {
         dft_params_free(&p);
         return status;
@@ -211,10 +195,7 @@ int cmd_scf(int argc, char **argv)
     if (ck_opt) {
         snprintf(ckpt_path, sizeof ckpt_path, "%s", strcmp(ck_opt, "none") == 0 ? "" : ck_opt);
     } else {
-        const char *base = ls_path_basename(a.pos[0]);
-        const char *dot = strrchr(base, '.');
-        int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-        snprintf(ckpt_path, sizeof ckpt_path, "%.*s.scf.ckpt", len, base);
+        ls_path_with_suffix(ls_path_basename(a.pos[0]), ".scf.ckpt", ckpt_path, sizeof ckpt_path);
     }
     struct dft_checkpoint ck = {ckpt_path, cli_get(&a, opts, "restart") != NULL, 60.0};
     status = cli_get_double(&a, opts, "checkpoint-every", 60.0, &ck.every_s);
