@@ -55,6 +55,7 @@ int cmd_relax(int argc, char **argv)
     nnp_model *m = NULL;
     nnp_calc *nc = NULL;
     dft_params p;
+    struct dft_relax_request req; /* a pw.x relax input's settings: cfg points into it (the optimizer) */
     dft_calc *dc = NULL;
     ls_structure *s = NULL;
     struct ls_relax_result res;
@@ -140,7 +141,6 @@ int cmd_relax(int argc, char **argv)
     } else {
         p.n_threads = threads;
         p.n_pools = pools;
-        struct dft_relax_request req;
         LS_TRY_GOTO(status, dft_params_read_relax(input, &p, &req), done);
         /* A pw.x relax / vc-relax input gives the defaults; its if_pos flags are in p.structure->fixed. */
         LS_TRY_GOTO(status, relax_settings_read(&a, opts, &req, &cfg, &org), done);
