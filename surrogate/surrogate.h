@@ -16,17 +16,32 @@
 
 #include "common/structure.h"
 
-#define NNP_MAX_ELEMENTS 8
+#define NNP_MAX_ELEMENTS 32
 #define NNP_MAX_LAYERS 8
 #define NNP_DESC_NAME_MAX 32
 
-/* Descriptor settings shared by the families (surrogate/desc_*.c document their reading). */
+/* How the angular part tells the neighbours' elements apart (moment descriptor):
+ *   NNP_CHEM_ELEMENT    one channel per element (length quadratic in the number of elements;
+ *                       the only choice of format-1 model files);
+ *   NNP_CHEM_CHEBYSHEV  n_chem fixed channels weighted T_k(xi_e), k < n_chem, with xi_e the
+ *                       element's place in the model's list mapped to [-1, 1] (length
+ *                       independent of the number of elements; see desc_moment.c). */
+enum nnp_chem { NNP_CHEM_ELEMENT = 0, NNP_CHEM_CHEBYSHEV = 1 };
+int nnp_chem_parse(const char *name, enum nnp_chem *chem); /* "element", "chebyshev"; LS_ERR_INPUT */
+const char *nnp_chem_name(enum nnp_chem chem);
+
+/* Descriptor settings shared by the families (surrogate/desc_*.c document their reading).
+ * Fields after l_max left zero give the format-1 descriptor (element channels, no four-body). */
 struct nnp_descriptor_params {
     char type[NNP_DESC_NAME_MAX]; /* registry name: "moment" or "bp" */
     double r_cut;                  /* bohr */
     int n_radial;                  /* two-body functions per neighbour element */
     int n_angular;                 /* radial functions (moment) or eta values (bp) of the angular part */
     int l_max;                     /* maximum angular order (moment) or number of zeta values (bp) */
+    enum nnp_chem chem;            /* moment: element channels of the angular part */
+    int n_chem;                    /* moment, NNP_CHEM_CHEBYSHEV: chemical channels (at most n_elem used) */
+    int n_radial4;                 /* moment: radial functions of the four-body part (0: none) */
+    int l_max4;                    /* moment: largest order l of the four-body part (<= l_max) */
 };
 
 enum nnp_activation { NNP_ACT_TANH = 0, NNP_ACT_SILU, NNP_ACT_SOFTPLUS };
@@ -44,8 +59,9 @@ struct nnp_model_config {
     enum nnp_activation act;
 };
 
-/* Defaults: moment descriptor, r_cut 5 Å, n_radial 12, n_angular 6, l_max 4; two hidden
- * layers of 32 tanh units. */
+/* Defaults (chosen on validation splits, validation/mlearn/README.md): moment descriptor,
+ * r_cut 5 Å, n_radial 12, n_angular 6, l_max 4, chebyshev channels n_chem 2, four-body
+ * n_radial4 4, l_max4 3; two hidden layers of 32 tanh units. */
 void nnp_model_config_default(struct nnp_model_config *cfg);
 
 /* A model for the elements z[0..n_elem-1] with n_member members, parameters randomised
