@@ -152,6 +152,8 @@ int nnp_model_predict(const nnp_model *m, const ls_structure *s, struct nnp_resu
     res->energy = res->energy_std = res->max_force_std = 0.0;
     res->has_stress = 0;
     res->n_extrapolating = 0;
+    res->unc_scale_energy = m->unc_scale_energy;
+    res->unc_scale_force = m->unc_scale_force;
     memset(res->stress, 0, sizeof res->stress);
     if (n == 0) return LS_OK;
     elem = malloc((size_t)(n > 0 ? n : 1) * sizeof *elem);

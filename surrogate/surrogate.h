@@ -97,6 +97,7 @@ struct nnp_result {
     double stress[3][3];     /* Ha/bohr^3, ASE sign, mean */
     double max_force_std;    /* Ha/bohr, largest per-atom spread |std(F_i)| */
     int n_extrapolating;     /* atoms with a descriptor outside the training range (+/- 10 %) */
+    double unc_scale_energy, unc_scale_force; /* the calibration factors already applied to the spreads */
 };
 
 /* Energy, forces, stress (and spreads) of structure s.  Threads: OpenMP over atoms.
@@ -132,6 +133,9 @@ struct nnp_errors {
     double mean_energy_std_mev_atom, mean_force_std_ev_a; /* ensembles */
     double force_in_1sigma, force_in_2sigma;              /* calibration: fraction of force errors */
     double energy_in_1sigma, energy_in_2sigma;            /* inside 1 and 2 predicted spreads */
+    double force_in_1sigma_raw, force_in_2sigma_raw;      /* the same with the unscaled spread */
+    double energy_in_1sigma_raw, energy_in_2sigma_raw;    /* (before calibration) */
+    double unc_scale_energy, unc_scale_force;             /* the model's calibration factors */
 };
 
 /* Train m in place on `train` (structures with energies; forces and stresses used when
@@ -154,12 +158,32 @@ int nnp_model_predict_each(const nnp_model *m, const ls_structure_list *set, nnp
 /* The sums behind struct nnp_errors, filled prediction by prediction (for a caller that
  * predicts anyway): zero it, nnp_error_sums_add each prediction, then nnp_error_sums_finish. */
 struct nnp_error_sums {
-    int n_struct, n_atom, n_e, e_in1, e_in2;
-    long n_f, n_s, f_in1, f_in2;
+    int n_struct, n_atom, n_e, e_in1, e_in2, e_in1_raw, e_in2_raw;
+    long n_f, n_s, f_in1, f_in2, f_in1_raw, f_in2_raw;
+    double unc_scale_energy, unc_scale_force;
     double e_abs, e_sq, e_std, f_abs, f_sq, f_std, s_sq; /* Hartree atomic units */
 };
 void nnp_error_sums_add(struct nnp_error_sums *sums, const ls_structure *s, const struct nnp_result *r);
 void nnp_error_sums_finish(const struct nnp_error_sums *sums, struct nnp_errors *err);
+
+/* Calibration of the ensemble spread (surrogate/calibrate.c).  For errors modelled as
+ * Gaussian with standard deviation s * sigma_i (sigma_i the members' spread, s one factor),
+ * the maximum-likelihood factor is s^2 = mean_i (err_i / sigma_i)^2; fitted separately for
+ * energies per atom (one per structure) and force components, on `val` (structures with
+ * reference energies and forces, not used to fit the weights), and stored in the model
+ * (model file: uncertainty_scale).  Needs an ensemble (n_member >= 2): LS_ERR_INPUT else.
+ * *err_before and *err_after (may be NULL) receive the errors and coverages on `val` with
+ * the spreads before and after. */
+int nnp_model_calibrate(nnp_model *m, const ls_structure_list *val, struct nnp_errors *err_before,
+                        struct nnp_errors *err_after);
+/* The factors (1, 1 when not calibrated). */
+void nnp_model_uncertainty_scale(const nnp_model *m, double *energy, double *force);
+
+/* A calibration plot (SVG): for the energies (per atom) and force components of `set`, the
+ * fraction of errors within z(p) spreads against the fraction p a Gaussian puts there,
+ * z(p) = sqrt(2) erfinv(p), with the unscaled and the scaled spreads; the diagonal is
+ * perfect calibration.  `title` goes on top.  LS_ERR_INPUT without an ensemble. */
+int nnp_model_calibration_plot(const nnp_model *m, const ls_structure_list *set, const char *title, const char *path);
 
 /* Molecular dynamics (surrogate/md.c): velocity Verlet (friction 0: NVE) or Langevin NVT
  * (BAOAB) with the model's forces; the frame callback sees every frame_every-th step. */
