@@ -121,6 +121,8 @@ struct nnp_train_config {
     double bootstrap;       /* ensembles: fraction of the training set each member sees (1: all) */
     int verbose;            /* 1: one progress line per epoch (ls_log_info) */
     double max_time_s;      /* stop after this wall time per member (0: no limit) */
+    int warm_start;         /* 1: continue from the model's weights (nnp_model_renormalise's rule
+                               for the reference energies and normalisation), no re-initialisation */
 };
 void nnp_train_config_default(struct nnp_train_config *cfg);
 
@@ -184,6 +186,34 @@ void nnp_model_uncertainty_scale(const nnp_model *m, double *energy, double *for
  * z(p) = sqrt(2) erfinv(p), with the unscaled and the scaled spreads; the diagonal is
  * perfect calibration.  `title` goes on top.  LS_ERR_INPUT without an ensemble. */
 int nnp_model_calibration_plot(const nnp_model *m, const ls_structure_list *set, const char *title, const char *path);
+
+/* Active learning (surrogate/active.c): the calls a campaign makes between DFT batches.
+ *
+ *   nnp_model_train(m, grown_set, NULL, &tc) with tc.warm_start = 1 retrains the ensemble
+ *   from its weights on the grown set; nnp_active_select picks the next structures to compute. */
+enum nnp_score { NNP_SCORE_FORCE = 0, NNP_SCORE_ENERGY = 1 };
+struct nnp_select_config {
+    int n_select;          /* structures to pick (at most the pool's size) */
+    enum nnp_score score;  /* FORCE: largest atomic force spread |std F_i| (Ha/bohr); ENERGY: energy spread per atom (Ha) */
+    double diversity;      /* length scale of the diversity penalty, as a fraction of the pool's rms fingerprint
+                              spread (0: pure ranking by spread; default 0.1) */
+};
+void nnp_select_config_default(struct nnp_select_config *cfg); /* 10, FORCE, 0.1 */
+
+/* Pick up to cfg->n_select structures of `pool` with the largest calibrated spread, greedily,
+ * each later pick's spread damped by 1 - exp(-d^2 / 2 ell^2) with d its fingerprint distance
+ * to the picks so far (active.c gives the fingerprint).  selected[n_select] receives pool
+ * indices (0-based) in the order picked, score[n_select] (may be NULL) their spreads,
+ * *n_selected how many.  LS_ERR_INPUT for a single-member model, an element the model lacks
+ * (naming the pool structure), n_select < 1, diversity < 0. */
+int nnp_active_select(const nnp_model *m, const ls_structure_list *pool, const struct nnp_select_config *cfg,
+                      int *selected, double *score, int *n_selected);
+
+/* The warm-start rule: fit the reference energies and the descriptor normalisation (mean,
+ * 1/std, range) on `set`, as training from scratch would, and re-express every network's
+ * first and last layer so that every prediction is unchanged (to rounding).  Training with
+ * warm_start = 1 does this on its training split first. */
+int nnp_model_renormalise(nnp_model *m, const ls_structure_list *set);
 
 /* Molecular dynamics (surrogate/md.c): velocity Verlet (friction 0: NVE) or Langevin NVT
  * (BAOAB) with the model's forces; the frame callback sees every frame_every-th step. */
