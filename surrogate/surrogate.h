@@ -106,6 +106,22 @@ struct nnp_result {
  * an error. */
 int nnp_model_predict(const nnp_model *m, const ls_structure *s, struct nnp_result *res);
 
+/* Per-atom evaluation for programs with their own neighbour lists (surrogate/atom_eval.c;
+ * the LAMMPS pair style in lammps/ uses it).  The environment of one atom: its element index
+ * `elem` (0..n_elem-1, the model's order: nnp_model_element_index) and, per neighbour, its
+ * element index and displacement d[j] = r_j - r_i (bohr; neighbours beyond the cutoff are
+ * ignored).  Gives the atom's energy (Ha, ensemble mean) and, unless dE_dd is NULL,
+ * dE_dd[n_neigh] = dE/dd_j (Ha/bohr, ensemble mean): the forces are F_j -= dE/dd_j,
+ * F_i += dE/dd_j, the virial sum_j dE/dd_j (x) d_j.  The same numbers as nnp_model_predict
+ * to rounding.  One workspace per thread; LS_ERR_INPUT for an element index out of range. */
+typedef struct nnp_atom_work nnp_atom_work;
+int nnp_atom_work_create(const nnp_model *m, nnp_atom_work **out);
+void nnp_atom_work_destroy(nnp_atom_work *w); /* accepts NULL */
+int nnp_model_atom_energy(const nnp_model *m, int elem, int n_neigh, const int *neigh_elem, const double (*d)[3],
+                          double *energy, double (*dE_dd)[3], nnp_atom_work *w);
+/* Index of atomic number z among the model's elements, -1 when the model lacks it. */
+int nnp_model_element_index(const nnp_model *m, int z);
+
 /* Training settings. */
 struct nnp_train_config {
     unsigned long long seed;
