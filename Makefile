@@ -65,7 +65,7 @@ GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 VERSION_FLAGS := -DLS_VERSION='"$(VERSION)"' -DLS_GIT_REV='"$(GIT_REV)"'
 REV_STAMP := $(BUILD)/rev.stamp
 
-.PHONY: all test asan deps clean help examples check-format
+.PHONY: all test asan deps clean help examples check-format lammps
 all: $(BIN)
 
 # Relink when the configuration changes (MPI on/off, sanitizers, flags).
@@ -126,3 +126,7 @@ help:
 	@echo "make deps       install the Debian packages (root)"
 
 -include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(TEST_SRC:%.c=$(OBJDIR)/%.d)
+
+# LAMMPS with pair_style lodestone (lammps/README.md); needs liblammps-dev and libopenmpi-dev.
+lammps: $(LIB)
+	lammps/build.sh $(BUILD) $(LIB) "$(LDLIBS) $(LDFLAGS)"
