@@ -60,8 +60,8 @@ struct nnp_model_config {
 };
 
 /* Defaults (chosen on validation splits, validation/mlearn/README.md): moment descriptor,
- * r_cut 5 Å, n_radial 12, n_angular 6, l_max 4, chebyshev channels n_chem 2, four-body
- * n_radial4 4, l_max4 3; two hidden layers of 32 tanh units. */
+ * r_cut 5 Å, n_radial 12, n_angular 6, l_max 4, chebyshev channels n_chem 2, no four-body
+ * part (n_radial4 0; l_max4 2 when it is asked for); two hidden layers of 32 tanh units. */
 void nnp_model_config_default(struct nnp_model_config *cfg);
 
 /* A model for the elements z[0..n_elem-1] with n_member members, parameters randomised
