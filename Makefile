@@ -65,7 +65,7 @@ GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 VERSION_FLAGS := -DLS_VERSION='"$(VERSION)"' -DLS_GIT_REV='"$(GIT_REV)"'
 REV_STAMP := $(BUILD)/rev.stamp
 
-.PHONY: all test asan deps clean help examples check-format lammps
+.PHONY: all test asan deps clean help examples check-format lammps test-lammps
 all: $(BIN)
 
 # Relink when the configuration changes (MPI on/off, sanitizers, flags).
@@ -130,3 +130,6 @@ help:
 # LAMMPS with pair_style lodestone (lammps/README.md); needs liblammps-dev and libopenmpi-dev.
 lammps: $(LIB)
 	lammps/build.sh $(BUILD) $(LIB) "$(LDLIBS) $(LDFLAGS)"
+test-lammps: lammps $(BIN)
+	@mkdir -p $(BUILD)/tmp
+	BUILD=$(abspath $(BUILD)) lammps/test_lammps.sh

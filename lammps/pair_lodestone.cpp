@@ -17,7 +17,10 @@
 #include "neighbor.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <mpi.h>
 
 extern "C" {
 #include "common/elements.h"
@@ -47,10 +50,23 @@ PairLodestone::~PairLodestone()
   }
 }
 
+/* A user error in the pair style's input: LAMMPS's own error->all would print the message and
+ * exit with status 1; Lodestone's convention for bad input is 2, so the same is done here with
+ * 2 (every rank reaches this: the checks see the same input everywhere). */
 void PairLodestone::fail(const std::string &msg)
 {
   bad_input = 1;
-  error->all(FLERR, msg);
+  if (comm->me == 0) {
+    std::string text = "ERROR: " + msg + "\n";
+    if (screen) fputs(text.c_str(), screen);
+    if (logfile) fputs(text.c_str(), logfile);
+    if (screen && screen != stdout) fputs(text.c_str(), stderr);
+  }
+  if (screen) fflush(screen);
+  if (logfile) fflush(logfile);
+  MPI_Barrier(world);
+  MPI_Finalize();
+  exit(2);
 }
 
 void PairLodestone::allocate()

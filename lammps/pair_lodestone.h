@@ -47,7 +47,7 @@ class PairLodestone : public Pair {
   std::vector<double> nb_d, nb_dE;
   double cut_angstrom;
   void allocate();
-  void fail(const std::string &msg);
+  [[noreturn]] void fail(const std::string &msg);
 };
 
 }    // namespace LAMMPS_NS
