@@ -17,6 +17,8 @@
 #include "pair_lodestone.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <exception>
 #include <mpi.h>
 
@@ -31,17 +33,39 @@ static Pair *create_lodestone(LAMMPS *lmp) { return new PairLodestone(lmp); }
 static Pair *create_snap(LAMMPS *lmp) { return new PairSNAP(lmp); }
 #endif
 
+static void register_styles(LAMMPS *lmp)
+{
+  (*lmp->force->pair_map)["lodestone"] = &create_lodestone;
+#ifdef LODESTONE_WITH_SNAP
+  (*lmp->force->pair_map)["snap"] = &create_snap;
+#endif
+}
+
+/* LODESTONE_LINES=FILE: run FILE one line at a time (no loops or jumps), registering the styles
+ * again after every line, so that 'clear' (which rebuilds LAMMPS's style tables) may separate
+ * many small calculations in one run (validation/mlearn-alloys/snap.py). */
+static void run_lines(LAMMPS *lmp, const char *path)
+{
+  FILE *fp = fopen(path, "r");
+  if (fp == nullptr) lmp->error->one(FLERR, std::string("cannot open ") + path);
+  char line[4096];
+  while (fgets(line, sizeof line, fp)) {
+    lmp->input->one(line);
+    register_styles(lmp);
+  }
+  fclose(fp);
+}
+
 int main(int argc, char **argv)
 {
   MPI_Init(&argc, &argv);
   int code = 0;
   try {
     LAMMPS *lmp = new LAMMPS(argc, argv, MPI_COMM_WORLD);
-    (*lmp->force->pair_map)["lodestone"] = &create_lodestone;
-#ifdef LODESTONE_WITH_SNAP
-    (*lmp->force->pair_map)["snap"] = &create_snap;
-#endif
-    lmp->input->file();
+    register_styles(lmp);
+    const char *lines = getenv("LODESTONE_LINES");
+    if (lines) run_lines(lmp, lines);
+    else lmp->input->file();
     delete lmp;
   } catch (LAMMPSAbortException &ae) {
     MPI_Abort(ae.universe, PairLodestone::bad_input ? 2 : 1);

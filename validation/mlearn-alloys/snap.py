@@ -36,9 +36,9 @@ def main():
     species_all = ["Ta", "W", "Nb", "Mo"]  # the coefficient file's order; every frame uses all four types
     t0 = time.time()
     pe = {}
-    for q, f in enumerate(frames):  # one LAMMPS run per frame: 'clear' would drop the registered styles
-        inp = os.path.join(out, "f%d.in" % q)
-        with open(inp, "w") as fp:
+    inp = os.path.join(out, "snap.in")
+    with open(inp, "w") as fp:
+        for q, f in enumerate(frames):  # one run; LODESTONE_LINES re-registers the styles after 'clear'
             L = compare.lammps_cell(f["cell"])
             inv = compare.inv3(f["cell"])
             data = os.path.join(out, "f%d.data" % q)
@@ -50,7 +50,7 @@ def main():
                     fr = [sum(p[k] * inv[k][j] for k in range(3)) for j in range(3)]
                     r = [sum(fr[k] * L[k][j] for k in range(3)) for j in range(3)]
                     d.write("%d %d %.16g %.16g %.16g\n" % (i + 1, species_all.index(s) + 1, r[0], r[1], r[2]))
-            fp.write("units metal\natom_style atomic\nboundary p p p\natom_modify map array sort 0 0\n")
+            fp.write("clear\nunits metal\natom_style atomic\nboundary p p p\natom_modify map array sort 0 0\n")
             fp.write("read_data %s\n" % data)
             for t in range(4):
                 fp.write("mass %d 1.0\n" % (t + 1))
@@ -59,12 +59,12 @@ def main():
             fp.write("dump d all custom 1 %s id fx fy fz\ndump_modify d sort id format float %%.17g\nrun 0\nundump d\n"
                      % os.path.join(out, "f%d.forces" % q))
             fp.write("print \"FRAME %d PE $(pe:%%.17g)\"\n" % q)
-        screen = os.path.join(out, "f%d.screen" % q)
-        subprocess.check_call([LMP, "-in", inp, "-log", "none", "-screen", screen])
-        for l in open(screen):
-            if l.startswith("FRAME "):
-                w = l.split()
-                pe[int(w[1])] = float(w[3])
+    screen = os.path.join(out, "snap.screen")
+    subprocess.check_call([LMP, "-log", "none", "-screen", screen], env=dict(os.environ, LODESTONE_LINES=inp))
+    for l in open(screen):
+        if l.startswith("FRAME "):
+            w = l.split()
+            pe[int(w[1])] = float(w[3])
     wall = time.time() - t0
     groups = {}
     pred = []
