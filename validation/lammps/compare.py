@@ -117,7 +117,7 @@ def main():
         inp = os.path.join(out, "frame%d.in" % q)
         dump = os.path.join(out, "frame%d.forces" % q)
         with open(inp, "w") as fp:
-            fp.write("units metal\natom_style atomic\nboundary p p p\natom_modify map array sort 0 0\n")
+            fp.write("units metal\natom_style atomic\nboundary p p p\natom_modify map array sort 0 0\nbox tilt large\n")
             fp.write("read_data %s\n" % data)
             for t, s in enumerate(species):
                 fp.write("mass %d 1.0\n" % (t + 1))
