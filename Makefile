@@ -135,3 +135,7 @@ lammps: $(LIB)
 test-lammps: lammps $(BIN)
 	@mkdir -p $(BUILD)/tmp
 	BUILD=$(abspath $(BUILD)) lammps/test_lammps.sh
+
+# Active-learning learning curves (validation/mlearn-magnetic/README.md).
+$(BUILD)/learning_curve: validation/mlearn-magnetic/learning_curve.c $(LIB)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
