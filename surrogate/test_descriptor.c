@@ -237,6 +237,30 @@ static void test_invariance(void)
     }
 }
 
+/* Descriptor length against the number of elements: with Chebyshev channels only the two-body
+ * part grows (n_radial per element); with element channels the three-body part grows with the
+ * square.  Up to 20 elements (NNP_MAX_ELEMENTS is 32). */
+static void test_length_vs_elements(void)
+{
+    struct nnp_descriptor_params p = {"moment", 9.4, 12, 6, 4, NNP_CHEM_CHEBYSHEV, 2, 4, 2};
+    int len[21];
+    for (int n = 1; n <= 20; n++) {
+        nnp_descriptor *d = NULL;
+        LS_CHECK_OK(nnp_descriptor_create(&p, n, &d));
+        len[n] = d ? d->n_feat : -1;
+        nnp_descriptor_destroy(d);
+    }
+    for (int n = 3; n <= 20; n++) LS_CHECK(len[n] - len[n - 1] == 12);
+    /* one element: 12 two-body + 4 x 21 three-body (6 channels) + four-body (4 channels, l <= 2: 40 + 20) */
+    LS_CHECK_MSG(len[1] == 12 + 4 * 21 + 60, "one element: %d features", len[1]);
+    p.chem = NNP_CHEM_ELEMENT;
+    p.n_radial4 = 0;
+    nnp_descriptor *d = NULL;
+    LS_CHECK_OK(nnp_descriptor_create(&p, 10, &d));
+    if (d) LS_CHECK(d->n_feat == 10 * 12 + 4 * 60 * 61 / 2); /* the format-1 growth */
+    nnp_descriptor_destroy(d);
+}
+
 static void test_bad_params(void)
 {
     struct nnp_descriptor_params p = {"nonsense", 9.0, 4, 2, 2, NNP_CHEM_ELEMENT, 0, 0, 0};
@@ -320,6 +344,7 @@ int main(void)
 {
     LS_RUN(test_derivatives);
     LS_RUN(test_invariance);
+    LS_RUN(test_length_vs_elements);
     LS_RUN(test_bad_params);
     LS_RUN(test_neighbors);
     return ls_test_summary("test_descriptor");
