@@ -3,8 +3,9 @@
 # one core (OMP_NUM_THREADS=1, one MPI process): 20 NVE steps (one energy+forces evaluation
 # each; LAMMPS adds neighbour-list builds) on the conventional cell repeated R x R x R.
 #   usage: validation/lammps/bench.sh MODEL [CELL.xyz] [R...]     (default validation/mlearn/cu_fcc.xyz, R = 5 10)
-# And an NVE run: validation/lammps/bench.sh MODEL nve [STEPS] (256 atoms, 1 fs, 300 K start;
-# writes out/nve.log and out/nve.svg, the total-energy drift per atom).
+# And an NVE run: validation/lammps/bench.sh MODEL nve [STEPS] (fcc Cu 4x4x4 = 256 atoms, or
+# LATTICE="diamond 5.47" ELEMENT=Si MASS=28.085 NREP=3; 1 fs, 300 K start; writes out/nve.log
+# and out/nve.svg, the total-energy drift per atom).
 set -e
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -16,17 +17,20 @@ OUT=${OUT:-$HERE/out}
 mkdir -p "$OUT"
 export OMP_NUM_THREADS=1
 echo "commit $(git -C "$ROOT" rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
+LATTICE=${LATTICE:-fcc 3.63}   # NVE: e.g. LATTICE="diamond 5.47" ELEMENT=Si MASS=28.085 NREP=3
+ELEMENT=${ELEMENT:-Cu}
+MASS=${MASS:-63.546}
 lmp_input() { # repeat, steps, extra lines
     cat <<EOI
 units metal
 atom_style atomic
-lattice fcc 3.63
+lattice $LATTICE
 region box block 0 $1 0 $1 0 $1
 create_box 1 box
 create_atoms 1 box
-mass 1 63.546
+mass 1 $MASS
 pair_style lodestone
-pair_coeff * * $MODEL Cu
+pair_coeff * * $MODEL $ELEMENT
 velocity all create 300 4928459 mom yes rot yes dist gaussian
 timestep 0.001
 fix 1 all nve
@@ -37,10 +41,10 @@ EOI
 }
 if [ "${1:-}" = nve ]; then
     STEPS=${2:-10000}
-    lmp_input 4 "$STEPS" "thermo 100
+    lmp_input "${NREP:-4}" "$STEPS" "thermo 100
 thermo_modify format float %.10f" > "$OUT/nve.in"
     nice "$LMP" -in "$OUT/nve.in" -log "$OUT/nve.log" -screen none
-    python3 - "$OUT/nve.log" "$OUT/nve.svg" <<'EOP'
+    python3 - "$OUT/nve.log" "$OUT/nve.svg" "$ELEMENT" <<'EOP'
 import sys
 rows, on = [], False
 for l in open(sys.argv[1]):
@@ -52,7 +56,11 @@ for l in open(sys.argv[1]):
         rows.append([float(x) for x in w])
     elif on and w and w[0] == "Loop":
         break
-n_atom = 256
+n_atom = None
+for l in open(sys.argv[1]):
+    w = l.split()
+    if len(w) >= 2 and w[0] == "Created" and w[2] == "atoms":
+        n_atom = int(w[1])
 e0 = rows[0][3]
 dev = [(r[0] * 0.001, 1000 * (r[3] - e0) / n_atom) for r in rows]
 worst = max(abs(d) for _, d in dev)
@@ -64,7 +72,7 @@ pts = " ".join("%.1f,%.1f" % (60 + t / t1 * W, 40 + H / 2 - d / s * (H / 2 - 10)
 with open(sys.argv[2], "w") as fp:
     fp.write("<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='sans-serif'>\n" % (W + 100, H + 90))
     fp.write("<rect width='100%' height='100%' fill='white'/>\n")
-    fp.write("<text x='%d' y='22' font-size='14' text-anchor='middle'>pair_style lodestone, NVE, %d Cu atoms, dt 1 fs</text>\n" % (60 + W / 2, n_atom))
+    fp.write("<text x='%d' y='22' font-size='14' text-anchor='middle'>pair_style lodestone, NVE, %d %s atoms, dt 1 fs</text>\n" % (60 + W / 2, n_atom, sys.argv[3]))
     fp.write("<rect x='60' y='40' width='%d' height='%d' fill='none' stroke='black'/>\n" % (W, H))
     fp.write("<line x1='60' y1='%d' x2='%d' y2='%d' stroke='#999' stroke-dasharray='4,3'/>\n" % (40 + H / 2, 60 + W, 40 + H / 2))
     fp.write("<polyline fill='none' stroke='#1f77b4' stroke-width='1.5' points='%s'/>\n" % pts)
