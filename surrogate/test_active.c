@@ -10,22 +10,11 @@
 #include "common/test.h"
 #include "common/units.h"
 #include "surrogate/model.h"
+#include "surrogate/test_util.h"
 
 static nnp_model *make_ensemble(int n_member)
 {
-    struct nnp_model_config cfg;
-    nnp_model_config_default(&cfg);
-    cfg.desc.r_cut = 4.1 * LS_ANGSTROM_BOHR;
-    cfg.desc.n_radial = 4;
-    cfg.desc.n_angular = 2;
-    cfg.desc.l_max = 2;
-    cfg.desc.n_radial4 = 2;
-    cfg.desc.l_max4 = 2;
-    cfg.hidden[0] = 6;
-    cfg.hidden[1] = 5;
-    int z[2] = {27, 28};
-    nnp_model *m = NULL;
-    LS_CHECK_OK(nnp_model_create(&cfg, 2, z, n_member, 5, &m));
+    nnp_model *m = nnp_test_small_model(27, 28, n_member, 5);
     if (m == NULL) return NULL;
     for (int f = 0; f < m->n_feat; f++) { /* untidy normalisation, so that the rule has work to do */
         m->feat_mean[f] = 0.2 + 0.03 * f;

@@ -11,6 +11,7 @@
 #include "common/test.h"
 #include "common/units.h"
 #include "surrogate/model.h"
+#include "surrogate/test_util.h"
 
 /* Normal deviate (Box-Muller) from the splitmix state. */
 static double gauss(unsigned long long *rng)
@@ -21,19 +22,7 @@ static double gauss(unsigned long long *rng)
 
 static nnp_model *make_ensemble(int n_member)
 {
-    struct nnp_model_config cfg;
-    nnp_model_config_default(&cfg);
-    cfg.desc.r_cut = 4.1 * LS_ANGSTROM_BOHR;
-    cfg.desc.n_radial = 4;
-    cfg.desc.n_angular = 2;
-    cfg.desc.l_max = 2;
-    cfg.desc.n_radial4 = 2;
-    cfg.desc.l_max4 = 2;
-    cfg.hidden[0] = 6;
-    cfg.hidden[1] = 5;
-    int z[2] = {13, 26};
-    nnp_model *m = NULL;
-    LS_CHECK_OK(nnp_model_create(&cfg, 2, z, n_member, 31, &m));
+    nnp_model *m = nnp_test_small_model(13, 26, n_member, 31);
     if (m) m->energy_scale = 0.01;
     return m;
 }
