@@ -354,7 +354,8 @@ static void test_format1(void)
     for (int c = 0; c < 3; c++) LS_CHECK_NEAR(F[0][c] * fa, f_ref[c], 1e-10);
     LS_CHECK_NEAR(r.stress[0][0] * LS_HA_BOHR3_GPA / LS_EV_PER_A3_GPA, 0.055664934252235766, 1e-12);
     /* saved again it is format 2 and predicts the same */
-    const char *path = "build/tmp/test_model_v1_again.nnp";
+    char path[512];
+    ls_test_tmp_path(path, sizeof path, "test_model_v1_again.nnp");
     nnp_model *m2 = NULL;
     LS_CHECK_OK(nnp_model_save(m, path));
     LS_CHECK_OK(nnp_model_load(path, &m2));
