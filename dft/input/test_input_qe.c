@@ -187,13 +187,13 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
     /* calculation */
-    {HEAD("md", "") SI_CARDS, 2, "calculation = 'md' is not supported: use 'scf' (lodestone scf), 'relax' or"},
-    {HEAD("bands", "") SI_CARDS, 2, "calculation = 'bands' is not supported"},
+    {HEAD("ensemble", "") SI_CARDS, 2, "calculation = 'ensemble': expected one of scf, nscf, bands, relax, vc-relax"},
+    {HEAD("bands", "") SI_CARDS, 19, "calculation = 'bands' needs a list or a path of k-points"},
     /* &ions */
     {HEAD("relax", "") "&ions\n  ion_dynamics = 'damp'\n/\n" SI_CARDS, 11, "ion_dynamics = 'damp' is not supported: use 'bfgs' or 'fire'"},
     {HEAD("relax", "") "&ions\n  ion_dynamics = 'verlet'\n/\n" SI_CARDS, 11, "use 'bfgs' or 'fire'"},
-    {HEAD("relax", "") "&ions\n  remove_rigid_rot = .true.\n/\n" SI_CARDS, 11, "the key 'remove_rigid_rot' in &ions is not supported"},
-    {HEAD("relax", "") "&ions\n  refold_pos = .true.\n/\n" SI_CARDS, 11, "'lodestone relax --help'"},
+    {HEAD("relax", "") "&ions\n  ion_sneeze = .true.\n/\n" SI_CARDS, 11, "the key 'ion_sneeze' in &ions is not supported by Lodestone"},
+    {HEAD("relax", "") "&ions\n  refold_pos = maybe\n/\n" SI_CARDS, 11, "refold_pos = maybe: expected .true. or .false."},
     /* pw.x's optimiser-tuning keys: accepted unused, but their values are checked */
     {HEAD("relax", "") "&ions\n  upscale = lots\n/\n" SI_CARDS, 11, "upscale = lots: expected a number"},
     {HEAD("relax", "") "&ions\n  pot_extrapolation = 'cubic'\n/\n" SI_CARDS, 11, "pot_extrapolation = 'cubic': expected one of none|atomic|first_order|second_order"},

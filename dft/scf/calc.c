@@ -28,8 +28,23 @@ int dft_calc_create(const dft_params *p, dft_calc **out)
     if (c == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     c->params = *p;
     c->params.structure = NULL;
+    c->params.klist = NULL;
+    c->params.occ_input = NULL;
     int status = ls_structure_copy(p->structure, &c->params.structure);
+    /* The owned arrays of the pw.x reader (explicit k-points, given occupations). */
+    if (status == LS_OK && p->n_klist > 0) {
+        c->params.klist = malloc((size_t)p->n_klist * sizeof *p->klist);
+        if (c->params.klist) memcpy(c->params.klist, p->klist, (size_t)p->n_klist * sizeof *p->klist);
+        else status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    }
+    if (status == LS_OK && p->occ_input) {
+        size_t n = (size_t)(p->n_spin == 2 ? 2 : 1) * (size_t)p->n_bands;
+        c->params.occ_input = malloc(n * sizeof *p->occ_input);
+        if (c->params.occ_input) memcpy(c->params.occ_input, p->occ_input, n * sizeof *p->occ_input);
+        else status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    }
     if (status != LS_OK) {
+        dft_params_free(&c->params);
         free(c);
         return status;
     }

@@ -31,6 +31,7 @@
 #include "dft/scf/scf.h"
 #include "dft/scf/start.h"
 #include "dft/scf/smearing.h"
+#include "dft/scf/tetra.h"
 
 void dft_params_init(dft_params *p)
 {
@@ -52,6 +53,11 @@ void dft_params_free(dft_params *p)
 {
     ls_structure_destroy(p->structure);
     p->structure = NULL;
+    free(p->klist);
+    p->klist = NULL;
+    p->n_klist = 0;
+    free(p->occ_input);
+    p->occ_input = NULL;
 }
 
 /* splitmix64: a seeded, thread-independent random stream for the starting wavefunctions. */
@@ -234,6 +240,26 @@ static int occupy(dft_system *sys, double *homo, double *lumo)
         return dft_smearing_occupy(sys->smearing, sys->sigma, n_kpt, sys->n_spin, sys->n_band, sys->eig,
                                    sys->kpts->weight, sys->max_occ, sys->n_electrons, &sys->fermi, sys->occ,
                                    &sys->minus_ts);
+    }
+    if (sys->tetra) {
+        sys->minus_ts = 0; /* pw.x: no entropy term with tetrahedra */
+        return dft_tetra_occupy(sys->tetra, n_kpt, sys->n_spin, sys->n_band, sys->eig, sys->kpts->weight,
+                                sys->max_occ, sys->n_electrons, &sys->fermi, sys->occ);
+    }
+    const double *given = sys->params->occ_input;
+    if (given) { /* pw.x's from_input: the same occupations at every k-point */
+        int nb = sys->n_band;
+        for (int is = 0; is < sys->n_spin; is++)
+            for (int ik = 0; ik < n_kpt; ik++)
+                for (int ib = 0; ib < nb; ib++) {
+                    size_t i = ((size_t)is * n_kpt + ik) * nb + ib;
+                    sys->occ[i] = given[is * nb + ib];
+                    if (given[is * nb + ib] > 0) *homo = fmax(*homo, sys->eig[i]);
+                    else *lumo = fmin(*lumo, sys->eig[i]);
+                }
+        sys->fermi = *homo;
+        sys->minus_ts = 0;
+        return LS_OK;
     }
     double per_spin[2] = {sys->n_electrons / sys->n_spin, sys->n_electrons / sys->n_spin};
     LS_TRY(dft_occupations_fixed(n_kpt, sys->n_spin, sys->n_band, sys->eig, per_spin, sys->max_occ, sys->occ, homo, lumo));
@@ -487,4 +513,21 @@ done:
     free(rho_out);
     free(tmp);
     return status;
+}
+
+/* For the non-self-consistent runs (dft/scf/nscf.c): the same state allocation, starting
+ * wavefunctions and occupations as the SCF. */
+int dft_scf_alloc_states(dft_system *sys)
+{
+    return init_states(sys);
+}
+
+int dft_scf_atomic_start(dft_system *sys, dft_ham_work *hw)
+{
+    return atomic_start(sys, hw);
+}
+
+int dft_scf_occupy(dft_system *sys, double *homo, double *lumo)
+{
+    return occupy(sys, homo, lumo);
 }

@@ -20,6 +20,7 @@
 #include "dft/terms/ewald.h"
 #include "dft/scf/linalg.h"
 #include "dft/scf/smearing.h"
+#include "dft/scf/tetra.h"
 
 void dft_structure_factor(const dft_system *sys, int species, double complex *sf)
 {
@@ -185,7 +186,10 @@ static int setup_bands(const dft_params *p, dft_system *sys)
                      "or marzari-vanderbilt)", p->source, p->smearing);
         sys->sigma = p->smearing_width;
         if (!(sys->sigma > 0)) LS_ERROR(LS_ERR_INPUT, "%s: the smearing width must be positive", p->source);
-    } else {
+    } else if (p->occupations == DFT_OCC_FROM_INPUT) {
+        if (!p->occ_input || p->n_bands < 1)
+            LS_ERROR(LS_ERR_INPUT, "%s: occupations from input need the occupation of each of the bands", p->source);
+    } else if (p->occupations == DFT_OCC_FIXED) {
         double half = sys->n_electrons / 2.0;
         if (sys->n_spin == 1 && fabs(half - round(half)) > 1e-8)
             LS_ERROR(LS_ERR_INPUT, "%s: %.6g electrons is an odd or fractional count, which fixed occupations "
@@ -196,7 +200,7 @@ static int setup_bands(const dft_params *p, dft_system *sys)
     if (n_band <= 0) {
         /* pw.x's default: N/2 for insulators; max(1.2 N/2, N/2 + 4) for metals. */
         double half = sys->n_electrons / 2.0;
-        if (p->occupations == DFT_OCC_SMEARING || sys->n_spin == 2) {
+        if (p->occupations == DFT_OCC_SMEARING || p->occupations == DFT_OCC_TETRAHEDRA || sys->n_spin == 2) {
             int a = (int)lround(1.2 * half), b = (int)lround(half) + 4;
             n_band = a > b ? a : b;
         } else {
@@ -317,8 +321,16 @@ int dft_system_create(const dft_params *p, dft_system **out)
     int mesh[3];
     memcpy(mesh, p->kmesh, sizeof mesh);
     if (p->kspacing > 0) dft_kpoints_mesh_from_spacing(sys->grid->recip, p->kspacing, mesh);
-    LS_TRY_GOTO(status, dft_kpoints_mp(mesh, p->kshift, sys->n_sym, (const int(*)[3][3])sys->sym_rot,
-                                       p->time_reversal, &sys->kpts), fail);
+    if (p->n_klist > 0)
+        LS_TRY_GOTO(status, dft_kpoints_list(p->klist, p->n_klist, p->klist_symmetry, (const double(*)[3])sys->cell,
+                                             sys->n_sym, (const int(*)[3][3])sys->sym_rot, p->time_reversal,
+                                             &sys->kpts), fail);
+    else
+        LS_TRY_GOTO(status, dft_kpoints_mp(mesh, p->kshift, sys->n_sym, (const int(*)[3][3])sys->sym_rot,
+                                           p->time_reversal, &sys->kpts), fail);
+    if (p->occupations == DFT_OCC_TETRAHEDRA)
+        LS_TRY_GOTO(status, dft_tetra_create(sys->kpts, (const double(*)[3])sys->grid->recip, p->tetrahedra,
+                                             &sys->tetra), fail);
     sys->basis = calloc((size_t)sys->kpts->n_kpt, sizeof *sys->basis);
     if (!sys->basis) LS_ERROR_GOTO(status, LS_ERR_NOMEM, fail, "out of memory");
     for (int ik = 0; ik < sys->kpts->n_kpt; ik++)
@@ -377,6 +389,7 @@ void dft_system_destroy(dft_system *sys)
             for (int i = 0; i < sys->kpts->n_kpt * sys->n_spin; i++) free(sys->psi[i]);
     }
     dft_kpoints_destroy(sys->kpts);
+    dft_tetra_destroy(sys->tetra);
     dft_dist_destroy(sys->dist);
     free(sys->basis);
     free(sys->projectors);
