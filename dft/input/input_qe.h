@@ -24,7 +24,9 @@
 #include "dft/dft.h"
 #include "dft/input/input_qe_relax.h"
 
-#define QE_BOHR_ANGSTROM 0.52917720859 /* pw.x 6.7's bohr radius in Å (constants.f90, CODATA 2006) */
+/* pw.x 6.7's bohr radius in Å (CODATA 2018, = LS_BOHR_ANGSTROM): the cells pw.x 6.7 builds from A
+ * (Å) agree with it to the last digit, and not with CODATA 2006's 0.52917720859 (dft/input/test_input_qe_lattice.c) */
+#define QE_BOHR_ANGSTROM 0.529177210903
 #define QE_MAX_NAT 1000000             /* atoms: beyond any plane-wave calculation, checked before allocating */
 #define QE_MAX_KPOINTS 100000          /* explicit or automatic k-points (pw.x 6.7: npk = 40000) */
 

@@ -21,16 +21,15 @@
  *   12 mono P   (unique axis c) a(1,0,0), b(cos g, sin g, 0), c(0,0,1), cos g = celldm(4)
  *  -12 mono P   (unique axis b) a(1,0,0), b(0,1,0), c(cos b, 0, sin b), cos b = celldm(5)
  *   13 mono C   (unique axis c) a/2(1,0,-c/a), b(cos g, sin g, 0), a/2(1,0,c/a)
- *  -13 mono C   (unique axis b) a/2(1,-b/a,0), a/2(1,b/a,0), c(cos b,0,sin b)
+ *  -13 mono C   (unique axis b) a/2(1,b/a,0), a/2(-1,b/a,0), c(cos b,0,sin b) (as pw.x 6.7; QE 7 differs)
  *   14 tri      a(1,0,0), b(cos g, sin g, 0),
  *               c(cos b, (cos a - cos b cos g)/sin g, sqrt(1 + 2 cos a cos b cos g - cos^2 a
  *               - cos^2 b - cos^2 g)/sin g), cos a = celldm(4), cos b = celldm(5), cos g = celldm(6)
  *
  * pw.x evaluates ibrav 4, 5 and -5 with its constants sqrt(2) = 1.414213562373 and sqrt(3) =
  * 1.732050807569 (latgen.f90, to 13 digits); they are used here too, so that the vectors agree
- * with pw.x's to the last bit rather than to 1e-13.  A, B, C (Å) become celldm with pw.x's
- * bohr radius, 0.52917720859 Å (QE 6.7's constants.f90, CODATA 2006; Lodestone's own
- * LS_BOHR_ANGSTROM is CODATA 2018), and the cosines as pw.x 6.7's cell_base_init does: cosBC,
+ * with pw.x's to the last bit rather than to 1e-13.  A, B, C (Å) become celldm with pw.x 6.7's
+ * bohr radius, 0.529177210903 Å (QE_BOHR_ANGSTROM), and the cosines as pw.x 6.7's cell_base_init does: cosBC,
  * cosAC, cosAB into celldm(4..6) for ibrav 14, cosAC into celldm(5) for -12 and -13, cosAB
  * into celldm(4) otherwise.  The checks and their messages follow pw.x's errors in latgen.
  */
@@ -207,10 +206,10 @@ int qe_lattice_vectors(int ibrav, const double celldm[7], double v[3][3], char *
         v[2][0] = v[0][0], v[2][2] = -v[0][2];
         break;
     }
-    case -13: {
+    case -13: { /* pw.x 6.7's orientation (later versions swap a1 and a2 and change signs) */
         double s = sqrt(1 - c5 * c5);
-        v[0][0] = 0.5 * a, v[0][1] = -v[0][0] * r2;
-        v[1][0] = v[0][0], v[1][1] = -v[0][1];
+        v[0][0] = 0.5 * a, v[0][1] = 0.5 * a * r2;
+        v[1][0] = -v[0][0], v[1][1] = v[0][1];
         v[2][0] = a * r3 * c5, v[2][2] = a * r3 * s;
         break;
     }

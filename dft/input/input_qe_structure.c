@@ -169,10 +169,10 @@ static int check_pseudos(struct qe_state *st, double *n_electrons)
         }
         const char *kind = augmented_kind(found);
         if (kind)
-            return ls_error_set(LS_ERR_UNSUPPORTED, __FILE__, __LINE__, "%s:%ld: species '%s': %s is a %s "
+            return ls_error_set(LS_ERR_UNSUPPORTED, __FILE__, __LINE__, "%s:%ld: species '%s': %s is %s "
                                 "pseudopotential: %s pseudopotentials are not supported by Lodestone (norm-conserving "
                                 "only; e.g. PseudoDojo's, inputs/pseudo/pd04-pbe-sr/)", st->path, st->species_line[s],
-                                sp->label, sp->pseudo, kind, kind);
+                                sp->label, sp->pseudo, kind[0] == 'P' ? "a PAW" : "an ultrasoft", kind);
         snprintf(sp->pseudo, sizeof sp->pseudo, "%s", found);
         dft_pseudo *ps = NULL;
         int status = dft_pseudo_read(found, &ps);

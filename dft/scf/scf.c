@@ -41,6 +41,7 @@ void dft_params_init(dft_params *p)
     p->kmesh[0] = p->kmesh[1] = p->kmesh[2] = 1;
     p->n_spin = 1;
     p->conv_thr = 0.5e-9;
+    p->conv_thr_factor = 1.0;
     p->max_iter = 100;
     p->mixing_beta = 0.3;
     p->mixing_history = 8;
@@ -459,7 +460,8 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         rep->lumo = lumo;
         e_prev = f_ks;
         /* One decision for all ranks (their numbers agree; this keeps them in step regardless). */
-        converged = dr2 < p->conv_thr && notconv_total == 0 && iter > 1;
+        converged = dr2 < p->conv_thr * (p->conv_thr_factor > 0 ? p->conv_thr_factor : 1.0) && notconv_total == 0 &&
+                    iter > 1;
         ls_comm_bcast(ls_comm_world(), &converged, sizeof converged, 0);
         if (converged) break;
         LS_TRY_GOTO(status, dft_mixer_mix(mixer, vin, vout), done);
