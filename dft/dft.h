@@ -91,6 +91,10 @@ typedef struct dft_params {
     double ecut_wfc;             /* Ha */
     double ecut_rho;             /* Ha; 0 = 4 ecut_wfc */
     int fft[3];                  /* 0 = automatic */
+    int basis_ref_given;         /* 1: the plane waves, density G-vectors and FFT grid are chosen in
+                                    basis_ref_cell and kept, by Miller index, in the current cell: pw.x's
+                                    constant number of plane waves in vc-relax (the pw.x reader sets it) */
+    double basis_ref_cell[3][3]; /* bohr, rows */
 
     int kmesh[3];                /* Monkhorst-Pack divisions */
     int kshift[3];               /* 0 or 1 (half-step shift) */

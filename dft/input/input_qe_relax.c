@@ -232,6 +232,12 @@ static int cell_key(struct qe_relax_keys *k, const ls_text_reader *r, const char
         req->fixed_volume = !strcmp(c, "shape");
         req->has_cell_dofree = 1;
         k->cell_dofree_line = r->line_no;
+    } else if (!strcmp(key, "treinit_gvecs")) {
+        /* pw.x keeps the plane waves of the starting cell during a vc-relax unless this is true;
+         * Lodestone does either (dft_params.basis_ref_given, set in input_qe_structure.c) */
+        if (!strcmp(c, ".true.") || !strcmp(c, "t") || !strcmp(c, ".t.") || !strcmp(c, "true")) k->treinit_gvecs = 1;
+        else if (!strcmp(c, ".false.") || !strcmp(c, "f") || !strcmp(c, ".f.") || !strcmp(c, "false")) k->treinit_gvecs = 0;
+        else return ls_text_error(r, "treinit_gvecs = %s: expected .true. or .false.", v);
     } else {
         return tuning_key(k, r, "cell", key, v, handled); /* else the caller: not supported */
     }

@@ -17,6 +17,7 @@ struct qe_relax_keys {
     char cell_key[64];
     long ion_dynamics_line;
     long cell_dofree_line;
+    int treinit_gvecs;     /* &cell treinit_gvecs = .true.: new plane waves at every step (constant cutoff) */
 };
 
 /* pw.x's defaults for every value of the request (kind none, nothing given). */

@@ -153,3 +153,17 @@ int dft_calc_compute(void *ctx, const ls_structure *s, double *energy, double (*
     if (stress) memcpy(stress, r->stress, sizeof r->stress);
     return status;
 }
+
+int dft_calc_has_basis_ref(const dft_calc *c)
+{
+    return c->params.basis_ref_given;
+}
+
+int dft_calc_final_scf(dft_calc *c, const ls_structure *s, double *energy, double (*forces)[3], double stress[3][3])
+{
+    int keep = c->params.basis_ref_given;
+    c->params.basis_ref_given = 0;
+    int status = dft_calc_compute(c, s, energy, forces, stress);
+    c->params.basis_ref_given = keep;
+    return status;
+}

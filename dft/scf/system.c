@@ -146,9 +146,9 @@ static int find_symmetry(const dft_params *p, dft_system *sys)
 /* The smallest grid of good FFT sizes for the cutoff whose dimension i is a multiple of the
  * denominators of the fractional translations along i (denominators up to 12; translations
  * with larger ones, rare in practice, leave their operations to be dropped). */
-static void symmetric_grid_size(const dft_system *sys, double ecut_rho, int n[3])
+static void symmetric_grid_size(const dft_system *sys, const double cell[3][3], double ecut_rho, int n[3])
 {
-    dft_grid_good_size(sys->cell, ecut_rho, n);
+    dft_grid_good_size(cell, ecut_rho, n);
     if (!sys->symops) return;
     for (int i = 0; i < 3; i++) {
         int lcm = 1;
@@ -246,8 +246,11 @@ done:
 
 static int setup_nonlocal(dft_system *sys)
 {
-    /* Projector tables up to the largest |k+G| of the run (pw.x's interpolation scheme). */
+    /* Projector tables up to the largest |k+G| of the run (pw.x's interpolation scheme); with a
+     * reference cell the plane waves may reach beyond the cutoff's sphere. */
     double q_max = sqrt(2.0 * sys->params->ecut_wfc) * 1.2 + 1.0;
+    for (int ik = 0; ik < sys->kpts->n_kpt; ik++)
+        for (int ig = 0; ig < sys->basis[ik]->n_pw; ig++) q_max = fmax(q_max, sqrt(2.0 * sys->basis[ik]->kin[ig]) + 1.0);
     for (int s = 0; s < sys->n_species; s++) LS_TRY(dft_pseudo_tabulate(sys->pseudo[s], q_max));
     sys->proj_offset = malloc((size_t)(sys->n_atom + 1) * sizeof *sys->proj_offset);
     if (!sys->proj_offset) LS_ERROR(LS_ERR_NOMEM, "out of memory");
@@ -309,11 +312,14 @@ int dft_system_create(const dft_params *p, dft_system **out)
      * maps grid points onto grid points (a given grid keeps only the operations that do). */
     if (p->use_symmetry) LS_TRY_GOTO(status, find_symmetry(p, sys), fail);
     int n_fft[3] = {p->fft[0], p->fft[1], p->fft[2]};
-    if (!(n_fft[0] > 0 && n_fft[1] > 0 && n_fft[2] > 0)) symmetric_grid_size(sys, ecut_rho, n_fft);
+    /* pw.x's variable-cell runs keep the G-vectors of a reference cell (dft_params.basis_ref_cell) */
+    const double (*sel_cell)[3] = p->basis_ref_given ? p->basis_ref_cell : (const double(*)[3])sys->cell;
+    if (!(n_fft[0] > 0 && n_fft[1] > 0 && n_fft[2] > 0)) symmetric_grid_size(sys, sel_cell, ecut_rho, n_fft);
     /* From here to the wavefunction FFTs: rank 0 plans first, the other ranks from its wisdom. */
     dft_fftw_plans_begin();
     planning = 1;
-    LS_TRY_GOTO(status, dft_grid_create(sys->cell, ecut_rho, n_fft, &sys->grid), fail);
+    LS_TRY_GOTO(status, dft_grid_create_ref(sys->cell, p->basis_ref_given ? sel_cell : NULL, ecut_rho, n_fft,
+                                            &sys->grid), fail);
     if (sys->symops) {
         keep_grid_operations(sys->symops, sys->grid->n);
         sys->n_sym = sys->symops->n_op;
