@@ -6,8 +6,9 @@
  * Source of every reference number: Debian's pw.x 6.7 (quantum-espresso 6.7-2, "PWSCF v.6.7MaX"),
  * run on the same &system line with two H atoms at crystal (0,0,0) and (0.31,0.27,0.23), nbnd = 1,
  * ecutwfc = 8, K_POINTS gamma, H.pz-vbc.UPF; the vectors are <cell><a1> <a2> <a3> of its
- * prefix.save/data-file-schema.xml (bohr, 16 digits), 2026-12-07.  The inputs were generated
- * by the script recorded in dft/testdata/README.md (section "pw.x lattices").
+ * prefix.save/data-file-schema.xml (bohr, 16 digits), 2026-12-07.  The parameters are untidy on
+ * purpose: celldm(1) = 7.3512 (cubic, trigonal) or 5.1287, b/a = 1.2391, c/a = 1.6237, cosines
+ * 0.2874, -0.1875, 0.3541 (trigonal -5: -0.3125); A = 2.7132, B = 3.3619, C = 4.4054 Å.
  */
 #include <math.h>
 #include <stdio.h>
