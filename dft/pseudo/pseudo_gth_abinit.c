@@ -102,14 +102,7 @@ static int read_body(ls_text_reader *r, dft_pseudo *p)
         for (int i = 0; l > 0 && i < np; i++) LS_TRY(numbers(r, "a row of the spin-orbit k^l", v, 32, &n));
         p->n_beta += np;
     }
-    int ib = 0, nb = p->n_beta;
-    for (int l = 0; l < p->gth_n_l; l++) {
-        for (int i = 0; i < p->gth_n_proj[l]; i++) {
-            p->beta_l[ib + i] = l;
-            for (int j = 0; j < p->gth_n_proj[l]; j++) p->dij[(ib + i) * nb + ib + j] = p->gth_h[l][i][j];
-        }
-        ib += p->gth_n_proj[l];
-    }
+    dft_gth_set_projectors(p);
     return LS_OK;
 }
 
