@@ -499,7 +499,7 @@ int cmd_relax(int argc, char **argv)
     ls_stop_install();
     const double t0 = ls_wall_time();
     status = ls_relax_run(s, calc, ctx, &cfg, &res);
-    if (status == LS_OK && dc && res.has_step && dft_calc_has_basis_ref(dc)) {
+    if (status == LS_OK && dc && res.has_step && dft_calc_wants_final_scf(dc)) {
         /* pw.x's vc-relax keeps the starting cell's plane waves, then ends with an SCF in the
          * relaxed cell's own basis, whose energy and stress it reports (dft/README.md) */
         double e_relax = res.energy, st[3][3], V = fabs(ls_cell_volume(s->cell));

@@ -95,6 +95,9 @@ typedef struct dft_params {
                                     basis_ref_cell and kept, by Miller index, in the current cell: pw.x's
                                     constant number of plane waves in vc-relax (the pw.x reader sets it) */
     double basis_ref_cell[3][3]; /* bohr, rows */
+    int basis_ref_final_scf;     /* with basis_ref_given: 1 = a relaxation ends with an SCF in the relaxed
+                                    cell's own basis, whose energy it reports (pw.x's bfgs); 0 = not (pw.x's
+                                    damped cell dynamics report the starting cell's basis) */
 
     int kmesh[3];                /* Monkhorst-Pack divisions */
     int kshift[3];               /* 0 or 1 (half-step shift) */

@@ -208,8 +208,9 @@ static int cell_key(struct qe_relax_keys *k, const ls_text_reader *r, const char
             /* pw.x's damped (Wentzcovitch, Parrinello-Rahman) and steepest-descent cell minimisers end
              * where the stress equals -press and the forces vanish, as Lodestone's BFGS does */
             ls_log_info("%s:%ld: cell_dynamics = '%s' accepted: it minimises the enthalpy as pw.x's BFGS does; "
-                        "Lodestone's BFGS moves atoms and cell to the same minimum (wmass and dt are not used)",
-                        r->path, r->line_no, v);
+                        "Lodestone's BFGS moves atoms and cell to the same minimum (wmass and dt are not used) and, "
+                        "as pw.x after these dynamics, reports it without a final SCF", r->path, r->line_no, v);
+            k->damped_cell = 1;
         } else if (strcmp(c, "bfgs") != 0) {
             return ls_text_error(r, "cell_dynamics = '%s' is not supported: use 'bfgs' (or pw.x's minimisers 'damp-w', "
                                  "'damp-pr', 'sd'; Lodestone moves the cell with the atoms in one BFGS optimisation)", v);

@@ -284,11 +284,13 @@ int qe_build(struct qe_state *st)
             for (int k = 0; k < 3; k++) s->fixed[a][k] = st->if_pos[a][k] == 0;
     }
     for (int sp = 0; sp < p->n_species; sp++) p->species[sp].starting_magnetization = st->smag[sp + 1];
-    /* vc-relax as pw.x: the plane waves of the starting cell throughout, then a final SCF with the
-     * cutoff's own plane waves (apps/cmd_relax.c); treinit_gvecs = .true.: new ones at every step */
+    /* vc-relax as pw.x: the plane waves of the starting cell throughout, then (after bfgs, not after
+     * damped dynamics) a final SCF with the cutoff's own plane waves (apps/cmd_relax.c);
+     * treinit_gvecs = .true.: new ones at every step */
     if (p->relax.kind == DFT_RELAX_CELL && !st->relax_keys.treinit_gvecs) {
         p->basis_ref_given = 1;
         memcpy(p->basis_ref_cell, cell, sizeof cell);
+        p->basis_ref_final_scf = !st->relax_keys.damped_cell; /* pw.x's damped dynamics have none */
     }
     LS_TRY(qe_kpoints_build(st, cell, alat));
     double ne;

@@ -154,9 +154,9 @@ int dft_calc_compute(void *ctx, const ls_structure *s, double *energy, double (*
     return status;
 }
 
-int dft_calc_has_basis_ref(const dft_calc *c)
+int dft_calc_wants_final_scf(const dft_calc *c)
 {
-    return c->params.basis_ref_given;
+    return c->params.basis_ref_given && c->params.basis_ref_final_scf;
 }
 
 int dft_calc_final_scf(dft_calc *c, const ls_structure *s, double *energy, double (*forces)[3], double stress[3][3])
