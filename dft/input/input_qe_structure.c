@@ -110,8 +110,9 @@ static void find_pseudo(const struct qe_state *st, const char *name, char *out, 
     for (int i = 0; i < nd; i++) {
         char path[16400];
         snprintf(path, sizeof path, "%s/%s", dirs[i], name);
-        if (strlen(path) < n && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
-            snprintf(out, n, "%s", path);
+        size_t len = strlen(path);
+        if (len < n && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            memcpy(out, path, len + 1);
             return;
         }
     }
