@@ -27,6 +27,7 @@
 #include "common/textio.h"
 #include "common/units.h"
 #include "dft/dft.h"
+#include "dft/scf/calc.h"
 #include "dft/input/test_qe_util.h"
 
 #define QE_RY_EV 13.605691930242388 /* pw.x 6.7's eV per Ry */
@@ -181,6 +182,11 @@ static void test_bands(void)
         snprintf(path, sizeof path, "%s.svg", stem);
         LS_CHECK(file_has(path, "<svg") && file_has(path, "&#915;") && file_has(path, "<polyline"));
     }
+    /* a bands input is no input of the calculator that relaxations and equations of state use */
+    dft_calc *dc = NULL;
+    LS_CHECK(dft_calc_create(&p, &dc) == LS_ERR_INPUT && strstr(ls_error_message(), "non-self-consistent run"));
+    ls_error_clear();
+    dft_calc_destroy(dc);
     dft_result_destroy(r);
     dft_params_free(&p);
 }

@@ -340,5 +340,6 @@ int dft_params_read_qe(const char *path, dft_params *p)
     free(st.if_pos);
     free(st.occ_card);
     qe_kcard_free(&st.kcard);
+    for (int i = 0; i < 4; i++) free(st.ext[i]);
     return status;
 }

@@ -24,6 +24,10 @@ struct dft_calc {
 int dft_calc_create(const dft_params *p, dft_calc **out)
 {
     *out = NULL;
+    if (p->calculation != DFT_CALC_SCF)
+        LS_ERROR(LS_ERR_INPUT, "%s: calculation = '%s' is a non-self-consistent run: give it to 'lodestone scf' (energies, "
+                 "relaxations and equations of state need calculation = 'scf')", p->source,
+                 p->calculation == DFT_CALC_NSCF ? "nscf" : "bands");
     dft_calc *c = calloc(1, sizeof *c);
     if (c == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     c->params = *p;
