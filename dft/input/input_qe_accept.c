@@ -198,8 +198,8 @@ const struct qe_key_table qe_keys_accepted = {"accepted, not used", accepted_key
 
 #define REFUSE(nl, key, feature) {nl, key, qe_refuse, NULL, feature}
 #define REFUSE_UNLESS(nl, key, off, feature) {nl, key, qe_refuse_unless, off, feature}
-#define NONCOLLINEAR "non-collinear spin and spin-orbit coupling (not yet in Lodestone)"
-#define FSM "fixed spin moments (not yet in Lodestone)"
+#define NONCOLLINEAR "non-collinear spin and spin-orbit coupling"
+#define FSM "a fixed spin moment"
 
 static const struct qe_key refused_keys[] = {
     /* electric fields, isolated systems */
@@ -251,11 +251,11 @@ static const struct qe_key refused_keys[] = {
     REFUSE("system", "angle1", NONCOLLINEAR),
     REFUSE("system", "angle2", NONCOLLINEAR),
     REFUSE_UNLESS("system", "starting_spin_angle", "false", NONCOLLINEAR),
-    REFUSE_UNLESS("system", "constrained_magnetization", "none", "constrained magnetisation (not yet in Lodestone)"),
-    REFUSE("system", "fixed_magnetization", "constrained magnetisation (not yet in Lodestone)"),
-    REFUSE("system", "lambda", "constrained magnetisation (not yet in Lodestone)"),
-    REFUSE("system", "b_field", "an external magnetic field (not yet in Lodestone)"),
-    REFUSE("system", "report", "constrained magnetisation reports (not yet in Lodestone)"),
+    REFUSE_UNLESS("system", "constrained_magnetization", "none", "constrained magnetisation"),
+    REFUSE("system", "fixed_magnetization", "constrained magnetisation"),
+    REFUSE("system", "lambda", "constrained magnetisation"),
+    REFUSE("system", "b_field", "an external magnetic field"),
+    REFUSE("system", "report", "constrained magnetisation reports"),
     REFUSE("system", "tot_magnetization", FSM),
     REFUSE("system", "nelup", FSM),
     REFUSE("system", "neldw", FSM),

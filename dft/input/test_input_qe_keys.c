@@ -232,7 +232,7 @@ static void test_refused(void)
     check_error(INPUT("", " noncolin = .true.\n", "", KAUTO), U, 6, "non-collinear spin and spin-orbit coupling");
     check_error(INPUT("", " lspinorb = .true.\n", "", KAUTO), U, 6, "not supported by Lodestone");
     check_error(INPUT("", " nspin = 4\n", "", KAUTO), U, 6, "nspin = 4 (non-collinear spin) is not supported by Lodestone");
-    check_error(INPUT("", " tot_magnetization = 2\n", "", KAUTO), U, 6, "fixed spin moments");
+    check_error(INPUT("", " tot_magnetization = 2\n", "", KAUTO), U, 6, "a fixed spin moment is not supported by Lodestone");
     check_error(INPUT("", " space_group = 227\n", "", KAUTO), U, 6, "positions by space group and Wyckoff sites");
     check_error(INPUT("", "", "", KAUTO "ATOMIC_FORCES\nSi 0 0 0.1\nSi 0 0 0\n"), U, 16, "external forces on atoms");
     check_error(INPUT("", "", "", "K_POINTS tpiba_c\n3\n0 0 0 1\n1 0 0 1\n0 1 0 1\n"), U, 14, "K_POINTS tpiba_c");

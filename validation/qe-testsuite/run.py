@@ -358,7 +358,7 @@ def main():
                    "rc": rc, "wall": res["wall"], "message": res["message"], "d_bench": {}, "d_pw": {}, "d_pw_bench": {}}
             if rc == 2:
                 named = bool(re.search(r"\.in:\d+:", res["message"])) or bool(re.search(r":\d+: ", res["message"]))
-                row["outcome"] = "refused" if named else "refused (no line)"
+                row["outcome"] = "refused" if named else "FAILED (exit 2 without the line)"
             elif rc in (0, 1) and res["json"] is not None:
                 calc = facts["calc"]
                 tol = tolerances(facts)
