@@ -123,8 +123,9 @@ typedef struct dft_params {
     double total_charge;         /* extra electrons = -total_charge */
 
     double conv_thr;             /* Ha: estimated SCF error (pw.x's conv_thr / 2) */
-    double conv_thr_factor;      /* the SCF stops below conv_thr x this (default 1); pw.x inputs 0.01, for
-                                    eigenvalues converged to ~0.1 meV (dft/README.md, "pw.x input") */
+    double conv_thr_factor;      /* the SCF stops below conv_thr x this (default 1); pw.x inputs 0.01, but
+                                    not below 1e-10 Ry, for eigenvalues converged to ~0.1 meV (dft/README.md,
+                                    "pw.x input") */
     int max_iter;
     double mixing_beta;
     int mixing_history;

@@ -212,6 +212,24 @@ static void test_accepted_keys(void)
     check_error(INPUT(" verbosity = 'loud'\n", "", "", KAUTO), LS_ERR_INPUT, 3, "verbosity = 'loud'");
 }
 
+/* conv_thr: pw.x's default 1e-6 Ry; the SCF goes on to a hundredth of it, not below 1e-10 Ry. */
+static void test_conv_thr(void)
+{
+    dft_params p;
+    static const struct {
+        const char *electrons;
+        double thr_ha, factor;
+    } c[] = {{"", 0.5e-6, 0.01}, {" conv_thr = 1.d-9\n", 0.5e-9, 0.1}, {" conv_thr = 1e-11\n", 0.5e-11, 1.0}};
+    for (int i = 0; i < 3; i++) {
+        char text[2048];
+        snprintf(text, sizeof text, INPUT("", "", "%s", KAUTO), c[i].electrons);
+        LS_CHECK_OK(read_ok(text, &p));
+        LS_CHECK_NEAR(p.conv_thr, c[i].thr_ha, 1e-25);
+        LS_CHECK_NEAR(p.conv_thr_factor, c[i].factor, 1e-12);
+        dft_params_free(&p);
+    }
+}
+
 /* Features Lodestone does not have: exit code 2 (LS_ERR_UNSUPPORTED), the line, the feature. */
 static void test_refused(void)
 {
@@ -329,6 +347,7 @@ int main(void)
     LS_RUN(test_expressions);
     LS_RUN(test_occupations);
     LS_RUN(test_accepted_keys);
+    LS_RUN(test_conv_thr);
     LS_RUN(test_refused);
     LS_RUN(test_issue12_findings);
     LS_RUN(test_gth_file);
