@@ -209,6 +209,7 @@ int cmd_scf(int argc, char **argv)
     p.n_threads = threads;
     p.n_pools = pools;
     int status = dft_params_read(a.pos[0], &p); /* YAML by extension, else pw.x */
+    p.write_density = 1; /* pw.x inputs: the density for later nscf/bands runs (OUTDIR/PREFIX.save) */
     /* A relax/vc-relax input is refused rather than computed at its starting geometry only: a
      * user who asked for a relaxation must not get an SCF without noticing. */
     if (status == LS_OK) status = dft_params_check_single_point(&p, "lodestone scf");

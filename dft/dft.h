@@ -118,8 +118,10 @@ typedef struct dft_params {
     double *occ_input;           /* DFT_OCC_FROM_INPUT: [n_spin][n_bands] occupations of each band,
                                     0..2 without spin, 0..1 per spin channel; owned */
     enum dft_calculation calculation;
-    char density_file[4096];     /* SCF: the converged density is written here ("" = not);
-                                    NSCF/BANDS: the density is read from here */
+    char density_file[4096];     /* NSCF/BANDS: the density is read from here; SCF: written here when
+                                    write_density is set ("" = nowhere) */
+    int write_density;           /* SCF: write the converged density to density_file (lodestone scf sets it
+                                    for pw.x inputs, as pw.x writes outdir/prefix.save; library calls do not) */
     double total_charge;         /* extra electrons = -total_charge */
 
     double conv_thr;             /* Ha: estimated SCF error (pw.x's conv_thr / 2) */

@@ -46,6 +46,7 @@ static int run(const char *name, const char *text, dft_params *p, dft_result **r
     *r = NULL;
     int status = read_text(name, text, p, path, sizeof path);
     if (status != LS_OK) return status;
+    p->write_density = 1; /* as lodestone scf: the density for the nscf and bands runs below */
     return dft_scf_run(p, r);
 }
 

@@ -31,7 +31,7 @@ int dft_calc_create(const dft_params *p, dft_calc **out)
     dft_calc *c = calloc(1, sizeof *c);
     if (c == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     c->params = *p;
-    c->params.density_file[0] = '\0'; /* the many SCFs of a relaxation or an EOS leave no density file */
+    c->params.write_density = 0; /* the many SCFs of a relaxation or an EOS leave no density file */
     c->params.structure = NULL;
     c->params.klist = NULL;
     c->params.occ_input = NULL;

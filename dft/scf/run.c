@@ -157,7 +157,7 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
     status = collect(sys, &rep, r);
     if (status == LS_OK && ctl && ctl->save && !nscf) status = dft_start_save(sys, ctl->save);
     /* The density for later 'nscf'/'bands' runs; a failure to write it loses nothing of this run. */
-    if (status == LS_OK && !nscf && scf_status == LS_OK && p->density_file[0]) {
+    if (status == LS_OK && !nscf && scf_status == LS_OK && p->write_density && p->density_file[0]) {
         if (dft_density_file_write(sys, p->density_file) == LS_OK)
             ls_log_info("density: written to %s (for nscf and bands runs)", p->density_file);
         else
