@@ -27,7 +27,7 @@
 #include "common/textio.h"
 #include "common/units.h"
 #include "dft/dft.h"
-#include "dft/scf/calc.h"
+#include "dft/calc.h"
 #include "dft/input/test_qe_util.h"
 
 #define QE_RY_EV 13.605691930242388 /* pw.x 6.7's eV per Ry */

@@ -142,7 +142,7 @@ static int set_key(struct qe_state *st, const char *nl, char *key, char *val)
      * the used table's, which passes 'relax'/'vc-relax' on. */
     if (strcmp(base, "calculation") != 0) {
         int handled = 0;
-        LS_TRY(qe_relax_set_key(&st->relax_keys, st->r, nl, key, v, &st->p->relax, &handled));
+        LS_TRY(qe_relax_set_key(&st->relax_keys, st->r, nl, key, v, st->relax, &handled));
         if (handled) return LS_OK;
     }
     for (int t = 0; qe_key_tables[t]; t++)
@@ -312,14 +312,15 @@ static int read_file(struct qe_state *st)
     return LS_OK;
 }
 
-int dft_params_read_qe(const char *path, dft_params *p)
+int dft_params_read_qe_relax(const char *path, dft_params *p, struct dft_relax_request *relax)
 {
     struct qe_state st;
     memset(&st, 0, sizeof st);
     st.p = p;
     st.path = path;
+    st.relax = relax;
     snprintf(p->source, sizeof p->source, "%s", path);
-    qe_relax_request_default(&p->relax);
+    qe_relax_request_default(relax);
     p->conv_thr = 1e-6 * LS_RY_HARTREE; /* pw.x's default */
     LS_TRY(ls_text_open(path, &st.r));
     int status = read_file(&st);
@@ -327,7 +328,7 @@ int dft_params_read_qe(const char *path, dft_params *p)
     st.r = NULL;
     for (int t = 0; status == LS_OK && qe_key_tables[t]; t++)
         if (qe_key_tables[t]->finish) status = qe_key_tables[t]->finish(&st);
-    if (status == LS_OK) status = qe_relax_check(&st.relax_keys, path, &p->relax);
+    if (status == LS_OK) status = qe_relax_check(&st.relax_keys, path, relax);
     if (status == LS_OK) status = qe_build(&st);
     /* The SCF goes on to a hundredth of conv_thr, but not below 1e-10 Ry (one or two more
      * iterations): the energy is converged either way, but the eigenvalues (the Fermi level, the

@@ -89,6 +89,7 @@ struct qe_state {
     long occ_card_line;
     struct qe_kcard kcard;
     struct qe_relax_keys relax_keys;
+    struct dft_relax_request *relax; /* the caller's (dft_params_read_qe_relax) */
     void *ext[4];                 /* state a key table of its own may keep between its keys and its
                                      finish (e.g. the non-collinear magnetic keys): one malloc'd block
                                      each, freed by dft_params_read_qe at the end */

@@ -31,12 +31,12 @@ static int set_calculation(struct qe_state *st, const struct qe_key *k, int idx,
     dft_params *p = st->p;
     p->calculation = !strcmp(c, "nscf") ? DFT_CALC_NSCF : !strcmp(c, "bands") ? DFT_CALC_BANDS : DFT_CALC_SCF;
     if (p->calculation != DFT_CALC_SCF) {
-        p->relax.kind = DFT_RELAX_NONE;
-        p->relax.line = (int)st->r->line_no;
+        st->relax->kind = DFT_RELAX_NONE;
+        st->relax->line = (int)st->r->line_no;
         return LS_OK;
     }
     int handled = 0;
-    return qe_relax_set_key(&st->relax_keys, st->r, "control", "calculation", c, &p->relax, &handled);
+    return qe_relax_set_key(&st->relax_keys, st->r, "control", "calculation", c, st->relax, &handled);
 }
 
 static int set_string(struct qe_state *st, const char *key, char *dst, size_t n, const char *v)

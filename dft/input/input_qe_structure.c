@@ -229,7 +229,7 @@ static int check_bands(struct qe_state *st, double ne)
 static int set_density_file(struct qe_state *st)
 {
     dft_params *p = st->p;
-    if (p->calculation == DFT_CALC_SCF && p->relax.kind != DFT_RELAX_NONE) return LS_OK;
+    if (p->calculation == DFT_CALC_SCF && st->relax->kind != DFT_RELAX_NONE) return LS_OK;
     const char *env = getenv("ESPRESSO_TMPDIR");
     const char *dir = st->outdir[0] ? st->outdir : env && *env ? env : ".";
     const char *prefix = st->prefix[0] ? st->prefix : "pwscf";
@@ -288,7 +288,7 @@ int qe_build(struct qe_state *st)
     /* vc-relax as pw.x: the plane waves of the starting cell throughout, then (after bfgs, not after
      * damped dynamics) a final SCF with the cutoff's own plane waves (apps/cmd_relax.c);
      * treinit_gvecs = .true.: new ones at every step */
-    if (p->relax.kind == DFT_RELAX_CELL && !st->relax_keys.treinit_gvecs) {
+    if (st->relax->kind == DFT_RELAX_CELL && !st->relax_keys.treinit_gvecs) {
         p->basis_ref_given = 1;
         memcpy(p->basis_ref_cell, cell, sizeof cell);
         p->basis_ref_final_scf = !st->relax_keys.damped_cell; /* pw.x's damped dynamics have none */

@@ -55,12 +55,16 @@ static inline const char *scratch(const char *name, const char *text, char *path
     return path;
 }
 
-/* Write text to NAME and read it as a pw.x input into p (initialised here). */
+/* The relaxation request of the last read_text (the reader gives it beside the parameters). */
+static struct dft_relax_request g_req;
+
+/* Write text to NAME and read it as a pw.x input into p (initialised here), its relaxation
+ * request into g_req. */
 static inline int read_text(const char *name, const char *text, dft_params *p, char *path, size_t n)
 {
     scratch(name, text, path, n);
     dft_params_init(p);
-    return dft_params_read_qe(path, p);
+    return dft_params_read_qe_relax(path, p, &g_req);
 }
 
 #endif

@@ -18,6 +18,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/parallel.h"
+#include "common/rng.h"
 #include "common/units.h"
 #include "dft/scf/density.h"
 #include "dft/scf/dist.h"
@@ -61,15 +62,31 @@ void dft_params_free(dft_params *p)
     p->occ_input = NULL;
 }
 
-/* splitmix64: a seeded, thread-independent random stream for the starting wavefunctions. */
-static double rand_unit(uint64_t *state)
+int dft_params_copy(const dft_params *src, dft_params *dst)
 {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
+    *dst = *src; /* every field is a value but the structure and the pw.x reader's arrays */
+    dst->structure = NULL;
+    dst->klist = NULL;
+    dst->occ_input = NULL;
+    int status = src->structure ? ls_structure_copy(src->structure, &dst->structure) : LS_OK;
+    if (status == LS_OK && src->n_klist > 0) { /* explicit k-points */
+        dst->klist = malloc((size_t)src->n_klist * sizeof *src->klist);
+        if (dst->klist) memcpy(dst->klist, src->klist, (size_t)src->n_klist * sizeof *src->klist);
+        else status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    }
+    if (status == LS_OK && src->occ_input) { /* occupations given per band */
+        size_t n = (size_t)(src->n_spin == 2 ? 2 : 1) * (size_t)src->n_bands;
+        dst->occ_input = malloc(n * sizeof *src->occ_input);
+        if (dst->occ_input) memcpy(dst->occ_input, src->occ_input, n * sizeof *src->occ_input);
+        else status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    }
+    if (status != LS_OK) dft_params_free(dst); /* then dst owns nothing */
+    return status;
 }
+
+/* SplitMix64 (common/rng.h): a seeded, thread-independent random stream for the starting
+ * wavefunctions. */
+static double rand_unit(uint64_t *state) { return ls_splitmix64_uniform(state); }
 
 static int init_states(dft_system *sys)
 {
