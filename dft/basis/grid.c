@@ -61,6 +61,12 @@ static long fft_pos(const int n[3], const int m[3])
 
 int dft_grid_create(const double cell[3][3], double ecut_rho, const int n_in[3], dft_grid **out)
 {
+    return dft_grid_create_ref(cell, NULL, ecut_rho, n_in, out);
+}
+
+int dft_grid_create_ref(const double cell[3][3], const double (*ref_cell)[3], double ecut_rho, const int n_in[3],
+                        dft_grid **out)
+{
     int status = LS_OK;
     struct gsort *list = NULL;
     double complex *tmp = NULL;
@@ -71,8 +77,10 @@ int dft_grid_create(const double cell[3][3], double ecut_rho, const int n_in[3],
     g->ecut_rho = ecut_rho;
     g->omega = fabs(ls_cell_volume(cell));
     LS_TRY_GOTO(status, ls_cell_reciprocal(cell, g->recip), fail);
+    memcpy(g->sel_cell, ref_cell ? ref_cell : cell, sizeof g->sel_cell);
+    LS_TRY_GOTO(status, ls_cell_reciprocal((const double(*)[3])g->sel_cell, g->sel_recip), fail);
     int m[3];
-    max_miller(cell, ecut_rho, m);
+    max_miller((const double(*)[3])g->sel_cell, ecut_rho, m);
     if (n_in && n_in[0] > 0 && n_in[1] > 0 && n_in[2] > 0) {
         for (int k = 0; k < 3; k++) {
             if (n_in[k] < 2 * m[k] + 1)
@@ -83,7 +91,7 @@ int dft_grid_create(const double cell[3][3], double ecut_rho, const int n_in[3],
             g->n[k] = n_in[k];
         }
     } else {
-        dft_grid_good_size(cell, ecut_rho, g->n);
+        dft_grid_good_size((const double(*)[3])g->sel_cell, ecut_rho, g->n);
     }
     g->n_r = (long)g->n[0] * g->n[1] * g->n[2];
 
@@ -95,11 +103,13 @@ int dft_grid_create(const double cell[3][3], double ecut_rho, const int n_in[3],
     for (int m0 = -m[0]; m0 <= m[0]; m0++)
         for (int m1 = -m[1]; m1 <= m[1]; m1++)
             for (int m2 = -m[2]; m2 <= m[2]; m2++) {
-                double gv[3];
-                for (int k = 0; k < 3; k++)
+                double gv[3], gs[3];
+                for (int k = 0; k < 3; k++) {
                     gv[k] = m0 * g->recip[0][k] + m1 * g->recip[1][k] + m2 * g->recip[2][k];
+                    gs[k] = m0 * g->sel_recip[0][k] + m1 * g->sel_recip[1][k] + m2 * g->sel_recip[2][k];
+                }
                 double g2 = gv[0] * gv[0] + gv[1] * gv[1] + gv[2] * gv[2];
-                if (0.5 * g2 <= ecut_rho) {
+                if (0.5 * (gs[0] * gs[0] + gs[1] * gs[1] + gs[2] * gs[2]) <= ecut_rho) {
                     list[n_g].g2 = g2;
                     list[n_g].m[0] = m0;
                     list[n_g].m[1] = m1;

@@ -22,6 +22,10 @@ typedef struct dft_grid {
     double recip[3][3];    /* rows, with 2 pi */
     double omega;          /* cell volume, bohr^3 */
     double ecut_rho;       /* Ha */
+    /* The cell in which the spheres are chosen: the cell itself, or a reference cell whose
+     * G-vectors (by Miller index) are kept as the cell changes (dft_grid_create_ref). */
+    double sel_cell[3][3];
+    double sel_recip[3][3];
 
     long n_g;              /* G-vectors in the density sphere */
     int (*miller)[3];      /* [n_g] */
@@ -47,6 +51,12 @@ int dft_grid_fft_size(int n);
  * chosen by dft_grid_good_size).  LS_ERR_INPUT if given dimensions are too small for the
  * cutoff (the message names the minimum). */
 int dft_grid_create(const double cell[3][3], double ecut_rho, const int n[3], dft_grid **out);
+/* The same with the density sphere (and, through sel_recip, the plane-wave bases of
+ * dft/basis/basis.c) chosen in ref_cell: the G-vectors with |G_ref|^2 / 2 <= ecut_rho, by Miller
+ * index, their lengths those of `cell` (pw.x's constant number of plane waves in variable-cell
+ * relaxations).  ref_cell NULL: dft_grid_create. */
+int dft_grid_create_ref(const double cell[3][3], const double (*ref_cell)[3], double ecut_rho, const int n[3],
+                        dft_grid **out);
 void dft_grid_destroy(dft_grid *grid);
 
 /* In-place transforms of one grid-sized array (thread-safe: uses fftw_execute_dft). */

@@ -83,9 +83,10 @@ int dft_kpoints_mp(const int mesh[3], const int shift[3], int n_op, const int (*
         }
     }
     for (long i = 0; i < n_mesh; i++) count[owner[i]]++;
+    kp->mesh_map = malloc((size_t)n_mesh * sizeof *kp->mesh_map);
     kp->k = malloc((size_t)n_irr * sizeof *kp->k);
     kp->weight = malloc((size_t)n_irr * sizeof *kp->weight);
-    if (!kp->k || !kp->weight) {
+    if (!kp->k || !kp->weight || !kp->mesh_map) {
         free(owner);
         free(count);
         dft_kpoints_destroy(kp);
@@ -93,7 +94,11 @@ int dft_kpoints_mp(const int mesh[3], const int shift[3], int n_op, const int (*
     }
     int n = 0;
     for (long i = 0; i < n_mesh; i++) {
-        if (owner[i] != i) continue;
+        if (owner[i] != i) {
+            kp->mesh_map[i] = kp->mesh_map[owner[i]]; /* owners come first */
+            continue;
+        }
+        kp->mesh_map[i] = n;
         long idx[3] = {i / (mesh[1] * mesh[2]), (i / mesh[2]) % mesh[1], i % mesh[2]};
         for (int j = 0; j < 3; j++) {
             double k = (2.0 * idx[j] + shift[j]) / (2.0 * mesh[j]);
@@ -117,5 +122,6 @@ void dft_kpoints_destroy(dft_kpoints *kp)
     if (kp == NULL) return;
     free(kp->k);
     free(kp->weight);
+    free(kp->mesh_map);
     free(kp);
 }

@@ -121,6 +121,12 @@ static int gth_entry(ls_text_reader *r, dft_pseudo *p)
             for (int j = i; j < np; j++, k++) p->gth_h[l][i][j] = p->gth_h[l][j][i] = h[k];
         p->n_beta += np;
     }
+    dft_gth_set_projectors(p);
+    return LS_OK;
+}
+
+void dft_gth_set_projectors(dft_pseudo *p)
+{
     /* projectors and D = h, block diagonal in l */
     int ib = 0, nb = p->n_beta;
     for (int l = 0; l < p->gth_n_l; l++) {
@@ -130,7 +136,6 @@ static int gth_entry(ls_text_reader *r, dft_pseudo *p)
         }
         ib += p->gth_n_proj[l];
     }
-    return LS_OK;
 }
 
 int dft_pseudo_read_gth(const char *path, const char *element, const char *name, dft_pseudo **out)
