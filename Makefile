@@ -47,7 +47,7 @@ LDLIBS  := $(PKG_LIBS) -lfftw3_omp -lfftw3 -lm
 LDFLAGS := -fopenmp $(SAN_FLAGS) $(EXTRA_LDFLAGS)
 
 # Library folders, with their sub-folders (dft/input, dft/pseudo, ...): every *.c but the tests.
-LIB_DIRS  := common dft surrogate search campaign
+LIB_DIRS  := common workflow dft surrogate search campaign
 ALL_SRC   := $(sort $(shell find $(LIB_DIRS) -name '*.c'))
 TEST_SRC  := $(foreach f,$(ALL_SRC),$(if $(filter test_%,$(notdir $(f))),$(f)))
 LIB_SRC   := $(filter-out $(TEST_SRC),$(ALL_SRC))

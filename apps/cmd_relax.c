@@ -1,6 +1,6 @@
 /* lodestone relax: relax positions (and with --cell the lattice under a target pressure)
- * with BFGS or FIRE (common/relax.h).  The calculator is the DFT engine (INPUT is a YAML or
- * pw.x input, dft/scf/calc.h) or, with --potential, a neural-network potential (INPUT is a
+ * with BFGS or FIRE (workflow/relax.h).  The calculator is the DFT engine (INPUT is a YAML or
+ * pw.x input, dft/calc.h) or, with --potential, a neural-network potential (INPUT is a
  * structure file).  A pw.x input with calculation = 'relax' / 'vc-relax' gives the defaults
  * of the settings (its struct dft_relax_request, dft/dft.h); the command line overrides them.
  * One line per step on stdout; trajectory, final structure, JSON and a checkpoint after
@@ -18,11 +18,11 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/parallel.h"
-#include "common/relax.h"
+#include "workflow/relax.h"
 #include "common/stop.h"
 #include "common/textio.h"
 #include "common/units.h"
-#include "dft/scf/calc.h"
+#include "dft/calc.h"
 #include "dft/dft.h"
 #include "surrogate/surrogate.h"
 
@@ -141,7 +141,7 @@ static int write_json(const char *path, const char *input, const ls_structure *s
     if (strcmp(path, "-") == 0) LS_TRY(ls_json_wrap(stdout, &j));
     else LS_TRY(ls_json_open_file(path, &j));
     const double ev = LS_HARTREE_EV, A = LS_BOHR_ANGSTROM;
-    static const char *const stops[] = {"converged", "max_steps", "calculation_failed", "interrupted", "error"};
+    static const char *const stops[] = {"converged", "max_steps", "calculation_failed", "interrupted", "error", "limit"};
     ls_json_object_begin(j, NULL);
     ls_json_string(j, "program", "lodestone relax");
     ls_json_string(j, "version", cli_version());

@@ -140,24 +140,8 @@ static int write_json(const char *path, const dft_params *p, const dft_result *r
 static int append_xyz(const char *path, const dft_params *p, const dft_result *r)
 {
     ls_structure *s = NULL;
-    LS_TRY(ls_structure_copy(p->structure, &s));
-    int status = LS_OK;
-    s->has_energy = 1;
-    s->energy = r->energy_free;
-    if (r->forces) {
-        status = ls_structure_alloc_forces(s);
-        if (status == LS_OK) memcpy(s->forces, r->forces, (size_t)s->n_atom * sizeof *s->forces);
-    }
-    if (r->atom_magnetization) {
-        status = ls_structure_alloc_magmom(s);
-        if (status == LS_OK) memcpy(s->magmom, r->atom_magnetization, (size_t)s->n_atom * sizeof *s->magmom);
-    }
-    if (r->has_stress) {
-        s->has_stress = 1;
-        memcpy(s->stress, r->stress, sizeof s->stress);
-    }
-    if (status == LS_OK) status = ls_structure_info_set(s, "calculator", "lodestone-scf");
-    if (status == LS_OK) status = ls_extxyz_append(path, s);
+    LS_TRY(dft_result_label(r, p->structure, &s));
+    int status = ls_extxyz_append(path, s);
     ls_structure_destroy(s);
     return status;
 }

@@ -267,15 +267,15 @@ int cmd_suggest(int argc, char **argv)
     for (long i = 0; i < N; i++) n_avail += avail[i];
     ls_log_info("suggest: %ld candidates (%ld available), %ld observations, %ld pending, %d encoded features", N,
                 n_avail, n, n_pend, D);
-    bo_rng rng;
-    bo_rng_seed(&rng, (uint64_t)seed);
+    ls_rng rng;
+    ls_rng_seed(&rng, (uint64_t)seed);
     int n_chosen = 0;
     const char *used_acq = acq->name;
     if (n < 2) {
         /* Too little data for a model: uniformly random available candidates. */
         used_acq = "random";
         for (long j = 0; j < q && n_chosen < n_avail; j++) {
-            long pick = bo_rng_below(&rng, n_avail - n_chosen), i = 0;
+            long pick = ls_rng_below(&rng, n_avail - n_chosen), i = 0;
             for (;; i++)
                 if (avail[i] && pick-- == 0) break;
             avail[i] = 0;

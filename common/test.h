@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/rng.h"
+
 static int ls_test_passed_ = 0, ls_test_failed_ = 0, ls_test_case_failed_ = 0;
 static const char *ls_test_current_ = "";
 
@@ -118,15 +120,9 @@ static inline const char *ls_test_in_dir(const char *dir, const char *name)
     return buf[k];
 }
 
-/* SplitMix64 (S. Vigna): a seeded random sequence for tests that pick a random moment (the seed
- * is printed, so a failure can be repeated). */
-static inline uint64_t ls_test_splitmix(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
+/* A seeded random sequence for tests that pick a random moment (the seed is printed, so a
+ * failure can be repeated): SplitMix64 of common/rng.h. */
+static inline uint64_t ls_test_splitmix(uint64_t *state) { return ls_splitmix64(state); }
 
 static inline void ls_test_sleep(double seconds)
 {

@@ -9,7 +9,7 @@
  *     dft_result_destroy(r); dft_params_free(&p);
  *
  * Units: Hartree atomic units everywhere in these structs (except the relaxation request,
- * whose units are in its names, those of common/relax.h).  Stress: sigma_ab =
+ * whose units are in its names, those of workflow/relax.h).  Stress: sigma_ab =
  * (1/Omega) dE/d eps_ab (ASE's sign: positive = tensile).
  */
 #ifndef LS_DFT_H
@@ -31,7 +31,7 @@ struct dft_species {
 /* A geometry optimisation asked for by the input: pw.x's calculation = 'relax' or 'vc-relax'
  * with its &control, &ions and &cell settings (dft/input/input_qe.c; YAML inputs never set one).
  * Values are converted when read, the unit in each name (those of struct ls_relax_config in
- * common/relax.h).  has_* says whether the input gave the key; if not, the value is pw.x's
+ * workflow/relax.h).  has_* says whether the input gave the key; if not, the value is pw.x's
  * default (what pw.x would use for this input).  `lodestone relax` takes them as its defaults
  * (apps/cmd_relax.c; how pw.x's convergence tests map onto Lodestone's: dft/README.md, section
  * "Relaxation"); commands that compute the given geometry only refuse such an input
@@ -62,7 +62,7 @@ struct dft_relax_request {
     double press_conv_thr_gpa;    /* press_conv_thr (kbar / 10); default 0.5 kbar = 0.05 GPa */
     int has_cell_dofree;
     int fixed_volume;             /* cell_dofree = 'shape': the cell shape relaxes at the starting
-                                     volume (common/relax.h, fixed_volume); 'all' (default): 0 */
+                                     volume (workflow/relax.h, fixed_volume); 'all' (default): 0 */
 };
 
 typedef struct dft_params {
@@ -104,6 +104,9 @@ typedef struct dft_params {
 
 void dft_params_init(dft_params *p);
 void dft_params_free(dft_params *p);
+/* A deep copy of src into *dst (dst's previous content is not freed: give an unused struct); the
+ * copy owns its own structure.  LS_ERR_NOMEM (dst then owns nothing). */
+int dft_params_copy(const dft_params *src, dft_params *dst);
 /* Read a Quantum ESPRESSO pw.x input file (see dft/input/input_qe.c for the supported keys).
  * calculation = 'relax' / 'vc-relax' fills p->relax; ATOMIC_POSITIONS if_pos flags (0 =
  * fixed) become p->structure->fixed (1 = fixed), allocated only when some coordinate is
@@ -156,6 +159,15 @@ typedef struct dft_result {
  * complete result (not converged) otherwise, or another error code with *out NULL. */
 int dft_scf_run(const dft_params *p, dft_result **out);
 void dft_result_destroy(dft_result *r);
+
+/* The labelled frame of a result (what `lodestone scf --xyz` writes, a training frame for the
+ * potentials): a copy of s (the structure the result belongs to) with the free energy F = E - TS
+ * (Ha) as its energy, the forces (Ha/bohr) and the stress (Ha/bohr^3, ASE sign) when computed, the
+ * per-atom moments (muB) of a spin-polarised run, and info calculator=lodestone-scf.  *frame is
+ * new (ls_structure_destroy).  A result that did not converge is labelled all the same: the caller
+ * decides whether to keep it (r->converged).  LS_ERR_NOMEM; LS_ERR_INPUT when s has another number
+ * of atoms than the result. */
+int dft_result_label(const dft_result *r, const ls_structure *s, ls_structure **frame);
 
 /* SCF checkpoints.  path: the checkpoint file; restart: start from it when it exists (else
  * afresh, with a log line); every_s: wall seconds between writes.  The state is also written

@@ -1,4 +1,4 @@
-/* Relaxation with the DFT engine as the calculator (common/relax.h + dft/scf/calc.h), and
+/* Relaxation with the DFT engine as the calculator (workflow/relax.h + dft/calc.h), and
  * `lodestone relax` end to end ($LODESTONE_BIN, else build/lodestone).
  *
  * Input: dft/testdata/si2-displaced-relax.yaml, diamond Si (a = 5.431 Å) with atom 2 moved
@@ -22,12 +22,12 @@
 #include "common/err.h"
 #include "common/io.h"
 #include "common/log.h"
-#include "common/relax.h"
+#include "workflow/relax.h"
 #include "common/test.h"
 #include "dft/scf/test_diamond.h"
 #include "common/textio.h"
 #include "common/units.h"
-#include "dft/scf/calc.h"
+#include "dft/calc.h"
 #include "dft/dft.h"
 
 #ifdef _OPENMP

@@ -2,7 +2,6 @@
  * apps/ include).
  *
  * Layers, bottom up:
- *   bo_rng        seeded xoshiro256** generator (identical streams on every machine)
  *   bo_gp         Gaussian-process regression (kernels by name, ARD, constant mean, noise,
  *                 hyperparameters by multi-start quasi-Newton on the log marginal likelihood)
  *   bo_select_*   choose the next q candidates from a pool or a box given fitted models
@@ -20,19 +19,7 @@
 
 #include <stdint.h>
 
-/* ---------------------------------------------------------------- random numbers */
-
-/* xoshiro256** 1.0 (Blackman & Vigna, "Scrambled linear pseudorandom number generators",
- * ACM TOMS 47, 36 (2021), doi:10.1145/3460772), seeded through splitmix64. */
-typedef struct bo_rng {
-    uint64_t s[4];
-} bo_rng;
-
-void bo_rng_seed(bo_rng *r, uint64_t seed);
-uint64_t bo_rng_next(bo_rng *r);
-double bo_rng_uniform(bo_rng *r);      /* [0, 1), 53 random bits */
-double bo_rng_normal(bo_rng *r);       /* standard normal (Box-Muller, no cached pair) */
-long bo_rng_below(bo_rng *r, long n);  /* uniform integer in [0, n), unbiased */
+#include "common/rng.h" /* ls_rng: the seeded generator every function here draws from */
 
 /* ---------------------------------------------------------------- kernels */
 
@@ -84,7 +71,7 @@ int bo_gp_set_data(bo_gp *gp, long n, const double *x, const double *y, const do
  * current values and from n_restarts random starts drawn from rng (may be NULL when
  * n_restarts = 0).  The best start wins; the model is refactorised.  LS_ERR_NUMERIC if no
  * start gives a finite likelihood. */
-int bo_gp_fit(bo_gp *gp, int n_restarts, bo_rng *rng);
+int bo_gp_fit(bo_gp *gp, int n_restarts, ls_rng *rng);
 /* Add one observation keeping hyperparameters and standardisation: O(n^2) update of the
  * Cholesky factor (growing jitter if the new pivot is not positive). */
 int bo_gp_add(bo_gp *gp, const double *x, double y, double noise_var);
@@ -182,13 +169,13 @@ typedef struct bo_choice {
  * are scored in full once and batches re-scored on a shortlist of the best 4096; for EI
  * and UCB a bound proves the shortlist exact, else it is widened. */
 int bo_select_pool(const bo_select_config *cfg, long n_cand, int dim, const double *cand,
-                   const unsigned char *available, bo_rng *rng, bo_choice *chosen,
+                   const unsigned char *available, ls_rng *rng, bo_choice *chosen,
                    double *x_chosen, int *n_chosen);
 
 /* Choose q points in the box [lo, hi]^dim: acquisition maximised by random screening of
  * n_raw points (0: 1000*dim) followed by Nelder-Mead from the best few. */
 int bo_select_box(const bo_select_config *cfg, int dim, const double *lo, const double *hi, long n_raw,
-                  bo_rng *rng, bo_choice *chosen, double *x_chosen);
+                  ls_rng *rng, bo_choice *chosen, double *x_chosen);
 
 /* ---------------------------------------------------------------- benchmarks */
 

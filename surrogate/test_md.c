@@ -1,4 +1,4 @@
-/* Tests for surrogate/md.c and common/relax.c driven by a (random, smooth) model: NVE
+/* Tests for surrogate/md.c and workflow/relax.c driven by a (random, smooth) model: NVE
  * conserves the total energy, Langevin reaches its temperature on average, FIRE relaxes
  * positions and cell to the force/stress threshold, and `lodestone relax --potential` (BFGS)
  * converges through the program. */
@@ -10,7 +10,7 @@
 #include "common/err.h"
 #include "common/io.h"
 #include "common/log.h"
-#include "common/relax.h"
+#include "workflow/relax.h"
 #include "common/test.h"
 #include "common/textio.h"
 #include "common/units.h"

@@ -152,7 +152,7 @@ static int control_key(struct qe_relax_keys *k, const ls_text_reader *r, const c
          * thresholds.  Dropping the energy test would let a run stop earlier than pw.x would
          * on the same input, and refusing the key would make users delete a line that nearly
          * every pw.x relaxation input carries.  So the relaxation applies it as pw.x does
-         * (common/relax.h, energy_tol_ev). */
+         * (workflow/relax.h, energy_tol_ev). */
         note_key(&k->relax_line, k->relax_key, sizeof k->relax_key, r, key);
         LS_TRY(positive(r, key, v, "Ry", QE_RY_EV, &req->etot_conv_thr_ev));
         req->has_etot_conv_thr = 1;

@@ -9,7 +9,7 @@
 #include "common/err.h"
 #include "common/extxyz_kv.h"
 #include "common/io.h"
-#include "common/relax_impl.h"
+#include "workflow/relax_impl.h"
 #include "common/textio.h"
 #include "common/units.h"
 

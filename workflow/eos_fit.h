@@ -24,8 +24,8 @@
  * i.e. the errors assume independent residuals of equal size estimated from the fit itself
  * (DFT energies are deterministic: the errors then measure how well BM3 describes the data).
  */
-#ifndef LS_EOS_H
-#define LS_EOS_H
+#ifndef LS_WORKFLOW_EOS_FIT_H
+#define LS_WORKFLOW_EOS_FIT_H
 
 /* Fewest points ls_eos_bm3_fit accepts: four parameters and at least one degree of freedom. */
 #define LS_EOS_MIN_POINTS 5

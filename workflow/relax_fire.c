@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "common/relax_impl.h"
+#include "workflow/relax_impl.h"
 
 struct fire {
     long nq;

@@ -1,9 +1,9 @@
-/* Internal to common/relax*.c: the driver's state as saved in checkpoints, and helpers
+/* Internal to workflow/relax*.c: the driver's state as saved in checkpoints, and helpers
  * shared by the optimisers. */
 #ifndef LS_RELAX_IMPL_H
 #define LS_RELAX_IMPL_H
 
-#include "common/relax.h"
+#include "workflow/relax.h"
 
 /* What a checkpoint holds besides the optimiser's own records. */
 struct ls_relax_state {

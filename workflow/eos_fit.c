@@ -1,4 +1,4 @@
-/* Third-order Birch-Murnaghan fit; formulas, method and error model in eos.h.
+/* Third-order Birch-Murnaghan fit; formulas, method and error model in eos_fit.h.
  *
  * With u = eta - 1 = (V0/V)^(2/3) - 1 the energy is E0 + (9/16) V0 B0 g(u), g = (B1 - 4) u^3 + 2 u^2
  * (the bracket of eos.h rewritten: u^3 B1 + u^2 (6 - 4 eta) = u^3 B1 + u^2 (2 - 4u)).
@@ -7,7 +7,7 @@
  *     V0 = x0^(-3/2),   B0 = V0 d2E/dV2 = (4/9) E_xx V0^(-7/3),   B1 = 4 + (2/3) x0 E_xxx / E_xx
  * (B1 = dB/dP = -(V/B) dB/dV with B = V E_VV; the terms with E_x vanish at x0).
  */
-#include "common/eos.h"
+#include "workflow/eos_fit.h"
 
 #include <math.h>
 #include <stdlib.h>

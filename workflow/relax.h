@@ -53,17 +53,13 @@
  * calculator.  Trajectory frames (extended XYZ with step=N) of steps not yet reached by the
  * checkpoint are dropped on restart, so the file never holds a step twice.
  */
-#ifndef LS_RELAX_H
-#define LS_RELAX_H
+#ifndef LS_WORKFLOW_RELAX_H
+#define LS_WORKFLOW_RELAX_H
 
 #include "common/checkpoint.h"
 #include "common/structure.h"
+#include "workflow/calc.h" /* ls_calc_fn and the rules every calculator follows */
 
-/* A calculator: energy (Ha), forces (Ha/bohr, [n_atom][3]) and stress (Ha/bohr^3, ASE
- * sign) of s.  stress may be NULL (not needed).  Returns a status; LS_ERR_CONVERGENCE
- * means "no trustworthy result for this geometry" (an SCF that did not converge). */
-typedef int (*ls_calc_fn)(void *ctx, const ls_structure *s, double *energy, double (*forces)[3],
-                          double stress[3][3]);
 
 /* What one step reports to the observer (and what the trajectory frame holds). */
 struct ls_relax_step {
@@ -121,7 +117,9 @@ enum ls_relax_stop {
     LS_RELAX_MAX_STEPS,   /* not converged within max_steps */
     LS_RELAX_CALC_FAILED, /* the calculator failed (e.g. SCF not converged) */
     LS_RELAX_INTERRUPTED, /* SIGTERM/SIGINT (common/stop.h) after the checkpoint */
-    LS_RELAX_ERROR        /* any other error */
+    LS_RELAX_ERROR,       /* any other error */
+    LS_RELAX_LIMIT        /* the calculator's per-calculation limit stopped a step (LS_ERR_LIMIT;
+                             the checkpoint holds the finished steps) */
 };
 
 struct ls_relax_history {
@@ -154,8 +152,9 @@ void ls_relax_result_free(struct ls_relax_result *res);
 
 /* Relax s in place.  Returns LS_OK when converged; LS_ERR_CONVERGENCE when not within
  * max_steps or when the calculator returned LS_ERR_CONVERGENCE (then s holds the last
- * geometry the calculator succeeded on); LS_ERR_INTERRUPTED when a stop signal came
- * (checkpoint written); LS_ERR_INPUT for bad options, a checkpoint of another run or a
+ * geometry the calculator succeeded on); LS_ERR_INTERRUPTED when a stop signal came and
+ * LS_ERR_LIMIT when the calculator's per-calculation limit stopped a step (the checkpoint holds
+ * the finished steps); LS_ERR_INPUT for bad options, a checkpoint of another run or a
  * corrupt one (naming the file); other codes from the calculator.  res is filled in every
  * case (free with ls_relax_result_free). */
 int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_relax_config *cfg,

@@ -1,9 +1,10 @@
-/* `lodestone eos --relax` and `--relax-shape`: the relaxation at one volume, with the relaxation
- * driver of common/relax.h and the DFT calculator of the whole run (dft/scf/calc.h: every SCF starts
- * from the previous solution, across steps and volumes).
+/* The relaxation at one volume of the equation of state (LS_EOS_RELAX_POSITIONS and _SHAPE,
+ * `lodestone eos --relax` and `--relax-shape`), with the relaxation driver of workflow/relax.h and
+ * the calculator of the whole run (the DFT engine starts every SCF from the previous solution,
+ * across steps and volumes).
  *
- * --relax: the positions at the fixed, isotropically scaled cell.  --relax-shape: the positions
- * and the cell shape at the fixed volume (common/relax.h, fixed_volume: det D = 1 exactly).
+ * Positions: at the fixed, isotropically scaled cell.  Shape: the positions and the cell shape at
+ * the fixed volume (workflow/relax.h, fixed_volume: det D = 1 exactly).
  * Symmetry of the scaled input kept, the net force removed (grid noise, as `lodestone relax`),
  * stress at every step (the pressure of the point).
  *
@@ -18,16 +19,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "apps/eos_run.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/parallel.h"
-#include "common/relax.h"
 #include "common/units.h"
+#include "workflow/eos_impl.h"
+#include "workflow/relax.h"
 
-const char *eos_relax_name(enum eos_relax mode)
+const char *ls_eos_relax_name(enum ls_eos_relax mode)
 {
-    return mode == EOS_RELAX_POSITIONS ? "positions" : mode == EOS_RELAX_SHAPE ? "shape" : "fixed";
+    return mode == LS_EOS_RELAX_POSITIONS ? "positions" : mode == LS_EOS_RELAX_SHAPE ? "shape" : "fixed";
 }
 
 void eos_relax_checkpoint_path(const char *ckpt, int i, char *buf, size_t size)
@@ -44,17 +45,19 @@ void eos_relax_checkpoint_remove(const char *ckpt, int i)
         ls_log_warn("cannot remove the relaxation checkpoint %s (%s): delete it by hand", path, strerror(errno));
 }
 
-/* The observer of the relaxation: SCF iterations summed over the steps, a line per step. */
+/* The observer of the relaxation: the calculator's iterations summed over the steps, a line per
+ * step. */
 struct watch {
-    const dft_calc *calc;
+    const ls_calc *calc;
     int n_scf, i, n, verbose, shape;
 };
 
 static int watch_step(void *ctx, const struct ls_relax_step *st)
 {
     struct watch *w = ctx;
-    const dft_result *res = dft_calc_result(w->calc);
-    if (res) w->n_scf += res->n_iter;
+    struct ls_calc_info info;
+    ls_calc_last_info(w->calc, &info);
+    w->n_scf += info.n_iter;
     if (w->verbose)
         ls_log_info("volume %d/%d: relaxation step %d: E = %.8f eV, fmax %.5f eV/A, %s %.4f GPa", w->i + 1, w->n,
                     st->step, st->energy * LS_HARTREE_EV, st->fmax_ev_a,
@@ -62,11 +65,11 @@ static int watch_step(void *ctx, const struct ls_relax_step *st)
     return LS_OK;
 }
 
-int eos_relax_volume(struct eos_run *r, int i, dft_calc *calc, ls_structure *s, const char *ckpt, int restart,
-                     int verbose)
+int eos_relax_volume(struct ls_eos_result *r, int i, const ls_calc *calc, ls_structure *s, const char *ckpt,
+                     int restart, int verbose)
 {
-    struct eos_point *pt = &r->pt[i];
-    const int shape = r->relax == EOS_RELAX_SHAPE;
+    struct ls_eos_point *pt = &r->pt[i];
+    const int shape = r->relax == LS_EOS_RELAX_SHAPE;
     struct ls_relax_config cfg;
     ls_relax_config_default(&cfg);
     cfg.fmax_ev_a = r->fmax_ev_a;
@@ -86,13 +89,13 @@ int eos_relax_volume(struct eos_run *r, int i, dft_calc *calc, ls_structure *s, 
         cfg.restart = restart;
         snprintf(identity, sizeof identity,
                  "input: content %s\neos volume: %d of %d, V/V_in %.17g\nrelax: %s\noptimizer: %s\nmax-step: %.17g A\n"
-                 "symmetry: symprec %.17g A", r->input_hash, i + 1, r->n, pt->scale, eos_relax_name(r->relax),
+                 "symmetry: symprec %.17g A", r->input_hash, i + 1, r->n, pt->scale, ls_eos_relax_name(r->relax),
                  cfg.optimizer, cfg.max_step_a, cfg.symprec_a);
         cfg.identity = identity;
     }
     struct ls_relax_result res;
     const double t0 = ls_wall_time();
-    int status = ls_relax_run(s, dft_calc_compute, calc, &cfg, &res);
+    int status = ls_relax_run(s, calc->compute, calc->ctx, &cfg, &res);
     const double wall = ls_wall_time() - t0;
     if (status != LS_OK && status != LS_ERR_CONVERGENCE) {
         if (status != LS_ERR_INTERRUPTED) ls_error_prefix("the relaxation at volume %d/%d: ", i + 1, r->n);
@@ -101,9 +104,9 @@ int eos_relax_volume(struct eos_run *r, int i, dft_calc *calc, ls_structure *s, 
     }
     pt->done = 1;
     pt->converged = status == LS_OK;
-    pt->relax_stop = status == LS_OK                      ? EOS_RELAX_DONE
-                     : res.stop == LS_RELAX_MAX_STEPS     ? EOS_RELAX_MAX_STEPS
-                                                          : EOS_RELAX_SCF_FAILED;
+    pt->relax_stop = status == LS_OK                      ? LS_EOS_RELAX_DONE
+                     : res.stop == LS_RELAX_MAX_STEPS     ? LS_EOS_RELAX_MAX_STEPS
+                                                          : LS_EOS_RELAX_SCF_FAILED;
     pt->relax_steps = res.n_steps;
     pt->relax_restart_step = res.restarted ? res.start_step : 0;
     pt->n_iter = w.n_scf;

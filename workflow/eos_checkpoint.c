@@ -1,10 +1,12 @@
-/* The checkpoint of `lodestone eos` (format of the container: common/checkpoint.h).
+/* The checkpoint of the equation of state, `lodestone eos` (format of the container:
+ * common/checkpoint.h).
  *
  * Records (n volumes, N atoms; Hartree atomic units):
  *   kind                          "lodestone eos"
  *   eos/format                    2 (1: before --relax, read for fixed-position runs)
  *   eos/input                     the input path as given (for messages only)
- *   eos/input_hash                "fnv1a64:<hex>" of the input file's bytes: the identity of the run
+ *   eos/input_hash                the identity of the run: "fnv1a64:<hex>" of the input file's bytes
+ *                                 (`lodestone eos`), or of the structure (ls_eos_config.input_hash NULL)
  *   eos/n_atom                    N
  *   eos/scales                    [n] volume fractions, in the order of --volumes: the identity too
  *   eos/relax                     "fixed", "positions" (--relax) or "shape" (--relax-shape): identity
@@ -17,7 +19,7 @@
  *   eos/cell_bohr                 [n][3][3] rows, the volume's cell (relaxed with --relax-shape)
  *   eos/positions_bohr            [n][N][3] its positions (relaxed with --relax)
  *   eos/relax_steps, eos/relax_stop   [n] int: optimiser steps; 0 converged, 1 too few steps,
- *                                 2 an SCF did not converge (enum eos_relax_stop)
+ *                                 2 an SCF did not converge (enum ls_eos_relax_stop)
  *   eos/relax_fmax_eV_per_A, eos/relax_stress_dev_GPa   [n]
  * Entries of volumes not done are zero.  Format 1 has no relax, geometry or relax_* records: its
  * volumes are the scaled input cell with fixed fractional positions.
@@ -27,27 +29,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apps/eos_run.h"
 #include "common/checkpoint.h"
 #include "common/err.h"
 #include "common/textio.h"
+#include "workflow/eos_impl.h"
 
 #define EOS_CKPT_KIND "lodestone eos"
 #define EOS_CKPT_FORMAT 2
 
-int eos_input_hash(const char *path, char hash[40])
-{
-    char *text = NULL;
-    size_t len = 0;
-    LS_TRY(ls_file_read_all(path, &text, &len));
-    /* FNV-1a, 64 bits: a fingerprint against using the checkpoint of an edited input. */
-    uint64_t h = ls_fnv1a(LS_FNV1A_SEED, text, len);
-    free(text);
-    snprintf(hash, 40, "fnv1a64:%016llx", (unsigned long long)h);
-    return LS_OK;
-}
-
-int eos_checkpoint_write(const char *path, const struct eos_run *r)
+int eos_checkpoint_write(const char *path, const struct ls_eos_result *r)
 {
     int status = LS_OK;
     ls_ckpt *c = NULL;
@@ -61,14 +51,14 @@ int eos_checkpoint_write(const char *path, const struct eos_run *r)
     LS_TRY_GOTO(status, ls_ckpt_put_string(c, "eos/input", r->input), done);
     LS_TRY_GOTO(status, ls_ckpt_put_string(c, "eos/input_hash", r->input_hash), done);
     LS_TRY_GOTO(status, ls_ckpt_put_int(c, "eos/n_atom", r->n_atom), done);
-    LS_TRY_GOTO(status, ls_ckpt_put_string(c, "eos/relax", eos_relax_name(r->relax)), done);
-    LS_TRY_GOTO(status, ls_ckpt_put_double(c, "eos/fmax_eV_per_A", r->relax != EOS_RELAX_NONE ? r->fmax_ev_a : 0.0), done);
-    LS_TRY_GOTO(status, ls_ckpt_put_double(c, "eos/stress_tol_GPa", r->relax == EOS_RELAX_SHAPE ? r->stress_tol_gpa : 0.0),
+    LS_TRY_GOTO(status, ls_ckpt_put_string(c, "eos/relax", ls_eos_relax_name(r->relax)), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_double(c, "eos/fmax_eV_per_A", r->relax != LS_EOS_FIXED ? r->fmax_ev_a : 0.0), done);
+    LS_TRY_GOTO(status, ls_ckpt_put_double(c, "eos/stress_tol_GPa", r->relax == LS_EOS_RELAX_SHAPE ? r->stress_tol_gpa : 0.0),
                 done);
 #define PUT_FIELD(name, expr, put, arr)                                                \
     do {                                                                               \
         for (size_t i = 0; i < n; i++) {                                               \
-            const struct eos_point *p = &r->pt[i];                                     \
+            const struct ls_eos_point *p = &r->pt[i];                                     \
             arr[i] = (expr);                                                           \
         }                                                                              \
         LS_TRY_GOTO(status, put(c, name, arr, n), done);                               \
@@ -135,7 +125,7 @@ static const char *mode_text(const char *name)
 }
 
 /* The relaxation settings of the identity: mode and thresholds. */
-static int check_relax_identity(const ls_ckpt *c, const char *path, int64_t format, const struct eos_run *r)
+static int check_relax_identity(const ls_ckpt *c, const char *path, int64_t format, const struct ls_eos_result *r)
 {
     const char *mode = "fixed";
     double fmax = 0.0, tol = 0.0;
@@ -144,18 +134,18 @@ static int check_relax_identity(const ls_ckpt *c, const char *path, int64_t form
         LS_TRY(ls_ckpt_get_double(c, "eos/fmax_eV_per_A", &fmax));
         LS_TRY(ls_ckpt_get_double(c, "eos/stress_tol_GPa", &tol));
     }
-    const char *now = eos_relax_name(r->relax);
+    const char *now = ls_eos_relax_name(r->relax);
     if (strcmp(mode, now) != 0)
         LS_ERROR(LS_ERR_INPUT,
                  "%s%s was written by a run with %s, and this run has %s: rerun with the checkpoint's setting to continue "
                  "it, or delete it (or give --checkpoint another path) to start afresh",
                  path, format < 2 ? " (an EOS checkpoint of format 1, from before --relax)" : "", mode_text(mode),
                  mode_text(now));
-    if (r->relax != EOS_RELAX_NONE && fabs(fmax - r->fmax_ev_a) > 1e-12 * r->fmax_ev_a)
+    if (r->relax != LS_EOS_FIXED && fabs(fmax - r->fmax_ev_a) > 1e-12 * r->fmax_ev_a)
         LS_ERROR(LS_ERR_INPUT,
                  "%s was written with --fmax %.10g eV/A, this run has --fmax %.10g: rerun with --fmax %.10g to continue "
                  "it, or delete it to start afresh", path, fmax, r->fmax_ev_a, fmax);
-    if (r->relax == EOS_RELAX_SHAPE && fabs(tol - r->stress_tol_gpa) > 1e-12 * r->stress_tol_gpa)
+    if (r->relax == LS_EOS_RELAX_SHAPE && fabs(tol - r->stress_tol_gpa) > 1e-12 * r->stress_tol_gpa)
         LS_ERROR(LS_ERR_INPUT,
                  "%s was written with --stress-tol %.10g GPa, this run has --stress-tol %.10g: rerun with --stress-tol "
                  "%.10g to continue it, or delete it to start afresh", path, tol, r->stress_tol_gpa, tol);
@@ -164,7 +154,7 @@ static int check_relax_identity(const ls_ckpt *c, const char *path, int64_t form
 
 /* The checkpoint belongs to this run: same kind, input content, atoms, volume list, relaxation
  * mode and thresholds. */
-static int check_identity(const ls_ckpt *c, const char *path, const struct eos_run *r, int64_t *format)
+static int check_identity(const ls_ckpt *c, const char *path, const struct ls_eos_result *r, int64_t *format)
 {
     const char *kind, *hash, *input;
     int64_t n_atom;
@@ -192,7 +182,7 @@ static int check_identity(const ls_ckpt *c, const char *path, const struct eos_r
     for (size_t i = 0; same && i < n; i++) same = fabs(scales[i] - r->pt[i].scale) <= 1e-12;
     if (!same) {
         char was[512], now[512];
-        double mine[EOS_MAX_VOLUMES];
+        double mine[LS_EOS_MAX_VOLUMES];
         for (int i = 0; i < r->n; i++) mine[i] = r->pt[i].scale;
         format_scales(scales, n, was, sizeof was);
         format_scales(mine, (size_t)r->n, now, sizeof now);
@@ -204,7 +194,7 @@ static int check_identity(const ls_ckpt *c, const char *path, const struct eos_r
     return check_relax_identity(c, path, *format, r);
 }
 
-int eos_checkpoint_load(const char *path, struct eos_run *r, int *n_loaded)
+int eos_checkpoint_load(const char *path, struct ls_eos_result *r, int *n_loaded)
 {
     *n_loaded = 0;
     ls_ckpt *c = NULL;
@@ -239,7 +229,7 @@ int eos_checkpoint_load(const char *path, struct eos_run *r, int *n_loaded)
     }
     for (size_t i = 0; i < n; i++) {
         if (!done[i]) continue;
-        struct eos_point *p = &r->pt[i];
+        struct ls_eos_point *p = &r->pt[i];
         p->done = 1;
         p->from_checkpoint = 1;
         p->volume_bohr3 = vol[i];

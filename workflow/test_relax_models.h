@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "common/relax.h"
+#include "workflow/relax.h"
 #include "common/units.h"
 
 struct model {
@@ -35,6 +35,7 @@ struct model {
     double noise;                   /* amplitude: eV/Å on forces, GPa on the stress */
     int calls;                      /* calculations so far */
     int fail_at, sigterm_at;        /* call index (1-based) to fail / raise SIGTERM at, 0 never */
+    int limit_at;                   /* call index at which a per-calculation limit stops it, 0 never */
     double pos_at_call[64][8][3];   /* bohr, the geometry of each call (first 64 calls) */
 };
 
@@ -84,6 +85,7 @@ static inline int model_calc(void *ctx, const ls_structure *s, double *energy, d
     if (m->calls <= 64 && s->n_atom <= 8) memcpy(m->pos_at_call[m->calls - 1], s->pos, (size_t)s->n_atom * sizeof *s->pos);
     if (m->fail_at == m->calls) LS_ERROR(LS_ERR_CONVERGENCE, "test model: SCF did not converge (call %d)", m->calls);
     if (m->sigterm_at == m->calls) raise(SIGTERM);
+    if (m->limit_at == m->calls) LS_ERROR(LS_ERR_LIMIT, "test model: wall-time limit (call %d)", m->calls);
     const int n = s->n_atom;
     double E = 0, sig[3][3] = {{0}};
     for (int i = 0; i < n; i++) forces[i][0] = forces[i][1] = forces[i][2] = 0;

@@ -1,4 +1,4 @@
-/* Cell-shape relaxation at fixed volume (common/relax.c, cfg.fixed_volume; pw.x's
+/* Cell-shape relaxation at fixed volume (workflow/relax.c, cfg.fixed_volume; pw.x's
  * cell_dofree='shape'):
  *
  *   - the generalised force the optimiser gets is minus the gradient of the energy it sees,
@@ -21,10 +21,10 @@
 
 #include "common/err.h"
 #include "common/log.h"
-#include "common/relax.h"
-#include "common/relax_impl.h"
+#include "workflow/relax.h"
+#include "workflow/relax_impl.h"
 #include "common/test.h"
-#include "common/test_relax_models.h"
+#include "workflow/test_relax_models.h"
 #include "common/units.h"
 
 /* The cell-spring model: one atom (no force), energy from the lengths of the cell vectors.

@@ -1,4 +1,4 @@
-/* Relaxation (common/relax.c, relax_bfgs.c, relax_fire.c) on analytic calculators
+/* Relaxation (workflow/relax.c, relax_bfgs.c, relax_fire.c) on analytic calculators
  * (test_relax_models.h): a harmonic model with a known minimum; the Lennard-Jones fcc
  * crystal, positions and cell, against the closed-form lattice constant of the crystal
  * truncated after five neighbour shells; a cubic cell that stays exactly cubic under a cell
@@ -11,9 +11,9 @@
 
 #include "common/err.h"
 #include "common/log.h"
-#include "common/relax.h"
+#include "workflow/relax.h"
 #include "common/test.h"
-#include "common/test_relax_models.h"
+#include "workflow/test_relax_models.h"
 #include "common/units.h"
 
 /* The model itself: forces and stress are the derivatives of the energy (central
@@ -503,6 +503,18 @@ static void test_stops(void)
     LS_CHECK(strstr(ls_error_message(), "step 2: the calculation did not converge") != NULL);
     LS_CHECK(memcmp(s->pos, m.pos_at_call[1], sizeof m.pos_at_call[1][0] * 4) == 0);
     LS_CHECK(s->has_energy && s->energy == res.energy);
+    ls_relax_result_free(&res);
+
+    /* A per-calculation limit stops the third call (workflow/calc.h, LS_ERR_LIMIT): the status is
+     * passed on, the stop says why, the structure is the last good step's. */
+    model_lj(&m);
+    m.limit_at = 3;
+    ls_structure_destroy(s);
+    s = fcc_cell(1.03 * a0, d);
+    LS_CHECK(ls_relax_run(s, model_calc, &m, &cfg, &res) == LS_ERR_LIMIT);
+    LS_CHECK(res.stop == LS_RELAX_LIMIT && res.has_step && res.n_steps == 1 && m.calls == 3);
+    LS_CHECK(strstr(ls_error_message(), "step 2: test model: wall-time limit (call 3)") != NULL);
+    LS_CHECK(memcmp(s->pos, m.pos_at_call[1], sizeof m.pos_at_call[1][0] * 4) == 0);
     ls_relax_result_free(&res);
 
     /* Options. */

@@ -35,7 +35,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
-#include "common/relax_impl.h"
+#include "workflow/relax_impl.h"
 
 #define BFGS_RISE_MIN_EV 1e-4
 #define BFGS_MIN_STEP 1e-7

@@ -1,7 +1,7 @@
 /* The relaxation driver: generalised coordinates of positions and cell, symmetrisation,
  * convergence test, trajectory, checkpoints; the optimisers are plug-ins (relax_bfgs.c,
  * relax_fire.c).  See relax.h for the method and references. */
-#include "common/relax.h"
+#include "workflow/relax.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
-#include "common/relax_impl.h"
+#include "workflow/relax_impl.h"
 #include "common/parallel.h"
 #include "common/stop.h"
 #include "common/symmetry.h"
@@ -394,8 +394,8 @@ int ls_relax_run(ls_structure *s, ls_calc_fn calc, void *ctx, const struct ls_re
                 res->stop = LS_RELAX_CALC_FAILED;
                 ls_error_prefix("step %d: the calculation did not converge; the relaxation stops at %s: ", st.step,
                                 res->has_step ? "the geometry of the last good step" : "the starting geometry");
-            } else if (status == LS_ERR_INTERRUPTED) {
-                res->stop = LS_RELAX_INTERRUPTED;
+            } else if (status == LS_ERR_INTERRUPTED || status == LS_ERR_LIMIT) {
+                res->stop = status == LS_ERR_LIMIT ? LS_RELAX_LIMIT : LS_RELAX_INTERRUPTED;
                 if (cfg->checkpoint && st.step > 0)
                     ls_error_prefix("step %d (the finished steps are in %s): ", st.step, cfg->checkpoint);
                 else

@@ -1,4 +1,4 @@
-/* Relaxation checkpoints (common/relax_state.c): a run stopped after 5 steps and restarted
+/* Relaxation checkpoints (workflow/relax_state.c): a run stopped after 5 steps and restarted
  * follows the path of 10 uninterrupted steps exactly (positions, cell, history and the
  * trajectory file, byte for byte), for BFGS and FIRE, also when stopped by SIGTERM; a
  * restart without a checkpoint starts afresh and says so; a checkpoint of another input or
@@ -10,10 +10,10 @@
 
 #include "common/err.h"
 #include "common/log.h"
-#include "common/relax.h"
+#include "workflow/relax.h"
 #include "common/stop.h"
 #include "common/test.h"
-#include "common/test_relax_models.h"
+#include "workflow/test_relax_models.h"
 #include "common/textio.h"
 #include "common/units.h"
 
