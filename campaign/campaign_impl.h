@@ -47,6 +47,7 @@ struct campaign_prototype {
     const char *roles;        /* role letters, e.g. "AB" or "XYZ" */
     const char *site_roles;   /* role of each atom, n_atom letters ("AB", "AAAB", "XXYZ") */
     int reference_only;       /* elemental structures: reference phases, not candidates */
+    int spacegroup;           /* with distinct elements on distinct roles */
     int lattice;              /* enum campaign_lattice: how cell and positions follow from c/a */
     double c_over_a;          /* c/a of the conventional cell (tetragonal and hexagonal ones) */
     double b_over_a;          /* b/a (orthorhombic) */
@@ -159,6 +160,7 @@ struct campaign_config {
     int n_initial;            /* first batch, space-filling */
     int stall_rounds;
     double converge_tol;      /* relative expected improvement below which the loop has converged */
+    int min_converge_evals;   /* no convergence verdict before this many candidate evaluations */
     int max_attempts;         /* lost runs retried until this many attempts */
     double heartbeat_s;
     double stale_s;

@@ -19,7 +19,7 @@ struct campaign_candidate {
     double c_over_a;
     ls_structure *s;           /* the starting structure (owned) */
     char fingerprint[65];      /* SHA-256 hex of the isometry-invariant description */
-    int spacegroup;
+    int spacegroup;            /* of the prototype (references: of the element's structure) */
     double features[CAMPAIGN_N_FEATURES];
     int n_start;
     struct campaign_start starts[CAMPAIGN_MAX_ORDERS];
@@ -35,9 +35,9 @@ extern const char *const campaign_feature_names[CAMPAIGN_N_FEATURES];
 /* mu0 Ms (T) of a moment (muB) in a volume (A^3). */
 double campaign_ms_tesla(double moment_mub, double volume_a3);
 
-/* Fingerprint (SHA-256 hex) and space group of a structure; magnetic moments, when present,
- * are part of the description. */
-int campaign_fingerprint(const ls_structure *s, char hex[65], int *spacegroup);
+/* Fingerprint (SHA-256 hex) of a structure, invariant under isometries; magnetic moments,
+ * when present, are part of the description. */
+int campaign_fingerprint(const ls_structure *s, char hex[65]);
 int campaign_features(const struct campaign_prototype *p, const ls_structure *s, double *features);
 
 /* One candidate of prototype p with elements z_role (c/a 0: the prototype's). */

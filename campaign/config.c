@@ -525,10 +525,14 @@ static int read_loop(const ls_config *c, struct campaign_config *cfg)
     LS_TRY(ls_config_opt_int(c, "initial_batch", cfg->batch_size, &cfg->n_initial));
     if (cfg->n_initial < 1 || cfg->n_initial > 100000)
         LS_ERROR(LS_ERR_INPUT, "%s:%d: initial_batch must lie in 1..100000", name, ls_config_line(c, "initial_batch"));
-    static const char *const skeys[] = {"stall_rounds", "tolerance", NULL};
+    static const char *const skeys[] = {"stall_rounds", "tolerance", "min_evaluations", NULL};
     LS_TRY(ls_config_check_keys(c, "stop", skeys));
     LS_TRY(ls_config_opt_int(c, "stop/stall_rounds", 4, &cfg->stall_rounds));
     LS_TRY(ls_config_opt_double(c, "stop/tolerance", 0.01, &cfg->converge_tol));
+    /* Fewer observations than features leave the model's expected improvement unreliable. */
+    LS_TRY(ls_config_opt_int(c, "stop/min_evaluations", 2 * CAMPAIGN_N_FEATURES, &cfg->min_converge_evals));
+    if (cfg->min_converge_evals < 0)
+        LS_ERROR(LS_ERR_INPUT, "%s:%d: stop/min_evaluations must be >= 0", name, ls_config_line(c, "stop/min_evaluations"));
     if (cfg->stall_rounds < 1 || !(cfg->converge_tol >= 0 && cfg->converge_tol < 1))
         LS_ERROR(LS_ERR_INPUT, "%s:%d: stop/stall_rounds >= 1 and stop/tolerance in [0, 1) (a fraction of the best)",
                  name, ls_config_line(c, "stop"));
@@ -698,6 +702,7 @@ int campaign_config_canonical(const struct campaign_config *cfg, char **text)
     tb_printf(&b, "initial_batch = %d\n", cfg->n_initial);
     tb_printf(&b, "stop.stall_rounds = %d\n", cfg->stall_rounds);
     tb_printf(&b, "stop.tolerance = %.10g\n", cfg->converge_tol);
+    tb_printf(&b, "stop.min_evaluations = %d\n", cfg->min_converge_evals);
     tb_printf(&b, "retry.max_attempts = %d\n", cfg->max_attempts);
     tb_printf(&b, "retry.heartbeat_s = %.10g\n", cfg->heartbeat_s);
     tb_printf(&b, "retry.stale_after_s = %.10g\n", cfg->stale_s);

@@ -72,10 +72,9 @@ int campaign_run_hash(const struct campaign_config *cfg, const struct campaign_c
     LS_TRY(ls_structure_copy(c->s, &s));
     int status = ls_structure_alloc_magmom(s);
     char fp[65];
-    int sg = 0;
     if (status == LS_OK) {
         for (int ia = 0; ia < s->n_atom; ia++) s->magmom[ia] = start->moment_mub[ia];
-        status = campaign_fingerprint(s, fp, &sg);
+        status = campaign_fingerprint(s, fp);
     }
     ls_structure_destroy(s);
     if (status != LS_OK) return status;

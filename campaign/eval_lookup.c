@@ -62,8 +62,9 @@ static int lookup_evaluate(const struct campaign_eval_input *in, struct campaign
     out->scf_retries = (int)ls_db_col_int(q, 12);
     out->wall_s = ls_db_col_double(q, 13);
     out->cpu_s = ls_db_col_double(q, 14);
-    snprintf(out->settings, sizeof out->settings, "lookup in %s: %s", in->cfg->lookup_db,
-             ls_db_col_text(q, 15) ? ls_db_col_text(q, 15) : "");
+    /* The settings of the run that was looked up (the database is named in the provenance's
+     * calculator column). */
+    snprintf(out->settings, sizeof out->settings, "%s", ls_db_col_text(q, 15) ? ls_db_col_text(q, 15) : "");
     snprintf(out->pseudopotentials, sizeof out->pseudopotentials, "%s",
              ls_db_col_text(q, 16) ? ls_db_col_text(q, 16) : "{}");
     if (out->ok) {

@@ -21,9 +21,9 @@
 #include "search/search.h"
 
 /* A reproducible stream per (seed, round). */
-static void round_rng(uint64_t seed, int round, bo_rng *rng)
+static void round_rng(uint64_t seed, int round, ls_rng *rng)
 {
-    bo_rng_seed(rng, seed * 0x9E3779B97F4A7C15ULL + (uint64_t)round * 0xD1B54A32D192ED03ULL + 0x2545F4914F6CDD1DULL);
+    ls_rng_seed(rng, seed * 0x9E3779B97F4A7C15ULL + (uint64_t)round * 0xD1B54A32D192ED03ULL + 0x2545F4914F6CDD1DULL);
 }
 
 /* Standardised features of the search candidates (n x CAMPAIGN_N_FEATURES). */
@@ -43,7 +43,7 @@ static double *standardised_features(const struct campaign_candidate_list *c)
     return x;
 }
 
-static int maximin(const struct campaign_candidate_list *c, const unsigned char *avail, int q, bo_rng *rng,
+static int maximin(const struct campaign_candidate_list *c, const unsigned char *avail, int q, ls_rng *rng,
                    struct campaign_proposal *out, int *n_out)
 {
     int n = c->n, d = CAMPAIGN_N_FEATURES;
@@ -64,7 +64,7 @@ static int maximin(const struct campaign_candidate_list *c, const unsigned char 
     while (*n_out < q && n_free > 0) {
         int pick = -1;
         if (*n_out == 0) {
-            long k = bo_rng_below(rng, n_free);
+            long k = ls_rng_below(rng, n_free);
             for (int i = 0; i < n && pick < 0; i++)
                 if (free_[i] && k-- == 0) pick = i;
         } else {
@@ -95,7 +95,7 @@ static int maximin(const struct campaign_candidate_list *c, const unsigned char 
 
 /* A GP on the observations' values of one property (sign: +1, or -1 to maximise -value). */
 static int fit_gp(const double *x_all, const struct campaign_observations *obs, enum campaign_property prop, double sign,
-                  bo_rng *rng, bo_gp **out)
+                  ls_rng *rng, bo_gp **out)
 {
     int d = CAMPAIGN_N_FEATURES;
     *out = NULL;
@@ -137,7 +137,7 @@ int campaign_propose(const struct campaign_config *cfg, const struct campaign_ca
 {
     *n_out = 0;
     *max_ei = NAN;
-    bo_rng rng;
+    ls_rng rng;
     round_rng(cfg->seed, round, &rng);
     /* A model needs data: the first batch (and any round with fewer than 3 observations of the
      * objectives) is space-filling. */

@@ -20,41 +20,41 @@
 #include "common/units.h"
 
 static const struct campaign_prototype k_b2 = {
-    "B2", "CsCl type (Pm-3m), AB", "B2", 2, 2, "AB", "AB", 0, CAMPAIGN_LAT_CUBIC_P, 1, 1,
+    "B2", "CsCl type (Pm-3m), AB", "B2", 2, 2, "AB", "AB", 0, 221, CAMPAIGN_LAT_CUBIC_P, 1, 1,
     {{0, 0, 0}, {0.5, 0.5, 0.5}}, {+1, -1}};
 /* L1_0 in its primitive tetragonal cell: c/a = sqrt(2) is the ideal fcc stacking. */
 static const struct campaign_prototype k_l10 = {
-    "L10", "CuAu type (P4/mmm), AB, tetragonal", "L1_0", 2, 2, "AB", "AB", 0, CAMPAIGN_LAT_TETRA_P, M_SQRT2, 1,
+    "L10", "CuAu type (P4/mmm), AB, tetragonal", "L1_0", 2, 2, "AB", "AB", 0, 123, CAMPAIGN_LAT_TETRA_P, M_SQRT2, 1,
     {{0, 0, 0}, {0.5, 0.5, 0.5}}, {+1, -1}};
 static const struct campaign_prototype k_l12 = {
-    "L12", "Cu3Au type (Pm-3m), A3B", "L1_2", 4, 2, "AB", "BAAA", 0, CAMPAIGN_LAT_CUBIC_P, 1, 1,
+    "L12", "Cu3Au type (Pm-3m), A3B", "L1_2", 4, 2, "AB", "BAAA", 0, 221, CAMPAIGN_LAT_CUBIC_P, 1, 1,
     {{0, 0, 0}, {0, 0.5, 0.5}, {0.5, 0, 0.5}, {0.5, 0.5, 0}}, {-1, +1, +1, +1}};
 static const struct campaign_prototype k_d03 = {
-    "D03", "BiF3 / Fe3Al type (Fm-3m), A3B", "D0_3", 4, 2, "AB", "BAAA", 0, CAMPAIGN_LAT_CUBIC_F, 1, 1,
+    "D03", "BiF3 / Fe3Al type (Fm-3m), A3B", "D0_3", 4, 2, "AB", "BAAA", 0, 225, CAMPAIGN_LAT_CUBIC_F, 1, 1,
     {{0, 0, 0}, {0.5, 0.5, 0.5}, {0.25, 0.25, 0.25}, {0.75, 0.75, 0.75}}, {+1, -1, +1, +1}};
 static const struct campaign_prototype k_l21 = {
-    "L21", "full Heusler Cu2MnAl type (Fm-3m), X2YZ", "L2_1", 4, 3, "XYZ", "ZYXX", 0, CAMPAIGN_LAT_CUBIC_F, 1, 1,
+    "L21", "full Heusler Cu2MnAl type (Fm-3m), X2YZ", "L2_1", 4, 3, "XYZ", "ZYXX", 0, 225, CAMPAIGN_LAT_CUBIC_F, 1, 1,
     {{0, 0, 0}, {0.5, 0.5, 0.5}, {0.25, 0.25, 0.25}, {0.75, 0.75, 0.75}}, {+1, -1, +1, +1}};
 static const struct campaign_prototype k_xa = {
-    "XA", "inverse Heusler Hg2CuTi type (F-43m), X2YZ", "XA", 4, 3, "XYZ", "XXYZ", 0, CAMPAIGN_LAT_CUBIC_F, 1, 1,
+    "XA", "inverse Heusler Hg2CuTi type (F-43m), X2YZ", "XA", 4, 3, "XYZ", "XXYZ", 0, 216, CAMPAIGN_LAT_CUBIC_F, 1, 1,
     {{0, 0, 0}, {0.25, 0.25, 0.25}, {0.5, 0.5, 0.5}, {0.75, 0.75, 0.75}}, {-1, +1, +1, +1}};
 /* D0_22 in its body-centred tetragonal primitive cell; c/a = 2 is two stacked fcc cubes. */
 static const struct campaign_prototype k_d022 = {
-    "D022", "TiAl3 type (I4/mmm), A3B, tetragonal", "D0_22", 4, 2, "AB", "BAAA", 0, CAMPAIGN_LAT_TETRA_I, 2, 1,
+    "D022", "TiAl3 type (I4/mmm), A3B, tetragonal", "D0_22", 4, 2, "AB", "BAAA", 0, 139, CAMPAIGN_LAT_TETRA_I, 2, 1,
     {{0, 0, 0}, {0, 0, 0.5}, {0, 0.5, 0.25}, {0.5, 0, 0.25}}, {+1, -1, +1, +1}};
 /* Elemental structures (reference phases only). */
 static const struct campaign_prototype k_a1 = {
-    "A1", "fcc (Fm-3m)", "A1", 1, 1, "A", "A", 1, CAMPAIGN_LAT_CUBIC_F, 1, 1, {{0, 0, 0}}, {+1}};
+    "A1", "fcc (Fm-3m)", "A1", 1, 1, "A", "A", 1, 225, CAMPAIGN_LAT_CUBIC_F, 1, 1, {{0, 0, 0}}, {+1}};
 static const struct campaign_prototype k_a2 = {
-    "A2", "bcc (Im-3m)", "A2", 1, 1, "A", "A", 1, CAMPAIGN_LAT_CUBIC_I, 1, 1, {{0, 0, 0}}, {+1}};
+    "A2", "bcc (Im-3m)", "A2", 1, 1, "A", "A", 1, 229, CAMPAIGN_LAT_CUBIC_I, 1, 1, {{0, 0, 0}}, {+1}};
 static const struct campaign_prototype k_a3 = {
-    "A3", "hcp (P6_3/mmc)", "A3", 2, 1, "A", "AA", 1, CAMPAIGN_LAT_HEX, 1.633, 1,
+    "A3", "hcp (P6_3/mmc)", "A3", 2, 1, "A", "AA", 1, 194, CAMPAIGN_LAT_HEX, 1.633, 1,
     {{1.0 / 3, 2.0 / 3, 0.25}, {2.0 / 3, 1.0 / 3, 0.75}}, {+1, -1}};
 static const struct campaign_prototype k_a4 = {
-    "A4", "diamond (Fd-3m)", "A4", 2, 1, "A", "AA", 1, CAMPAIGN_LAT_CUBIC_F, 1, 1,
+    "A4", "diamond (Fd-3m)", "A4", 2, 1, "A", "AA", 1, 227, CAMPAIGN_LAT_CUBIC_F, 1, 1,
     {{0, 0, 0}, {0.25, 0.25, 0.25}}, {+1, -1}};
 static const struct campaign_prototype k_a11 = {
-    "A11", "alpha-Ga (Cmce)", "A11", 4, 1, "A", "AAAA", 1, CAMPAIGN_LAT_ORTHO_C, 4.5260 / 4.5197, 7.6633 / 4.5197,
+    "A11", "alpha-Ga (Cmce)", "A11", 4, 1, "A", "AAAA", 1, 64, CAMPAIGN_LAT_ORTHO_C, 4.5260 / 4.5197, 7.6633 / 4.5197,
     {{0, 0.1549, 0.0810}, {0, 0.5 - 0.1549, 0.0810 + 0.5}, {0, 0.1549 + 0.5, 0.5 - 0.0810}, {0, -0.1549, -0.0810}},
     {+1, -1, +1, -1}};
 

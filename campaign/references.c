@@ -45,5 +45,8 @@ int campaign_reference_make(const struct campaign_config *cfg, int z, struct cam
     double ca = p->lattice == CAMPAIGN_LAT_HEX ? hcp_c_over_a(z) : 0;
     LS_TRY(campaign_candidate_make(&one, p, z_role, ca, c));
     snprintf(c->name, sizeof c->name, "%s %s (reference)", p->name, ls_element_symbol(z));
+    /* The AFM cells hold one element on both sites: bcc (Cr in the B2 cell) and fcc (Mn in the
+     * L1_0 cell at c/a = sqrt 2) without their moments. */
+    if (order == CAMPAIGN_ORDER_FERRI) c->spacegroup = !strcmp(p->name, "B2") ? 229 : 225;
     return LS_OK;
 }

@@ -169,10 +169,8 @@ static int run_start(struct run_ctx *rc, long long eval_id, const struct campaig
         }
     }
     if (out.n_atom == 0) {
-        struct campaign_eval_input in = {rc->cfg, c, start, hash, dir, rc->opt->n_threads, rc->opt->verbose};
-        in.progress = campaign_progress_note;
-        in.progress_ctx = &rc->hb;
-        in.progress_base = *progress;
+        struct campaign_eval_input in = {rc->cfg, c, start, hash, dir, rc->opt->n_threads, rc->opt->verbose,
+                                         campaign_progress_note, &rc->hb, *progress};
         status = rc->ev->evaluate(&in, &out);
         if (status != LS_OK) {
             campaign_eval_output_clear(&out);
@@ -350,7 +348,8 @@ static int next_round(struct run_ctx *rc, int last, enum campaign_state *state, 
     long long best_c = 0;
     best_feasible(cfg, &obs, &best, &best_c);
     /* Converged: the model expects less than `tolerance` of the best from any candidate. */
-    if (isfinite(max_ei) && isfinite(best) && max_ei < cfg->converge_tol * fmax(fabs(best), 1e-12)) {
+    if (spent >= cfg->min_converge_evals && isfinite(max_ei) && isfinite(best) &&
+        max_ei < cfg->converge_tol * fmax(fabs(best), 1e-12)) {
         *state = CAMPAIGN_CONVERGED;
         ls_log_info("campaign: converged: the best expected improvement, %.3g %s, is below %g of the best (%.4g)",
                     max_ei, campaign_property_unit(cfg->obj[0].prop), cfg->converge_tol, best);

@@ -421,3 +421,76 @@ int campaign_store_sync_candidates(campaign_store *st, const struct campaign_can
     }
     return ls_db_commit(st->db);
 }
+
+/* ------------------------------------------------------------------ goals of the settings in force */
+
+const char *campaign_property_column(enum campaign_property p)
+{
+    switch (p) {
+    case CAMPAIGN_PROP_MS_TESLA: return "ms_tesla";
+    case CAMPAIGN_PROP_MOMENT_MUB_PER_ATOM: return "moment_mub_per_atom";
+    case CAMPAIGN_PROP_FORMATION_EV_PER_ATOM: return "formation_energy_ev_per_atom";
+    case CAMPAIGN_PROP_HULL_EV_PER_ATOM: return "e_above_hull_ev_per_atom";
+    case CAMPAIGN_PROP_TC_K: return "tc_mean_field_k";
+    default: return "NULL";
+    }
+}
+
+static int property_from_name(const char *name, enum campaign_property *p)
+{
+    for (int k = 0; k < CAMPAIGN_N_PROPS; k++)
+        if (!strcmp(name, campaign_property_name((enum campaign_property)k))) {
+            *p = (enum campaign_property)k;
+            return 1;
+        }
+    return 0;
+}
+
+int campaign_store_goals(campaign_store *st, struct campaign_goals *g)
+{
+    memset(g, 0, sizeof *g);
+    char *canon = NULL;
+    ls_db_stmt *q = NULL;
+    LS_TRY(ls_db_query(st->db, &q, "SELECT canonical FROM settings ORDER BY id DESC LIMIT 1", NULL));
+    int row = 0, status = ls_db_next(q, &row);
+    if (status == LS_OK && row) canon = strdup(ls_db_col_text(q, 0));
+    ls_db_finalize(q);
+    if (status != LS_OK) return status;
+    if (!canon) LS_ERROR(LS_ERR_INPUT, "%s: no settings stored: the campaign never ran", st->path);
+    for (char *line = strtok(canon, "\n"); line; line = strtok(NULL, "\n")) {
+        char name[64], rel[4], unit[32];
+        double v = 0;
+        int k = 0;
+        if (sscanf(line, "objective.%d = %63s %3s", &k, name, rel) == 3 && g->n_obj < CAMPAIGN_MAX_OBJECTIVES) {
+            if (property_from_name(name, &g->obj[g->n_obj].prop)) {
+                g->obj[g->n_obj].maximise = !strcmp(rel, "max");
+                g->n_obj++;
+            }
+        } else if (sscanf(line, "constraint.%d = %63s %3s %lf %31s", &k, name, rel, &v, unit) >= 4 &&
+                   g->n_con < CAMPAIGN_MAX_CONSTRAINTS) {
+            if (property_from_name(name, &g->con[g->n_con].prop)) {
+                g->con[g->n_con].upper = !strcmp(rel, "<=");
+                g->con[g->n_con].bound = v;
+                g->n_con++;
+            }
+        } else if (sscanf(line, "budget.dft_evaluations = %d", &k) == 1) {
+            g->budget = k;
+        }
+    }
+    free(canon);
+    if (g->n_obj == 0) {
+        g->n_obj = 1;
+        g->obj[0].prop = CAMPAIGN_PROP_MS_TESLA;
+        g->obj[0].maximise = 1;
+    }
+    return LS_OK;
+}
+
+void campaign_goals_feasible_sql(const struct campaign_goals *g, char *buf, size_t n)
+{
+    size_t len = (size_t)snprintf(buf, n, "(1");
+    for (int k = 0; k < g->n_con && len < n; k++)
+        len += (size_t)snprintf(buf + len, n - len, " AND %s %s %.17g", campaign_property_column(g->con[k].prop),
+                                g->con[k].upper ? "<=" : ">=", g->con[k].bound);
+    if (len < n) snprintf(buf + len, n - len, ")");
+}

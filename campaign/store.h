@@ -61,4 +61,16 @@ int campaign_store_sync_candidates(campaign_store *st, const struct campaign_can
                                    const struct campaign_candidate_list *refs, const struct campaign_config *cfg);
 /* Candidate id (1-based) of search candidate i (0-based) = i + 1; references follow. */
 
+/* The objectives, constraints and budget of the settings in force (read-only commands). */
+struct campaign_goals {
+    int n_obj, n_con, budget;
+    struct campaign_objective obj[CAMPAIGN_MAX_OBJECTIVES];
+    struct campaign_constraint con[CAMPAIGN_MAX_CONSTRAINTS];
+};
+int campaign_store_goals(campaign_store *st, struct campaign_goals *g);
+/* Column of the `results` view holding a property. */
+const char *campaign_property_column(enum campaign_property p);
+/* An SQL condition on the `results` view that is true for feasible rows ("(1 AND ...)"). */
+void campaign_goals_feasible_sql(const struct campaign_goals *g, char *buf, size_t n);
+
 #endif

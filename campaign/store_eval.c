@@ -141,7 +141,7 @@ int campaign_store_run_record(campaign_store *st, long long run_id, const char *
                            "INSERT OR REPLACE INTO provenance (dft_run_id, input_sha256, calculator, program_version, "
                            "git_revision, pseudopotentials, settings, host, pid, threads, wall_s, cpu_s, finished_utc) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                           "issssssssiids", run_id, input_sha256, calculator, LS_VERSION, LS_GIT_REV,
+                           "isssssssiidds", run_id, input_sha256, calculator, LS_VERSION, LS_GIT_REV,
                            o->pseudopotentials, o->settings, st->host, (long long)st->pid, (long long)n_threads,
                            o->wall_s, o->cpu_s, utc);
     free(xyz);

@@ -11,6 +11,7 @@
 #include "common/elements.h"
 #include "common/err.h"
 #include "common/structure.h"
+#include "common/symmetry.h"
 #include "common/test.h"
 #include "common/units.h"
 
@@ -19,6 +20,16 @@ static char g_dir[1024];
 static void default_config(struct campaign_config *cfg)
 {
     LS_CHECK_OK(campaign_config_read("campaign/testdata/space.yaml", cfg));
+}
+
+/* The space group spglib finds (the prototypes' table is checked against it). */
+static int spglib_group(const ls_structure *s)
+{
+    ls_symmetry *sym = NULL;
+    if (ls_symmetry_analyse(s, 0, &sym) != LS_OK) return -1;
+    int g = sym->spacegroup_number;
+    ls_symmetry_destroy(sym);
+    return g;
 }
 
 static void test_prototype_space_groups(void)
@@ -44,7 +55,8 @@ static void test_prototype_space_groups(void)
         for (char *t = strtok(buf, " "); t; t = strtok(NULL, " ")) z[k++] = ls_element_z(t);
         struct campaign_candidate c;
         LS_CHECK_OK(campaign_candidate_make(&cfg, p, z, 0, &c));
-        LS_CHECK_MSG(c.spacegroup == cases[i].sg, "%s: space group %d, expected %d", cases[i].proto, c.spacegroup,
+        LS_CHECK_MSG(c.spacegroup == cases[i].sg && spglib_group(c.s) == cases[i].sg,
+                     "%s: space group %d (spglib %d), expected %d", cases[i].proto, c.spacegroup, spglib_group(c.s),
                      cases[i].sg);
         LS_CHECK_MSG(!strcmp(c.formula, cases[i].formula), "%s: formula %s, expected %s", cases[i].proto, c.formula,
                      cases[i].formula);
@@ -68,7 +80,8 @@ static void test_prototype_space_groups(void)
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
         struct campaign_candidate c;
         LS_CHECK_OK(campaign_reference_make(&cfg, refs[i].z, &c));
-        LS_CHECK_MSG(c.spacegroup == refs[i].sg && c.s->n_atom == refs[i].n_atom && c.n_start == 1 &&
+        LS_CHECK_MSG(c.spacegroup == refs[i].sg && spglib_group(c.s) == refs[i].sg && c.s->n_atom == refs[i].n_atom &&
+                         c.n_start == 1 &&
                          c.starts[0].order == refs[i].order,
                      "reference %s: sg %d, %d atoms, %d starts, order %d", ls_element_symbol(refs[i].z), c.spacegroup,
                      c.s->n_atom, c.n_start, c.starts[0].order);
@@ -101,13 +114,12 @@ static void test_fingerprint_invariance(void)
     LS_CHECK(strcmp(a.fingerprint, c.fingerprint) != 0);
     /* A rigid translation, and a permutation of the atoms, leave the fingerprint unchanged. */
     char fp[65];
-    int sg = 0;
     ls_structure *s = NULL;
     LS_CHECK_OK(ls_structure_copy(a.s, &s));
     for (int ia = 0; ia < s->n_atom; ia++)
         for (int x = 0; x < 3; x++) s->pos[ia][x] += 0.3 * (x + 1);
-    LS_CHECK_OK(campaign_fingerprint(s, fp, &sg));
-    LS_CHECK(!strcmp(fp, a.fingerprint) && sg == 225);
+    LS_CHECK_OK(campaign_fingerprint(s, fp));
+    LS_CHECK(!strcmp(fp, a.fingerprint));
     double t[3];
     memcpy(t, s->pos[0], sizeof t);
     memcpy(s->pos[0], s->pos[3], sizeof t);
@@ -119,12 +131,12 @@ static void test_fingerprint_invariance(void)
     memcpy(lt, s->species[0], sizeof lt);
     memcpy(s->species[0], s->species[3], sizeof lt);
     memcpy(s->species[3], lt, sizeof lt);
-    LS_CHECK_OK(campaign_fingerprint(s, fp, &sg));
+    LS_CHECK_OK(campaign_fingerprint(s, fp));
     LS_CHECK(!strcmp(fp, a.fingerprint));
     /* Moments are part of it: a flipped moment is another start. */
     LS_CHECK_OK(ls_structure_alloc_magmom(s));
     s->magmom[0] = 1;
-    LS_CHECK_OK(campaign_fingerprint(s, fp, &sg));
+    LS_CHECK_OK(campaign_fingerprint(s, fp));
     LS_CHECK(strcmp(fp, a.fingerprint) != 0);
     ls_structure_destroy(s);
     campaign_candidate_free(&a);

@@ -277,6 +277,16 @@ int ls_db_changes(const ls_db *db)
     return sqlite3_changes(db->handle);
 }
 
+int ls_db_col_count(ls_db_stmt *st)
+{
+    return sqlite3_column_count(st->handle);
+}
+
+const char *ls_db_col_name(ls_db_stmt *st, int col)
+{
+    return sqlite3_column_name(st->handle, col);
+}
+
 int ls_db_col_is_null(ls_db_stmt *st, int col)
 {
     return sqlite3_column_type(st->handle, col) == SQLITE_NULL;

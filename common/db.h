@@ -92,6 +92,8 @@ int ls_db_next(ls_db_stmt *st, int *has_row);
 void ls_db_finalize(ls_db_stmt *st); /* accepts NULL */
 /* Columns of the current row (0-based).  Text is owned by the statement and valid until the
  * next ls_db_next; NULL for SQL NULL. */
+int ls_db_col_count(ls_db_stmt *st);
+const char *ls_db_col_name(ls_db_stmt *st, int col);
 int ls_db_col_is_null(ls_db_stmt *st, int col);
 long long ls_db_col_int(ls_db_stmt *st, int col);
 double ls_db_col_double(ls_db_stmt *st, int col); /* NULL reads as NaN */
