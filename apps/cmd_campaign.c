@@ -70,6 +70,8 @@ static int sub_run(int argc, char **argv)
     o.n_threads = (int)threads;
     o.max_rounds = (int)max_rounds;
     o.verbose = cli_get(&a, run_opts, "verbose") != NULL;
+    o.program_version = cli_version_number();
+    o.git_revision = cli_git_revision();
     struct campaign_outcome out;
     int status = campaign_run(&o, &out);
     if (status == LS_OK) printf("campaign: %s\n", out.verdict);

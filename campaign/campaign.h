@@ -24,6 +24,8 @@ struct campaign_run_options {
     int n_threads;           /* OpenMP threads of each DFT calculation (0: default) */
     int max_rounds;          /* stop after this many rounds in this run (0: no limit); a test hook */
     int verbose;             /* 1: the SCF and relaxation progress lines too */
+    const char *program_version; /* recorded in the provenance of every result ("" if unknown) */
+    const char *git_revision;
 };
 void campaign_run_options_default(struct campaign_run_options *o);
 

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "campaign/campaign.h"
 #include "campaign/propose.h"
@@ -132,6 +134,21 @@ void campaign_progress_note(void *ctx, long long progress)
     if (hb) atomic_store(&hb->progress, progress);
 }
 
+/* One line of the run log DB.files/runs.log (who started and who recorded each run: the
+ * audit trail of crash safety; appended with O_APPEND, so concurrent writers do not tear). */
+static void run_log(const struct run_ctx *rc, const char *what, const char *hash, const char *name, const char *order)
+{
+    char path[4200], line[512], utc[32];
+    snprintf(path, sizeof path, "%s/runs.log", rc->st->work_dir);
+    campaign_utc_now(utc);
+    int n = snprintf(line, sizeof line, "%s %s %.64s %d %s, %s start\n", utc, what, hash, rc->st->pid, name, order);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (fd < 0) return;
+    if (write(fd, line, (size_t)(n < (int)sizeof line ? n : (int)sizeof line - 1)) < 0) { /* the log is advice */
+    }
+    close(fd);
+}
+
 /* Compute (or recover from its file) one start; record it. */
 static int run_start(struct run_ctx *rc, long long eval_id, const struct campaign_candidate *c, int k, int *progress)
 {
@@ -171,6 +188,7 @@ static int run_start(struct run_ctx *rc, long long eval_id, const struct campaig
     if (out.n_atom == 0) {
         struct campaign_eval_input in = {rc->cfg, c, start, hash, dir, rc->opt->n_threads, rc->opt->verbose,
                                          campaign_progress_note, &rc->hb, *progress};
+        run_log(rc, "start", hash, c->name, campaign_order_name(start->order));
         status = rc->ev->evaluate(&in, &out);
         if (status != LS_OK) {
             campaign_eval_output_clear(&out);
@@ -180,6 +198,7 @@ static int run_start(struct run_ctx *rc, long long eval_id, const struct campaig
     }
     if (status == LS_OK)
         status = campaign_store_run_record(rc->st, run_id, hash, rc->ev->name, rc->opt->n_threads, &out);
+    if (status == LS_OK) run_log(rc, out.ok ? "recorded" : "recorded-failure", hash, c->name, campaign_order_name(start->order));
     if (status == LS_OK) {
         if (out.ok)
             ls_log_info("campaign: %s, %s start: %.6f eV/atom, %.3f muB/atom (%s), %d relaxation steps, %.1f s", c->name,
@@ -208,7 +227,11 @@ static int evaluate_one(struct run_ctx *rc, long long eval_id, long long cand_id
     atomic_store(&rc->hb.eval_id, 0);
     if (status == LS_ERR_INTERRUPTED) {
         int s2 = campaign_store_eval_requeue(rc->st, eval_id, "stopped by a signal; resumes from its checkpoints");
-        return s2 != LS_OK ? s2 : status;
+        if (s2 != LS_OK) return s2;
+        LS_ERROR(LS_ERR_INTERRUPTED,
+                 "stopped by a signal while verifying %s; its state is saved: run the same 'lodestone campaign run' "
+                 "command again to resume",
+                 c->name);
     }
     if (status != LS_OK) {
         /* A failure of the program or machine, not of the candidate: leave it to be resumed. */
@@ -402,6 +425,8 @@ int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *
         }
     }
     LS_TRY_GOTO(status, campaign_store_open(o->db_path, 0, &st), done);
+    if (o->program_version && o->program_version[0]) snprintf(st->version, sizeof st->version, "%s", o->program_version);
+    if (o->git_revision && o->git_revision[0]) snprintf(st->git, sizeof st->git, "%s", o->git_revision);
     LS_TRY_GOTO(status, campaign_store_lock(st, cfg->stale_s), done);
     locked = 1;
     int n_changed = 0;

@@ -21,13 +21,6 @@
 #include "common/log.h"
 #include "common/sha256.h"
 
-#ifndef LS_VERSION
-#define LS_VERSION "unknown"
-#endif
-#ifndef LS_GIT_REV
-#define LS_GIT_REV "unknown"
-#endif
-
 void campaign_utc_now(char buf[32])
 {
     time_t t = time(NULL);
@@ -85,6 +78,8 @@ int campaign_store_open(const char *path, int readonly, campaign_store **out)
     st->host[sizeof st->host - 1] = 0;
     st->pid = (int)getpid();
     st->readonly = readonly;
+    snprintf(st->version, sizeof st->version, "unknown");
+    snprintf(st->git, sizeof st->git, "unknown");
     int status = LS_OK;
     LS_TRY_GOTO(status, ls_db_open(path, readonly ? LS_DB_READONLY : LS_DB_CREATE, &st->db), fail);
     if (readonly) {
@@ -310,7 +305,7 @@ int campaign_store_sync_settings(campaign_store *st, const struct campaign_confi
                     ls_db_run(st->db,
                               "INSERT INTO campaign (id, name, created_utc, program_version, git_revision) VALUES "
                               "(1, ?1, ?2, ?3, ?4)",
-                              "ssss", cfg->name, utc, LS_VERSION, LS_GIT_REV),
+                              "ssss", cfg->name, utc, st->version, st->git),
                     fail);
     }
     ls_db_finalize(q);

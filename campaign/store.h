@@ -26,6 +26,8 @@ typedef struct campaign_store {
     int pid;
     int readonly;
     long long settings_id;   /* the settings row in force */
+    char version[64];        /* of the program writing (provenance) */
+    char git[64];
 } campaign_store;
 
 /* Open (creating it unless readonly) and bring the schema to the current version; a foreign,

@@ -24,13 +24,6 @@
 #include "common/log.h"
 #include "common/units.h"
 
-#ifndef LS_VERSION
-#define LS_VERSION "unknown"
-#endif
-#ifndef LS_GIT_REV
-#define LS_GIT_REV "unknown"
-#endif
-
 static int rollback(campaign_store *st, int status)
 {
     ls_db_rollback(st->db);
@@ -141,7 +134,7 @@ int campaign_store_run_record(campaign_store *st, long long run_id, const char *
                            "INSERT OR REPLACE INTO provenance (dft_run_id, input_sha256, calculator, program_version, "
                            "git_revision, pseudopotentials, settings, host, pid, threads, wall_s, cpu_s, finished_utc) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                           "isssssssiidds", run_id, input_sha256, calculator, LS_VERSION, LS_GIT_REV,
+                           "isssssssiidds", run_id, input_sha256, calculator, st->version, st->git,
                            o->pseudopotentials, o->settings, st->host, (long long)st->pid, (long long)n_threads,
                            o->wall_s, o->cpu_s, utc);
     free(xyz);

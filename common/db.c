@@ -104,10 +104,9 @@ int ls_db_open(const char *path, int flags, ls_db **out)
      * would try to write to the file. */
     int is_empty = 0, version = 0;
     LS_TRY_GOTO(status, ls_db_schema_version(db, &version, &is_empty), fail);
-    if (!readonly) {
-        LS_TRY_GOTO(status, ls_db_exec(db, "PRAGMA journal_mode = WAL"), fail);
-        LS_TRY_GOTO(status, ls_db_exec(db, "PRAGMA synchronous = FULL"), fail);
-    }
+    /* WAL is switched on by ls_db_migrate, once the file is known to be ours: setting it
+     * rewrites the file header, and a foreign database must be left exactly as it was. */
+    if (!readonly) LS_TRY_GOTO(status, ls_db_exec(db, "PRAGMA synchronous = FULL"), fail);
     LS_TRY_GOTO(status, ls_db_exec(db, "PRAGMA foreign_keys = ON"), fail);
     *out = db;
     return LS_OK;
@@ -430,6 +429,7 @@ int ls_db_migrate(ls_db *db, int32_t app_id, const char *what, const ls_db_migra
     if (version < n_steps && db->readonly)
         LS_ERROR(LS_ERR_INPUT, "%s: schema version %d needs an upgrade to %d, which a read-only open cannot do",
                  db->path, version, n_steps);
+    if (!db->readonly) LS_TRY(ls_db_exec(db, "PRAGMA journal_mode = WAL"));
     for (int v = version; v < n_steps; v++) {
         LS_TRY(ls_db_begin(db));
         int status = LS_OK;

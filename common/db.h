@@ -16,8 +16,8 @@
  *         use(ls_db_col_int(st, 0), ls_db_col_double(st, 1));
  *     ls_db_finalize(st);
  *
- * Settings at open (why):
- * - journal_mode = WAL: readers (`campaign status`, the sqlite3 shell, Python) never block
+ * Settings (why):
+ * - journal_mode = WAL (set by ls_db_migrate once the file is known to be ours): readers (`campaign status`, the sqlite3 shell, Python) never block
  *   the writer and see the last committed state; a kill -9 at any moment leaves the database
  *   at its last commit (SQLite's atomic commit).
  * - synchronous = FULL: a commit is on disk when ls_db_commit returns, so a result recorded
