@@ -80,6 +80,9 @@ int campaign_prototype_build(const struct campaign_prototype *p, const int *z_ro
 /* ------------------------------------------------------------------ settings */
 
 enum campaign_calculator { CAMPAIGN_CALC_DFT = 0, CAMPAIGN_CALC_TOY, CAMPAIGN_CALC_LOOKUP };
+/* How batches are chosen: Bayesian optimisation (the default), or the baselines: a seeded
+ * random order, or every candidate in enumeration order (an exhaustive screen). */
+enum campaign_strategy { CAMPAIGN_STRATEGY_BO = 0, CAMPAIGN_STRATEGY_RANDOM, CAMPAIGN_STRATEGY_EXHAUSTIVE };
 enum campaign_order { CAMPAIGN_ORDER_FM = 0, CAMPAIGN_ORDER_FERRI, CAMPAIGN_ORDER_NM };
 
 /* The properties a campaign can optimise or constrain (units in the names). */
@@ -143,6 +146,12 @@ struct campaign_config {
     /* Optional restriction of a role to some elements, per role letter ('A'..'Z'). */
     int n_role_elem[26];
     int role_elem[26][CAMPAIGN_MAX_ELEMENTS];
+    /* Candidates listed one by one (`include`), beside the enumerated ones. */
+    int n_include;
+    struct campaign_include {
+        const struct campaign_prototype *proto;
+        int z_role[CAMPAIGN_MAX_SITES];
+    } include[64];
     int n_order;
     enum campaign_order orders[CAMPAIGN_MAX_ORDERS];
     double moment_mub[119];   /* starting moment per element */
@@ -158,6 +167,7 @@ struct campaign_config {
     double budget_wall_s;     /* 0: none */
     int batch_size;
     int n_initial;            /* first batch, space-filling */
+    enum campaign_strategy strategy;
     int stall_rounds;
     double converge_tol;      /* relative expected improvement below which the loop has converged */
     int min_converge_evals;   /* no convergence verdict before this many candidate evaluations */

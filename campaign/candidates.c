@@ -404,6 +404,17 @@ int campaign_candidates_enumerate(const struct campaign_config *cfg, struct camp
             LS_TRY_GOTO(status, list_push(out, &c), fail);
         }
     }
+    for (int i = 0; i < cfg->n_include; i++) {
+        struct campaign_candidate c;
+        LS_TRY_GOTO(status, campaign_candidate_make(cfg, cfg->include[i].proto, cfg->include[i].z_role, 0, &c), fail);
+        int dup = 0;
+        for (int j = 0; j < out->n && !dup; j++) dup = !strcmp(out->items[j].fingerprint, c.fingerprint);
+        if (dup) {
+            campaign_candidate_free(&c);
+            continue;
+        }
+        LS_TRY_GOTO(status, list_push(out, &c), fail);
+    }
     if (out->n == 0)
         LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: the elements, prototypes and site rules allow no candidate",
                       cfg->path);

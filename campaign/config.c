@@ -27,7 +27,7 @@ const char *campaign_property_unit(enum campaign_property p)
 }
 
 static const char *const k_top_keys[] = {"name", "seed", "elements", "exclude", "allow_rare_earths", "flagged",
-                                         "exclude_flagged", "prototypes", "sites", "magnetism", "dft",
+                                         "exclude_flagged", "prototypes", "sites", "include", "strategy", "magnetism", "dft",
                                          "calculator", "objectives", "constraints", "budget", "batch_size",
                                          "initial_batch", "stop", "retry", "surrogate", NULL};
 
@@ -462,7 +462,9 @@ static int read_space(const ls_config *c, struct campaign_config *cfg)
     pnames[np_all] = NULL;
     int np = 0;
     LS_TRY(ls_config_opt_items(c, "prototypes", &np));
-    if (np == 0) {
+    if (np == 0 && ls_config_has(c, "prototypes")) {
+        cfg->n_proto = 0; /* prototypes: [] - only the included candidates */
+    } else if (np == 0) {
         for (int i = 0; i < np_all; i++) cfg->protos[i] = campaign_prototypes[i];
         cfg->n_proto = np_all;
     } else {
@@ -501,6 +503,44 @@ static int read_space(const ls_config *c, struct campaign_config *cfg)
                          ls_config_line(c, p), roles[r]);
         }
     }
+    /* include: [{prototype: L21, X: Co, Y: Mn, Z: Si}, ...] */
+    int ni = 0;
+    LS_TRY(ls_config_opt_list(c, "include", &ni));
+    if (ni > (int)(sizeof cfg->include / sizeof cfg->include[0]))
+        LS_ERROR(LS_ERR_INPUT, "%s:%d: at most %d candidates in 'include'", name, ls_config_line(c, "include"),
+                 (int)(sizeof cfg->include / sizeof cfg->include[0]));
+    for (int i = 0; i < ni; i++) {
+        char p[64], q[80];
+        snprintf(p, sizeof p, "include/%d", i);
+        static const char *const ikeys[] = {"prototype", "A", "B", "X", "Y", "Z", NULL};
+        LS_TRY(ls_config_check_keys(c, p, ikeys));
+        snprintf(q, sizeof q, "%s/prototype", p);
+        int k = 0;
+        LS_TRY(ls_config_get_enum(c, q, pnames, &k));
+        const struct campaign_prototype *pr = campaign_prototypes[k];
+        if (pr->reference_only)
+            LS_ERROR(LS_ERR_INPUT, "%s:%d: %s is an elemental structure (a reference phase), not a candidate prototype",
+                     name, ls_config_line(c, q), pr->name);
+        struct campaign_include *inc = &cfg->include[i];
+        inc->proto = pr;
+        for (int r = 0; r < pr->n_role; r++) {
+            snprintf(q, sizeof q, "%s/%c", p, pr->roles[r]);
+            if (!ls_config_has(c, q))
+                LS_ERROR(LS_ERR_INPUT, "%s:%d: include %d (%s) needs an element for each of its sites %s", name,
+                         ls_config_line(c, p), i + 1, pr->name, pr->roles);
+            LS_TRY(get_element(c, q, &inc->z_role[r]));
+            int in = 0;
+            for (int j = 0; j < cfg->n_elem; j++) in |= cfg->elements[j] == inc->z_role[r];
+            if (!in)
+                LS_ERROR(LS_ERR_INPUT, "%s:%d: %s is not among the elements (or is excluded): add it to 'elements'", name,
+                         ls_config_line(c, q), ls_element_symbol(inc->z_role[r]));
+            for (int r2 = 0; r2 < r; r2++)
+                if (inc->z_role[r2] == inc->z_role[r])
+                    LS_ERROR(LS_ERR_INPUT, "%s:%d: include %d puts %s on two sites of %s: that is another prototype", name,
+                             ls_config_line(c, q), i + 1, ls_element_symbol(inc->z_role[r]), pr->name);
+        }
+    }
+    cfg->n_include = ni;
     return LS_OK;
 }
 
@@ -519,6 +559,10 @@ static int read_loop(const ls_config *c, struct campaign_config *cfg)
     if (ls_config_has(c, "budget/wall_time") && !(cfg->budget_wall_s > 0))
         LS_ERROR(LS_ERR_INPUT, "%s:%d: budget/wall_time must be positive, with a unit (e.g. '2 h', '30 min')", name,
                  ls_config_line(c, "budget/wall_time"));
+    static const char *const strategies[] = {"bayesian", "random", "exhaustive", NULL};
+    int strat = 0;
+    LS_TRY(ls_config_opt_enum(c, "strategy", strategies, 0, &strat));
+    cfg->strategy = (enum campaign_strategy)strat;
     LS_TRY(ls_config_opt_int(c, "batch_size", 4, &cfg->batch_size));
     if (cfg->batch_size < 1 || cfg->batch_size > 4096)
         LS_ERROR(LS_ERR_INPUT, "%s:%d: batch_size must lie in 1..4096", name, ls_config_line(c, "batch_size"));
@@ -660,6 +704,12 @@ int campaign_config_canonical(const struct campaign_config *cfg, char **text)
         for (int i = 0; i < cfg->n_role_elem[r]; i++) tb_printf(&b, " %s", ls_element_symbol(cfg->role_elem[r][i]));
         tb_printf(&b, "\n");
     }
+    for (int i = 0; i < cfg->n_include; i++) {
+        tb_printf(&b, "space.include.%d = %s", i, cfg->include[i].proto->name);
+        for (int r = 0; r < cfg->include[i].proto->n_role; r++)
+            tb_printf(&b, " %c:%s", cfg->include[i].proto->roles[r], ls_element_symbol(cfg->include[i].z_role[r]));
+        tb_printf(&b, "\n");
+    }
     tb_printf(&b, "space.exclude_flagged = %d\n", cfg->exclude_flagged);
     if (cfg->exclude_flagged) {
         tb_printf(&b, "space.flagged =");
@@ -698,6 +748,8 @@ int campaign_config_canonical(const struct campaign_config *cfg, char **text)
                   cfg->con[i].upper ? "<=" : ">=", cfg->con[i].bound, campaign_property_unit(cfg->con[i].prop));
     tb_printf(&b, "budget.dft_evaluations = %d\n", cfg->budget_evals);
     tb_printf(&b, "budget.wall_time_s = %.10g\n", cfg->budget_wall_s);
+    static const char *const strategy_names[] = {"bayesian", "random", "exhaustive"};
+    tb_printf(&b, "strategy = %s\n", strategy_names[cfg->strategy]);
     tb_printf(&b, "batch_size = %d\n", cfg->batch_size);
     tb_printf(&b, "initial_batch = %d\n", cfg->n_initial);
     tb_printf(&b, "stop.stall_rounds = %d\n", cfg->stall_rounds);

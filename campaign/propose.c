@@ -139,6 +139,31 @@ int campaign_propose(const struct campaign_config *cfg, const struct campaign_ca
     *max_ei = NAN;
     ls_rng rng;
     round_rng(cfg->seed, round, &rng);
+    if (cfg->strategy != CAMPAIGN_STRATEGY_BO) {
+        /* The baselines: every candidate in order, or a seeded random order. */
+        int n = cands->n, n_free = 0;
+        int *free_ids = malloc((size_t)(n ? n : 1) * sizeof *free_ids);
+        if (!free_ids) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+        for (int i = 0; i < n; i++)
+            if (avail[i]) free_ids[n_free++] = i;
+        if (cfg->strategy == CAMPAIGN_STRATEGY_RANDOM)
+            for (int i = 0; i < n_free && i < q; i++) { /* partial Fisher-Yates */
+                long j = i + ls_rng_below(&rng, n_free - i);
+                int t = free_ids[i];
+                free_ids[i] = free_ids[j];
+                free_ids[j] = t;
+            }
+        for (int i = 0; i < n_free && i < q; i++) {
+            struct campaign_proposal *p = &out[(*n_out)++];
+            memset(p, 0, sizeof *p);
+            p->candidate_id = free_ids[i] + 1;
+            p->acq = p->p_feasible = NAN;
+            for (int k = 0; k < CAMPAIGN_MAX_OBJECTIVES; k++) p->mean[k] = p->sd[k] = NAN;
+        }
+        free(free_ids);
+        snprintf(method, 32, "%s", cfg->strategy == CAMPAIGN_STRATEGY_RANDOM ? "random" : "exhaustive");
+        return LS_OK;
+    }
     /* A model needs data: the first batch (and any round with fewer than 3 observations of the
      * objectives) is space-filling. */
     int n_obj_obs = 0;

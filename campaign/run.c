@@ -378,14 +378,16 @@ static int next_round(struct run_ctx *rc, int last, enum campaign_state *state, 
                     max_ei, campaign_property_unit(cfg->obj[0].prop), cfg->converge_tol, best);
         goto done;
     }
-    if (last >= 2 && rounds_without_improvement(rc->st, last) >= cfg->stall_rounds) {
+    if (cfg->strategy == CAMPAIGN_STRATEGY_BO && last >= 2 &&
+        rounds_without_improvement(rc->st, last) >= cfg->stall_rounds) {
         *state = CAMPAIGN_STALLED;
         ls_log_info("campaign: stalled: no improvement of the best in %d rounds, although the model still expects "
                     "some (%.3g); raise the budget or stop/stall_rounds to go on",
                     cfg->stall_rounds, max_ei);
         goto done;
     }
-    LS_TRY_GOTO(status, campaign_store_round_open(rc->st, round, method, cfg->n_obj > 1 ? "ehvi" : "ei", n_p, p, 0), done);
+    const char *acq = cfg->strategy != CAMPAIGN_STRATEGY_BO ? "none" : cfg->n_obj > 1 ? "ehvi" : "ei";
+    LS_TRY_GOTO(status, campaign_store_round_open(rc->st, round, method, acq, n_p, p, 0), done);
     ls_log_info("campaign: round %d: %d candidate%s proposed by %s (%d spent of %d)", round, n_p, n_p == 1 ? "" : "s",
                 method, spent, cfg->budget_evals);
     *opened = 1;
@@ -410,6 +412,8 @@ int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *
     struct run_ctx rc;
     memset(&rc, 0, sizeof rc);
     int status = LS_OK, locked = 0;
+    /* From the start, a stop signal only sets a flag (checked between steps and in the DFT). */
+    ls_stop_install();
     /* Everything that can be refused is checked before the database is touched. */
     LS_TRY_GOTO(status, campaign_config_read(o->config_path, cfg), done);
     LS_TRY_GOTO(status, ls_file_read_all(o->config_path, &yaml, &yaml_len), done);
@@ -440,7 +444,6 @@ int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *
                                              st->pid, st->host, n_changed),
                 done);
     ls_log_info("campaign: %s: %d candidates, %d reference phases, database %s", cfg->name, cands.n, refs.n, st->path);
-    ls_stop_install();
     rc.opt = o;
     rc.cfg = cfg;
     rc.st = st;

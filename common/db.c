@@ -417,7 +417,9 @@ int ls_db_check_schema(ls_db *db, int32_t app_id, const char *what, int n_steps)
 {
     int version = 0, is_empty = 0;
     LS_TRY(ls_db_schema_version(db, &version, &is_empty));
-    if (is_empty) LS_ERROR(LS_ERR_INPUT, "%s: an empty database, not a Lodestone %s", db->path, what);
+    if (is_empty)
+        LS_ERROR(LS_ERR_INPUT, "%s: an empty database: no %s in it yet (was its first run stopped before it began?)",
+                 db->path, what);
     return check_identity(db, app_id, what, n_steps, version, is_empty);
 }
 
