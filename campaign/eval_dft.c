@@ -140,9 +140,14 @@ static int dft_evaluate(const struct campaign_eval_input *in, struct campaign_ev
     snprintf(out->trajectory, sizeof out->trajectory, "%s/trajectory.xyz", in->dir);
     int status = LS_OK;
     char reason[512] = "";
+    /* The engine's SCF and relaxation lines only with --verbose: the campaign log stays one
+     * line per run (warnings pass). */
+    enum ls_log_level saved_level = ls_log_get_level();
+    if (!in->verbose && saved_level > LS_LOG_WARN) ls_log_set_level(LS_LOG_WARN);
     for (int retry = 0; retry <= d->retries; retry++) {
         dft_params p;
-        LS_TRY(dft_params_for_start(in, retry, &p));
+        status = dft_params_for_start(in, retry, &p);
+        if (status != LS_OK) break;
         dft_calc *calc = NULL;
         struct ls_relax_result res;
         memset(&res, 0, sizeof res);
@@ -227,6 +232,7 @@ static int dft_evaluate(const struct campaign_eval_input *in, struct campaign_ev
             ls_log_warn("campaign: %s, %s start: %s; retrying with safer settings", in->cand->name,
                         campaign_order_name(in->start->order), reason);
     }
+    ls_log_set_level(saved_level);
     out->wall_s = ls_wall_time() - t0;
     out->cpu_s = ls_cpu_time() - c0;
     if (status != LS_OK) return status;
