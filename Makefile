@@ -47,13 +47,18 @@ LDLIBS  := $(PKG_LIBS) -lfftw3_omp -lfftw3 -lm
 LDFLAGS := -fopenmp $(SAN_FLAGS) $(EXTRA_LDFLAGS)
 
 # Library folders, with their sub-folders (dft/input, dft/pseudo, ...): every *.c but the tests.
-LIB_DIRS  := common workflow dft surrogate search campaign
+LIB_DIRS  := common workflow dft surrogate search campaign tests
 ALL_SRC   := $(sort $(shell find $(LIB_DIRS) -name '*.c'))
-TEST_SRC  := $(foreach f,$(ALL_SRC),$(if $(filter test_%,$(notdir $(f))),$(f)))
-LIB_SRC   := $(filter-out $(TEST_SRC),$(ALL_SRC))
-APP_SRC   := $(wildcard apps/*.c)
+LIB_TEST_SRC := $(foreach f,$(ALL_SRC),$(if $(filter test_%,$(notdir $(f))),$(f)))
+LIB_SRC   := $(filter-out $(LIB_TEST_SRC),$(ALL_SRC))
+# apps/: the program; its tests (apps/test_*.c) link the program's objects but main.o (APP_LIB).
+APP_ALL   := $(sort $(wildcard apps/*.c))
+APP_TEST_SRC := $(filter apps/test_%,$(APP_ALL))
+APP_SRC   := $(filter-out $(APP_TEST_SRC),$(APP_ALL))
+TEST_SRC  := $(LIB_TEST_SRC) $(APP_TEST_SRC)
 LIB_OBJ   := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
 APP_OBJ   := $(APP_SRC:%.c=$(OBJDIR)/%.o)
+APP_LIB   := $(OBJDIR)/libapps.a
 TEST_BIN  := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SRC)))
 # Python tests of validation studies (standard library; run by tools/run_tests.sh through python3, skipped without it).
 PY_TESTS  := validation/acwf/test_metrics.py validation/acwf/test_acwf.py
@@ -87,21 +92,42 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(APP_LIB): $(filter-out $(OBJDIR)/apps/main.o,$(APP_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
 $(OBJDIR)/%.o: %.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(OBJ_FLAGS) -MMD -MP -c $< -o $@
 
-# Each test_*.c is one executable linked against the library.
+# Each test_*.c is one executable linked against the library (and apps/ tests against the
+# program's objects too).
 define TEST_RULE
-$(BUILD)/tests/$(notdir $(basename $(1))): $(OBJDIR)/$(basename $(1)).o $(LIB)
+$(BUILD)/tests/$(notdir $(basename $(1))): $(OBJDIR)/$(basename $(1)).o $(2) $(LIB)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(LDFLAGS) -o $$@ $$^ $(LDLIBS)
 endef
-$(foreach t,$(TEST_SRC),$(eval $(call TEST_RULE,$(t))))
+$(foreach t,$(LIB_TEST_SRC),$(eval $(call TEST_RULE,$(t),)))
+$(foreach t,$(APP_TEST_SRC),$(eval $(call TEST_RULE,$(t),$(APP_LIB))))
 
-test: $(BIN) $(TEST_BIN)
+comma := ,
+# `make test T=NAME` runs the tests named (one or several, comma- or space-separated; with or
+# without the test_ prefix; * matches any text: T='cmd_eos*'), and builds only those.
+ifneq ($(T),)
+  T_PATTERNS := $(foreach n,$(subst $(comma), ,$(T)),$(if $(filter test_%,$(n)),$(n),test_$(n)))
+  RUN_TESTS  := $(foreach f,$(TEST_BIN) $(PY_TESTS),$(if $(filter $(subst *,%,$(T_PATTERNS)),$(basename $(notdir $(f)))),$(f)))
+  ifeq ($(strip $(RUN_TESTS)),)
+    ifneq ($(filter test,$(MAKECMDGOALS)),)
+      $(error no test matches T=$(T) (the tests: $(notdir $(TEST_BIN))))
+    endif
+  endif
+else
+  RUN_TESTS := $(TEST_BIN) $(PY_TESTS)
+endif
+
+test: $(BIN) $(filter-out %.py,$(RUN_TESTS))
 	@mkdir -p $(BUILD)/tmp
-	@LODESTONE_BIN=$(abspath $(BIN)) LODESTONE_TEST_TMP=$(BUILD)/tmp sh tools/run_tests.sh $(TEST_BIN) $(PY_TESTS)
+	@LODESTONE_BIN=$(abspath $(BIN)) LODESTONE_TEST_TMP=$(BUILD)/tmp sh tools/run_tests.sh $(RUN_TESTS)
 
 asan:
 	LODESTONE_TEST_QUICK=1 $(MAKE) BUILD=build/asan SANITIZE=1 test
@@ -119,7 +145,7 @@ clean:
 
 help:
 	@echo "make            build $(BIN)"
-	@echo "make test       build and run the unit tests"
+	@echo "make test       build and run the unit tests (T=NAME: only the tests named, e.g. T=md or T='cmd_*')"
 	@echo "make asan       run the tests under AddressSanitizer and UBSan (build/asan)"
 	@echo "make MPI=1      build with mpicc (MPI support)"
 	@echo "make examples   run the examples and compare with their expected numbers"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/dft_opts.h"
 #include "apps/eos_report.h"
 #include "common/checkpoint.h"
 #include "common/err.h"
@@ -204,14 +205,9 @@ int cmd_eos(int argc, char **argv)
     const char *plot = cli_get(&a, opts, "plot");
     if (plot && strcmp(ls_path_extension(plot), "svg") != 0 && strcmp(ls_path_extension(plot), "png") != 0)
         LS_ERROR(LS_ERR_USAGE, "--plot %s: the image is chosen by the extension, .svg or .png", plot);
-    int threads = 0, pools = 0;
-    LS_TRY(cli_get_threads_pools(&a, opts, &threads, &pools));
     dft_params p;
-    dft_params_init(&p);
-    p.n_threads = threads;
-    p.n_pools = pools;
-    int status = dft_params_read(a.pos[0], &p);
-    if (status == LS_OK) status = dft_params_check_single_point(&p, "lodestone eos"); /* not a relax input */
+    static const char *const outputs[] = {"json", "csv", "plot", "xyz", "checkpoint"};
+    int status = dft_cli_read_single_point(&a, opts, "lodestone eos", outputs, 5, &p); /* not a relax input */
     if (status == LS_OK) {
         p.compute_forces = p.compute_stress = 1;
         status = run_eos(&a, &p, &cfg, t_start);

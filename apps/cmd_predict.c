@@ -106,6 +106,9 @@ int cmd_predict(int argc, char **argv)
     }
     const char *model_path = cli_get(&a, opts, "model"), *out = cli_get(&a, opts, "out");
     if (!model_path || a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "predict needs --model MODEL and one structure file");
+    const char *inputs[2] = {model_path, a.pos[0]};
+    LS_TRY(cli_check_output("out", out, 2, inputs));
+    LS_TRY(cli_check_output("json", cli_get(&a, opts, "json"), 2, inputs));
     LS_TRY_GOTO(status, nnp_model_load(model_path, &m), done);
     LS_TRY_GOTO(status, ls_structures_read(a.pos[0], LS_FORMAT_AUTO, &set), done);
     LS_TRY_GOTO(status, ls_structure_list_create(&outl), done);

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 void bo_bench_config_default(bo_bench_config *c)
 {

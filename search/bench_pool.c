@@ -23,7 +23,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 struct row_ref {
     const double *x;

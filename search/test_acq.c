@@ -6,7 +6,7 @@
 #include "common/err.h"
 #include "common/test.h"
 #include "search/mo.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 static double ref_log_h(double z) /* long double reference, fine down to z = -30 */
 {
@@ -309,21 +309,9 @@ static void test_select_box(void)
     bo_gp_destroy(gp);
 }
 
-static void test_specs(void)
+/* Grouping identical rows of a benchmark pool (bo_pool_from_rows): the mean of the distinct y values. */
+static void test_pool_rows(void)
 {
-    bo_objective_spec o[3];
-    bo_constraint_spec c[8];
-    int n;
-    LS_CHECK_OK(bo_parse_objectives("Conductivity (S/cm):max, e_form:min", 3, o, &n));
-    LS_CHECK(n == 2 && o[0].maximise && !o[1].maximise && strcmp(o[1].column, "e_form") == 0);
-    LS_CHECK(bo_parse_objectives("y", 3, o, &n) == LS_ERR_USAGE);
-    LS_CHECK(bo_parse_objectives("y:maximum", 3, o, &n) == LS_ERR_USAGE);
-    LS_CHECK(bo_parse_objectives("a:max,b:max,c:max,d:max", 3, o, &n) == LS_ERR_USAGE);
-    LS_CHECK_OK(bo_parse_constraints("e_hull<=0.05,m>=-2.385", 8, c, &n));
-    LS_CHECK(n == 2 && c[0].upper && c[0].bound == 0.05 && !c[1].upper && c[1].bound == -2.385);
-    LS_CHECK(bo_parse_constraints("e_hull<0.05", 8, c, &n) == LS_ERR_USAGE);
-    LS_CHECK(bo_parse_constraints("e_hull<=abc", 8, c, &n) == LS_ERR_USAGE);
-    /* Grouping identical rows: the mean of the distinct y values. */
     double x[] = {1, 2, 1, 2, 3, 4, 1, 2}, y[] = {5, 7, 1, 5};
     long np;
     double *xp = NULL, *yp = NULL;
@@ -343,6 +331,6 @@ int main(void)
     LS_RUN(test_select_pool);
     LS_RUN(test_constraint);
     LS_RUN(test_select_box);
-    LS_RUN(test_specs);
+    LS_RUN(test_pool_rows);
     return ls_test_summary("test_acq");
 }

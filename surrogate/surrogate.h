@@ -15,6 +15,7 @@
 #define LS_SURROGATE_H
 
 #include "common/structure.h"
+#include "workflow/calc.h"
 
 #define NNP_MAX_ELEMENTS 8
 #define NNP_MAX_LAYERS 8
@@ -145,35 +146,28 @@ struct nnp_error_sums {
 void nnp_error_sums_add(struct nnp_error_sums *sums, const ls_structure *s, const struct nnp_result *r);
 void nnp_error_sums_finish(const struct nnp_error_sums *sums, struct nnp_errors *err);
 
-/* Molecular dynamics (surrogate/md.c): velocity Verlet (friction 0: NVE) or Langevin NVT
- * (BAOAB) with the model's forces; the frame callback sees every frame_every-th step. */
-struct nnp_md_config {
-    double dt_fs;
-    int n_step;
-    double temperature_k;          /* thermostat target (NVT) */
-    double init_temperature_k;     /* Maxwell-Boltzmann velocities when s has none (0: at rest) */
-    double friction_per_fs;        /* Langevin friction gamma; 0 = NVE */
-    unsigned long long seed;
-    int frame_every;
-    double spread_threshold_ev_a;  /* flag a frame whose largest force spread exceeds this */
-};
-void nnp_md_config_default(struct nnp_md_config *cfg); /* 1 fs, 1000 steps, 300 K, NVE, every 10, 0.1 eV/Å */
-
-struct nnp_md_frame {
-    int step;
-    double time_fs;
-    double e_pot, e_kin;             /* Ha */
-    double temperature_k;
-    double energy_spread;            /* Ha (ensembles) */
-    double max_force_spread;         /* Ha/bohr (ensembles) */
-    int extrapolating;               /* spread above the threshold, or descriptors out of range */
-    int n_extrapolating_atoms;
-    const double (*forces)[3];       /* Ha/bohr */
-};
-typedef int (*nnp_md_frame_fn)(void *ctx, const ls_structure *s, const struct nnp_md_frame *frame);
-
-/* Run MD on s in place (positions, velocities).  Velocities are drawn if s has none. */
-int nnp_md_run(const nnp_model *m, ls_structure *s, const struct nnp_md_config *cfg, nnp_md_frame_fn on_frame,
-               void *ctx);
+/* The potential as a calculator (surrogate/calc.c; the contract of workflow/calc.h), for
+ * relaxations, molecular dynamics (workflow/md.h) and campaigns:
+ *
+ *     nnp_calc *c = NULL;  LS_TRY(nnp_calc_create(model, &c));    the model is borrowed
+ *     status = nnp_model_calc(c, s, &e, forces, stress);          an ls_calc_fn (ctx: the nnp_calc)
+ *     ls_calc calc;  nnp_calc_bind(c, &calc);                     with the info hook: the ensemble
+ *                                                                 spread of the last prediction
+ *     nnp_calc_destroy(c);
+ *
+ * nnp_model_calc returns LS_OK, or LS_ERR_INPUT when s holds an element the model does not know
+ * (an extrapolation is not an error: it is in the info hook's n_extrapolating).  Energy (Ha),
+ * forces (Ha/bohr) and stress (Ha/bohr^3, ASE sign; zero for a structure not periodic in 3D) are
+ * the ensemble means. */
+typedef struct nnp_calc nnp_calc;
+int nnp_calc_create(const nnp_model *m, nnp_calc **out);
+void nnp_calc_destroy(nnp_calc *c); /* accepts NULL */
+int nnp_model_calc(void *calc, const ls_structure *s, double *energy, double (*forces)[3], double stress[3][3]);
+/* calc becomes c as a struct ls_calc: name "nnp", compute nnp_model_calc, the info hook (energy
+ * and largest force spread, atoms outside the training range; has_spread for ensembles). */
+void nnp_calc_bind(nnp_calc *c, ls_calc *calc);
+/* The scalars of the last prediction (energy, energy_std, max_force_std, n_extrapolating, stress);
+ * its array pointers are NULL. */
+const struct nnp_result *nnp_calc_last(const nnp_calc *c);
 
 #endif

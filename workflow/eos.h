@@ -17,8 +17,7 @@
  * arguments (the calculator shares each calculation); rank 0 reads and writes the checkpoints and
  * the points come out identical on every process.
  *
- * Method, checkpoint format and the relaxation at each volume: dft/README.md (section "Equation of
- * state") and the comments of eos.c, eos_checkpoint.c and eos_relax.c.
+ * Method, checkpoint format and the relaxation at each volume: docs/eos.md and the comments of eos.c, eos_checkpoint.c and eos_relax.c.
  */
 #ifndef LS_WORKFLOW_EOS_H
 #define LS_WORKFLOW_EOS_H

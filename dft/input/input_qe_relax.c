@@ -255,11 +255,3 @@ int qe_relax_check(const struct qe_relax_keys *k, const char *path, const struct
                  "to relax the cell with FIRE", path, k->ion_dynamics_line);
     return LS_OK;
 }
-
-int dft_params_check_single_point(const dft_params *p, const char *command)
-{
-    if (p->relax.kind == DFT_RELAX_NONE) return LS_OK;
-    LS_ERROR(LS_ERR_INPUT, "%s:%d: calculation = '%s' asks for a relaxation, which '%s' does not do: run "
-             "'lodestone relax %s' (or set calculation = 'scf' for the starting geometry only)",
-             p->source, p->relax.line, p->relax.kind == DFT_RELAX_CELL ? "vc-relax" : "relax", command, p->source);
-}

@@ -9,26 +9,19 @@
 #include "common/err.h"
 #include "common/test.h"
 
-static char bin[1024], dir[1024];
+static char dir[1024];
 
 static void write_file(const char *name, const char *text)
 {
-    char p[2048];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
+    ls_test_write_file(ls_test_in_dir(dir, name), text);
 }
 
 /* Run suggest with args; stdout into out.csv, stderr into err.txt; returns the exit code. */
 static int run(const char *args)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' suggest %s > out.csv 2> err.txt", dir, bin, args);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    snprintf(cmd, sizeof cmd, "suggest %s", args);
+    return ls_test_run(dir, cmd, "out.csv", "err.txt");
 }
 
 static char *slurp(const char *name)
@@ -133,13 +126,8 @@ static void test_errors(void)
 
 int main(void)
 {
-    snprintf(bin, sizeof bin, "%s", ls_test_bin());
-    char tmp[1024];
-    snprintf(dir, sizeof dir, "%s", ls_test_tmp_path(tmp, sizeof tmp, "suggest"));
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
-    if (system(cmd) != 0) fprintf(stderr, "cannot create %s\n", dir);
+    ls_test_fresh_dir(dir, sizeof dir, "suggest");
     LS_RUN(test_round_trip);
     LS_RUN(test_errors);
-    return ls_test_summary("test_suggest");
+    return ls_test_summary("test_cmd_suggest");
 }

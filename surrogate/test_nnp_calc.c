@@ -1,7 +1,9 @@
-/* Tests for surrogate/md.c and workflow/relax.c driven by a (random, smooth) model: NVE
- * conserves the total energy, Langevin reaches its temperature on average, FIRE relaxes
- * positions and cell to the force/stress threshold, and `lodestone relax --potential` (BFGS)
- * converges through the program. */
+/* The potential as a calculator (surrogate/calc.c: nnp_model_calc, nnp_calc_bind) driving the
+ * workflows with a (random, smooth) model: molecular dynamics (workflow/md.c) conserves the total
+ * energy in NVE and reaches its temperature on average under Langevin, the frames carry the
+ * ensemble spread the calculator reports (equal to nnp_model_predict's); FIRE (workflow/relax.c)
+ * relaxes positions and cell to the force/stress threshold; an unknown element is LS_ERR_INPUT;
+ * and `lodestone relax --potential` (BFGS) converges through the program. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include "common/err.h"
 #include "common/io.h"
 #include "common/log.h"
+#include "workflow/md.h"
 #include "workflow/relax.h"
 #include "common/test.h"
 #include "common/textio.h"
@@ -59,14 +62,15 @@ static nnp_model *make_model(int n_member)
 }
 
 struct nve_ctx {
-    double e0, max_dev, t_sum;
+    double e0, max_dev, t_sum, spread;
     int n, n_atom;
 };
 
-static int record(void *vctx, const ls_structure *s, const struct nnp_md_frame *f)
+static int record(void *vctx, const ls_structure *s, const struct ls_md_frame *f)
 {
     struct nve_ctx *c = vctx;
     (void)s;
+    c->spread = f->max_force_spread;
     double e = f->e_pot + f->e_kin;
     if (c->n == 0) c->e0 = e;
     c->max_dev = fmax(c->max_dev, fabs(e - c->e0) / c->n_atom);
@@ -80,37 +84,44 @@ static void test_nve_nvt(void)
     nnp_model *m = make_model(2);
     ls_structure *s = fcc(2, 3.63);
     if (!m || !s) return;
-    struct nnp_md_config cfg;
-    nnp_md_config_default(&cfg);
+    nnp_calc *nc = NULL;
+    LS_CHECK_OK(nnp_calc_create(m, &nc));
+    if (!nc) return;
+    ls_calc calc;
+    nnp_calc_bind(nc, &calc);
+    LS_CHECK(strcmp(calc.name, "nnp") == 0);
+    struct ls_md_config cfg;
+    ls_md_config_default(&cfg);
     cfg.n_step = 300;
     cfg.dt_fs = 1.0;
     cfg.frame_every = 5;
     cfg.init_temperature_k = 300;
-    struct nve_ctx c = {0, 0, 0, 0, s->n_atom};
-    LS_CHECK_OK(nnp_md_run(m, s, &cfg, record, &c));
+    struct nve_ctx c = {0, 0, 0, 0, 0, s->n_atom};
+    LS_CHECK_OK(ls_md_run(s, &calc, &cfg, record, &c));
     LS_CHECK_MSG(c.max_dev * LS_HARTREE_EV * 1e3 < 0.5, "NVE energy drift %.3g meV/atom", c.max_dev * LS_HARTREE_EV * 1e3);
     LS_CHECK(c.t_sum > 0);
+    /* The last frame's spread is the model's for the final geometry (two members disagree). */
+    double F[32][3], Fs[32][3];
+    struct nnp_result r;
+    memset(&r, 0, sizeof r);
+    r.forces = F;
+    r.force_std = Fs;
+    LS_CHECK_OK(nnp_model_predict(m, s, &r));
+    LS_CHECK(r.max_force_std > 0 && c.spread == r.max_force_std);
+    struct ls_calc_info info;
+    ls_calc_last_info(&calc, &info);
+    LS_CHECK(info.has_spread && info.max_force_spread == r.max_force_std && info.energy_spread == r.energy_std);
     /* Langevin at 600 K: the mean temperature of the second half is near 600 K */
     cfg.friction_per_fs = 0.05;
     cfg.temperature_k = 600;
     cfg.n_step = 1500;
-    struct nve_ctx c2 = {0, 0, 0, 0, s->n_atom};
-    LS_CHECK_OK(nnp_md_run(m, s, &cfg, record, &c2));
+    struct nve_ctx c2 = {0, 0, 0, 0, 0, s->n_atom};
+    LS_CHECK_OK(ls_md_run(s, &calc, &cfg, record, &c2));
     double tmean = c2.t_sum / (c2.n - 1);
     LS_CHECK_MSG(fabs(tmean - 600) < 150, "Langevin mean temperature %.1f K", tmean);
+    nnp_calc_destroy(nc);
     ls_structure_destroy(s);
     nnp_model_destroy(m);
-}
-
-static int calc(void *ctx, const ls_structure *s, double *energy, double (*forces)[3], double stress[3][3])
-{
-    struct nnp_result r;
-    memset(&r, 0, sizeof r);
-    r.forces = forces;
-    LS_TRY(nnp_model_predict(ctx, s, &r));
-    *energy = r.energy;
-    if (stress) memcpy(stress, r.stress, sizeof r.stress);
-    return LS_OK;
 }
 
 static void test_relax(void)
@@ -132,7 +143,9 @@ static void test_relax(void)
     cfg.optimizer = "fire";
     cfg.stress_tol_gpa = 0.02; /* the cell-force check below needs sigma < 0.028 GPa */
     struct ls_relax_result res;
-    LS_CHECK_OK(ls_relax_run(s, calc, m, &cfg, &res));
+    nnp_calc *nc = NULL;
+    LS_CHECK_OK(nnp_calc_create(m, &nc));
+    LS_CHECK_OK(ls_relax_run(s, nnp_model_calc, nc, &cfg, &res));
     LS_CHECK(res.converged);
     ls_relax_result_free(&res);
     LS_CHECK(res.energy < e0);
@@ -145,8 +158,15 @@ static void test_relax(void)
             LS_CHECK(fabs(r.stress[a][b]) * V / s->n_atom * LS_HARTREE_EV < 2e-3);
     /* a slab cannot relax its cell */
     s->pbc[2] = 0;
-    LS_CHECK(ls_relax_run(s, calc, m, &cfg, &res) == LS_ERR_INPUT);
+    LS_CHECK(ls_relax_run(s, nnp_model_calc, nc, &cfg, &res) == LS_ERR_INPUT);
     ls_relax_result_free(&res);
+    /* An element the model does not know. */
+    s->pbc[2] = 1;
+    LS_CHECK_OK(ls_structure_set_species(s, 0, "Fe"));
+    double e, f[32][3];
+    LS_CHECK(nnp_model_calc(nc, s, &e, f, NULL) == LS_ERR_INPUT);
+    LS_CHECK(strstr(ls_error_message(), "Fe") != NULL);
+    nnp_calc_destroy(nc);
     ls_structure_destroy(s);
     nnp_model_destroy(m);
 }
@@ -164,10 +184,9 @@ static void test_relax_program(void)
     if (!m || !s) return;
     LS_CHECK_OK(nnp_model_save(m, model));
     LS_CHECK_OK(ls_structure_write(xyz, LS_FORMAT_EXTXYZ, s));
-    snprintf(cmd, sizeof cmd, "%s relax %s --potential %s --cell --fmax 0.001 --stress-tol 0.01 --steps 1000 "
-             "--checkpoint none --json %s --quiet > /dev/null", ls_test_bin(), xyz, model, json);
-    int rc = system(cmd);
-    LS_CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+    snprintf(cmd, sizeof cmd, "relax %s --potential %s --cell --fmax 0.001 --stress-tol 0.01 --steps 1000 "
+             "--checkpoint none --json %s --quiet", xyz, model, json);
+    LS_CHECK(ls_test_run(NULL, cmd, NULL, NULL) == 0);
     char *text = NULL;
     size_t n = 0;
     LS_CHECK_OK(ls_file_read_all(json, &text, &n));
@@ -183,5 +202,5 @@ int main(void)
     LS_RUN(test_nve_nvt);
     LS_RUN(test_relax);
     LS_RUN(test_relax_program);
-    return ls_test_summary("test_md");
+    return ls_test_summary("test_nnp_calc");
 }

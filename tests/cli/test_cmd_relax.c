@@ -83,19 +83,8 @@ static int run(const char *args, const char *err_path)
 {
     char out_path[600], cmd[4096];
     snprintf(out_path, sizeof out_path, "%s.out", err_path);
-    snprintf(cmd, sizeof cmd, "%s relax %s --threads 1 > %s 2> %s", ls_test_bin(), args, out_path, err_path);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static int file_has(const char *path, const char *what)
-{
-    char *t = NULL;
-    size_t n = 0;
-    if (ls_file_read_all(path, &t, &n) != LS_OK) return 0;
-    int hit = strstr(t, what) != NULL;
-    free(t);
-    return hit;
+    snprintf(cmd, sizeof cmd, "relax %s --threads 1", args);
+    return ls_test_run(NULL, cmd, out_path, err_path);
 }
 
 static int frames(const char *path)
@@ -128,15 +117,15 @@ static void test_program(void)
     snprintf(args, sizeof args, INPUT " --fmax 0.001 --json %s --traj %s --out %s --checkpoint %s%s", js, tr, out, ck,
              quick ? " --steps 1" : "");
     LS_CHECK(run(args, err) == (quick ? 1 : 0));
-    LS_CHECK(file_has(js, "\"program\": \"lodestone relax\"") &&
-             file_has(js, quick ? "\"converged\": false" : "\"converged\": true"));
+    LS_CHECK(ls_test_file_has(js, "\"program\": \"lodestone relax\"") &&
+             ls_test_file_has(js, quick ? "\"converged\": false" : "\"converged\": true"));
     const char *keys[] = {"\"n_steps\"", "\"energy_eV\"", "\"fmax_eV_per_A\"", "\"pressure_GPa\"", "\"stress_GPa\"",
                           "\"cell_A\"", "\"positions_A\"", "\"species\"", "\"a_A\"", "\"gamma_deg\"", "\"volume_A3\"",
                           "\"steps\"", "\"wall_s\""};
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) LS_CHECK_MSG(file_has(js, keys[k]), "%s", keys[k]);
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) LS_CHECK_MSG(ls_test_file_has(js, keys[k]), "%s", keys[k]);
     char outp[700];
     snprintf(outp, sizeof outp, "%s.out", err);
-    LS_CHECK(file_has(outp, "converged after") && file_has(outp, "fmax_eV/A"));
+    LS_CHECK(ls_test_file_has(outp, "converged after") && ls_test_file_has(outp, "fmax_eV/A"));
     int n_frames = frames(tr);
     LS_CHECK(quick ? n_frames == 2 : n_frames >= 2);
     ls_structure *s = NULL;
@@ -148,7 +137,7 @@ static void test_program(void)
          * converged, and the trajectory still has each step once. */
         snprintf(args, sizeof args, INPUT " --fmax 0.001 --traj %s --checkpoint %s --restart", tr, ck);
         LS_CHECK(run(args, err) == 0);
-        LS_CHECK(file_has(err, "continuing from") && frames(tr) == n_frames);
+        LS_CHECK(ls_test_file_has(err, "continuing from") && frames(tr) == n_frames);
     }
     /* A checkpoint of another input: exit 2, saying so. */
     snprintf(other, sizeof other, "%srelax_other.yaml", dir);
@@ -169,27 +158,27 @@ static void test_program(void)
     }
     snprintf(args, sizeof args, "%s --checkpoint %s --restart", other, ck);
     LS_CHECK(run(args, err) == 2);
-    LS_CHECK(file_has(err, "written for another input") && file_has(err, ck));
+    LS_CHECK(ls_test_file_has(err, "written for another input") && ls_test_file_has(err, ck));
     /* A corrupt checkpoint. */
     snprintf(bad, sizeof bad, "%srelax_bad.ckpt", dir);
     LS_CHECK_OK(ls_file_write_atomic(bad, "LSCKPT01 this is not a checkpoint", 33));
     snprintf(args, sizeof args, INPUT " --checkpoint %s --restart", bad);
     LS_CHECK(run(args, err) == 2);
-    LS_CHECK(file_has(err, bad) && file_has(err, "corrupt"));
+    LS_CHECK(ls_test_file_has(err, bad) && ls_test_file_has(err, "corrupt"));
     /* --restart without a checkpoint: afresh, with a log line; --steps 0 stops unconverged (1). */
     remove(bad);
     snprintf(args, sizeof args, INPUT " --checkpoint %s --restart --steps 0 --json %s", bad, js);
     LS_CHECK(run(args, err) == 1);
-    LS_CHECK(file_has(err, "starting afresh") && file_has(js, "\"converged\": false") && file_has(js, "max_steps"));
+    LS_CHECK(ls_test_file_has(err, "starting afresh") && ls_test_file_has(js, "\"converged\": false") && ls_test_file_has(js, "max_steps"));
     /* Bad options. */
-    LS_CHECK(run(INPUT " --optimizer newton", err) == 2 && file_has(err, "bfgs or fire"));
-    LS_CHECK(run(INPUT " --pressure 1", err) == 2 && file_has(err, "--pressure needs --cell"));
-    LS_CHECK(run(INPUT " --fmax -1", err) == 2 && file_has(err, "--fmax must be positive"));
-    LS_CHECK(run(INPUT " --fixed-volume", err) == 2 && file_has(err, "--fixed-volume needs --cell"));
+    LS_CHECK(run(INPUT " --optimizer newton", err) == 2 && ls_test_file_has(err, "bfgs or fire"));
+    LS_CHECK(run(INPUT " --pressure 1", err) == 2 && ls_test_file_has(err, "--pressure needs --cell"));
+    LS_CHECK(run(INPUT " --fmax -1", err) == 2 && ls_test_file_has(err, "--fmax must be positive"));
+    LS_CHECK(run(INPUT " --fixed-volume", err) == 2 && ls_test_file_has(err, "--fixed-volume needs --cell"));
     LS_CHECK(run(INPUT " --cell --fixed-volume --pressure 1", err) == 2 &&
-             file_has(err, "--pressure 1 GPa has no effect on a cell relaxed at fixed volume"));
+             ls_test_file_has(err, "--pressure 1 GPa has no effect on a cell relaxed at fixed volume"));
     LS_CHECK(run(INPUT " --out x.unknownext", err) == 2);
-    LS_CHECK(run("dft/testdata/absent.yaml", err) == 2 && file_has(err, "absent.yaml"));
+    LS_CHECK(run("dft/testdata/absent.yaml", err) == 2 && ls_test_file_has(err, "absent.yaml"));
 }
 
 /* The number after "KEY": in a JSON file (first occurrence); NAN if absent. */
@@ -255,22 +244,22 @@ static void test_program_qe_vc_relax(void)
     double t0 = ls_wall_time();
     int rc = run(args, err);
     LS_CHECK_MSG(rc == 0, "exit code %d (see %s)", rc, err);
-    LS_CHECK(file_has(js, "\"relax_cell\": true") && file_has(js, "\"converged\": true") &&
-             file_has(js, "\"optimizer\": \"bfgs\""));
+    LS_CHECK(ls_test_file_has(js, "\"relax_cell\": true") && ls_test_file_has(js, "\"converged\": true") &&
+             ls_test_file_has(js, "\"optimizer\": \"bfgs\""));
     LS_CHECK_NEAR(json_number(js, "target_pressure_GPa"), 0.5, 1e-15);
     LS_CHECK_NEAR(json_number(js, "stress_threshold_GPa"), 0.03, 1e-15);
     LS_CHECK_NEAR(json_number(js, "fmax_threshold_eV_per_A"), 5.1422067476325886e-3, 1e-15);
     LS_CHECK_NEAR(json_number(js, "energy_threshold_eV"), 1.3605693122994e-4, 1e-16);
     LS_CHECK_NEAR(json_number(js, "max_steps"), 29, 0);
-    LS_CHECK(file_has(js, "\"fmax\": \"pw.x input\"") && file_has(js, "\"pressure\": \"pw.x input\"") &&
-             file_has(js, "\"cell\": \"pw.x input\"") && file_has(js, "\"steps\": \"pw.x input\""));
+    LS_CHECK(ls_test_file_has(js, "\"fmax\": \"pw.x input\"") && ls_test_file_has(js, "\"pressure\": \"pw.x input\"") &&
+             ls_test_file_has(js, "\"cell\": \"pw.x input\"") && ls_test_file_has(js, "\"steps\": \"pw.x input\""));
     double P = json_number(js, "pressure_GPa"), n_steps = json_number(js, "n_steps");
     LS_CHECK_MSG(fabs(P - 0.5) < 0.03, "pressure %.4f GPa, target 0.5 +- 0.03", P);
-    LS_CHECK(file_has(err, "relax settings: cell relaxed (pw.x input: calculation = 'vc-relax')") &&
-             file_has(err, "fmax 0.00514221 eV/A (pw.x input: forc_conv_thr = 0.0002 Ry/bohr)"));
+    LS_CHECK(ls_test_file_has(err, "relax settings: cell relaxed (pw.x input: calculation = 'vc-relax')") &&
+             ls_test_file_has(err, "fmax 0.00514221 eV/A (pw.x input: forc_conv_thr = 0.0002 Ry/bohr)"));
     /* The displaced start has 4 operations; the 2 that keep the fixed atom 1 on itself stay (the
      * others, inversion among them, swap atoms 1 and 2). */
-    LS_CHECK(file_has(err, "2 of the 4 symmetry operations map the fixed atoms onto fixed atoms"));
+    LS_CHECK(ls_test_file_has(err, "2 of the 4 symmetry operations map the fixed atoms onto fixed atoms"));
     ls_structure *s = NULL;
     LS_CHECK_OK(ls_structure_read(out, LS_FORMAT_AUTO, &s));
     if (s) {
@@ -291,9 +280,9 @@ static void test_program_qe_vc_relax(void)
     LS_CHECK(run(args, err) == 1); /* one SCF, the stress is not converged: exit 1 */
     LS_CHECK_NEAR(json_number(js, "fmax_threshold_eV_per_A"), 0.5, 0);
     LS_CHECK_NEAR(json_number(js, "max_steps"), 0, 0);
-    LS_CHECK(file_has(js, "\"fmax\": \"command line\"") && file_has(js, "\"steps\": \"command line\"") &&
-             file_has(js, "\"stress_tol\": \"pw.x input\""));
-    LS_CHECK(file_has(err, "fmax 0.5 eV/A (command line)") && file_has(err, "steps 0 (command line)"));
+    LS_CHECK(ls_test_file_has(js, "\"fmax\": \"command line\"") && ls_test_file_has(js, "\"steps\": \"command line\"") &&
+             ls_test_file_has(js, "\"stress_tol\": \"pw.x input\""));
+    LS_CHECK(ls_test_file_has(err, "fmax 0.5 eV/A (command line)") && ls_test_file_has(err, "steps 0 (command line)"));
 }
 
 /* A pw.x vc-relax input with cell_dofree = 'shape' (the cell shape at fixed volume) and the
@@ -330,9 +319,9 @@ static void test_program_qe_shape(void)
     double t0 = ls_wall_time();
     int rc = run(args, err);
     LS_CHECK_MSG(rc == 0, "exit code %d (see %s)", rc, err);
-    LS_CHECK(file_has(js, "\"relax_cell\": true") && file_has(js, "\"fixed_volume\": true") &&
-             file_has(js, "\"converged\": true") && file_has(js, "\"cell\": \"pw.x input\""));
-    LS_CHECK(file_has(err, "relax settings: cell shape at fixed volume (pw.x input: calculation = 'vc-relax', "
+    LS_CHECK(ls_test_file_has(js, "\"relax_cell\": true") && ls_test_file_has(js, "\"fixed_volume\": true") &&
+             ls_test_file_has(js, "\"converged\": true") && ls_test_file_has(js, "\"cell\": \"pw.x input\""));
+    LS_CHECK(ls_test_file_has(err, "relax settings: cell shape at fixed volume (pw.x input: calculation = 'vc-relax', "
                            "cell_dofree = 'shape')"));
     static const char *const tuning[] = {"pot_extrapolation", "wfc_extrapolation", "upscale", "bfgs_ndim",
                                          "trust_radius_max", "trust_radius_min", "trust_radius_ini", "w_1",
@@ -340,7 +329,7 @@ static void test_program_qe_shape(void)
     for (size_t k = 0; k < sizeof tuning / sizeof *tuning; k++) {
         char line[160];
         snprintf(line, sizeof line, "%s tunes pw.x's own optimiser and is not used here", tuning[k]);
-        LS_CHECK_MSG(file_has(err, line), "log line for %s (see %s)", tuning[k], err);
+        LS_CHECK_MSG(ls_test_file_has(err, line), "log line for %s (see %s)", tuning[k], err);
     }
     ls_structure *s = NULL;
     LS_CHECK_OK(ls_structure_read(out, LS_FORMAT_AUTO, &s));
@@ -365,5 +354,5 @@ int main(void)
     LS_RUN(test_program);
     LS_RUN(test_program_qe_vc_relax);
     LS_RUN(test_program_qe_shape);
-    return ls_test_summary("test_relax_dft");
+    return ls_test_summary("test_cmd_relax");
 }

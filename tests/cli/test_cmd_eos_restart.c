@@ -50,20 +50,10 @@ static const char *tmp(const char *name) { return ls_test_in_dir(dir, name); }
 static int run(const char *args, const char *err_file)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s eos %s >%s 2>%s", ls_test_bin(), args, tmp("stdout.txt"), err_file);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    snprintf(cmd, sizeof cmd, "eos %s", args);
+    return ls_test_run(NULL, cmd, tmp("stdout.txt"), err_file);
 }
 
-
-/* The number after "KEY": in a JSON text (NAN if absent). */
-static double json_number(const char *text, const char *key)
-{
-    char pat[128];
-    snprintf(pat, sizeof pat, "\"%s\": ", key);
-    const char *p = text ? strstr(text, pat) : NULL;
-    return p ? strtod(p + strlen(pat), NULL) : NAN;
-}
 
 /* Volumes done in a checkpoint (-1 if it cannot be read). */
 static int ckpt_done(const char *path)
@@ -112,7 +102,7 @@ static void test_uninterrupted(void)
     LS_CHECK(ls_test_count(err, "from the checkpoint") == 0);
     LS_CHECK(json != NULL);
     if (json) {
-        /* Every key of the JSON contract (dft/README.md, "Equation of state"). */
+        /* Every key of the JSON contract (docs/eos.md). */
         static const char *keys[] = {"program", "version", "git", "input", "n_atom", "formula", "points", "scale",
                                      "volume_A3", "volume_A3_per_atom", "energy_eV", "energy_eV_per_atom",
                                      "pressure_GPa", "converged", "scf_iterations", "wall_s", "from_checkpoint", "fit",
@@ -127,26 +117,26 @@ static void test_uninterrupted(void)
         LS_CHECK(strstr(json, "\"model\": \"birch-murnaghan-3\""));
         LS_CHECK(ls_test_count(json, "\"from_checkpoint\": false") == n_vol);
         LS_CHECK(ls_test_count(json, "\"converged\": true") == n_vol + 1);
-        ref_v0 = json_number(json, "V0_A3_per_atom");
-        ref_b0 = json_number(json, "B0_GPa");
-        ref_b1 = json_number(json, "B1");
+        ref_v0 = ls_test_json_number(json, "V0_A3_per_atom");
+        ref_b0 = ls_test_json_number(json, "B0_GPa");
+        ref_b1 = ls_test_json_number(json, "B1");
         have_ref = isfinite(ref_v0) && isfinite(ref_b0) && isfinite(ref_b1);
         /* Plausibility, not accuracy (this is a 12 Ha, 2x2x2 calculation): V0 between the volumes
          * sampled (0.94..1.06 of 21.952 A^3/atom), B0 near silicon's 88 GPa (PBE, ACWF), B1 near 4. */
         LS_CHECK_MSG(ref_v0 > 20.6 && ref_v0 < 23.3, "V0 = %g", ref_v0);
         LS_CHECK_MSG(ref_b0 > 60 && ref_b0 < 110, "B0 = %g", ref_b0);
         LS_CHECK_MSG(ref_b1 > 2 && ref_b1 < 6, "B1 = %g", ref_b1);
-        LS_CHECK_MSG(json_number(json, "rms_residual_meV_per_atom") < 0.5, "rms %g", json_number(json, "rms_residual_meV_per_atom"));
-        LS_CHECK(json_number(json, "n_points") == n_vol);
-        double a0 = json_number(json, "a0_A");
+        LS_CHECK_MSG(ls_test_json_number(json, "rms_residual_meV_per_atom") < 0.5, "rms %g", ls_test_json_number(json, "rms_residual_meV_per_atom"));
+        LS_CHECK(ls_test_json_number(json, "n_points") == n_vol);
+        double a0 = ls_test_json_number(json, "a0_A");
         LS_CHECK_NEAR(a0, 2.80 * sqrt(2.0) * cbrt(ref_v0 / 21.952), 1e-9 * a0);
         /* Fixed shape: the lattice at V0 is the input cell scaled, |a_k| = a0 for this fcc cell. */
         const char *lat = strstr(json, "\"lattice_at_V0\": {");
         LS_CHECK(lat && strstr(lat, "\"from\": \"the input cell scaled\""));
         if (lat) {
-            LS_CHECK_NEAR(json_number(lat, "a_A"), a0, 1e-12 * a0);
-            LS_CHECK_NEAR(json_number(lat, "c_A"), a0, 1e-12 * a0);
-            LS_CHECK_NEAR(json_number(lat, "gamma_deg"), 60.0, 1e-9);
+            LS_CHECK_NEAR(ls_test_json_number(lat, "a_A"), a0, 1e-12 * a0);
+            LS_CHECK_NEAR(ls_test_json_number(lat, "c_A"), a0, 1e-12 * a0);
+            LS_CHECK_NEAR(ls_test_json_number(lat, "gamma_deg"), 60.0, 1e-9);
         }
     }
     char *csv = ls_test_slurp(tmp("a.csv")), *xyz = ls_test_slurp(tmp("a.xyz")), *gp = ls_test_slurp(tmp("a.gp"));
@@ -239,9 +229,9 @@ static void test_kill_and_restart(void)
     LS_CHECK_MSG(ls_test_count(err2, "SCF iterations") == n_vol - k, "restart log: %s", err2 ? err2 : "");
     LS_CHECK(json && ls_test_count(json, "\"from_checkpoint\": true") == k);
     if (json && have_ref) {
-        LS_CHECK_NEAR(json_number(json, "V0_A3_per_atom"), ref_v0, 1e-6 * ref_v0);
-        LS_CHECK_NEAR(json_number(json, "B0_GPa"), ref_b0, 1e-6 * ref_b0);
-        LS_CHECK_NEAR(json_number(json, "B1"), ref_b1, 1e-6 * ref_b1);
+        LS_CHECK_NEAR(ls_test_json_number(json, "V0_A3_per_atom"), ref_v0, 1e-6 * ref_v0);
+        LS_CHECK_NEAR(ls_test_json_number(json, "B0_GPa"), ref_b0, 1e-6 * ref_b0);
+        LS_CHECK_NEAR(ls_test_json_number(json, "B1"), ref_b1, 1e-6 * ref_b1);
     }
     LS_CHECK(ckpt_done(tmp("b.ckpt")) == n_vol);
     free(err1);
@@ -367,9 +357,9 @@ static void test_sigterm(void)
     LS_CHECK_MSG(stat(tmp("f.ckpt.scf"), &st) != 0, "the SCF state is left after the run finished");
     LS_CHECK_MSG(ls_test_count(err, "SCF iterations") == n_vol - k, "restart log: %s", err ? err : "");
     if (json && have_ref) {
-        LS_CHECK_NEAR(json_number(json, "V0_A3_per_atom"), ref_v0, 1e-6 * ref_v0);
-        LS_CHECK_NEAR(json_number(json, "B0_GPa"), ref_b0, 1e-6 * ref_b0);
-        LS_CHECK_NEAR(json_number(json, "B1"), ref_b1, 1e-6 * ref_b1);
+        LS_CHECK_NEAR(ls_test_json_number(json, "V0_A3_per_atom"), ref_v0, 1e-6 * ref_v0);
+        LS_CHECK_NEAR(ls_test_json_number(json, "B0_GPa"), ref_b0, 1e-6 * ref_b0);
+        LS_CHECK_NEAR(ls_test_json_number(json, "B1"), ref_b1, 1e-6 * ref_b1);
     }
     free(json);
     free(err);
@@ -422,11 +412,16 @@ static void test_not_converged(void)
 static void test_no_gnuplot(void)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "PATH=/nonexistent %s eos %s --volumes %s --restart --checkpoint %s --plot %s >/dev/null 2>%s",
-             ls_test_bin(), INPUT, volumes, tmp("a.ckpt"), tmp("h.svg"), tmp("h.err"));
-    int rc = system(cmd);
+    const char *path = getenv("PATH");
+    char saved[8192];
+    snprintf(saved, sizeof saved, "%s", path ? path : "/usr/bin:/bin");
+    snprintf(cmd, sizeof cmd, "eos %s --volumes %s --restart --checkpoint %s --plot %s", INPUT, volumes, tmp("a.ckpt"),
+             tmp("h.svg"));
+    setenv("PATH", "/nonexistent", 1); /* the program's environment: no gnuplot (the shell is /bin/sh) */
+    int rc = ls_test_run(NULL, cmd, NULL, tmp("h.err"));
+    setenv("PATH", saved, 1);
     char *err = ls_test_slurp(tmp("h.err")), *gp = ls_test_slurp(tmp("h.gp"));
-    LS_CHECK_MSG(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "exit status %d: %s", rc, err ? err : "");
+    LS_CHECK_MSG(rc == 0, "exit status %d: %s", rc, err ? err : "");
     LS_CHECK_MSG(err && ls_test_count(err, "cannot run gnuplot") == 1 && strstr(err, "h.gp"), "%s", err ? err : "");
     LS_CHECK(ls_test_count(err, "from the checkpoint:") == n_vol && ls_test_count(err, "SCF iterations") == 0);
     LS_CHECK(gp && strstr(gp, "$dft << EOD") && strstr(gp, "set output"));
@@ -449,5 +444,5 @@ int main(void)
     LS_RUN(test_sigterm);
     LS_RUN(test_not_converged);
     LS_RUN(test_no_gnuplot);
-    return ls_test_summary("test_eos_restart");
+    return ls_test_summary("test_cmd_eos_restart");
 }

@@ -19,21 +19,9 @@
  * returns the exit code. */
 static int run(const char *args, const char *out_file)
 {
-    char cmd[4096], err_path[512];
+    char err_path[512];
     ls_test_tmp_path(err_path, sizeof err_path, "cmd_stderr.txt");
-    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", ls_test_bin(), args, out_file ? out_file : "/dev/null", err_path);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/* The number after "key": in a JSON text, or NAN. */
-static double json_number(const char *text, const char *key)
-{
-    char pat[128];
-    snprintf(pat, sizeof pat, "\"%s\": ", key);
-    const char *p = strstr(text, pat);
-    if (p == NULL) return NAN;
-    return strtod(p + strlen(pat), NULL);
+    return ls_test_run(NULL, args, out_file, err_path);
 }
 
 static void test_info_json(void)
@@ -51,13 +39,13 @@ static void test_info_json(void)
      * volume a^3/4; density = 2 x 28.085 amu x 1.66053906660 g/(amu Å^3 -> cm^3) / volume;
      * shortest distance a sqrt(3)/4. */
     double a = 2 * 2.73510256962861, vol = a * a * a / 4;
-    LS_CHECK_NEAR(json_number(text, "spacegroup_number"), 227, 0);
+    LS_CHECK_NEAR(ls_test_json_number(text, "spacegroup_number"), 227, 0);
     LS_CHECK(strstr(text, "\"spacegroup_symbol\": \"Fd-3m\"") != NULL);
-    LS_CHECK_NEAR(json_number(text, "n_atoms"), 2, 0);
-    LS_CHECK_NEAR(json_number(text, "volume_A3"), vol, 1e-10);
-    LS_CHECK_NEAR(json_number(text, "volume_per_atom_A3"), vol / 2, 1e-10);
-    LS_CHECK_NEAR(json_number(text, "density_g_per_cm3"), 2 * 28.085 * 1.66053906660 / vol, 1e-10);
-    LS_CHECK_NEAR(json_number(text, "min_distance_A"), a * sqrt(3.0) / 4, 1e-10);
+    LS_CHECK_NEAR(ls_test_json_number(text, "n_atoms"), 2, 0);
+    LS_CHECK_NEAR(ls_test_json_number(text, "volume_A3"), vol, 1e-10);
+    LS_CHECK_NEAR(ls_test_json_number(text, "volume_per_atom_A3"), vol / 2, 1e-10);
+    LS_CHECK_NEAR(ls_test_json_number(text, "density_g_per_cm3"), 2 * 28.085 * 1.66053906660 / vol, 1e-10);
+    LS_CHECK_NEAR(ls_test_json_number(text, "min_distance_A"), a * sqrt(3.0) / 4, 1e-10);
     LS_CHECK(strstr(text, "\"formula\": \"Si2\"") != NULL && strstr(text, "\"formula_reduced\": \"Si\"") != NULL);
     LS_CHECK(strstr(text, "\"multiplicity\": 8") != NULL);
     LS_CHECK(strstr(text, "\"angles_deg\": [") != NULL && strstr(text, "\"lattice_A\": [") != NULL);
@@ -82,8 +70,8 @@ static void test_info_json(void)
     LS_CHECK(run(args, out) == 0);
     LS_CHECK_OK(ls_file_read_all(out, &text, NULL));
     if (text) {
-        LS_CHECK_NEAR(json_number(text, "spacegroup_number"), 229, 0);
-        LS_CHECK_NEAR(json_number(text, "symprec_A"), 0.001, 1e-15);
+        LS_CHECK_NEAR(ls_test_json_number(text, "spacegroup_number"), 229, 0);
+        LS_CHECK_NEAR(ls_test_json_number(text, "symprec_A"), 0.001, 1e-15);
     }
     free(text);
 }

@@ -194,5 +194,5 @@ int main(void)
     LS_RUN(test_sigterm);
     LS_RUN(test_kill9);
     LS_RUN(test_bad_checkpoints);
-    return ls_test_summary("test_scf_restart");
+    return ls_test_summary("test_cmd_scf_restart");
 }

@@ -1,10 +1,10 @@
-/* Parsing of objective and constraint specifications given on the command line. */
+/* Parsing of objective and constraint specifications given on the command line (bo_spec.h). */
 #include <stdio.h>
 #include <string.h>
 
 #include "common/err.h"
 #include "common/textio.h"
-#include "search/search.h"
+#include "apps/bo_spec.h"
 
 /* Next comma-separated item of *p into buf (trimmed); 0 at the end. */
 static int next_item(const char **p, char *buf, size_t n)
@@ -39,6 +39,10 @@ int bo_parse_objectives(const char *text, int max_n, bo_objective_spec *out, int
         if (strcmp(sense, "max") != 0 && strcmp(sense, "min") != 0)
             LS_ERROR(LS_ERR_USAGE, "objective '%s': sense '%s' is neither max nor min", item, sense);
         if (strlen(item) >= BO_NAME_MAX) LS_ERROR(LS_ERR_USAGE, "objective column name too long: '%s'", item);
+        for (int k = 0; k < *n; k++)
+            if (strcmp(out[k].column, item) == 0)
+                LS_ERROR(LS_ERR_USAGE, "objective '%s' is given twice (%s:%s and %s:%s): give each column once", item,
+                         item, out[k].maximise ? "max" : "min", item, sense);
         memcpy(out[*n].column, item, strlen(item) + 1);
         out[*n].maximise = strcmp(sense, "max") == 0;
         (*n)++;
