@@ -2,9 +2,9 @@
  * plane-wave engine with the campaign's protocol, spin-polarised from the start's moments.
  *
  * Starting moments: each atom's moment m (muB) becomes pw.x's starting_magnetization
- * m / z_valence of its species, clamped to [-1, 1]; atoms of one element with different
- * moments become distinct species (Fe1, Fe2), as pw.x needs for antiparallel starts.  The
- * moments actually used are read back from the engine's parameters and stored.
+ * m / z_valence of its species (dft_params_from_structure); atoms of one element with
+ * different moments become distinct species (Fe1, Fe2), as pw.x needs for antiparallel
+ * starts.  The moments actually used are read back from the engine's parameters and stored.
  *
  * Failures: an SCF that does not converge is retried with safer settings, up to
  * dft.retries times, each retry halving the mixing beta, doubling the smearing width and
@@ -28,76 +28,33 @@
 #include "common/units.h"
 #include "dft/calc.h"
 #include "dft/dft.h"
-#include "dft/pseudo/pseudo.h"
-#include "dft/pseudo/pseudo_hints.h"
 #include "workflow/relax.h"
 
-/* The engine's parameters for one start at retry level `retry`. */
+/* The engine's parameters for one start at retry level `retry`: the campaign's protocol through
+ * dft_params_from_structure (shipped pseudopotentials, cutoff hints, k-point spacing, smearing,
+ * per-atom starting moments as distinct species), then the SCF settings, made safer by retries. */
 static int dft_params_for_start(const struct campaign_eval_input *in, int retry, dft_params *p)
 {
     const struct campaign_dft_protocol *d = &in->cfg->dft;
-    const ls_structure *s0 = in->cand->s;
-    const double *m = in->start->moment_mub;
-    dft_params_init(p);
-    int status = LS_OK;
-    LS_TRY_GOTO(status, ls_structure_copy(s0, &p->structure), fail);
-    ls_structure *s = p->structure;
-    /* Species: one per (element, moment). */
+    const ls_structure *s = in->cand->s;
+    double moments[CAMPAIGN_MAX_ATOMS];
     int spin = 0;
-    for (int ia = 0; ia < s->n_atom; ia++) spin |= m[ia] != 0;
-    double ecut = 0;
-    /* Distinct moments per element, in order of first appearance. */
-    double mom[DFT_MAX_SPECIES];
-    int zsp[DFT_MAX_SPECIES], n_sp = 0;
-    int sp_of[CAMPAIGN_MAX_ATOMS];
     for (int ia = 0; ia < s->n_atom; ia++) {
-        int k = 0;
-        while (k < n_sp && !(zsp[k] == s->z[ia] && mom[k] == m[ia])) k++;
-        if (k == n_sp) {
-            if (n_sp == DFT_MAX_SPECIES) LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "too many species");
-            zsp[n_sp] = s->z[ia];
-            mom[n_sp++] = m[ia];
-        }
-        sp_of[ia] = k;
+        moments[ia] = in->start->moment_mub[ia];
+        spin |= moments[ia] != 0;
     }
-    p->n_species = n_sp;
-    for (int k = 0; k < n_sp; k++) {
-        struct dft_species *sp = &p->species[k];
-        int index = 0, count = 0;
-        for (int j = 0; j < n_sp; j++)
-            if (zsp[j] == zsp[k]) {
-                count++;
-                if (j <= k) index++;
-            }
-        if (count > 1) snprintf(sp->label, sizeof sp->label, "%s%d", ls_element_symbol(zsp[k]), index);
-        else snprintf(sp->label, sizeof sp->label, "%s", ls_element_symbol(zsp[k]));
-        LS_TRY_GOTO(status, dft_default_pseudo(ls_element_symbol(zsp[k]), sp->pseudo, sizeof sp->pseudo), fail);
-        dft_pseudo *pp = NULL;
-        LS_TRY_GOTO(status, dft_pseudo_read(sp->pseudo, &pp), fail);
-        double zval = pp->z_valence;
-        dft_pseudo_destroy(pp);
-        double frac = mom[k] / zval;
-        sp->starting_magnetization = frac > 1 ? 1 : (frac < -1 ? -1 : frac);
-        struct dft_cutoff_hints h;
-        LS_TRY_GOTO(status, dft_cutoff_hints_find(sp->pseudo, ls_element_symbol(zsp[k]), &h), fail);
-        if (d->ecut_hint[0]) {
-            if (!h.found)
-                LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: no cutoff hint for %s: give dft/ecut as an energy",
-                              in->cfg->path, ls_element_symbol(zsp[k]));
-            double e = !strcmp(d->ecut_hint, "low") ? h.low : !strcmp(d->ecut_hint, "high") ? h.high : h.normal;
-            if (e > ecut) ecut = e;
-        }
-    }
-    for (int ia = 0; ia < s->n_atom; ia++)
-        LS_TRY_GOTO(status, ls_structure_set_species(s, ia, p->species[sp_of[ia]].label), fail);
-    p->ecut_wfc = d->ecut_hint[0] ? ecut : d->ecut_ha;
-    p->ecut_rho = 4 * p->ecut_wfc;
-    p->kspacing = d->kspacing_bohr;
-    p->occupations = DFT_OCC_SMEARING;
-    snprintf(p->smearing, sizeof p->smearing, "%s", d->smearing);
     double scale = pow(2.0, retry);
-    p->smearing_width = d->smearing_ha * scale;
-    p->n_spin = spin ? 2 : 1;
+    struct dft_protocol proto;
+    dft_protocol_default(&proto);
+    proto.cutoff_hint = !strcmp(d->ecut_hint, "low") ? DFT_HINT_LOW : !strcmp(d->ecut_hint, "high") ? DFT_HINT_HIGH
+                                                                                                     : DFT_HINT_NORMAL;
+    proto.ecut_ha = d->ecut_hint[0] ? 0 : d->ecut_ha;
+    proto.kspacing_bohr_inv = d->kspacing_bohr;
+    proto.smearing = d->smearing;
+    proto.smearing_width_ha = d->smearing_ha * scale;
+    proto.spin_polarized = spin;
+    proto.atom_moments_mub = spin ? moments : NULL;
+    LS_TRY(dft_params_from_structure(s, &proto, p));
     p->conv_thr = d->conv_thr_ha / 2; /* pw.x's conv_thr is twice the engine's estimate (dft.h) */
     p->max_iter = (int)(d->max_scf_iter * scale);
     p->mixing_beta = d->mixing_beta / scale;
@@ -109,9 +66,6 @@ static int dft_params_for_start(const struct campaign_eval_input *in, int retry,
     snprintf(p->source, sizeof p->source, "%.*s (%.60s, %s start)", room, in->cfg->path, in->cand->name,
              campaign_order_name(in->start->order));
     return LS_OK;
-fail:
-    dft_params_free(p);
-    return status;
 }
 
 struct observer_ctx {
@@ -185,18 +139,8 @@ static int dft_evaluate(const struct campaign_eval_input *in, struct campaign_ev
                 out->total_moment_mub = r->total_magnetization;
                 out->abs_moment_mub = r->absolute_magnetization;
                 for (int ia = 0; ia < n; ia++) out->moments_mub[ia] = r->atom_magnetization ? r->atom_magnetization[ia] : 0;
-                const dft_params *used = dft_calc_params(calc);
-                for (int ia = 0; ia < n; ia++) {
-                    /* The moment the engine was given: its species' fraction times z_valence. */
-                    for (int k = 0; k < used->n_species; k++)
-                        if (!strcmp(used->species[k].label, used->structure->species[ia])) {
-                            dft_pseudo *pp = NULL;
-                            if (dft_pseudo_read(used->species[k].pseudo, &pp) == LS_OK) {
-                                out->moments_start_mub[ia] = used->species[k].starting_magnetization * pp->z_valence;
-                                dft_pseudo_destroy(pp);
-                            }
-                        }
-                }
+                /* The moments the SCF started from, as the engine has them. */
+                status = dft_params_starting_moments(dft_calc_params(calc), out->moments_start_mub);
                 out->n_relax_steps = res.n_steps;
                 out->relax_converged = res.converged;
                 out->max_force_ev_a = res.fmax_ev_a;

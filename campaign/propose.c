@@ -1,8 +1,8 @@
 /* The next batch of a campaign: a space-filling first batch, then Bayesian optimisation over
- * the candidates' features (search/: one Gaussian process per objective and per constraint on
- * the DFT-verified properties, expected improvement weighted by the probability of
- * feasibility (Gardner et al., ICML 2014) for one objective, EHVI for two or three, batches by
- * kriging believer).
+ * the candidates' features (search/'s bo_suggest: one Gaussian process per objective and per
+ * constraint on the DFT-verified properties, expected improvement weighted by the probability
+ * of feasibility (Gardner et al., ICML 2014) for one objective, EHVI for two or three, batches
+ * by kriging believer).
  *
  * First batch: greedy maximin design in the standardised feature space (Gonzalez's
  * farthest-point rule), from a first point drawn with the seed: spreads the first DFT
@@ -93,44 +93,6 @@ static int maximin(const struct campaign_candidate_list *c, const unsigned char 
     return LS_OK;
 }
 
-/* A GP on the observations' values of one property (sign: +1, or -1 to maximise -value). */
-static int fit_gp(const double *x_all, const struct campaign_observations *obs, enum campaign_property prop, double sign,
-                  ls_rng *rng, bo_gp **out)
-{
-    int d = CAMPAIGN_N_FEATURES;
-    *out = NULL;
-    double *x = malloc((size_t)obs->n * d * sizeof *x), *y = malloc((size_t)obs->n * sizeof *y);
-    if (!x || !y) {
-        free(x), free(y);
-        LS_ERROR(LS_ERR_NOMEM, "out of memory for a Gaussian process");
-    }
-    long n = 0;
-    for (int i = 0; i < obs->n; i++) {
-        double v = obs->prop[i][prop];
-        if (!isfinite(v)) continue;
-        memcpy(x + n * d, x_all + (obs->candidate_id[i] - 1) * d, (size_t)d * sizeof *x);
-        y[n++] = sign * v;
-    }
-    int status = LS_OK;
-    if (n < 2) {
-        status = ls_error_set(LS_ERR_NUMERIC, __FILE__, __LINE__, "fewer than two values of %s",
-                              campaign_property_name(prop));
-        goto done;
-    }
-    bo_gp_options o;
-    bo_gp_options_default(&o);
-    LS_TRY_GOTO(status, bo_gp_create(d, &o, out), done);
-    LS_TRY_GOTO(status, bo_gp_set_data(*out, n, x, y, NULL), done);
-    LS_TRY_GOTO(status, bo_gp_fit(*out, 4, rng), done);
-done:
-    if (status != LS_OK) {
-        bo_gp_destroy(*out);
-        *out = NULL;
-    }
-    free(x), free(y);
-    return status;
-}
-
 int campaign_propose(const struct campaign_config *cfg, const struct campaign_candidate_list *cands,
                      const struct campaign_observations *obs, const unsigned char *avail, int q, int round,
                      struct campaign_proposal *out, int *n_out, char method[32], double *max_ei)
@@ -172,89 +134,69 @@ int campaign_propose(const struct campaign_config *cfg, const struct campaign_ca
         snprintf(method, 32, "maximin");
         return maximin(cands, avail, q, &rng, out, n_out);
     }
-    int d = CAMPAIGN_N_FEATURES, n = cands->n;
+    /* Bayesian optimisation (search/: bo_suggest) over the candidates still available, on the
+     * observations whose objectives and constraints are all known (a missing reference phase
+     * leaves a formation energy unknown: such a candidate informs no model). */
+    int d = CAMPAIGN_N_FEATURES, n = cands->n, nc = cfg->n_con;
     double *x = standardised_features(cands);
-    if (!x) LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    bo_gp *obj[CAMPAIGN_MAX_OBJECTIVES] = {0}, *con[CAMPAIGN_MAX_CONSTRAINTS] = {0};
-    double bound[CAMPAIGN_MAX_CONSTRAINTS];
-    int con_src[CAMPAIGN_MAX_CONSTRAINTS]; /* cfg->con index of each modelled constraint */
-    double *y_obs = NULL, *c_obs = NULL, *x_obs = NULL;
-    bo_choice *ch = NULL;
-    double *xc = NULL;
-    int status = LS_OK, n_con = 0;
-    for (int k = 0; k < cfg->n_obj; k++)
-        LS_TRY_GOTO(status, fit_gp(x, obs, cfg->obj[k].prop, cfg->obj[k].maximise ? 1.0 : -1.0, &rng, &obj[k]), done);
-    /* Constraints with too few known values are left out this round (said in the method). */
-    for (int k = 0; k < cfg->n_con; k++) {
-        double sign = cfg->con[k].upper ? 1.0 : -1.0;
-        int st = fit_gp(x, obs, cfg->con[k].prop, sign, &rng, &con[n_con]);
-        if (st == LS_ERR_NUMERIC) continue;
-        if (st != LS_OK) {
-            status = st;
-            goto done;
+    double *xc = malloc((size_t)(n ? n : 1) * d * sizeof *xc), *xo = malloc((size_t)(obs->n ? obs->n : 1) * d * sizeof *xo);
+    double *yo = malloc((size_t)(obs->n ? obs->n : 1) * cfg->n_obj * sizeof *yo);
+    double *co = malloc((size_t)(obs->n ? obs->n : 1) * (nc ? nc : 1) * sizeof *co);
+    long *row = malloc((size_t)(n ? n : 1) * sizeof *row);
+    int status = LS_OK;
+    bo_suggest_result res;
+    memset(&res, 0, sizeof res);
+    if (!x || !xc || !xo || !yo || !co || !row) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    long n_cand = 0, n_obs = 0;
+    for (int i = 0; i < n; i++)
+        if (avail[i]) {
+            memcpy(xc + n_cand * d, x + (long)i * d, (size_t)d * sizeof *x);
+            row[n_cand++] = i;
         }
-        con_src[n_con] = k;
-        bound[n_con++] = sign * cfg->con[k].bound;
-    }
-    /* Observed rows (maximised objectives, constraint values in the GP's sign). */
-    x_obs = malloc((size_t)obs->n * d * sizeof *x_obs);
-    y_obs = malloc((size_t)obs->n * cfg->n_obj * sizeof *y_obs);
-    c_obs = malloc((size_t)obs->n * (n_con ? n_con : 1) * sizeof *c_obs);
-    ch = malloc((size_t)q * sizeof *ch);
-    xc = malloc((size_t)q * d * sizeof *xc);
-    if (!x_obs || !y_obs || !c_obs || !ch || !xc) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-    long n_o = 0;
     for (int i = 0; i < obs->n; i++) {
         int ok = 1;
         for (int k = 0; k < cfg->n_obj; k++) ok &= isfinite(obs->prop[i][cfg->obj[k].prop]);
+        for (int k = 0; k < nc; k++) ok &= isfinite(obs->prop[i][cfg->con[k].prop]);
         if (!ok) continue;
-        memcpy(x_obs + n_o * d, x + (obs->candidate_id[i] - 1) * d, (size_t)d * sizeof *x);
-        for (int k = 0; k < cfg->n_obj; k++)
-            y_obs[n_o * cfg->n_obj + k] = (cfg->obj[k].maximise ? 1 : -1) * obs->prop[i][cfg->obj[k].prop];
-        for (int kc = 0; kc < n_con; kc++) {
-            const struct campaign_constraint *k = &cfg->con[con_src[kc]];
-            double v = obs->prop[i][k->prop];
-            /* Unknown constraint values count as violated for the incumbent. */
-            c_obs[n_o * n_con + kc] = isfinite(v) ? (k->upper ? v : -v) : INFINITY;
-        }
-        n_o++;
+        memcpy(xo + n_obs * d, x + (obs->candidate_id[i] - 1) * d, (size_t)d * sizeof *x);
+        for (int k = 0; k < cfg->n_obj; k++) yo[n_obs * cfg->n_obj + k] = obs->prop[i][cfg->obj[k].prop];
+        for (int k = 0; k < nc; k++) co[n_obs * nc + k] = obs->prop[i][cfg->con[k].prop];
+        n_obs++;
     }
-    bo_select_config sc;
-    memset(&sc, 0, sizeof sc);
-    const char *acq_name = cfg->n_obj > 1 ? "ehvi" : "ei";
-    LS_TRY_GOTO(status, bo_acquisition_find(acq_name, &sc.acq), done);
-    sc.params.kappa = 2.0;
-    sc.n_obj = cfg->n_obj;
-    sc.obj = obj;
-    sc.n_con = n_con;
-    sc.con = con;
-    sc.con_bound = bound;
-    sc.n_obs = n_o;
-    sc.x_obs = x_obs;
-    sc.y_obs = y_obs;
-    sc.c_obs = n_con ? c_obs : NULL;
-    sc.q = q;
-    int n_chosen = 0;
-    LS_TRY_GOTO(status, bo_select_pool(&sc, n, d, x, avail, &rng, ch, xc, &n_chosen), done);
-    snprintf(method, 32, "%s%s", acq_name, n_con < cfg->n_con ? " (partly constrained)" : "");
-    for (int j = 0; j < n_chosen; j++) {
+    bo_problem pb;
+    memset(&pb, 0, sizeof pb);
+    pb.dim = d;
+    pb.n_obj = cfg->n_obj;
+    for (int k = 0; k < cfg->n_obj; k++) pb.maximise[k] = cfg->obj[k].maximise;
+    pb.n_con = nc;
+    for (int k = 0; k < nc; k++) {
+        pb.con_upper[k] = cfg->con[k].upper;
+        pb.con_bound[k] = cfg->con[k].bound;
+    }
+    bo_data data = {n_cand, xc, n_obs, xo, yo, nc ? co : NULL, 0, NULL};
+    bo_suggest_options opt;
+    bo_suggest_options_default(&opt);
+    opt.q = q;
+    LS_TRY_GOTO(status, bo_suggest(&pb, &data, &opt, &rng, &res), done);
+    snprintf(method, 32, "%s", res.acquisition);
+    for (int j = 0; j < res.n; j++) {
+        const bo_suggestion *sg = &res.items[j];
         struct campaign_proposal *p = &out[j];
         memset(p, 0, sizeof *p);
-        p->candidate_id = ch[j].index + 1;
-        p->acq = ch[j].acq;
+        p->candidate_id = row[sg->index] + 1;
+        p->acq = sg->acq;
         for (int k = 0; k < CAMPAIGN_MAX_OBJECTIVES; k++) {
-            p->mean[k] = k < cfg->n_obj ? (cfg->obj[k].maximise ? 1 : -1) * ch[j].mean[k] : NAN;
-            p->sd[k] = k < cfg->n_obj ? ch[j].sd[k] : NAN;
+            p->mean[k] = k < cfg->n_obj ? sg->mean[k] : NAN;
+            p->sd[k] = k < cfg->n_obj ? sg->sd[k] : NAN;
         }
-        p->p_feasible = ch[j].p_feasible;
+        p->p_feasible = sg->p_feasible;
     }
-    *n_out = n_chosen;
+    *n_out = res.n;
     /* The expected (feasible) improvement of the first pick, in objective units: EI's score is
      * log(EI) + log(P(feasible)). */
-    if (n_chosen > 0 && sc.acq->log_form && cfg->n_obj == 1) *max_ei = exp(ch[0].acq);
+    if (res.n > 0 && res.log_form && cfg->n_obj == 1 && !strcmp(res.acquisition, "ei")) *max_ei = exp(res.items[0].acq);
 done:
-    for (int k = 0; k < CAMPAIGN_MAX_OBJECTIVES; k++) bo_gp_destroy(obj[k]);
-    for (int k = 0; k < CAMPAIGN_MAX_CONSTRAINTS; k++) bo_gp_destroy(con[k]);
-    free(x), free(x_obs), free(y_obs), free(c_obs), free(ch), free(xc);
+    bo_suggest_result_free(&res);
+    free(x), free(xc), free(xo), free(yo), free(co), free(row);
     return status;
 }
