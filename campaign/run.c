@@ -23,6 +23,7 @@
 #include "campaign/propose.h"
 #include "campaign/references.h"
 #include "campaign/run_impl.h"
+#include "campaign/screen.h"
 #include "campaign/store_eval.h"
 #include "common/err.h"
 #include "common/log.h"
@@ -362,6 +363,20 @@ static int next_round(struct run_ctx *rc, int last, enum campaign_state *state, 
     if (q > n_avail) q = n_avail;
     p = calloc((size_t)q, sizeof *p);
     if (!p) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    /* The surrogate: (re)train on the DFT frames so far, then screen what is still available. */
+    long long model_id = 0;
+    int n_screened = 0;
+    LS_TRY_GOTO(status, campaign_surrogate_update(cfg, rc->st, round, &model_id), done);
+    LS_TRY_GOTO(status, campaign_surrogate_screen(cfg, rc->st, rc->cands, model_id, round, avail, &n_screened), done);
+    if (n_screened) {
+        n_avail -= n_screened;
+        if (q > n_avail) q = n_avail;
+        if (q == 0) {
+            ls_log_info("campaign: every remaining candidate is predicted unstable by the trusted surrogate");
+            *state = CAMPAIGN_EXHAUSTED;
+            goto done;
+        }
+    }
     LS_TRY_GOTO(status, campaign_store_observations(rc->st, &obs), done);
     int n_p = 0;
     char method[32];
@@ -387,7 +402,7 @@ static int next_round(struct run_ctx *rc, int last, enum campaign_state *state, 
         goto done;
     }
     const char *acq = cfg->strategy != CAMPAIGN_STRATEGY_BO ? "none" : cfg->n_obj > 1 ? "ehvi" : "ei";
-    LS_TRY_GOTO(status, campaign_store_round_open(rc->st, round, method, acq, n_p, p, 0), done);
+    LS_TRY_GOTO(status, campaign_store_round_open(rc->st, round, method, acq, n_p, p, model_id), done);
     ls_log_info("campaign: round %d: %d candidate%s proposed by %s (%d spent of %d)", round, n_p, n_p == 1 ? "" : "s",
                 method, spent, cfg->budget_evals);
     *opened = 1;

@@ -165,7 +165,7 @@ static int schema_v1(ls_db *db)
         "  path TEXT NOT NULL,"
         "  sha256 TEXT NOT NULL,"
         "  n_frames INTEGER NOT NULL,"
-        "  n_structures INTEGER NOT NULL,"
+        "  last_run_id INTEGER NOT NULL,"
         "  reason TEXT NOT NULL,"
         "  val_energy_mae_mev_per_atom REAL,"
         "  created_utc TEXT NOT NULL);"
