@@ -1,6 +1,7 @@
 # Lodestone build.  `make` builds build/lodestone; `make test` runs every unit test;
 # `make asan` runs them under AddressSanitizer + UndefinedBehaviorSanitizer;
-# `make MPI=1` builds with mpicc; `make deps` installs the Debian packages (as root).
+# `make MPI=1` builds with mpicc; `make deps` installs the Debian packages (as root; LAMMPS=1 adds
+# liblammps-dev for `make lammps`, the LAMMPS pair style, and `make test-lammps`).
 
 CC      ?= cc
 BUILD   ?= build
@@ -11,6 +12,7 @@ SANITIZE ?=
 DEB_PACKAGES := pkg-config libopenblas-dev liblapacke-dev libfftw3-dev libgsl-dev libxc-dev \
                 libsymspg-dev libsqlite3-dev libfyaml-dev
 DEB_MPI      := openmpi-bin libopenmpi-dev
+DEB_LAMMPS   := liblammps-dev          # make lammps / test-lammps (lammps/README.md)
 PKGS         := openblas lapacke fftw3 gsl libxc spglib sqlite3 libfyaml
 
 ifneq ($(MPI),)
@@ -70,7 +72,7 @@ GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 VERSION_FLAGS := -DLS_VERSION='"$(VERSION)"' -DLS_GIT_REV='"$(GIT_REV)"'
 REV_STAMP := $(BUILD)/rev.stamp
 
-.PHONY: all test asan deps clean help examples check-format
+.PHONY: all test asan deps clean help examples check-format lammps test-lammps
 all: $(BIN)
 
 # Relink when the configuration changes (MPI on/off, sanitizers, flags).
@@ -138,7 +140,7 @@ examples: $(BIN)
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps installs Debian packages: run it as root (sudo make deps)"; exit 2; fi
 	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES) $(if $(MPI),$(DEB_MPI))
+	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES) $(if $(MPI),$(DEB_MPI)) $(if $(LAMMPS),$(DEB_LAMMPS) $(DEB_MPI))
 
 clean:
 	rm -rf $(BUILD)
@@ -152,3 +154,14 @@ help:
 	@echo "make deps       install the Debian packages (root)"
 
 -include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(TEST_SRC:%.c=$(OBJDIR)/%.d)
+
+# LAMMPS with pair_style lodestone (lammps/README.md); needs liblammps-dev and libopenmpi-dev.
+lammps: $(LIB)
+	lammps/build.sh $(BUILD) $(LIB) "$(LDLIBS) $(LDFLAGS)"
+test-lammps: lammps $(BIN)
+	@mkdir -p $(BUILD)/tmp
+	BUILD=$(abspath $(BUILD)) lammps/test_lammps.sh
+
+# Active-learning learning curves (validation/mlearn-magnetic/README.md).
+$(BUILD)/learning_curve: validation/mlearn-magnetic/learning_curve.c $(LIB)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
