@@ -129,6 +129,27 @@ static int toy_evaluate(const struct campaign_eval_input *in, struct campaign_ev
     for (int ia = 0; ia < n; ia++) out->relaxed->magmom[ia] = out->moments_mub[ia];
     out->n_relax_steps = 1;
     out->relax_converged = 1;
+    /* Labelled frames for the surrogate: the relaxed cell and two isotropic strains of it,
+     * E(s) = E + 0.5 k n (s - 1)^2 with s the length scale and k = 20 eV per atom; forces vanish
+     * (the strain keeps every site's symmetry). */
+    snprintf(out->trajectory, sizeof out->trajectory, "%s/trajectory.xyz", in->dir);
+    remove(out->trajectory);
+    const double scales[3] = {0.99, 1.01, 1.0};
+    for (int f = 0; f < 3; f++) {
+        ls_structure *fr = NULL;
+        LS_TRY(ls_structure_copy(out->relaxed, &fr));
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++) fr->cell[i][j] *= scales[f];
+        for (int ia = 0; ia < n; ia++)
+            for (int j = 0; j < 3; j++) fr->pos[ia][j] *= scales[f];
+        int st = ls_structure_alloc_forces(fr);
+        fr->has_energy = 1;
+        fr->energy = (out->energy_ev + 0.5 * 20.0 * n * pow(scales[f] - 1, 2)) * LS_EV_HARTREE;
+        if (st == LS_OK) st = ls_extxyz_append(out->trajectory, fr);
+        ls_structure_destroy(fr);
+        if (st != LS_OK) return st;
+        out->n_frames++;
+    }
     out->ok = 1;
     return LS_OK;
 }

@@ -9,7 +9,8 @@
  * surrogate/retrain_spread (active learning: the DFT frames the model is unsure about are the
  * ones worth learning).  Each model is a file DB.files/models/model-N.nnp (written atomically
  * before its row in the store; a model file found without its row after a crash is used as it
- * is); training is seeded from the campaign's seed and the model number.
+ * is); training is seeded from the campaign's seed and the model number, and a retraining
+ * continues from the previous model's weights (warm start, surrogate/README.md).
  *
  * Screen: every candidate still available is relaxed (positions and cell) by the ensemble mean,
  * then predicted: energy per atom and its spread; the formation energy uses the DFT reference
@@ -106,8 +107,12 @@ static int last_model(campaign_store *st, struct model_row *m, int *found)
     return status;
 }
 
-static int train_model(const struct campaign_config *cfg, campaign_store *st, const ls_structure_list *frames, long long id,
-                       const char *path, double *val_mae_mev)
+/* A fresh ensemble (prev NULL), or prev's retrained with warm start on the grown set
+ * (surrogate/: the reference energies and normalisation refitted, the networks continued; fewer
+ * epochs at a smaller rate, as surrogate/README.md advises).  Training recalibrates the spread
+ * on its validation split. */
+static int train_model(const struct campaign_config *cfg, const ls_structure_list *frames, long long id,
+                       const char *prev, const char *path, double *val_mae_mev)
 {
     int z[NNP_MAX_ELEMENTS], n_el = 0;
     for (int i = 0; i < cfg->n_elem; i++) {
@@ -120,9 +125,16 @@ static int train_model(const struct campaign_config *cfg, campaign_store *st, co
     nnp_model_config_default(&mc);
     nnp_model *m = NULL;
     uint64_t seed = cfg->seed * 1000003ULL + (uint64_t)id;
-    LS_TRY(nnp_model_create(&mc, n_el, z, cfg->surrogate.n_member, seed, &m));
     struct nnp_train_config tc;
     nnp_train_config_default(&tc);
+    if (prev) {
+        LS_TRY(nnp_model_load(prev, &m));
+        tc.warm_start = 1;
+        tc.n_epoch = 30;
+        tc.lr = 3e-3;
+    } else {
+        LS_TRY(nnp_model_create(&mc, n_el, z, cfg->surrogate.n_member, seed, &m));
+    }
     tc.seed = seed;
     tc.verbose = 0;
     tc.max_time_s = cfg->surrogate.train_time_s;
@@ -133,7 +145,6 @@ static int train_model(const struct campaign_config *cfg, campaign_store *st, co
         status = nnp_model_save(m, path);
     }
     nnp_model_destroy(m);
-    (void)st;
     return status;
 }
 
@@ -182,7 +193,7 @@ int campaign_surrogate_update(const struct campaign_config *cfg, campaign_store 
             ls_log_info("campaign: surrogate model %lld found on disk (trained before a stop): used as it is", id);
         } else {
             ls_log_info("campaign: training surrogate model %lld on %d DFT frames (%s)", id, all->n, reason);
-            LS_TRY_GOTO(status, train_model(cfg, st, all, id, path, &mae), done);
+            LS_TRY_GOTO(status, train_model(cfg, all, id, have ? prev.path : NULL, path, &mae), done);
         }
         LS_TRY_GOTO(status, ls_sha256_file(path, sha), done);
         char utc[32];

@@ -218,7 +218,11 @@ static void test_campaign_sigterm(void)
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "exec %s campaign run %s --db %s > %s 2>&1", ls_test_bin(), yaml, db, db_in("t.log"));
     pid_t pid = ls_test_spawn(cmd);
-    ls_test_sleep(0.8);
+    /* The handlers are installed before the database is created: wait for the file (a loaded
+     * machine may take seconds to start the program), then let it work a little. */
+    struct stat sb;
+    for (int i = 0; i < 3000 && stat(db, &sb) != 0; i++) ls_test_sleep(0.01);
+    ls_test_sleep(0.5);
     kill(pid, SIGTERM);
     int st = 0;
     waitpid(pid, &st, 0);
@@ -379,6 +383,32 @@ static void test_campaign_outputs(void)
     free(s);
 }
 
+/* The surrogate in the loop (toy frames): a model trained once enough frames exist, every
+ * available candidate predicted each round, the predictions in the report's parity plot. */
+static void test_campaign_surrogate(void)
+{
+    PATH(yaml, "sur.yaml");
+    PATH(db, "sur.db");
+    FILE *f = fopen(yaml, "w");
+    fputs("name: toy with surrogate\nseed: 5\nelements: [Fe, Co, Ni, Al]\nprototypes: [B2, L10]\n"
+          "calculator: {type: toy, delay: 0.01 s}\nbudget: {dft_evaluations: 6}\nbatch_size: 3\n"
+          "surrogate: {enabled: true, ensemble: 2, train_time: 0.5 s, trust_spread: 100 meV}\n",
+          f);
+    fclose(f);
+    remove_db(db);
+    int rc = run("%s campaign run %s --db %s > %s 2>&1", ls_test_bin(), yaml, db, db_in("sur.log"));
+    LS_CHECK_MSG(rc == 0, "exit %d (log %s)", rc, db_in("sur.log"));
+    LS_CHECK(query_int(db, "SELECT count(*) FROM model") >= 1);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM model WHERE n_frames >= 10") >= 1);
+    /* Round 1 predicts every candidate but the references' (12 candidates, none evaluated yet). */
+    LS_CHECK(query_int(db, "SELECT count(*) FROM prediction WHERE round_id = 1") == 12);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM prediction WHERE energy_ev_per_atom IS NULL") == 0);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM round WHERE model_id IS NOT NULL") == 2);
+    rc = run("%s campaign report --db %s --out %s > /dev/null 2>&1", ls_test_bin(), db, db_in("sur-report"));
+    struct stat sb;
+    LS_CHECK(rc == 0 && stat(db_in("sur-report/surrogate-parity.svg"), &sb) == 0);
+}
+
 int main(void)
 {
     ls_test_fresh_dir(g_dir, sizeof g_dir, "test_campaign");
@@ -388,5 +418,6 @@ int main(void)
     LS_RUN(test_campaign_changed_settings);
     LS_RUN(test_campaign_outputs);
     LS_RUN(test_campaign_bad_input);
+    LS_RUN(test_campaign_surrogate);
     return ls_test_summary("test_campaign");
 }
