@@ -228,7 +228,7 @@ int campaign_store_eval_finish(campaign_store *st, long long eval_id, const stru
             status = ls_db_run(st->db,
                                "UPDATE evaluation SET state = 'done', finished_utc = ?1, reason = ?2 WHERE id = ?3", "ssi",
                                utc, reasons[0] ? reasons : NULL, eval_id);
-        if (status == LS_OK) status = campaign_store_update_derived(st);
+        if (status == LS_OK) status = campaign_store_update_derived_after(st, eval_id);
     }
     if (status != LS_OK) return rollback(st, status);
     return ls_db_commit(st->db);
@@ -237,6 +237,14 @@ int campaign_store_eval_finish(campaign_store *st, long long eval_id, const stru
 /* ------------------------------------------------------------------ derived: formation and hull */
 
 int campaign_store_update_derived(campaign_store *st)
+{
+    return campaign_store_update_derived_after(st, 0);
+}
+
+/* The phases whose hull distance can change when the phase of evaluation `eval_id` is added:
+ * those containing all of its elements (it can compete for them), itself included; every
+ * phase when it is a reference phase (the formation energies change) or eval_id is 0. */
+int campaign_store_update_derived_after(campaign_store *st, long long eval_id)
 {
     /* Every done result with its composition; elements indexed densely. */
     long long n_done = 0;
@@ -303,8 +311,33 @@ int campaign_store_update_derived(campaign_store *st)
         }
         f[i] = e[i] - ref;
     }
-    LS_TRY_GOTO(status, campaign_hull_distances(n, n_elem, x, f, h), done);
+    /* Which phases to bring up to date. */
+    int iq = -1;
+    for (int i = 0; i < n; i++)
+        if (eval[i] == eval_id) iq = i;
+    int all = eval_id == 0 || iq < 0 || is_ref[iq];
+    for (int i = 0; i < n; i++) {
+        int affected = all;
+        if (!affected) {
+            affected = 1;
+            for (int k = 0; k < n_elem && affected; k++)
+                affected = !(x[(long)iq * n_elem + k] > 0 && x[(long)i * n_elem + k] <= 0);
+        }
+        if (!affected) {
+            h[i] = NAN;
+            eval[i] = -eval[i]; /* marked: left as it is */
+            continue;
+        }
+        if (!isfinite(f[i])) {
+            h[i] = NAN;
+            continue;
+        }
+        double hull = 0;
+        LS_TRY_GOTO(status, campaign_hull_energy(n, n_elem, x, f, x + (long)i * n_elem, &hull, NULL), done);
+        h[i] = f[i] - hull > 0 ? f[i] - hull : 0.0;
+    }
     for (int i = 0; i < n && status == LS_OK; i++) {
+        if (eval[i] < 0) continue;
         status = ls_db_run(st->db,
                            "INSERT OR REPLACE INTO derived (evaluation_id, formation_energy_ev_per_atom, "
                            "e_above_hull_ev_per_atom, n_phases) VALUES (?1, ?2, ?3, ?4)",

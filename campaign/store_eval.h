@@ -23,8 +23,10 @@ int campaign_store_run_record(campaign_store *st, long long run_id, const char *
 /* running -> done (the lowest-energy start's result, the derived properties of every result
  * brought up to date) or failed (no start gave a result: the reasons), in one transaction. */
 int campaign_store_eval_finish(campaign_store *st, long long eval_id, const struct campaign_candidate *c, int round);
-/* Formation energies against the references and distances to the hull, for every result. */
+/* Formation energies against the references and distances to the hull, for every result; and
+ * for the results that the result of evaluation eval_id can change (campaign_store_eval_finish). */
 int campaign_store_update_derived(campaign_store *st);
+int campaign_store_update_derived_after(campaign_store *st, long long eval_id);
 /* At start: running -> lost (their process is gone), lost -> proposed, or failed after
  * max_attempts losses without progress. */
 int campaign_store_recover(campaign_store *st, int max_attempts, int *n_lost, int *n_failed);
