@@ -49,7 +49,7 @@ LDLIBS  := $(PKG_LIBS) -lfftw3_omp -lfftw3 -lm
 LDFLAGS := -fopenmp $(SAN_FLAGS) $(EXTRA_LDFLAGS)
 
 # Library folders, with their sub-folders (dft/input, dft/pseudo, ...): every *.c but the tests.
-LIB_DIRS  := common workflow dft surrogate search tests
+LIB_DIRS  := common workflow dft surrogate search campaign tests
 ALL_SRC   := $(sort $(shell find $(LIB_DIRS) -name '*.c'))
 LIB_TEST_SRC := $(foreach f,$(ALL_SRC),$(if $(filter test_%,$(notdir $(f))),$(f)))
 LIB_SRC   := $(filter-out $(LIB_TEST_SRC),$(ALL_SRC))

@@ -94,5 +94,6 @@ int cmd_relax(int argc, char **argv);
 int cmd_suggest(int argc, char **argv);
 int cmd_bench_pool(int argc, char **argv);
 int cmd_bench_function(int argc, char **argv);
+int cmd_campaign(int argc, char **argv);   /* the closed discovery loop */
 
 #endif

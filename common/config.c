@@ -575,6 +575,17 @@ static int get_list(const ls_config *c, const char *path, int required, int *n)
     return LS_OK;
 }
 
+int ls_config_opt_items(const ls_config *c, const char *path, int *n)
+{
+    struct loc loc;
+    *n = 0;
+    LS_TRY(locate(c, path, &loc));
+    if (!loc.found) return LS_OK;
+    LS_TRY(get_sequence(c, path, "a list ('[a, b]' or '- item' lines)", 0, INT_MAX, &loc));
+    *n = fy_node_sequence_item_count(loc.node);
+    return LS_OK;
+}
+
 int ls_config_get_list(const ls_config *c, const char *path, int *n) { return get_list(c, path, 1, n); }
 int ls_config_opt_list(const ls_config *c, const char *path, int *n) { return get_list(c, path, 0, n); }
 

@@ -80,6 +80,9 @@ int ls_config_get_ints(const ls_config *cfg, const char *path, int n_min, int n_
  * addressed as "PATH/0", "PATH/1", ...  The opt_ form gives *n = 0 when absent. */
 int ls_config_get_list(const ls_config *cfg, const char *path, int *n);
 int ls_config_opt_list(const ls_config *cfg, const char *path, int *n);
+/* A sequence of any items (scalars or mappings, e.g. element symbols): *n items, addressed as
+ * "PATH/0", ...; *n = 0 when absent.  LS_ERR_INPUT when the value is not a sequence. */
+int ls_config_opt_items(const ls_config *cfg, const char *path, int *n);
 
 /* Typo detection: every key of the mapping at `path` must be in `known` (NULL-terminated).
  * The first unknown key is reported with its line and the closest known key:

@@ -399,13 +399,12 @@ done:
     return status;
 }
 
-int ls_extxyz_read(const char *path, ls_structure_list **out)
+/* Every frame of an open reader (closed here); `path` names it in messages. */
+static int read_frames(ls_text_reader *r, const char *path, ls_structure_list **out)
 {
     int status = LS_OK;
-    ls_text_reader *r = NULL;
     ls_structure_list *list = NULL;
     *out = NULL;
-    LS_TRY_GOTO(status, ls_text_open(path, &r), done);
     LS_TRY_GOTO(status, ls_structure_list_create(&list), done);
     for (;;) {
         char *line, *tok[2];
@@ -434,6 +433,26 @@ int ls_extxyz_read(const char *path, ls_structure_list **out)
 done:
     ls_structure_list_destroy(list);
     ls_text_close(r);
+    return status;
+}
+
+int ls_extxyz_read(const char *path, ls_structure_list **out)
+{
+    ls_text_reader *r = NULL;
+    *out = NULL;
+    LS_TRY(ls_text_open(path, &r));
+    return read_frames(r, path, out);
+}
+
+int ls_extxyz_read_text(const char *text, const char *name, ls_structure_list **out)
+{
+    *out = NULL;
+    FILE *fp = fmemopen((void *)text, strlen(text), "r");
+    if (!fp) LS_ERROR(LS_ERR_NOMEM, "%s: cannot read the text as a stream", name);
+    ls_text_reader *r = NULL;
+    int status = ls_text_wrap(fp, name, &r);
+    if (status == LS_OK) status = read_frames(r, name, out);
+    fclose(fp);
     return status;
 }
 

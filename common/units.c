@@ -64,6 +64,9 @@ static const struct unit_entry unit_table[] = {
     {LS_DIM_TIME, "au", 1.0},
     {LS_DIM_TIME, "fs", 1.0 / LS_AU_TIME_FS},
     {LS_DIM_TIME, "ps", 1e3 / LS_AU_TIME_FS},
+    {LS_DIM_TIME, "s", 1e15 / LS_AU_TIME_FS},
+    {LS_DIM_TIME, "min", 60e15 / LS_AU_TIME_FS},
+    {LS_DIM_TIME, "h", 3600e15 / LS_AU_TIME_FS},
 };
 
 static const char *unit_list(enum ls_dimension dim)
@@ -75,7 +78,7 @@ static const char *unit_list(enum ls_dimension dim)
     case LS_DIM_INVLENGTH: return "1/angstrom, 1/bohr";
     case LS_DIM_FORCE: return "eV/angstrom, Ha/bohr, Ry/bohr";
     case LS_DIM_PRESSURE: return "GPa, kbar, bar, eV/angstrom^3, Ha/bohr^3";
-    case LS_DIM_TIME: return "fs, ps, au";
+    case LS_DIM_TIME: return "fs, ps, s, min, h, au";
     default: return "(none: the quantity is dimensionless)";
     }
 }
