@@ -5,7 +5,7 @@
  *
  * A test case fails if any check in it fails; the summary prints "NAME: P passed, F failed"
  * and returns the process exit code.  tools/run_tests.sh adds the counts of every binary.
- * Reference data from ../shared is found through ls_test_shared_path().
+ * Tests run from the project root and read only files of the repository (the testdata/ folders, inputs/).
  */
 #ifndef LS_TEST_H
 #define LS_TEST_H
@@ -73,14 +73,6 @@ static inline int ls_test_summary(const char *name)
 {
     printf("%s: %d passed, %d failed\n", name, ls_test_passed_, ls_test_failed_);
     return ls_test_failed_ ? 1 : 0;
-}
-
-/* Path of a file under ../shared (or $LODESTONE_SHARED). Static buffer per call site. */
-static inline const char *ls_test_shared_path(char *buf, size_t n, const char *rel)
-{
-    const char *root = getenv("LODESTONE_SHARED");
-    snprintf(buf, n, "%s/%s", root && *root ? root : "../shared", rel);
-    return buf;
 }
 
 /* The program under test: $LODESTONE_BIN (set by `make test` / `make asan`), else build/lodestone. */
