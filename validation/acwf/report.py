@@ -336,7 +336,8 @@ def write_all(work, names, results, command, exe):
         load = "unknown"
     u = platform.uname()
     meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "git": git_description(),
-            "exe": exe or "-", "version": program_version(exe) if exe else "-", "command": command, "work": work,
+            "exe": provenance.repo_path(exe, systems.PROJECT_ROOT) or "-", "version": program_version(exe) if exe else "-",
+            "command": command, "work": provenance.repo_path(work, systems.PROJECT_ROOT),
             "machine": f"{u.node}, {cpu_model()}, {os.cpu_count()} logical cores", "load": load,
             "qe_reference": os.path.relpath(metrics.QE_REFERENCE_CSV, systems.PROJECT_ROOT) if qe_ref else None}
     if results == "-":
