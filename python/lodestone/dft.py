@@ -22,7 +22,7 @@ raises SCFError; True keeps its results).
 
 Properties: energy and free_energy (eV: both the free energy F = E - TS, consistent with the forces,
 as the Espresso calculator does), forces (eV/Å), stress (eV/Å^3, Voigt, ASE's sign), magmom and
-magmoms (µB, spin-polarised runs).  Everything else the program reports is in ``calc.json`` (its
+magmoms (µB; 0 without spin polarisation).  Everything else the program reports is in ``calc.json`` (its
 JSON output: Fermi level, energy terms, k-points, timings).
 """
 import json
@@ -128,7 +128,6 @@ class Lodestone(Calculator):
         if "stress_GPa" in j:
             s = np.array(j["stress_GPa"], dtype=float).reshape(3, 3) / GPA_PER_EV_A3
             self.results["stress"] = s[[0, 1, 2, 1, 0, 0], [0, 1, 2, 2, 2, 1]]
-        if "total_magnetization_muB" in j:
-            self.results["magmom"] = j["total_magnetization_muB"]
-        if "atom_magnetization_muB" in j:
-            self.results["magmoms"] = np.array(j["atom_magnetization_muB"], dtype=float)
+        # A run without spin polarisation has no moment: 0, as ASE's other calculators report it.
+        self.results["magmom"] = j.get("total_magnetization_muB", 0.0)
+        self.results["magmoms"] = np.array(j.get("atom_magnetization_muB", np.zeros(n)), dtype=float)

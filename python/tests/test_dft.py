@@ -82,6 +82,7 @@ def test_si_equal_to_program(c, work):
     c.check(atoms.get_potential_energy(force_consistent=True) == e, "free energy = energy (F = E - TS)")
     c.check(atoms.calc.json["converged"] is True and ("fermi_eV" in atoms.calc.json or "homo_eV" in atoms.calc.json),
             "the program's JSON is kept")
+    c.check(atoms.get_magnetic_moment() == 0.0 and not atoms.get_magnetic_moments().any(), "no spin: moments 0")
     # Unchanged atoms: no new run; moved atoms: one.
     runs = atoms.calc.n_runs
     atoms.get_forces()
