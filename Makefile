@@ -61,7 +61,7 @@ LIB       := $(OBJDIR)/liblodestone.a
 BIN       := $(BUILD)/lodestone
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-# The version and git revision reach only apps/cli.c, so a commit relinks instead of rebuilding.
+# The version and git revision reach only common/buildinfo.c, so a commit relinks instead of rebuilding.
 VERSION_FLAGS := -DLS_VERSION='"$(VERSION)"' -DLS_GIT_REV='"$(GIT_REV)"'
 REV_STAMP := $(BUILD)/rev.stamp
 
@@ -98,8 +98,6 @@ FORCE:
 $(REV_STAMP): FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(VERSION_FLAGS)' | cmp -s - $@ || echo '$(VERSION_FLAGS)' > $@
-$(OBJDIR)/apps/cli.o: OBJ_FLAGS := $(VERSION_FLAGS)
-$(OBJDIR)/apps/cli.o: $(REV_STAMP)
 $(DATADIR_STAMP): FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(DATADIR_FLAGS)' | cmp -s - $@ || echo '$(DATADIR_FLAGS)' > $@
@@ -107,10 +105,8 @@ $(BUILDINFO_H): $(CONFIG_STAMP) tools/buildinfo_versions.sh
 	@sh tools/buildinfo_versions.sh '$(CC)' > $@.tmp && mv $@.tmp $@
 $(OBJDIR)/common/datadir.o $(BUILD)/obj-pic/common/datadir.o: OBJ_FLAGS := $(DATADIR_FLAGS)
 $(OBJDIR)/common/datadir.o $(BUILD)/obj-pic/common/datadir.o: $(DATADIR_STAMP)
-$(OBJDIR)/common/buildinfo.o $(BUILD)/obj-pic/common/buildinfo.o: OBJ_FLAGS := -I$(BUILD) -DLS_BUILDINFO_VERSIONS
-$(OBJDIR)/common/buildinfo.o $(BUILD)/obj-pic/common/buildinfo.o: $(BUILDINFO_H)
-$(OBJDIR)/capi/lodestone.o $(BUILD)/obj-pic/capi/lodestone.o: OBJ_FLAGS := $(VERSION_FLAGS)
-$(OBJDIR)/capi/lodestone.o $(BUILD)/obj-pic/capi/lodestone.o: $(REV_STAMP)
+$(OBJDIR)/common/buildinfo.o $(BUILD)/obj-pic/common/buildinfo.o: OBJ_FLAGS := -I$(BUILD) -DLS_BUILDINFO_VERSIONS $(VERSION_FLAGS)
+$(OBJDIR)/common/buildinfo.o $(BUILD)/obj-pic/common/buildinfo.o: $(BUILDINFO_H) $(REV_STAMP)
 
 $(BIN): $(APP_OBJ) $(LIB) $(CONFIG_STAMP)
 	$(CC) $(LDFLAGS) -o $@ $(APP_OBJ) $(LIB) $(LDLIBS)

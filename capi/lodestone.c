@@ -8,18 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buildinfo.h"
 #include "common/elements.h"
 #include "common/err.h"
 #include "common/structure.h"
 #include "common/units.h"
 #include "surrogate/surrogate.h"
-
-#ifndef LS_VERSION
-#define LS_VERSION "0.0.0"
-#endif
-#ifndef LS_GIT_REV
-#define LS_GIT_REV "unknown"
-#endif
 
 /* eV/Å^3 -> Ha/bohr^3, as common/extxyz.c. */
 #define STRESS_EV_A3_TO_AU (LS_EV_HARTREE * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM)
@@ -34,7 +28,7 @@ struct lodestone_potential {
     char description[256];
 };
 
-const char *lodestone_version(void) { return "lodestone " LS_VERSION " (git " LS_GIT_REV ")"; }
+const char *lodestone_version(void) { return ls_buildinfo_version(); }
 int lodestone_capi_version(void) { return LODESTONE_CAPI_VERSION; }
 const char *lodestone_last_error(void) { return ls_error_message(); }
 

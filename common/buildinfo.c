@@ -1,6 +1,8 @@
 /* Library versions at build time and at run time; see buildinfo.h.  The versions that no header
  * carries (LS_BUILT_FFTW, LS_BUILT_LAPACKE, LS_BUILT_SPGLIB, LS_BUILT_FYAML) come from
- * build/buildinfo_versions.h, which the Makefile writes with tools/buildinfo_versions.sh. */
+ * build/buildinfo_versions.h, which the Makefile writes with tools/buildinfo_versions.sh; the version
+ * and git revision (LS_VERSION, LS_GIT_REV) come from the Makefile's flags for this file only, so that
+ * a commit recompiles this one file. */
 #include "common/buildinfo.h"
 
 #include <cblas.h>
@@ -20,6 +22,12 @@
 #ifdef LS_BUILDINFO_VERSIONS
 #include "buildinfo_versions.h" /* build/: tools/buildinfo_versions.sh */
 #endif
+#ifndef LS_VERSION
+#define LS_VERSION "0.0.0"
+#endif
+#ifndef LS_GIT_REV
+#define LS_GIT_REV "unknown"
+#endif
 #ifndef LS_BUILT_FFTW
 #define LS_BUILT_FFTW "unknown"
 #endif
@@ -32,6 +40,10 @@
 #ifndef LS_BUILT_FYAML
 #define LS_BUILT_FYAML "unknown"
 #endif
+
+const char *ls_buildinfo_version(void) { return "lodestone " LS_VERSION " (git " LS_GIT_REV ")"; }
+const char *ls_buildinfo_version_number(void) { return LS_VERSION; }
+const char *ls_buildinfo_git_revision(void) { return LS_GIT_REV; }
 
 /* Copy s without leading and trailing blanks (OPENBLAS_VERSION is " OpenBLAS 0.3.21 "). */
 static void copy_trimmed(char *dst, size_t n, const char *s)

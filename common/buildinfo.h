@@ -9,6 +9,12 @@
 #ifndef LS_BUILDINFO_H
 #define LS_BUILDINFO_H
 
+/* "lodestone X.Y.Z (git REV)", and its parts "X.Y.Z" (the VERSION file) and the short git revision
+ * of the build ("unknown" outside a git checkout). */
+const char *ls_buildinfo_version(void);
+const char *ls_buildinfo_version_number(void);
+const char *ls_buildinfo_git_revision(void);
+
 #define LS_BUILDINFO_MAX 12
 
 struct ls_libversion {
