@@ -15,6 +15,7 @@
 #include "common/test.h"
 #include "common/units.h"
 #include "surrogate/surrogate.h"
+#include "surrogate/test_util.h"
 
 #define N_ATOM 6
 
@@ -24,24 +25,25 @@ static const int numbers0[N_ATOM] = {29, 29, 28, 29, 28, 29};
 static const double pos0[N_ATOM * 3] = {0.02, 0.01, 0.03, 1.83, 1.79, 0.05, 1.78, 0.04, 1.71,
                                         0.06, 1.77, 1.86, 0.11, 0.09, 2.77, 1.85, 1.82, 2.69};
 
-/* Save a seeded random model of Cu and Ni with n_member members into the scratch folder. */
+/* Save a seeded random model of Cu and Ni with n_member members (surrogate/test_util.h's small
+ * model, cutoff 4.1 Å) into the scratch folder. */
 static const char *write_model(const char *name, int n_member, char *path, size_t n)
 {
-    struct nnp_model_config cfg;
-    nnp_model_config_default(&cfg);
-    cfg.desc.r_cut = 4.1 * LS_ANGSTROM_BOHR;
-    cfg.desc.n_radial = 5;
-    cfg.desc.n_angular = 3;
-    cfg.desc.l_max = 2;
-    cfg.hidden[0] = 9;
-    cfg.hidden[1] = 6;
-    int z[2] = {29, 28};
-    nnp_model *m = NULL;
-    LS_CHECK_OK(nnp_model_create(&cfg, 2, z, n_member, 2024, &m));
+    nnp_model *m = nnp_test_small_model(29, 28, n_member, 2024);
     ls_test_tmp_path(path, n, name);
     if (m) LS_CHECK_OK(nnp_model_save(m, path));
     nnp_model_destroy(m);
     return path;
+}
+
+/* write_model, then load it through the interface (NULL, a failed check, if it does not load). */
+static lodestone_potential *load_model(const char *name, int n_member)
+{
+    char path[512];
+    write_model(name, n_member, path, sizeof path);
+    lodestone_potential *pot = NULL;
+    LS_CHECK(lodestone_potential_load(path, &pot) == 0);
+    return pot;
 }
 
 static double predict_energy(lodestone_potential *pot, const double *pos, const double *cell)
@@ -116,10 +118,7 @@ done:
 /* F = -dE/dx (eV/Å) and stress = (1/V) dE/d(strain) (eV/Å^3), central differences in Å. */
 static void test_derivatives(void)
 {
-    char path[512];
-    write_model("capi_fd.model", 1, path, sizeof path);
-    lodestone_potential *pot = NULL;
-    LS_CHECK(lodestone_potential_load(path, &pot) == 0);
+    lodestone_potential *pot = load_model("capi_fd.model", 1);
     if (!pot) return;
     int pbc[3] = {1, 1, 1};
     double e, f[N_ATOM * 3], stress[9];
@@ -165,10 +164,7 @@ static void test_derivatives(void)
 /* An ensemble gives spreads; the energy is the members' mean. */
 static void test_ensemble(void)
 {
-    char path[512];
-    write_model("capi_ens.model", 3, path, sizeof path);
-    lodestone_potential *pot = NULL;
-    LS_CHECK(lodestone_potential_load(path, &pot) == 0);
+    lodestone_potential *pot = load_model("capi_ens.model", 3);
     if (!pot) return;
     LS_CHECK(lodestone_potential_n_members(pot) == 3);
     int pbc[3] = {1, 1, 1};
@@ -197,9 +193,7 @@ static void test_errors(void)
     LS_CHECK(lodestone_potential_load(bad, &pot) == 2 && pot == NULL);
     LS_CHECK_MSG(strstr(lodestone_last_error(), "capi_bad.model") != NULL, "%s", lodestone_last_error());
 
-    char path[512];
-    write_model("capi_err.model", 1, path, sizeof path);
-    LS_CHECK(lodestone_potential_load(path, &pot) == 0);
+    pot = load_model("capi_err.model", 1);
     if (!pot) return;
     int pbc[3] = {1, 1, 1}, slab[3] = {1, 1, 0};
     double e, stress[9], pos[N_ATOM * 3];
