@@ -67,7 +67,7 @@ static int dispatch(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-        printf("%s\n", cli_version());
+        cli_print_version(stdout);
         return 0;
     }
     for (int i = 0; commands[i].name; i++) {

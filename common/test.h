@@ -8,8 +8,8 @@
  * Helpers for what many tests do: run the program and capture its output (ls_test_run), write a
  * fixture (ls_test_write_file), find a shipped pseudopotential (ls_test_pseudo), read a file or a
  * JSON number back (ls_test_slurp, ls_test_file_has, ls_test_json_number), scratch folders.
- * Reference data from ../shared is found through ls_test_shared_path() (validation only: new
- * tests use what the repository holds).
+ * Tests run from the project root and read only files of the repository (the testdata/ folders,
+ * inputs/): nothing from ../shared, which a clone does not have.
  */
 #ifndef LS_TEST_H
 #define LS_TEST_H
@@ -80,14 +80,6 @@ static inline int ls_test_summary(const char *name)
 {
     printf("%s: %d passed, %d failed\n", name, ls_test_passed_, ls_test_failed_);
     return ls_test_failed_ ? 1 : 0;
-}
-
-/* Path of a file under ../shared (or $LODESTONE_SHARED). Static buffer per call site. */
-static inline const char *ls_test_shared_path(char *buf, size_t n, const char *rel)
-{
-    const char *root = getenv("LODESTONE_SHARED");
-    snprintf(buf, n, "%s/%s", root && *root ? root : "../shared", rel);
-    return buf;
 }
 
 /* The program under test: $LODESTONE_BIN (set by `make test` / `make asan`), else build/lodestone. */
