@@ -124,5 +124,9 @@ help:
 	@echo "make MPI=1      build with mpicc (MPI support)"
 	@echo "make examples   run the examples and compare with their expected numbers"
 	@echo "make deps       install the Debian packages (root)"
+	@echo "make fuzz       build the fuzz harnesses (clang, libFuzzer) and run each for FUZZ_SECONDS (fuzz/README.md)"
+
+# Fuzzing: `make fuzz [FUZZ_SECONDS=60]` (fuzz/README.md).
+include fuzz/fuzz.mk
 
 -include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(TEST_SRC:%.c=$(OBJDIR)/%.d)

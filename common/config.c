@@ -167,6 +167,52 @@ static int locate(const ls_config *c, const char *path, struct loc *loc)
     return LS_OK;
 }
 
+/* Nodes of the document with every alias expanded, counted against a budget: a "billion laughs"
+ * document (an anchor of ten aliases of an anchor of ten aliases ...) expands exponentially, so
+ * the expansion is refused before libfyaml resolves it.  Returns 0 within the budget, else -1
+ * with *line the line of the alias that went over (or of the too deep node). */
+static int count_expanded(struct fy_node *n, long *budget, int depth, int *line)
+{
+    if (n == NULL) return 0;
+    if (--*budget < 0 || depth > LS_CONFIG_MAX_DEPTH) {
+        *line = node_line(n);
+        return -1;
+    }
+    if (fy_node_is_alias(n)) {
+        struct fy_node *target = fy_node_resolve_alias(n);
+        if (target == NULL) return 0; /* an unknown anchor or a cycle: fy_document_resolve reports it */
+        if (count_expanded(target, budget, depth + 1, line) != 0) {
+            *line = node_line(n);
+            return -1;
+        }
+        return 0;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+        struct fy_node_pair *pair;
+        while ((pair = fy_node_mapping_iterate(n, &it)) != NULL)
+            if (count_expanded(fy_node_pair_key(pair), budget, depth + 1, line) != 0 ||
+                count_expanded(fy_node_pair_value(pair), budget, depth + 1, line) != 0)
+                return -1;
+    } else if (fy_node_is_sequence(n)) {
+        struct fy_node *item;
+        while ((item = fy_node_sequence_iterate(n, &it)) != NULL)
+            if (count_expanded(item, budget, depth + 1, line) != 0) return -1;
+    }
+    return 0;
+}
+
+/* The first error libfyaml collected, as "NAME:LINE: YAML syntax error (column C): ...". */
+static int yaml_error(struct fy_diag *diag, const char *name)
+{
+    void *it = NULL;
+    struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
+    if (e != NULL)
+        LS_ERROR(LS_ERR_INPUT, "%s:%d: YAML syntax error (column %d): %s", name, e->line > 0 ? e->line : 1, e->column,
+                 e->msg ? e->msg : "unknown error");
+    LS_ERROR(LS_ERR_INPUT, "%s: YAML syntax error (libfyaml gave no position)", name);
+}
+
 /* Only blank lines and comments?  libfyaml reports a document without content as a
  * failure with no position, so such text is taken as an empty mapping without parsing. */
 static int is_blank_yaml(const char *text, size_t length)
@@ -200,7 +246,8 @@ int ls_config_parse(const char *text, size_t length, const char *name, ls_config
     diag = fy_diag_create(&dcfg);
     if (diag == NULL) LS_ERROR_GOTO(status, LS_ERR_LIBRARY, fail, "%s: libfyaml could not create its diagnostics", name);
     fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT, .diag = diag};
+    /* Parsed first without resolving: aliases are expanded only after their size is known. */
+    struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET, .diag = diag};
     if (is_blank_yaml(text, length)) {
         fy_diag_destroy(diag);
         *out = c;
@@ -208,12 +255,20 @@ int ls_config_parse(const char *text, size_t length, const char *name, ls_config
     }
     c->doc = fy_document_build_from_string(&pcfg, c->text, length);
     if (fy_diag_got_error(diag)) {
-        void *it = NULL;
-        struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
-        if (e != NULL)
-            LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s:%d: YAML syntax error (column %d): %s", name,
-                          e->line > 0 ? e->line : 1, e->column, e->msg ? e->msg : "unknown error");
-        LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: YAML syntax error (libfyaml gave no position)", name);
+        status = yaml_error(diag, name);
+        goto fail;
+    }
+    if (c->doc != NULL) {
+        long budget = LS_CONFIG_MAX_NODES;
+        int line = 1;
+        if (count_expanded(fy_document_root(c->doc), &budget, 0, &line) != 0)
+            LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s:%d: with its aliases (*name) expanded the document has more "
+                          "than %d values or is nested more than %d levels deep: write the values out, or use fewer "
+                          "aliases", name, line > 0 ? line : 1, LS_CONFIG_MAX_NODES, LS_CONFIG_MAX_DEPTH);
+        if (fy_document_resolve(c->doc) != 0 || fy_diag_got_error(diag)) {
+            status = yaml_error(diag, name);
+            goto fail;
+        }
     }
     c->root = c->doc ? fy_document_root(c->doc) : NULL;
     if (c->root != NULL && !fy_node_is_mapping(c->root) && !is_empty(c->root))

@@ -122,13 +122,26 @@ int ls_extxyz_kv_parse(const ls_text_reader *r, const char *line, struct ls_keyv
             k++;
             value = "";
             if (k < n_tok && tok[k].text != NULL) value = tok[k++].text;
-            /* "a=b=c": ASE joins the rest into the value "b=c". */
-            while (k + 1 < n_tok && tok[k].text == NULL && tok[k + 1].text != NULL) {
-                char *longer = join(joined ? joined : value, "=", tok[k + 1].text);
-                free(joined);
-                if (longer == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-                joined = longer;
-                k += 2;
+            /* "a=b=c": ASE joins the rest into the value "b=c" (measured first, then copied once,
+             * so that a long chain costs linear time). */
+            int k_end = k;
+            size_t total = strlen(value);
+            while (k_end + 1 < n_tok && tok[k_end].text == NULL && tok[k_end + 1].text != NULL) {
+                total += 1 + strlen(tok[k_end + 1].text);
+                k_end += 2;
+            }
+            if (k_end > k) {
+                joined = malloc(total + 1);
+                if (joined == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+                size_t used = strlen(value);
+                memcpy(joined, value, used);
+                for (; k < k_end; k += 2) {
+                    size_t n = strlen(tok[k + 1].text);
+                    joined[used++] = '=';
+                    memcpy(joined + used, tok[k + 1].text, n);
+                    used += n;
+                }
+                joined[used] = '\0';
             }
         }
         e->key = join(key, "", "");

@@ -210,6 +210,8 @@ int ls_poscar_read(const char *path, ls_structure **out)
     } else if (n_scale == 1) {
         scale[1] = scale[2] = scale[0];
     }
+    /* Every position line holds at least three coordinates: "0 0 0\n". */
+    LS_TRY_GOTO(status, ls_text_check_count(r, n_atom, 6, "atoms (the sum of the counts)"), done);
     LS_TRY_GOTO(status, ls_structure_create((int)n_atom, &s), done);
     if (selective) LS_TRY_GOTO(status, ls_structure_alloc_fixed(s), done);
     atom_line = malloc((size_t)n_atom * sizeof *atom_line);

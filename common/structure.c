@@ -149,9 +149,19 @@ int ls_structure_info_set(ls_structure *s, const char *key, const char *value)
             return LS_OK;
         }
     }
-    struct ls_keyval *grown = realloc(s->info, (size_t)(s->n_info + 1) * sizeof *grown);
-    if (grown == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    s->info = grown;
+    return ls_structure_info_add(s, key, value);
+}
+
+int ls_structure_info_add(ls_structure *s, const char *key, const char *value)
+{
+    /* The array grows to powers of two (its capacity is the next one at or above n_info), so
+     * that adding n keys takes O(n) copies. */
+    int n = s->n_info;
+    if ((n & (n - 1)) == 0) {
+        struct ls_keyval *grown = realloc(s->info, (size_t)(n ? 2 * n : 1) * sizeof *grown);
+        if (grown == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+        s->info = grown;
+    }
     char *k = dup_string(key), *v = dup_string(value);
     if (!k || !v) {
         free(k);
@@ -326,20 +336,22 @@ double ls_structure_min_distance(const ls_structure *s, int *ia_out, int *ja_out
         for (int ja = ia; ja < n; ja++) {
             double d0[3];
             for (int k = 0; k < 3; k++) d0[k] = s->pos[ja][k] - s->pos[ia][k];
-            /* Wrap the separation to the cell nearest the origin first. */
-            int shift[3] = {0, 0, 0};
+            /* Wrap the separation to the cell nearest the origin first (in double: atoms may sit
+             * any number of cells away, more than an int counts). */
+            double shift[3] = {0, 0, 0};
             if (periodic)
                 for (int i = 0; i < 3; i++)
-                    if (s->pbc[i]) shift[i] = -(int)lround(dot3(d0, recip[i]) / (2.0 * M_PI));
+                    if (s->pbc[i]) shift[i] = -nearbyint(dot3(d0, recip[i]) / (2.0 * M_PI));
+            for (int k = 0; k < 3; k++)
+                d0[k] += shift[0] * s->cell[0][k] + shift[1] * s->cell[1][k] + shift[2] * s->cell[2][k];
             for (int n0 = -range[0]; n0 <= range[0]; n0++)
                 for (int n1 = -range[1]; n1 <= range[1]; n1++)
                     for (int n2 = -range[2]; n2 <= range[2]; n2++) {
-                        int m[3] = {n0 + shift[0], n1 + shift[1], n2 + shift[2]};
-                        if (ia == ja && m[0] == 0 && m[1] == 0 && m[2] == 0) continue;
+                        /* The atom itself: only the images of other cells count. */
+                        if (ia == ja && n0 == 0 && n1 == 0 && n2 == 0) continue;
                         double d[3];
                         for (int k = 0; k < 3; k++)
-                            d[k] = d0[k] + m[0] * s->cell[0][k] + m[1] * s->cell[1][k] +
-                                   m[2] * s->cell[2][k];
+                            d[k] = d0[k] + n0 * s->cell[0][k] + n1 * s->cell[1][k] + n2 * s->cell[2][k];
                         double r = norm3(d);
                         if (r < best) {
                             best = r;

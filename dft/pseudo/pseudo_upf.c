@@ -383,6 +383,17 @@ int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p)
         /* Fortran column order: value k is D(i, j) with i = k % nb, j = k / nb. */
         for (int k = 0; k < nb * nb; k++) p->dij[(k % nb) * nb + k / nb] = dij[k];
     }
+    /* A projector beyond number_of_proj would be dropped silently (number_of_proj="0" with
+     * projector data makes a local-only potential of a nonlocal one). */
+    {
+        char name[32];
+        snprintf(name, sizeof name, "PP_BETA.%d", p->n_beta + 1);
+        LS_TRY(find_tag(d, name, &t, &found));
+        if (found)
+            return doc_error(d, t.start, "<%s>: the header (line %ld) declares number_of_proj=\"%d\", but the file has "
+                             "more projectors: make number_of_proj the number of <PP_BETA.i> sections", name,
+                             line_at(d, h.start), p->n_beta);
+    }
     /* Pseudo-atomic wavefunctions (optional): r chi(r) in PP_PSWFC/PP_CHI.i. */
     for (int ic = 0; ic < DFT_PSEUDO_MAX_BETA; ic++) {
         char name[32];

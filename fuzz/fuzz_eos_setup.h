@@ -1,0 +1,42 @@
+/* The `lodestone eos` run whose checkpoints fuzz_eos_ckpt.c reads, shared with the seed generator
+ * (fuzz/make_seeds.c): seven volumes of a two-atom cell with a fixed input hash. */
+#ifndef LS_FUZZ_EOS_SETUP_H
+#define LS_FUZZ_EOS_SETUP_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps/eos_run.h"
+
+/* mode 0, 1, 2: fixed positions, --relax, --relax-shape. */
+static inline void fuzz_eos_run(int mode, struct eos_run *r)
+{
+    memset(r, 0, sizeof *r);
+    r->input = "si2-eos.yaml";
+    snprintf(r->input_hash, sizeof r->input_hash, "fnv1a64:%016llx", 0x5eed5eed12345678ULL);
+    r->n_atom = 2;
+    snprintf(r->formula, sizeof r->formula, "Si2");
+    r->v_in_bohr3 = 270.0;
+    r->a1_bohr = 7.25;
+    r->n = 7;
+    r->pt = calloc((size_t)r->n, sizeof *r->pt);
+    r->forces = calloc((size_t)r->n * 3 * r->n_atom, sizeof *r->forces);
+    r->cell = calloc((size_t)r->n * 9, sizeof *r->cell);
+    r->pos = calloc((size_t)r->n * 3 * r->n_atom, sizeof *r->pos);
+    if (!r->pt || !r->forces || !r->cell || !r->pos) abort();
+    for (int i = 0; i < r->n; i++) r->pt[i].scale = 0.94 + 0.02 * i;
+    r->relax = mode == 1 ? EOS_RELAX_POSITIONS : mode == 2 ? EOS_RELAX_SHAPE : EOS_RELAX_NONE;
+    r->fmax_ev_a = 0.01;
+    r->stress_tol_gpa = 0.05;
+    r->relax_max_steps = 20;
+}
+
+static inline void fuzz_eos_run_free(struct eos_run *r)
+{
+    free(r->pt);
+    free(r->forces);
+    free(r->cell);
+    free(r->pos);
+}
+
+#endif
