@@ -13,6 +13,7 @@
 #include "common/textio.h"
 #include "fuzz/fuzz_ckpt_setup.h"
 #include "fuzz/fuzz_eos_setup.h"
+#include "surrogate/surrogate.h"
 
 static void die(const char *what)
 {
@@ -105,6 +106,34 @@ int main(int argc, char **argv)
         if (eos_checkpoint_write(tmp, &r) != LS_OK) die("EOS checkpoint");
         fuzz_eos_run_free(&r);
         seed(out, "eos_ckpt", eos_names[mode], mode, tmp);
+    }
+
+    /* Models: small shapes of both descriptors, one and two elements, one and two members. */
+    static const struct {
+        const char *name, *desc;
+        int n_elem, z[2], n_member, n_hidden;
+    } models[3] = {{"cu-moment-1member", "moment", 1, {29, 0}, 1, 1},
+                   {"si-o-moment-2members", "moment", 2, {14, 8}, 2, 2},
+                   {"al-bp", "bp", 1, {13, 0}, 1, 1}};
+    for (int i = 0; i < 3; i++) {
+        struct nnp_model_config cfg;
+        nnp_model_config_default(&cfg);
+        snprintf(cfg.desc.type, sizeof cfg.desc.type, "%s", models[i].desc);
+        cfg.desc.n_radial = 3;
+        cfg.desc.n_angular = 2;
+        cfg.desc.l_max = models[i].desc[0] == 'm' ? 2 : 1;
+        cfg.n_hidden = models[i].n_hidden;
+        cfg.hidden[0] = 4;
+        cfg.hidden[1] = 3;
+        nnp_model *m = NULL;
+        if (nnp_model_create(&cfg, models[i].n_elem, models[i].z, models[i].n_member, 7, &m) != LS_OK) die("model");
+        char path[4096], dir[4096];
+        snprintf(dir, sizeof dir, "%s/model", out);
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST) die(dir);
+        snprintf(path, sizeof path, "%s/%s", dir, models[i].name);
+        if (nnp_model_save(m, path) != LS_OK) die(path);
+        nnp_model_destroy(m);
+        printf("%s\n", path);
     }
     return 0;
 }

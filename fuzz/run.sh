@@ -4,7 +4,9 @@
 # (fuzz/corpus/NAME, read only) and the working corpus BUILD/corpus/NAME, which keeps what
 # earlier runs found; crashes go to BUILD/artifacts/NAME-*.  Prints the executions and the CPU
 # time of each run and exits 1 if any harness found a crash, a leak or a sanitizer report.
-# FUZZ_JOBS=N runs N harnesses at a time (default 1); FUZZ_NICE sets their niceness (default 0).
+# FUZZ_NICE sets the niceness of the harnesses (default 0).  Every run also appends a line to
+# BUILD/logs/runs.tsv (date, harness, seconds, executions, CPU seconds, result), the record of the
+# CPU time fuzzed per harness.
 set -u
 build=${1:?usage: fuzz/run.sh BUILD [NAME...]}
 shift
@@ -39,5 +41,7 @@ for name in $names; do
         failed=1
     fi
     printf '%-12s %8s %12s %10s %s\n' "$name" "$seconds" "${runs:-?}" "${cpu:-?}" "$result"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$name" "$seconds" "${runs:-?}" "${cpu:-?}" \
+        "$result" >>"$build/logs/runs.tsv"
 done
 exit $failed
