@@ -213,6 +213,37 @@ static int yaml_error(struct fy_diag *diag, const char *name)
     LS_ERROR(LS_ERR_INPUT, "%s: YAML syntax error (libfyaml gave no position)", name);
 }
 
+/* YAML text is Unicode: the first byte that is not UTF-8 (or a NUL), as its line and column, or
+ * line 0 when the text is clean.  Checked before libfyaml sees the text: libfyaml 0.7.12 loops
+ * forever on a directive line holding a stray byte ("%\x96"), found by fuzz/fuzz_yaml_input.c. */
+static int bad_utf8(const char *text, size_t length, int *line, int *column, unsigned *byte)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    int l = 1, col = 1;
+    for (size_t i = 0; i < length;) {
+        unsigned c = s[i];
+        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+        int ok = c != 0 && n >= 0 && i + (size_t)n < length && !(n == 1 && c < 0xC2) && !(n == 3 && c > 0xF4);
+        for (int k = 1; ok && k <= n; k++) ok = (s[i + (size_t)k] & 0xC0) == 0x80;
+        if (ok && n == 2) ok = !(c == 0xE0 && s[i + 1] < 0xA0) && !(c == 0xED && s[i + 1] >= 0xA0);
+        if (ok && n == 3) ok = !(c == 0xF0 && s[i + 1] < 0x90) && !(c == 0xF4 && s[i + 1] >= 0x90);
+        if (!ok) {
+            *line = l;
+            *column = col;
+            *byte = c;
+            return 1;
+        }
+        if (c == '\n') {
+            l++;
+            col = 0;
+        }
+        col++;
+        i += (size_t)n + 1;
+    }
+    *line = 0;
+    return 0;
+}
+
 /* Only blank lines and comments?  libfyaml reports a document without content as a
  * failure with no position, so such text is taken as an empty mapping without parsing. */
 static int is_blank_yaml(const char *text, size_t length)
@@ -248,6 +279,11 @@ int ls_config_parse(const char *text, size_t length, const char *name, ls_config
     fy_diag_set_collect_errors(diag, true);
     /* Parsed first without resolving: aliases are expanded only after their size is known. */
     struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET, .diag = diag};
+    int bad_line, bad_column;
+    unsigned bad_byte;
+    if (bad_utf8(text, length, &bad_line, &bad_column, &bad_byte))
+        LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s:%d: byte 0x%02x (column %d) is not UTF-8 text: a YAML file is "
+                      "UTF-8 (save it as UTF-8, or remove the character)", name, bad_line, bad_byte, bad_column);
     if (is_blank_yaml(text, length)) {
         fy_diag_destroy(diag);
         *out = c;

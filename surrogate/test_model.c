@@ -325,6 +325,37 @@ static void test_errors(void)
     nnp_model_destroy(m);
 }
 
+/* Issue 12's sweep: model-file errors that named neither the file nor its line, and a shape that asks
+ * for more numbers than the file holds (4096-wide layers: terabytes) allocated before reading them. */
+static void test_file_lines(void)
+{
+    char path[1024];
+    ls_test_tmp_path(path, sizeof path, "test_model_lines.nnp");
+    static const char *const head = "lodestone-nnp-model 1\nelements 1 Cu\nreference_energy_ha -0.1\n";
+    static const struct {
+        const char *body, *what;
+    } cases[] = {
+        {"descriptor moment r_cut_bohr 8 n_radial 4 n_angular 3 l_max 3\nnetwork 7 4096 4096 4096 4096 4096 4096 4096 "
+         "activation tanh\nn_features 40\nenergy_scale_ha 1\nfeature_mean 0\nmembers 64\n",
+         "test_model_lines.nnp:6: unexpected end of the model file: 64 member(s) of 1 network(s) with 40 features and 7 "
+         "hidden layer(s)"},
+        {"descriptor moment r_cut_bohr 8 n_radial 4 n_angular 3 l_max 3\nnetwork 1 4 activation relu\n",
+         "test_model_lines.nnp:5: unknown activation"},
+        {"descriptor moment r_cut_bohr 8 n_radial 0 n_angular 3 l_max 3\nnetwork 1 4 activation tanh\nn_features 1\n"
+         "energy_scale_ha 1\nmembers 1\n0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+         "test_model_lines.nnp:4: moment descriptor: n_radial must be"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[2048];
+        snprintf(text, sizeof text, "%s%s", head, cases[i].body);
+        write_text(path, text);
+        nnp_model *m = NULL;
+        LS_CHECK(nnp_model_load(path, &m) == LS_ERR_INPUT && m == NULL);
+        LS_CHECK_MSG(strstr(ls_error_message(), cases[i].what) != NULL, "'%s' lacks '%s'", ls_error_message(),
+                     cases[i].what);
+    }
+}
+
 int main(void)
 {
     ls_log_set_level(LS_LOG_WARN);
@@ -332,5 +363,6 @@ int main(void)
     LS_RUN(test_training_gradient);
     LS_RUN(test_train_save_load);
     LS_RUN(test_errors);
+    LS_RUN(test_file_lines);
     return ls_test_summary("test_model");
 }

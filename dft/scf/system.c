@@ -73,7 +73,12 @@ static int setup_atoms(const dft_params *p, dft_system *sys)
         memcpy(sys->tau[a], st->pos[a], sizeof sys->tau[a]);
     }
     for (int s = 0; s < p->n_species; s++) {
-        LS_TRY(dft_pseudo_read(p->species[s].pseudo, &sys->pseudo[s]));
+        int status = dft_pseudo_read(p->species[s].pseudo, &sys->pseudo[s]);
+        if (status != LS_OK) {
+            /* The input that names the file, then the file's own message (with its line). */
+            ls_error_prefix("%s: the pseudopotential of species '%s': ", p->source, p->species[s].label);
+            return status;
+        }
         int z_label = ls_element_z_from_label(p->species[s].label);
         if (z_label && sys->pseudo[s]->z && z_label != sys->pseudo[s]->z)
             LS_ERROR(LS_ERR_INPUT, "%s: species '%s' uses the pseudopotential '%s', which is for %s",
