@@ -1,6 +1,7 @@
 # Lodestone build.  `make` builds build/lodestone; `make test` runs every unit test;
 # `make asan` runs them under AddressSanitizer + UndefinedBehaviorSanitizer;
-# `make MPI=1` builds with mpicc; `make deps` installs the Debian packages (as root).
+# `make MPI=1` builds with mpicc; `make deps` installs the Debian packages (as root; MPI=1 FUZZ=1 add
+# those of the MPI build and of `make fuzz`).
 
 CC      ?= cc
 BUILD   ?= build
@@ -11,6 +12,7 @@ SANITIZE ?=
 DEB_PACKAGES := pkg-config libopenblas-dev liblapacke-dev libfftw3-dev libgsl-dev libxc-dev \
                 libsymspg-dev libsqlite3-dev libfyaml-dev
 DEB_MPI      := openmpi-bin libopenmpi-dev
+DEB_FUZZ     := clang libclang-rt-14-dev libomp-14-dev
 PKGS         := openblas lapacke fftw3 gsl libxc spglib sqlite3 libfyaml
 
 ifneq ($(MPI),)
@@ -112,7 +114,7 @@ examples: $(BIN)
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps installs Debian packages: run it as root (sudo make deps)"; exit 2; fi
 	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES) $(if $(MPI),$(DEB_MPI))
+	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES) $(if $(MPI),$(DEB_MPI)) $(if $(FUZZ),$(DEB_FUZZ))
 
 clean:
 	rm -rf $(BUILD)
