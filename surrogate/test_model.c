@@ -356,6 +356,32 @@ static void test_file_lines(void)
     }
 }
 
+/* Found by fuzz/fuzz_model.c: a prediction where no atom has a neighbour within the cutoff indexed a
+ * NULL pair array (UBSan: zero offset applied to a null pointer).  The energy is then the reference
+ * energies plus the networks' values at the features of an empty environment. */
+static void test_no_neighbours(void)
+{
+    struct nnp_model_config cfg;
+    nnp_model_config_default(&cfg);
+    cfg.desc.r_cut = 2.0;
+    int z[1] = {13};
+    nnp_model *m = NULL;
+    LS_CHECK_OK(nnp_model_create(&cfg, 1, z, 1, 3, &m));
+    ls_structure *s = NULL;
+    LS_CHECK_OK(ls_structure_create(2, &s));
+    if (!m || !s) return;
+    for (int k = 0; k < 3; k++) s->cell[k][k] = 12.0;
+    s->pos[1][0] = s->pos[1][1] = 6.0;
+    LS_CHECK_OK(ls_structure_set_species(s, 0, "Al"));
+    LS_CHECK_OK(ls_structure_set_species(s, 1, "Al"));
+    double f[2][3];
+    struct nnp_result r = {.forces = f};
+    LS_CHECK_OK(nnp_model_predict(m, s, &r));
+    LS_CHECK(isfinite(r.energy) && f[0][0] == 0.0 && f[1][2] == 0.0);
+    ls_structure_destroy(s);
+    nnp_model_destroy(m);
+}
+
 int main(void)
 {
     ls_log_set_level(LS_LOG_WARN);
@@ -364,5 +390,6 @@ int main(void)
     LS_RUN(test_train_save_load);
     LS_RUN(test_errors);
     LS_RUN(test_file_lines);
+    LS_RUN(test_no_neighbours);
     return ls_test_summary("test_model");
 }

@@ -468,6 +468,12 @@ static int read_misc(struct yaml_state *st)
     }
     LS_TRY(ls_config_opt_int(c, "bands", 0, &p->n_bands));
     if (ls_config_has(c, "bands") && p->n_bands < 1) return key_error(st, "bands", "at least 1 band");
+    /* No more bands than plane waves: about Omega k^3 / (6 pi^2) within k = sqrt(2 ecut) (with a
+     * margin, the count at a k-point varies). */
+    double n_pw = fabs(ls_cell_volume(p->structure->cell)) * pow(2.0 * p->ecut_wfc, 1.5) / (6.0 * M_PI * M_PI);
+    if (p->n_bands > 2.0 * n_pw + 100)
+        return key_error(st, "bands", "%d bands, but the cutoff gives about %.0f plane waves per k-point: lower the "
+                         "number of bands or raise the cutoff", p->n_bands, n_pw);
     LS_TRY(ls_config_opt_double(c, "charge", 0.0, &p->total_charge));
     /* The charge must leave electrons, and may add at most as many as the atoms have. */
     double valence = 0;

@@ -73,6 +73,8 @@ static void test_yaml_sizes(void)
     expect_yaml_error("fft.yaml", SI2_CELL "fft_grid: [100000, 100000, 100000]\n", 7, "fft_grid",
                       "every dimension must be 1 to 4096");
     expect_yaml_error("fft_memory.yaml", SI2_CELL "fft_grid: [4096, 4096, 4096]\n", 7, "fft_grid", "GB of memory");
+    expect_yaml_error("bands.yaml", SI2_CELL "ecut: 30 Ry\nbands: 2000000000\n", 8, "bands",
+                      "2000000000 bands, but the cutoff gives about");
     expect_yaml_error("history.yaml", SI2_CELL "scf: {mixing_history: 2000000000}\n", 7, "scf/mixing_history",
                       "2000000000 steps: expected 1 to 100");
 }
