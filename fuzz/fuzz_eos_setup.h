@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "apps/eos_run.h"
+#include "common/structure.h"
 
 /* mode 0, 1, 2: fixed positions, --relax, --relax-shape. */
 static inline void fuzz_eos_run(int mode, struct eos_run *r)
@@ -25,6 +26,14 @@ static inline void fuzz_eos_run(int mode, struct eos_run *r)
     r->pos = calloc((size_t)r->n * 3 * r->n_atom, sizeof *r->pos);
     if (!r->pt || !r->forces || !r->cell || !r->pos) abort();
     for (int i = 0; i < r->n; i++) r->pt[i].scale = 0.94 + 0.02 * i;
+    /* The input structure (format-1 checkpoints rebuild each volume's cell from it). */
+    ls_structure *s = NULL;
+    if (ls_structure_create(2, &s) != LS_OK) abort();
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++) s->cell[i][k] = i == k ? 0.0 : 5.13;
+    for (int k = 0; k < 3; k++) s->pos[1][k] = 2.565;
+    if (ls_structure_set_species(s, 0, "Si") != LS_OK || ls_structure_set_species(s, 1, "Si") != LS_OK) abort();
+    r->s_in = s;
     r->relax = mode == 1 ? EOS_RELAX_POSITIONS : mode == 2 ? EOS_RELAX_SHAPE : EOS_RELAX_NONE;
     r->fmax_ev_a = 0.01;
     r->stress_tol_gpa = 0.05;
@@ -33,6 +42,7 @@ static inline void fuzz_eos_run(int mode, struct eos_run *r)
 
 static inline void fuzz_eos_run_free(struct eos_run *r)
 {
+    ls_structure_destroy((ls_structure *)r->s_in);
     free(r->pt);
     free(r->forces);
     free(r->cell);

@@ -6,8 +6,11 @@
 #ifndef LS_FUZZ_STRUCTURE_H
 #define LS_FUZZ_STRUCTURE_H
 
+#include <math.h>
+
 #include "common/io.h"
 #include "common/structure.h"
+#include "common/units.h"
 #include "fuzz/fuzz.h"
 
 static inline void fuzz_structure_one(const uint8_t *data, size_t size, enum ls_format format, const char *name,
@@ -37,11 +40,18 @@ static inline void fuzz_structure_one(const uint8_t *data, size_t size, enum ls_
     if (status == LS_OK) {
         ls_structure_list *again = NULL;
         status = ls_structures_read(back_path, format, &again);
-        if (status != LS_OK) {
+        /* Two atoms (or an atom and its image) at the overlap threshold itself may fall on either side
+         * of it after the writer's conversion to Å and the reader's back: not a failure of the round trip. */
+        int at_threshold = 0;
+        for (int i = 0; i < (format == LS_FORMAT_EXTXYZ ? list->n : 1); i++) {
+            double d_min = ls_structure_min_distance(list->items[i], NULL, NULL) * LS_BOHR_ANGSTROM;
+            at_threshold |= fabs(d_min - LS_IO_MIN_DISTANCE_A) < 1e-9 * LS_IO_MIN_DISTANCE_A;
+        }
+        if (status != LS_OK && !at_threshold) {
             fprintf(stderr, "round trip: the written file does not read back: %s\n", ls_error_message());
             abort();
         }
-        if (again->items[0]->n_atom != list->items[0]->n_atom) {
+        if (status == LS_OK && again->items[0]->n_atom != list->items[0]->n_atom) {
             fprintf(stderr, "round trip: %d atoms written, %d read back\n", list->items[0]->n_atom,
                     again->items[0]->n_atom);
             abort();

@@ -2,6 +2,7 @@
  * potential has; each now an error naming the file and line:
  * - a UPF v2 whose number_of_proj="0" contradicts its <PP_BETA.1> (issue 12's bad-input sweep: the
  *   projectors were dropped and the potential ran as a local one);
+ * - a UPF section given twice (found by fuzz/fuzz_upf.c: a leak in v1, the second ignored in v2);
  * - a GTH entry with a projector radius of 2.7e51 bohr (found by fuzz/fuzz_gth.c: its form factors
  *   were NaN) or 1e-300 bohr. */
 #include <stdio.h>
@@ -56,6 +57,32 @@ static void test_upf_number_of_proj(void)
                         "but the file has more projectors") != NULL, "%s", ls_error_message());
 }
 
+/* Found by fuzz/fuzz_upf.c: a UPF v1 file with <PP_HEADER> twice allocated its mesh twice (a leak) and
+ * read the second; in v2 the first of two sections was read and the second ignored.  A section twice
+ * is an error naming both lines. */
+static void test_upf_section_twice(void)
+{
+    char text[8192];
+    FILE *fp = fopen(upf_v2("v2.upf", 1), "r");
+    size_t n = fp ? fread(text, 1, sizeof text - 1, fp) : 0;
+    if (fp) fclose(fp);
+    text[n] = '\0';
+    char *mesh_end = strstr(text, "</PP_MESH>");
+    if (mesh_end == NULL) return;
+    char twice[9000];
+    snprintf(twice, sizeof twice, "%.*s<PP_R size=\"8\">0 1 2 3 4 5 6 7</PP_R>\n%s", (int)(mesh_end - text), text, mesh_end);
+    dft_pseudo *p = NULL;
+    LS_CHECK(dft_pseudo_read(write_file("v2_twice.upf", twice), &p) == LS_ERR_INPUT && p == NULL);
+    LS_CHECK_MSG(strstr(ls_error_message(), "v2_twice.upf:7: <PP_R> appears twice (also on line 5)") != NULL, "%s",
+                 ls_error_message());
+    static const char *const v1 = "<PP_HEADER>\n   0 Version\n  H  Element\n NC\n F  NLCC\n PBE\n  1.00 Zval\n"
+                                  "  0.0 Etot\n  0.0 0.0 cutoffs\n  0 lmax\n  8 mesh\n  0 0 wfc proj\n Wavefunctions\n"
+                                  "</PP_HEADER>\n<PP_HEADER>\n";
+    LS_CHECK(dft_pseudo_read(write_file("v1_twice.upf", v1), &p) == LS_ERR_INPUT && p == NULL);
+    LS_CHECK_MSG(strstr(ls_error_message(), "v1_twice.upf:15: section <PP_HEADER> appears twice (also on line 1)") != NULL,
+                 "%s", ls_error_message());
+}
+
 static const char *gth(const char *name, const char *r_loc, const char *r_0)
 {
     char text[512];
@@ -85,6 +112,7 @@ int main(void)
 {
     ls_test_fresh_dir(g_dir, sizeof g_dir, "test_pseudo_errors");
     LS_RUN(test_upf_number_of_proj);
+    LS_RUN(test_upf_section_twice);
     LS_RUN(test_gth_radii);
     return ls_test_summary("test_pseudo_errors");
 }
