@@ -181,8 +181,9 @@ static int find_tag(const upf_doc *d, const char *name, upf_tag *t, int *found)
         *found = 1;
         /* A section twice: which one is meant?  (No UPF v2 section repeats.) */
         for (const char *s2 = strchr((t->body_end ? t->body_end : e) + 1, '<'); s2 != NULL; s2 = strchr(s2 + 1, '<')) {
-            char c2 = s2[1 + nl];
-            if (strncmp(s2 + 1, name, nl) == 0 && (isspace((unsigned char)c2) || c2 == '>' || c2 == '/'))
+            if (strncmp(s2 + 1, name, nl) != 0) continue;
+            char c2 = s2[1 + nl]; /* within the text: the name matched */
+            if (isspace((unsigned char)c2) || c2 == '>' || c2 == '/')
                 return doc_error(d, s2, "<%s> appears twice (also on line %ld): give each section once", name,
                                  line_at(d, s));
         }
