@@ -176,6 +176,15 @@ static inline char *ls_test_slurp(const char *path)
     return text;
 }
 
+/* Write `text` to `path` (a fixture the test makes), returning path; a message if that fails. */
+static inline const char *ls_test_write(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(text, f) < 0) fprintf(stderr, "cannot write %s\n", path);
+    if (f) fclose(f);
+    return path;
+}
+
 /* How often `what` occurs in `text` (0 for NULL text). */
 static inline int ls_test_count(const char *text, const char *what)
 {

@@ -15,15 +15,10 @@
 
 static char g_dir[1024];
 
+/* NAME in the test's scratch folder, holding text. */
 static const char *write_file(const char *name, const char *text)
 {
-    const char *path = ls_test_in_dir(g_dir, name);
-    FILE *fp = fopen(path, "w");
-    if (fp) {
-        fputs(text, fp);
-        fclose(fp);
-    }
-    return path;
+    return ls_test_write(ls_test_in_dir(g_dir, name), text);
 }
 
 static void expect_error(const char *name, const char *text, const char *what)

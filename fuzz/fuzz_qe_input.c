@@ -1,23 +1,10 @@
-/* Fuzz harness: Quantum ESPRESSO pw.x inputs (dft_params_read_qe), then the size checks a
- * calculation makes before it allocates (dft_params_check_sizes).  See fuzz/README.md. */
-#include "dft/dft.h"
-#include "fuzz/fuzz.h"
+/* Fuzz harness: Quantum ESPRESSO pw.x inputs (dft_params_read_qe), then dft_params_check_sizes
+ * (fuzz/fuzz_params.h).  See fuzz/README.md. */
+#include "fuzz/fuzz_params.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_quiet();
-    const char *path = fuzz_path("pw.in");
-    fuzz_write(path, data, size, NULL, 0);
-    dft_params p;
-    dft_params_init(&p);
-    int status = dft_params_read_qe(path, &p);
-    fuzz_check_status(status, "dft_params_read_qe");
-    if (status == LS_OK) {
-        status = dft_params_check_sizes(&p);
-        fuzz_check_status(status, "dft_params_check_sizes");
-    }
-    ls_error_clear();
-    dft_params_free(&p);
+    fuzz_params_one(data, size, "pw.in", dft_params_read_qe, "dft_params_read_qe");
     return 0;
 }

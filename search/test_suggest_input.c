@@ -12,14 +12,7 @@
 
 static char g_dir[1024];
 
-static void write_file(const char *name, const char *text)
-{
-    FILE *f = fopen(ls_test_in_dir(g_dir, name), "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-}
+static void write_file(const char *name, const char *text) { ls_test_write(ls_test_in_dir(g_dir, name), text); }
 
 /* Exit code of `suggest ARGS` run in the scratch folder, stderr in err.txt. */
 static int run(const char *args)

@@ -35,15 +35,10 @@ static char g_dir[1024];
     "  positions: [[0, 0, 0], [0.25, 0.25, 0.25]]\n"                                                                 \
     "  coordinates: fractional\n"
 
+/* NAME in the test's scratch folder, holding text. */
 static const char *write_file(const char *name, const char *text)
 {
-    const char *path = ls_test_in_dir(g_dir, name);
-    FILE *fp = fopen(path, "w");
-    if (fp) {
-        fputs(text, fp);
-        fclose(fp);
-    }
-    return path;
+    return ls_test_write(ls_test_in_dir(g_dir, name), text);
 }
 
 /* The YAML text must fail with LS_ERR_INPUT and a message holding "NAME:LINE: key 'KEY'" and `what`. */
