@@ -60,6 +60,17 @@ int dft_grid_good_size(const double cell[3][3], double ecut_rho, int n[3])
     return LS_OK;
 }
 
+int dft_grid_check_cutoff(const double cell[3][3], double ecut_rho, const int n[3])
+{
+    int m[3];
+    LS_TRY(max_miller(cell, ecut_rho, m));
+    for (int k = 0; k < 3; k++)
+        if (n[k] < 2 * m[k] + 1)
+            LS_ERROR(LS_ERR_INPUT, "FFT grid %d x %d x %d is too small for the density cutoff %.6g Ry: dimension %d needs "
+                     "at least %d", n[0], n[1], n[2], 2 * ecut_rho, k + 1, 2 * m[k] + 1);
+    return LS_OK;
+}
+
 int dft_grid_check_dims(const int n[3])
 {
     for (int k = 0; k < 3; k++)
@@ -113,14 +124,8 @@ int dft_grid_create(const double cell[3][3], double ecut_rho, const int n_in[3],
     LS_TRY_GOTO(status, max_miller(cell, ecut_rho, m), fail);
     if (n_in && n_in[0] > 0 && n_in[1] > 0 && n_in[2] > 0) {
         LS_TRY_GOTO(status, dft_grid_check_dims(n_in), fail);
-        for (int k = 0; k < 3; k++) {
-            if (n_in[k] < 2 * m[k] + 1)
-                LS_ERROR_GOTO(status, LS_ERR_INPUT, fail,
-                              "FFT grid %d x %d x %d is too small for the density cutoff %.6g Ry: "
-                              "dimension %d needs at least %d",
-                              n_in[0], n_in[1], n_in[2], 2 * ecut_rho, k + 1, 2 * m[k] + 1);
-            g->n[k] = n_in[k];
-        }
+        LS_TRY_GOTO(status, dft_grid_check_cutoff(cell, ecut_rho, n_in), fail);
+        for (int k = 0; k < 3; k++) g->n[k] = n_in[k];
     } else {
         LS_TRY_GOTO(status, dft_grid_good_size(cell, ecut_rho, g->n), fail);
         LS_TRY_GOTO(status, dft_grid_check_dims(g->n), fail);

@@ -50,6 +50,9 @@ int dft_grid_good_size(const double cell[3][3], double ecut_rho, int n[3]);
 /* Given grid dimensions: LS_ERR_INPUT unless each is 1..DFT_GRID_MAX_DIM and one complex array
  * on the grid fits in the machine's memory. */
 int dft_grid_check_dims(const int n[3]);
+/* Given grid dimensions: LS_ERR_INPUT naming the smallest one when a dimension is below 2 m + 1
+ * for the density cutoff (or the cutoff needs more than DFT_GRID_MAX_DIM). */
+int dft_grid_check_cutoff(const double cell[3][3], double ecut_rho, const int n[3]);
 /* Smallest n' >= n whose only prime factors are 2, 3, 5, 7. */
 int dft_grid_fft_size(int n);
 

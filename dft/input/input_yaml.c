@@ -464,6 +464,7 @@ static int read_misc(struct yaml_state *st)
         for (int k = 0; k < 3; k++)
             if (p->fft[k] < 1) return key_error(st, "fft_grid", "grid sizes must be positive, found %d", p->fft[k]);
         int status = dft_grid_check_dims(p->fft);
+        if (status == LS_OK) status = dft_grid_check_cutoff(p->structure->cell, p->ecut_rho, p->fft);
         if (status != LS_OK) return prefix_key(st, "fft_grid", status);
     }
     LS_TRY(ls_config_opt_int(c, "bands", 0, &p->n_bands));

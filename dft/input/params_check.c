@@ -21,6 +21,8 @@ int dft_params_check_sizes(const dft_params *p)
     double ecut_rho = p->ecut_rho > 0 ? p->ecut_rho : 4.0 * p->ecut_wfc;
     int n[3];
     if (status == LS_OK && (p->fft[0] != 0 || p->fft[1] != 0 || p->fft[2] != 0)) status = dft_grid_check_dims(p->fft);
+    if (status == LS_OK && (p->fft[0] > 0 && p->fft[1] > 0 && p->fft[2] > 0))
+        status = dft_grid_check_cutoff(p->structure->cell, ecut_rho, p->fft);
     if (status == LS_OK) status = dft_grid_good_size(p->structure->cell, ecut_rho, n);
     if (status == LS_OK) status = dft_grid_check_dims(n);
     int mesh[3] = {p->kmesh[0], p->kmesh[1], p->kmesh[2]};

@@ -6,6 +6,7 @@
  *                            the cutoff"; now the grid it needs against DFT_GRID_MAX_DIM
  *   kpoints spacing 1e-9     int overflow in dft_kpoints_mesh_from_spacing (dft_kpoints_mp)
  *   fft_grid, mesh of 100000, mixing_history 2e9     allocated before any check
+ *   fft_grid too small       the error named no file
  *   charge: 8 on Si2         an SCF of 0 electrons
  *   a nan lattice value      "is not a number with a unit, e.g. '90 Ry'"
  *   a broken pseudopotential the error named neither the input file nor its line
@@ -67,6 +68,8 @@ static void test_yaml_sizes(void)
                       "a 100000 x 100000 x 100000 mesh has more than the limit of 1000000 points");
     expect_yaml_error("fft.yaml", SI2_CELL "fft_grid: [100000, 100000, 100000]\n", 7, "fft_grid",
                       "every dimension must be 1 to 4096");
+    expect_yaml_error("fft_small.yaml", SI2_CELL "ecut: 30 Ry\nfft_grid: [8, 8, 8]\n", 8, "fft_grid",
+                      "FFT grid 8 x 8 x 8 is too small for the density cutoff 120 Ry: dimension 1 needs at least 25");
     expect_yaml_error("fft_memory.yaml", SI2_CELL "fft_grid: [4096, 4096, 4096]\n", 7, "fft_grid", "GB of memory");
     expect_yaml_error("bands.yaml", SI2_CELL "ecut: 30 Ry\nbands: 2000000000\n", 8, "bands",
                       "2000000000 bands, but the cutoff gives about");
