@@ -28,7 +28,7 @@ for name in $names; do
     [ -f "$here/dict/$name.dict" ] && dict="-dict=$here/dict/$name.dict"
     log="$build/logs/$name.log"
     # /usr/bin/time reports the CPU time (user + system) of the harness process.
-    /usr/bin/time -f 'cpu_seconds %U %S' -o "$build/logs/$name.time" \
+    LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0" /usr/bin/time -f 'cpu_seconds %U %S' -o "$build/logs/$name.time" \
         nice -n "$nice_level" "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
         -print_final_stats=1 -artifact_prefix="$build/artifacts/$name-" $dict \
         "$build/corpus/$name" "$here/corpus/$name" >"$log" 2>&1
