@@ -212,11 +212,12 @@ static int cmp_keys(const char *a, const char *b) { return strcmp(fold_key(a), f
 /* A key given twice (energy=-1 ... energy=-2) is an error, not "the last one wins". */
 static int check_unique_keys(const ls_text_reader *r, const struct ls_keyval *kv, int n_kv)
 {
-    const char **keys = malloc((size_t)(n_kv > 0 ? n_kv : 1) * sizeof *keys);
+    const char *few[16];
+    const char **keys = n_kv <= 16 ? few : malloc((size_t)n_kv * sizeof *keys);
     if (keys == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     for (int i = 0; i < n_kv; i++) keys[i] = kv[i].key;
     int earlier, twice = ls_find_duplicate(keys, n_kv, cmp_keys, &earlier);
-    free(keys);
+    if (keys != few) free((void *)keys);
     if (earlier == -2) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     if (twice >= 0)
         return ls_text_error(r, "the comment line gives the key '%s' twice (entries %d and %d): give each key once",

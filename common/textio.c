@@ -345,6 +345,15 @@ int ls_find_duplicate(const char *const *names, int n, int (*cmp)(const char *, 
 {
     *earlier = -1;
     if (n < 2) return -1;
+    if (n <= 16) { /* the common case (a few keys): no allocation */
+        for (int i = 1; i < n; i++)
+            for (int j = 0; j < i; j++)
+                if (cmp(names[j], names[i]) == 0) {
+                    *earlier = j;
+                    return i;
+                }
+        return -1;
+    }
     struct named_index *v = malloc((size_t)n * sizeof *v);
     if (v == NULL) {
         *earlier = -2;
