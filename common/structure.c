@@ -310,6 +310,9 @@ double ls_structure_min_distance(const ls_structure *s, int *ia_out, int *ja_out
         ls_error_clear();
         periodic = 0;
     }
+    for (int i = 0; periodic && i < 3; i++) /* a cell so large that its volume overflows */
+        for (int k = 0; k < 3; k++)
+            if (!isfinite(recip[i][k])) periodic = 0;
     /* Image range: an upper bound on the answer from the nearest images, then every
      * image whose plane distance could beat it (plane spacing 2 pi / |b_i|). */
     int range[3] = {0, 0, 0};
@@ -329,7 +332,7 @@ double ls_structure_min_distance(const ls_structure *s, int *ia_out, int *ja_out
                  * [-1/2, 1/2], and an image m away is at least (|m| - 1/2) spacings off. */
                 double spacing = 2.0 * M_PI / norm3(recip[i]);
                 double r = ceil(bound / spacing + 0.5);
-                range[i] = r > 50 ? 50 : (int)r;
+                range[i] = r > 50 || !(r >= 0) ? 50 : (int)r;
             }
     }
     for (int ia = 0; ia < n; ia++) {
@@ -374,6 +377,10 @@ int ls_structure_check(const ls_structure *s, double min_dist_bohr, const char *
             if (!isfinite(s->cell[i][k])) LS_ERROR(LS_ERR_INPUT, "%s: the cell has a non-finite number", src);
     if (s->pbc[0] || s->pbc[1] || s->pbc[2]) {
         double v = ls_cell_volume(s->cell);
+        if (!isfinite(v))
+            LS_ERROR(LS_ERR_INPUT, "%s: the cell is too large: its volume overflows (a lattice vector of %.3g Å): check "
+                     "the numbers and their unit", src,
+                     fmax(norm3(s->cell[0]), fmax(norm3(s->cell[1]), norm3(s->cell[2]))) * LS_BOHR_ANGSTROM);
         if (fabs(v) < 1e-6)
             LS_ERROR(LS_ERR_INPUT,
                      "%s: the cell is singular (volume %.3g Å^3): its three lattice vectors must be "

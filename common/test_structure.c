@@ -146,6 +146,15 @@ static void test_min_distance_far_cells(void)
     ls_structure_set_frac(s, (const double(*)[3])frac);
     LS_CHECK_NEAR(ls_structure_min_distance(s, NULL, NULL), 2.5, 1e-5);
     LS_CHECK_OK(ls_structure_check(s, 0.1 * LS_ANGSTROM_BOHR, "far.vasp"));
+    /* A cell of 1e300 bohr: its volume overflows, and the image search took (int)NaN (UBSan) and
+     * missed the atoms 1 bohr apart.  The check refuses the cell; the distance is still right. */
+    for (int k = 0; k < 3; k++) s->cell[k][k] = 1e300;
+    memset(s->pos, 0, 2 * sizeof s->pos[0]);
+    s->pos[1][0] = 1.0;
+    LS_CHECK_NEAR(ls_structure_min_distance(s, NULL, NULL), 1.0, 1e-12);
+    LS_CHECK(ls_structure_check(s, 0.1 * LS_ANGSTROM_BOHR, "huge.xyz") == LS_ERR_INPUT);
+    LS_CHECK_MSG(strstr(ls_error_message(), "huge.xyz: the cell is too large: its volume overflows") != NULL, "%s",
+                 ls_error_message());
     ls_structure_destroy(s);
 }
 
