@@ -242,6 +242,8 @@ int ls_cell_reciprocal(const double cell[3][3], double recip[3][3])
 }
 
 static double norm3(const double a[3]) { return sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]); }
+/* The same without overflow for lengths beyond 1e154 (for messages about absurd cells). */
+static double hypot3(const double a[3]) { return hypot(hypot(a[0], a[1]), a[2]); }
 static double dot3(const double a[3], const double b[3])
 {
     return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
@@ -380,7 +382,7 @@ int ls_structure_check(const ls_structure *s, double min_dist_bohr, const char *
         if (!isfinite(v))
             LS_ERROR(LS_ERR_INPUT, "%s: the cell is too large: its volume overflows (a lattice vector of %.3g Å): check "
                      "the numbers and their unit", src,
-                     fmax(norm3(s->cell[0]), fmax(norm3(s->cell[1]), norm3(s->cell[2]))) * LS_BOHR_ANGSTROM);
+                     fmax(hypot3(s->cell[0]), fmax(hypot3(s->cell[1]), hypot3(s->cell[2]))) * LS_BOHR_ANGSTROM);
         if (fabs(v) < 1e-6)
             LS_ERROR(LS_ERR_INPUT,
                      "%s: the cell is singular (volume %.3g Å^3): its three lattice vectors must be "
