@@ -301,14 +301,42 @@ void ls_structure_set_frac(ls_structure *s, const double (*frac)[3])
                             frac[ia][2] * s->cell[2][k];
 }
 
+/* A shorter basis of the same lattice (rows): each vector reduced by whole multiples of the
+ * others until none gets shorter (pairwise Gauss reduction, a few sweeps in practice).  For a
+ * flat or sheared cell the image search then needs a few cells around, not up to 50 in each
+ * direction. */
+static void reduce_basis(const double cell[3][3], double red[3][3])
+{
+    memcpy(red, cell, 9 * sizeof(double));
+    for (int sweep = 0; sweep < 100; sweep++) {
+        int changed = 0;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++) {
+                double nj = dot3(red[j], red[j]);
+                if (i == j || !(nj > 0)) continue;
+                double mu = nearbyint(dot3(red[i], red[j]) / nj);
+                if (mu == 0 || !isfinite(mu)) continue;
+                double t[3];
+                for (int k = 0; k < 3; k++) t[k] = red[i][k] - mu * red[j][k];
+                if (!(dot3(t, t) < dot3(red[i], red[i]))) continue;
+                memcpy(red[i], t, sizeof t);
+                changed = 1;
+            }
+        if (!changed) break;
+    }
+}
+
 double ls_structure_min_distance(const ls_structure *s, int *ia_out, int *ja_out)
 {
     double best = INFINITY;
     int bi = -1, bj = -1;
     int n = s->n_atom;
-    double recip[3][3];
+    double recip[3][3], cell[3][3];
     int periodic = s->pbc[0] || s->pbc[1] || s->pbc[2];
-    if (periodic && ls_cell_reciprocal(s->cell, recip) != LS_OK) {
+    /* Periodic in all three directions, any basis of the lattice will do: a reduced one. */
+    if (s->pbc[0] && s->pbc[1] && s->pbc[2]) reduce_basis(s->cell, cell);
+    else memcpy(cell, s->cell, sizeof cell);
+    if (periodic && ls_cell_reciprocal(cell, recip) != LS_OK) {
         ls_error_clear();
         periodic = 0;
     }
@@ -321,7 +349,7 @@ double ls_structure_min_distance(const ls_structure *s, int *ia_out, int *ja_out
     if (periodic) {
         double bound = INFINITY;
         for (int i = 0; i < 3; i++)
-            if (s->pbc[i]) bound = fmin(bound, norm3(s->cell[i]));
+            if (s->pbc[i]) bound = fmin(bound, norm3(cell[i]));
         for (int ia = 0; ia < n; ia++)
             for (int ja = ia + 1; ja < n; ja++) {
                 double d[3];
@@ -348,7 +376,7 @@ double ls_structure_min_distance(const ls_structure *s, int *ia_out, int *ja_out
                 for (int i = 0; i < 3; i++)
                     if (s->pbc[i]) shift[i] = -nearbyint(dot3(d0, recip[i]) / (2.0 * M_PI));
             for (int k = 0; k < 3; k++)
-                d0[k] += shift[0] * s->cell[0][k] + shift[1] * s->cell[1][k] + shift[2] * s->cell[2][k];
+                d0[k] += shift[0] * cell[0][k] + shift[1] * cell[1][k] + shift[2] * cell[2][k];
             for (int n0 = -range[0]; n0 <= range[0]; n0++)
                 for (int n1 = -range[1]; n1 <= range[1]; n1++)
                     for (int n2 = -range[2]; n2 <= range[2]; n2++) {
@@ -356,7 +384,7 @@ double ls_structure_min_distance(const ls_structure *s, int *ia_out, int *ja_out
                         if (ia == ja && n0 == 0 && n1 == 0 && n2 == 0) continue;
                         double d[3];
                         for (int k = 0; k < 3; k++)
-                            d[k] = d0[k] + n0 * s->cell[0][k] + n1 * s->cell[1][k] + n2 * s->cell[2][k];
+                            d[k] = d0[k] + n0 * cell[0][k] + n1 * cell[1][k] + n2 * cell[2][k];
                         double r = norm3(d);
                         if (r < best) {
                             best = r;
