@@ -231,8 +231,8 @@ static void test_errors(void)
     ls_structure_destroy(s);
 }
 
-/* A FIRE checkpoint with a valid checksum whose step counter is INT_MAX (the next positive step would
- * overflow it) or whose time step is NaN: refused as corrupt, naming the file. */
+/* FIRE checkpoints with a valid checksum holding a NaN coordinate, a NaN time step, or a step counter of
+ * INT_MAX (the next positive step would overflow it): refused as corrupt, naming the file. */
 static void test_fire_state_corrupt(void)
 {
     char ck[512];
@@ -245,8 +245,8 @@ static void test_fire_state_corrupt(void)
         int64_t n_pos;
         double dt;
         const char *what;
-    } cases[2] = {{2147483647, 0.1, "2147483647 steps: corrupt"}, {0, NAN, "dt nan"}};
-    for (int i = 0; i < 2; i++) {
+    } cases[3] = {{0, 0.1, "not a finite number"}, {0, NAN, "dt nan"}, {2147483647, 0.1, "2147483647 steps: corrupt"}};
+    for (int i = 0; i < 3; i++) {
         ls_ckpt *c = NULL;
         LS_CHECK_OK(ls_ckpt_read(ck, &c));
         if (c == NULL) return;
@@ -254,6 +254,17 @@ static void test_fire_state_corrupt(void)
         double dt_alpha[2] = {cases[i].dt, 0.1};
         LS_CHECK_OK(ls_ckpt_put_ints(c, "opt.npos_havev", k, 2));
         LS_CHECK_OK(ls_ckpt_put_doubles(c, "opt.dt_alpha", dt_alpha, 2));
+        if (i == 0) { /* and a NaN among the coordinates of the next step, which is checked first */
+            const double *q = NULL;
+            size_t nq = 0;
+            LS_CHECK_OK(ls_ckpt_get_doubles(c, "q", &q, &nq));
+            double *q2 = malloc(nq * sizeof *q2);
+            if (q2 == NULL || nq == 0) return;
+            memcpy(q2, q, nq * sizeof *q2);
+            q2[nq - 1] = NAN;
+            LS_CHECK_OK(ls_ckpt_put_doubles(c, "q", q2, nq));
+            free(q2);
+        }
         char bad[512];
         ls_test_tmp_path(bad, sizeof bad, "relax_fire_state_bad.ckpt");
         LS_CHECK_OK(ls_ckpt_write(c, bad));
