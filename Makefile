@@ -1,7 +1,8 @@
 # Lodestone build.  `make` builds build/lodestone; `make test` runs every unit test;
 # `make asan` runs them under AddressSanitizer + UndefinedBehaviorSanitizer;
-# `make MPI=1` builds with mpicc; `make deps` installs the Debian packages (as root; MPI=1 FUZZ=1 add
-# those of the MPI build and of `make fuzz`).
+# `make MPI=1` builds with mpicc; `make deps` installs the Debian packages (as root; LAMMPS=1 adds
+# liblammps-dev for `make lammps`, the LAMMPS pair style, and `make test-lammps`; FUZZ=1 those of
+# `make fuzz`).
 
 CC      ?= cc
 BUILD   ?= build
@@ -13,6 +14,7 @@ DEB_PACKAGES := pkg-config libopenblas-dev liblapacke-dev libfftw3-dev libgsl-de
                 libsymspg-dev libsqlite3-dev libfyaml-dev
 DEB_MPI      := openmpi-bin libopenmpi-dev
 DEB_FUZZ     := clang libclang-rt-14-dev libomp-14-dev
+DEB_LAMMPS   := liblammps-dev          # make lammps / test-lammps (lammps/README.md)
 PKGS         := openblas lapacke fftw3 gsl libxc spglib sqlite3 libfyaml
 
 ifneq ($(MPI),)
@@ -49,13 +51,18 @@ LDLIBS  := $(PKG_LIBS) -lfftw3_omp -lfftw3 -lm
 LDFLAGS := -fopenmp $(SAN_FLAGS) $(EXTRA_LDFLAGS)
 
 # Library folders, with their sub-folders (dft/input, dft/pseudo, ...): every *.c but the tests.
-LIB_DIRS  := common dft surrogate search
+LIB_DIRS  := common workflow dft surrogate search tests
 ALL_SRC   := $(sort $(shell find $(LIB_DIRS) -name '*.c'))
-TEST_SRC  := $(foreach f,$(ALL_SRC),$(if $(filter test_%,$(notdir $(f))),$(f)))
-LIB_SRC   := $(filter-out $(TEST_SRC),$(ALL_SRC))
-APP_SRC   := $(wildcard apps/*.c)
+LIB_TEST_SRC := $(foreach f,$(ALL_SRC),$(if $(filter test_%,$(notdir $(f))),$(f)))
+LIB_SRC   := $(filter-out $(LIB_TEST_SRC),$(ALL_SRC))
+# apps/: the program; its tests (apps/test_*.c) link the program's objects but main.o (APP_LIB).
+APP_ALL   := $(sort $(wildcard apps/*.c))
+APP_TEST_SRC := $(filter apps/test_%,$(APP_ALL))
+APP_SRC   := $(filter-out $(APP_TEST_SRC),$(APP_ALL))
+TEST_SRC  := $(LIB_TEST_SRC) $(APP_TEST_SRC)
 LIB_OBJ   := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
 APP_OBJ   := $(APP_SRC:%.c=$(OBJDIR)/%.o)
+APP_LIB   := $(OBJDIR)/libapps.a
 TEST_BIN  := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SRC)))
 # Python tests of validation studies (standard library; run by tools/run_tests.sh through python3, skipped without it).
 PY_TESTS  := validation/acwf/test_metrics.py validation/acwf/test_acwf.py
@@ -67,7 +74,7 @@ GIT_REV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 VERSION_FLAGS := -DLS_VERSION='"$(VERSION)"' -DLS_GIT_REV='"$(GIT_REV)"'
 REV_STAMP := $(BUILD)/rev.stamp
 
-.PHONY: all test asan deps clean help examples check-format
+.PHONY: all test asan deps clean help examples check-format lammps test-lammps
 all: $(BIN)
 
 # Relink when the configuration changes (MPI on/off, sanitizers, flags).
@@ -89,21 +96,42 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(APP_LIB): $(filter-out $(OBJDIR)/apps/main.o,$(APP_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
 $(OBJDIR)/%.o: %.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(OBJ_FLAGS) -MMD -MP -c $< -o $@
 
-# Each test_*.c is one executable linked against the library.
+# Each test_*.c is one executable linked against the library (and apps/ tests against the
+# program's objects too).
 define TEST_RULE
-$(BUILD)/tests/$(notdir $(basename $(1))): $(OBJDIR)/$(basename $(1)).o $(LIB)
+$(BUILD)/tests/$(notdir $(basename $(1))): $(OBJDIR)/$(basename $(1)).o $(2) $(LIB)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(LDFLAGS) -o $$@ $$^ $(LDLIBS)
 endef
-$(foreach t,$(TEST_SRC),$(eval $(call TEST_RULE,$(t))))
+$(foreach t,$(LIB_TEST_SRC),$(eval $(call TEST_RULE,$(t),)))
+$(foreach t,$(APP_TEST_SRC),$(eval $(call TEST_RULE,$(t),$(APP_LIB))))
 
-test: $(BIN) $(TEST_BIN)
+comma := ,
+# `make test T=NAME` runs the tests named (one or several, comma- or space-separated; with or
+# without the test_ prefix; * matches any text: T='cmd_eos*'), and builds only those.
+ifneq ($(T),)
+  T_PATTERNS := $(foreach n,$(subst $(comma), ,$(T)),$(if $(filter test_%,$(n)),$(n),test_$(n)))
+  RUN_TESTS  := $(foreach f,$(TEST_BIN) $(PY_TESTS),$(if $(filter $(subst *,%,$(T_PATTERNS)),$(basename $(notdir $(f)))),$(f)))
+  ifeq ($(strip $(RUN_TESTS)),)
+    ifneq ($(filter test,$(MAKECMDGOALS)),)
+      $(error no test matches T=$(T) (the tests: $(notdir $(TEST_BIN))))
+    endif
+  endif
+else
+  RUN_TESTS := $(TEST_BIN) $(PY_TESTS)
+endif
+
+test: $(BIN) $(filter-out %.py,$(RUN_TESTS))
 	@mkdir -p $(BUILD)/tmp
-	@LODESTONE_BIN=$(abspath $(BIN)) LODESTONE_TEST_TMP=$(BUILD)/tmp sh tools/run_tests.sh $(TEST_BIN) $(PY_TESTS)
+	@LODESTONE_BIN=$(abspath $(BIN)) LODESTONE_TEST_TMP=$(BUILD)/tmp sh tools/run_tests.sh $(RUN_TESTS)
 
 asan:
 	LODESTONE_TEST_QUICK=1 $(MAKE) BUILD=build/asan SANITIZE=1 test
@@ -115,13 +143,14 @@ deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps installs Debian packages: run it as root (sudo make deps)"; exit 2; fi
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES) $(if $(MPI),$(DEB_MPI)) $(if $(FUZZ),$(DEB_FUZZ))
+	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES) $(if $(MPI),$(DEB_MPI)) $(if $(LAMMPS),$(DEB_LAMMPS) $(DEB_MPI))
 
 clean:
 	rm -rf $(BUILD)
 
 help:
 	@echo "make            build $(BIN)"
-	@echo "make test       build and run the unit tests"
+	@echo "make test       build and run the unit tests (T=NAME: only the tests named, e.g. T=md or T='cmd_*')"
 	@echo "make asan       run the tests under AddressSanitizer and UBSan (build/asan)"
 	@echo "make MPI=1      build with mpicc (MPI support)"
 	@echo "make examples   run the examples and compare with their expected numbers"
@@ -132,3 +161,14 @@ help:
 include fuzz/fuzz.mk
 
 -include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(TEST_SRC:%.c=$(OBJDIR)/%.d)
+
+# LAMMPS with pair_style lodestone (lammps/README.md); needs liblammps-dev and libopenmpi-dev.
+lammps: $(LIB)
+	lammps/build.sh $(BUILD) $(LIB) "$(LDLIBS) $(LDFLAGS)"
+test-lammps: lammps $(BIN)
+	@mkdir -p $(BUILD)/tmp
+	BUILD=$(abspath $(BUILD)) lammps/test_lammps.sh
+
+# Active-learning learning curves (validation/mlearn-magnetic/README.md).
+$(BUILD)/learning_curve: validation/mlearn-magnetic/learning_curve.c $(LIB)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)

@@ -49,6 +49,20 @@ int cli_get_double(const struct cli_args *args, const struct cli_option *opts, c
                    double fallback, double *out);
 int cli_get_int(const struct cli_args *args, const struct cli_option *opts, const char *name,
                 long fallback, long *out);
+/* A whole number in [lo, hi] (every count or size a user gives has a stated limit): LS_ERR_USAGE
+ * "--NAME must be between LO and HI (what), got V" otherwise; `what` says what the number is
+ * ("optimiser steps"). */
+int cli_get_int_range(const struct cli_args *args, const struct cli_option *opts, const char *name, long fallback,
+                      long lo, long hi, const char *what, long *out);
+/* A number in [lo, hi] (finite): LS_ERR_USAGE "--NAME must be between LO and HI UNIT, got V". */
+int cli_get_double_range(const struct cli_args *args, const struct cli_option *opts, const char *name,
+                         double fallback, double lo, double hi, const char *unit, double *out);
+/* LS_ERR_USAGE when the output `out` of option --`option` is the same file as one of the n inputs
+ * (NULL entries and "-" are skipped), compared by file identity (device and
+ * inode: a.xyz, ./a.xyz and a hard link are one file); an output that does not exist yet is not an
+ * input.  Writing there would destroy the input: the message names both and asks for another
+ * path. */
+int cli_check_output(const char *option, const char *out, int n, const char *const *inputs);
 
 /* --threads N (OpenMP threads per process, set with omp_set_num_threads) and --pools K (MPI
  * k-point pools, 1 to the number of processes) of the DFT commands; 0 when not given.  pools may

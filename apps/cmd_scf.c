@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/dft_opts.h"
 #include "common/err.h"
 #include "common/io.h"
 #include "common/json.h"
@@ -16,7 +17,8 @@
 
 static const struct cli_option opts[] = {
     {"json", 'j', CLI_VALUE, "FILE", "write the results as JSON (energy_eV, forces_eV_per_A, stress_GPa, ...)"},
-    {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame (energy, forces, stress, moments)"},
+    {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame (energy, forces, stress, moments) of a converged SCF"},
+    {"xyz-unconverged", 0, CLI_FLAG, NULL, "with --xyz: append the frame also when the SCF did not converge"},
     {"threads", 't', CLI_VALUE, "N", "OpenMP threads per process (default: OMP_NUM_THREADS or all cores)"},
     {"pools", 'p', CLI_VALUE, "N", "MPI: k-point pools, as pw.x's -nk (default: one per process, at most one per k-point and spin)"},
     {"quiet", 'q', CLI_FLAG, NULL, "only warnings and errors on stderr"},
@@ -140,24 +142,8 @@ static int write_json(const char *path, const dft_params *p, const dft_result *r
 static int append_xyz(const char *path, const dft_params *p, const dft_result *r)
 {
     ls_structure *s = NULL;
-    LS_TRY(ls_structure_copy(p->structure, &s));
-    int status = LS_OK;
-    s->has_energy = 1;
-    s->energy = r->energy_free;
-    if (r->forces) {
-        status = ls_structure_alloc_forces(s);
-        if (status == LS_OK) memcpy(s->forces, r->forces, (size_t)s->n_atom * sizeof *s->forces);
-    }
-    if (r->atom_magnetization) {
-        status = ls_structure_alloc_magmom(s);
-        if (status == LS_OK) memcpy(s->magmom, r->atom_magnetization, (size_t)s->n_atom * sizeof *s->magmom);
-    }
-    if (r->has_stress) {
-        s->has_stress = 1;
-        memcpy(s->stress, r->stress, sizeof s->stress);
-    }
-    if (status == LS_OK) status = ls_structure_info_set(s, "calculator", "lodestone-scf");
-    if (status == LS_OK) status = ls_extxyz_append(path, s);
+    LS_TRY(dft_result_label(r, p->structure, &s));
+    int status = ls_extxyz_append(path, s);
     ls_structure_destroy(s);
     return status;
 }
@@ -173,7 +159,7 @@ int cmd_scf(int argc, char **argv)
                        "functional, pseudopotentials, ecut, ecut_rho, kpoints {mesh, shift | spacing},\n"
                        "occupations, smearing {type, width}, spin {polarized, starting_magnetization},\n"
                        "scf {conv_thr, max_iter, mixing_beta, mixing_history}, fft_grid, bands, charge,\n"
-                       "symmetry, forces, stress; units on every dimensioned value (see dft/README.md).\n"
+                       "symmetry, forces, stress; units on every dimensioned value (see docs/yaml-input.md).\n"
                        "Any other INPUT is a Quantum ESPRESSO pw.x input (.in, .pwi): namelists &control, &system,\n"
                        "&electrons and cards ATOMIC_SPECIES, ATOMIC_POSITIONS, CELL_PARAMETERS, K_POINTS\n"
                        "(automatic or gamma), with ibrav = 0.  Supported keys: calculation='scf', pseudo_dir,\n"
@@ -196,16 +182,9 @@ int cmd_scf(int argc, char **argv)
     }
     if (a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "scf needs one input file (see lodestone scf --help)");
     if (cli_get(&a, opts, "quiet")) ls_log_set_level(LS_LOG_WARN);
-    int threads = 0, pools = 0;
-    LS_TRY(cli_get_threads_pools(&a, opts, &threads, &pools));
     dft_params p;
-    dft_params_init(&p);
-    p.n_threads = threads;
-    p.n_pools = pools;
-    int status = dft_params_read(a.pos[0], &p); /* YAML by extension, else pw.x */
-    /* A relax/vc-relax input is refused rather than computed at its starting geometry only: a
-     * user who asked for a relaxation must not get an SCF without noticing. */
-    if (status == LS_OK) status = dft_params_check_single_point(&p, "lodestone scf");
+    static const char *const outputs[] = {"json", "xyz", "checkpoint"};
+    int status = dft_cli_read_single_point(&a, opts, "lodestone scf", outputs, 3, &p);
     if (status != LS_OK) {
         dft_params_free(&p);
         return status;
@@ -216,10 +195,7 @@ int cmd_scf(int argc, char **argv)
     if (ck_opt) {
         snprintf(ckpt_path, sizeof ckpt_path, "%s", strcmp(ck_opt, "none") == 0 ? "" : ck_opt);
     } else {
-        const char *base = ls_path_basename(a.pos[0]);
-        const char *dot = strrchr(base, '.');
-        int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-        snprintf(ckpt_path, sizeof ckpt_path, "%.*s.scf.ckpt", len, base);
+        ls_path_with_suffix(ls_path_basename(a.pos[0]), ".scf.ckpt", ckpt_path, sizeof ckpt_path);
     }
     struct dft_checkpoint ck = {ckpt_path, cli_get(&a, opts, "restart") != NULL, 60.0};
     status = cli_get_double(&a, opts, "checkpoint-every", 60.0, &ck.every_s);
@@ -263,7 +239,11 @@ int cmd_scf(int argc, char **argv)
         int out_status = LS_OK;
         /* Every rank holds the result; rank 0 writes it (stdout of the others is /dev/null). */
         if (json && ls_par_rank() == 0) out_status = write_json(json, &p, r);
-        if (out_status == LS_OK && xyz && ls_par_rank() == 0) out_status = append_xyz(xyz, &p, r);
+        /* A frame of an SCF that did not converge would pollute a training set: only on request. */
+        if (xyz && !r->converged && !cli_get(&a, opts, "xyz-unconverged"))
+            ls_log_warn("%s: the SCF did not converge: no frame appended to %s (--xyz-unconverged appends it anyway)",
+                        a.pos[0], xyz);
+        else if (out_status == LS_OK && xyz && ls_par_rank() == 0) out_status = append_xyz(xyz, &p, r);
         dft_result_destroy(r);
         if (out_status != LS_OK) status = out_status;
         else if (scf_status != LS_OK) status = ls_error_set(scf_status, __FILE__, __LINE__, "%s", saved);

@@ -38,6 +38,16 @@ uint64_t ls_fnv1a(uint64_t h, const void *data, size_t n)
     return h;
 }
 
+int ls_file_fnv1a(const char *path, uint64_t *hash)
+{
+    char *text = NULL;
+    size_t len = 0;
+    LS_TRY(ls_file_read_all(path, &text, &len));
+    *hash = ls_fnv1a(LS_FNV1A_SEED, text, len);
+    free(text);
+    return LS_OK;
+}
+
 int ls_ckpt_create(ls_ckpt **out)
 {
     *out = calloc(1, sizeof **out);

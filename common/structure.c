@@ -123,6 +123,26 @@ ALLOC_OPTIONAL(magmom, magmom)
 ALLOC_OPTIONAL(fixed, fixed)
 ALLOC_OPTIONAL(mass, mass_amu)
 
+int ls_structure_set_labels(ls_structure *s, double energy, const double (*forces)[3], const double (*stress)[3],
+                            const double *magmom)
+{
+    s->has_energy = 1;
+    s->energy = energy;
+    if (forces) {
+        LS_TRY(ls_structure_alloc_forces(s));
+        memcpy(s->forces, forces, (size_t)s->n_atom * sizeof *s->forces);
+    }
+    if (magmom) {
+        LS_TRY(ls_structure_alloc_magmom(s));
+        memcpy(s->magmom, magmom, (size_t)s->n_atom * sizeof *s->magmom);
+    }
+    if (stress) {
+        s->has_stress = 1;
+        memcpy(s->stress, stress, sizeof s->stress);
+    }
+    return LS_OK;
+}
+
 int ls_structure_set_species(ls_structure *s, int ia, const char *label)
 {
     if (ia < 0 || ia >= s->n_atom) LS_ERROR(LS_ERR_INTERNAL, "atom index %d out of range", ia);

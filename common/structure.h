@@ -84,6 +84,13 @@ int ls_structure_alloc_magmom(ls_structure *s);
 int ls_structure_alloc_fixed(ls_structure *s);
 int ls_structure_alloc_mass(ls_structure *s);
 
+/* The labels of a computed frame (a training frame, a trajectory frame): the energy (Ha) and,
+ * when the pointers are not NULL, the forces (Ha/bohr, [n_atom][3]), the stress (Ha/bohr^3, ASE
+ * sign) and the collinear moments (muB, [n_atom]) are copied into s (its arrays allocated as
+ * needed); the labels not given are left as they are.  LS_ERR_NOMEM. */
+int ls_structure_set_labels(ls_structure *s, double energy, const double (*forces)[3], const double (*stress)[3],
+                            const double *magmom);
+
 /* Set atom ia's species from an element symbol or label; z is derived from the
  * label.  Returns LS_ERR_INPUT if the label does not start with an element symbol. */
 int ls_structure_set_species(ls_structure *s, int ia, const char *label);

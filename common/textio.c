@@ -313,6 +313,14 @@ const char *ls_path_basename(const char *path)
     return slash ? slash + 1 : path;
 }
 
+void ls_path_with_suffix(const char *path, const char *suffix, char *out, size_t size)
+{
+    const char *base = ls_path_basename(path);
+    const char *dot = strrchr(base, '.');
+    int len = dot && dot != base ? (int)(dot - path) : (int)strlen(path);
+    snprintf(out, size, "%.*s%s", len, path, suffix);
+}
+
 const char *ls_path_extension(const char *path)
 {
     static _Thread_local char ext[16];

@@ -86,5 +86,9 @@ int ls_file_write_atomic(const char *path, const void *data, size_t length);
 const char *ls_path_extension(const char *path);
 /* File name without directories. */
 const char *ls_path_basename(const char *path);
+/* PATH without the extension of its file name (the folders kept; a leading dot is not an
+ * extension), followed by `suffix`, into out[size]: ("run/si.json", ".eos.ckpt") gives
+ * "run/si.eos.ckpt". */
+void ls_path_with_suffix(const char *path, const char *suffix, char *out, size_t size);
 
 #endif

@@ -9,7 +9,7 @@
  *     dft_result_destroy(r); dft_params_free(&p);
  *
  * Units: Hartree atomic units everywhere in these structs (except the relaxation request,
- * whose units are in its names, those of common/relax.h).  Stress: sigma_ab =
+ * whose units are in its names, those of workflow/relax.h).  Stress: sigma_ab =
  * (1/Omega) dE/d eps_ab (ASE's sign: positive = tensile).
  */
 #ifndef LS_DFT_H
@@ -30,12 +30,13 @@ struct dft_species {
 
 /* A geometry optimisation asked for by the input: pw.x's calculation = 'relax' or 'vc-relax'
  * with its &control, &ions and &cell settings (dft/input/input_qe.c; YAML inputs never set one).
+ * Not part of the engine's parameters: the readers give it beside them (dft_params_read_relax).
  * Values are converted when read, the unit in each name (those of struct ls_relax_config in
- * common/relax.h).  has_* says whether the input gave the key; if not, the value is pw.x's
+ * workflow/relax.h).  has_* says whether the input gave the key; if not, the value is pw.x's
  * default (what pw.x would use for this input).  `lodestone relax` takes them as its defaults
- * (apps/cmd_relax.c; how pw.x's convergence tests map onto Lodestone's: dft/README.md, section
- * "Relaxation"); commands that compute the given geometry only refuse such an input
- * (dft_params_check_single_point). */
+ * (apps/relax_settings.c; how pw.x's convergence tests map onto Lodestone's: docs/relax.md);
+ * commands that compute the given geometry only refuse such an input
+ * (dft_relax_request_check_single_point). */
 enum dft_relax_kind {
     DFT_RELAX_NONE = 0,  /* calculation = 'scf' (pw.x's default) */
     DFT_RELAX_POSITIONS, /* 'relax': the atoms in a fixed cell */
@@ -62,7 +63,7 @@ struct dft_relax_request {
     double press_conv_thr_gpa;    /* press_conv_thr (kbar / 10); default 0.5 kbar = 0.05 GPa */
     int has_cell_dofree;
     int fixed_volume;             /* cell_dofree = 'shape': the cell shape relaxes at the starting
-                                     volume (common/relax.h, fixed_volume); 'all' (default): 0 */
+                                     volume (workflow/relax.h, fixed_volume); 'all' (default): 0 */
 };
 
 typedef struct dft_params {
@@ -99,21 +100,28 @@ typedef struct dft_params {
     int n_threads;               /* 0 = OpenMP default */
     int n_pools;                 /* MPI k-point pools (pw.x's -nk); 0 = automatic (dft/scf/dist.h) */
     char source[4096];           /* input file, for messages */
-    struct dft_relax_request relax; /* kind DFT_RELAX_NONE unless a pw.x input asks for one */
 } dft_params;
 
 void dft_params_init(dft_params *p);
 void dft_params_free(dft_params *p);
+/* A deep copy of src into *dst (dst's previous content is not freed: give an unused struct); the
+ * copy owns its own structure.  LS_ERR_NOMEM (dst then owns nothing). */
+int dft_params_copy(const dft_params *src, dft_params *dst);
 /* Read a Quantum ESPRESSO pw.x input file (see dft/input/input_qe.c for the supported keys).
- * calculation = 'relax' / 'vc-relax' fills p->relax; ATOMIC_POSITIONS if_pos flags (0 =
- * fixed) become p->structure->fixed (1 = fixed), allocated only when some coordinate is
- * fixed.  LS_ERR_INPUT with "FILE:LINE: ..." for bad or unsupported input. */
+ * calculation = 'relax' / 'vc-relax' and its settings fill *relax (kind DFT_RELAX_NONE for
+ * 'scf'); ATOMIC_POSITIONS if_pos flags (0 = fixed) become p->structure->fixed (1 = fixed),
+ * allocated only when some coordinate is fixed.  LS_ERR_INPUT with "FILE:LINE: ..." for bad or
+ * unsupported input. */
+int dft_params_read_qe_relax(const char *path, dft_params *p, struct dft_relax_request *relax);
+/* The same for a computation of the given geometry only: a relax / vc-relax input is
+ * LS_ERR_INPUT (dft_relax_request_check_single_point with no command name). */
 int dft_params_read_qe(const char *path, dft_params *p);
 /* For commands that compute the given geometry only ('lodestone scf', 'lodestone eos'):
- * LS_ERR_INPUT naming the file and the line of `calculation` when p->relax asks for a
+ * LS_ERR_INPUT naming the file (`source`) and the line of `calculation` when req asks for a
  * relaxation (which they would otherwise skip without a word), saying to run
- * 'lodestone relax FILE'; `command` names the command in the message. */
-int dft_params_check_single_point(const dft_params *p, const char *command);
+ * 'lodestone relax FILE'; `command` names the command in the message (NULL: "a single-point
+ * calculation"). */
+int dft_relax_request_check_single_point(const struct dft_relax_request *req, const char *source, const char *command);
 /* The sizes p asks for, checked before anything is allocated: the FFT grid (given, or the one
  * the density cutoff needs on p's cell) at most DFT_GRID_MAX_DIM per dimension and fitting in
  * memory, the k-point mesh (given, or from the spacing) at most DFT_KPOINTS_MAX_MESH points, the
@@ -121,12 +129,63 @@ int dft_params_check_single_point(const dft_params *p, const char *command);
  * dft/scf/mixer.h).  LS_ERR_INPUT naming p->source and what to change.  dft_scf_run calls it;
  * the input readers make the same checks with the line of the key. */
 int dft_params_check_sizes(const dft_params *p);
-/* Read Lodestone's YAML input (schema: dft/README.md, section "YAML input").  Relative paths
+/* Read Lodestone's YAML input (schema: docs/yaml-input.md).  Relative paths
  * are relative to the YAML file.  LS_ERR_INPUT with "FILE:LINE: ..." for bad input; p owns
  * the structure it reads (dft_params_free) also on failure. */
 int dft_params_read_yaml(const char *path, dft_params *p);
+/* DFT parameters for a bare structure: what the YAML input applies to a structure file
+ * (docs/yaml-input.md), from a protocol.  Defaults (dft_protocol_default) are the YAML input's:
+ * pseudopotentials <El>.upf of the shipped library (inputs/pseudo/pd04-pbe-sr/, or
+ * $LODESTONE_DATA), the functional of the pseudopotentials, the cutoff from the largest 'normal'
+ * hint of the species (HINTS.tsv), ecut_rho = 4 ecut, a Monkhorst-Pack mesh of DFTK's spacing
+ * 2 pi x 0.022 1/bohr, fixed occupations, no spin, pw.x's SCF settings, forces and stress. */
+enum dft_cutoff_hint { DFT_HINT_LOW = 0, DFT_HINT_NORMAL, DFT_HINT_HIGH };
+
+#define DFT_PROTOCOL_MAX_MOMENTS 16
+
+struct dft_element_moment {
+    char element[4];       /* "Fe" */
+    double moment_mub;     /* starting moment, Bohr magnetons (collinear; sign = direction) */
+};
+
+struct dft_protocol {
+    const char *functional;         /* NULL or "": from the pseudopotentials; "PBE", "LDA", "PBEsol" */
+    const char *pseudo_dir;         /* NULL or "": the shipped library; else a folder with <El>.upf
+                                       (and HINTS.tsv for the cutoff) */
+    enum dft_cutoff_hint cutoff_hint; /* which hint gives the cutoff (default DFT_HINT_NORMAL) */
+    double ecut_ha;                 /* > 0: this cutoff (Ha) instead of the hints */
+    double kspacing_bohr_inv;       /* Monkhorst-Pack spacing, 1/bohr with the 2 pi; 0: DFTK's default */
+    int kmesh[3];                   /* all > 0: this mesh instead of a spacing */
+    const char *smearing;           /* NULL or "": fixed occupations; else a smearing name or alias
+                                       (marzari-vanderbilt, cold, methfessel-paxton, gaussian, fermi-dirac) */
+    double smearing_width_ha;       /* its width, Ha */
+    int spin_polarized;             /* 1: collinear spin (n_spin 2) */
+    /* Starting moments (muB), with spin_polarized: per element, or per atom (which wins). */
+    int n_element_moments;
+    struct dft_element_moment element_moments[DFT_PROTOCOL_MAX_MOMENTS];
+    const double *atom_moments_mub; /* [n_atom] or NULL (borrowed for the call) */
+};
+void dft_protocol_default(struct dft_protocol *proto);
+
+/* p (uninitialised; dft_params_free it) becomes the parameters of s under the protocol.  p owns a
+ * copy of s.  Starting moments become pw.x's starting_magnetization of each species, m / Z_val of
+ * its pseudopotential; atoms of one label with different moments become distinct species (labels
+ * "Fe1", "Fe2", ...: an antiferromagnetic order), so p->structure's labels may differ from s's (the
+ * elements and positions do not).  LS_ERR_INPUT naming the atom or species and the fix: no
+ * pseudopotential, no cutoff hint, a moment larger than the valence charge, moments without spin
+ * polarisation, more than DFT_MAX_SPECIES species, an unknown smearing, bad numbers. */
+int dft_params_from_structure(const ls_structure *s, const struct dft_protocol *proto, dft_params *p);
+/* The starting moment of every atom (muB, [n_atom]) that p's species give: starting_magnetization
+ * times the valence charge of the species' pseudopotential (0 without spin) -- the moments the SCF
+ * actually starts from.  LS_ERR_INPUT when a pseudopotential cannot be read. */
+int dft_params_starting_moments(const dft_params *p, double *moment_mub);
+
 /* The input of the DFT commands by its extension: .yaml/.yml is Lodestone's YAML
- * (dft_params_read_yaml), anything else a pw.x input (dft_params_read_qe). */
+ * (dft_params_read_yaml; *relax of kind DFT_RELAX_NONE), anything else a pw.x input
+ * (dft_params_read_qe_relax). */
+int dft_params_read_relax(const char *path, dft_params *p, struct dft_relax_request *relax);
+/* The same for a computation of the given geometry only: a pw.x relax / vc-relax input is
+ * LS_ERR_INPUT (dft_params_read_qe). */
 int dft_params_read(const char *path, dft_params *p);
 
 typedef struct dft_result {
@@ -163,6 +222,15 @@ typedef struct dft_result {
  * complete result (not converged) otherwise, or another error code with *out NULL. */
 int dft_scf_run(const dft_params *p, dft_result **out);
 void dft_result_destroy(dft_result *r);
+
+/* The labelled frame of a result (what `lodestone scf --xyz` writes, a training frame for the
+ * potentials): a copy of s (the structure the result belongs to) with the free energy F = E - TS
+ * (Ha) as its energy, the forces (Ha/bohr) and the stress (Ha/bohr^3, ASE sign) when computed, the
+ * per-atom moments (muB) of a spin-polarised run, and info calculator=lodestone-scf.  *frame is
+ * new (ls_structure_destroy).  A result that did not converge is labelled all the same: the caller
+ * decides whether to keep it (r->converged).  LS_ERR_NOMEM; LS_ERR_INPUT when s has another number
+ * of atoms than the result. */
+int dft_result_label(const dft_result *r, const ls_structure *s, ls_structure **frame);
 
 /* SCF checkpoints.  path: the checkpoint file; restart: start from it when it exists (else
  * afresh, with a log line); every_s: wall seconds between writes.  The state is also written

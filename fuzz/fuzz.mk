@@ -9,8 +9,6 @@ FUZZ_TARGETS ?=
 FUZZ_CC      ?= clang
 FUZZ_SRC     := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN     := $(patsubst fuzz/%.c,$(BUILD)/fuzzers/%,$(FUZZ_SRC))
-# The EOS checkpoint's reader lives in apps/: the harnesses link every app object but main.o.
-FUZZ_APP_OBJ := $(filter-out $(OBJDIR)/apps/main.o,$(APP_OBJ))
 
 .PHONY: fuzz fuzz-build fuzz-bins
 fuzz: fuzz-build
@@ -22,11 +20,11 @@ fuzz-build:
 
 fuzz-bins: $(FUZZ_BIN) $(BUILD)/fuzzers/make_seeds
 
-$(BUILD)/fuzzers/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) $(LIB) $(FUZZ_APP_OBJ) $(CONFIG_STAMP)
+$(BUILD)/fuzzers/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) $(LIB) $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(FUZZ_APP_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # The seed generator of the checkpoint corpora (fuzz/make_seeds.c): an ordinary program.
-$(BUILD)/fuzzers/make_seeds: fuzz/make_seeds.c $(wildcard fuzz/*.h) $(LIB) $(FUZZ_APP_OBJ) $(CONFIG_STAMP)
+$(BUILD)/fuzzers/make_seeds: fuzz/make_seeds.c $(wildcard fuzz/*.h) $(LIB) $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(FUZZ_APP_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "common/relax.h"
+#include "workflow/relax.h"
 #include "common/units.h"
 #include "dft/dft.h"
 #include "dft/pseudo/pseudo_hints.h"

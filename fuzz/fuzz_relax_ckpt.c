@@ -1,4 +1,4 @@
-/* Fuzz harness: relaxation checkpoints (ls_relax_run with restart: common/relax_state.c and the
+/* Fuzz harness: relaxation checkpoints (ls_relax_run with restart: workflow/relax_state.c and the
  * optimisers' load), with a valid checksum appended so that mutations reach the records; the run
  * then continues for a few steps on a spring model (fuzz/fuzz_ckpt_setup.h).  The first byte
  * chooses BFGS or FIRE, positions or positions and cell.  See fuzz/README.md. */

@@ -88,10 +88,10 @@ int main(int argc, char **argv)
     /* EOS: three of seven volumes done, in each relaxation mode. */
     static const char *const eos_names[3] = {"fixed", "relax", "relax-shape"};
     for (int mode = 0; mode < 3; mode++) {
-        struct eos_run r;
+        struct ls_eos_result r;
         fuzz_eos_run(mode, &r);
         for (int i = 1; i < 4; i++) {
-            struct eos_point *pt = &r.pt[i];
+            struct ls_eos_point *pt = &r.pt[i];
             pt->done = pt->converged = 1;
             pt->volume_bohr3 = r.v_in_bohr3 * pt->scale;
             pt->energy_ha = -7.9 + 0.02 * (pt->scale - 1) * (pt->scale - 1);
@@ -104,7 +104,7 @@ int main(int argc, char **argv)
             r.pos[3 * r.n_atom * i + 3] = 1.6;
         }
         if (eos_checkpoint_write(tmp, &r) != LS_OK) die("EOS checkpoint");
-        fuzz_eos_run_free(&r);
+        ls_eos_result_free(&r);
         seed(out, "eos_ckpt", eos_names[mode], mode, tmp);
     }
 

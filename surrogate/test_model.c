@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/io.h"
 #include "common/log.h"
 #include "common/test.h"
 #include "common/units.h"
@@ -42,6 +43,14 @@ static nnp_model *make_model(const char *desc, int n_member)
     cfg.desc.n_radial = 4;
     cfg.desc.n_angular = 3;
     cfg.desc.l_max = 3;
+    if (strcmp(desc, "moment") == 0) { /* the defaults' kind: Chebyshev channels and four-body */
+        cfg.desc.n_chem = 2;
+        cfg.desc.n_radial4 = 2;
+        cfg.desc.l_max4 = 2;
+    } else {
+        cfg.desc.chem = NNP_CHEM_ELEMENT;
+        cfg.desc.n_radial4 = 0;
+    }
     cfg.hidden[0] = 7;
     cfg.hidden[1] = 5;
     cfg.act = NNP_ACT_SILU;
@@ -382,8 +391,45 @@ static void test_no_neighbours(void)
     nnp_model_destroy(m);
 }
 
+/* A model file of format version 1 (written before the chemical channels, the four-body
+ * part and the uncertainty scale existed) loads and predicts what the format-1 program
+ * predicted (surrogate/testdata/README.md gives the command and commit). */
+static void test_format1(void)
+{
+    nnp_model *m = NULL;
+    ls_structure_list *set = NULL;
+    LS_CHECK_OK(nnp_model_load("surrogate/testdata/model_v1.nnp", &m));
+    LS_CHECK_OK(ls_structures_read("surrogate/testdata/cu16_lj.xyz", LS_FORMAT_AUTO, &set));
+    if (!m || !set) goto done;
+    double F[16][3];
+    struct nnp_result r;
+    memset(&r, 0, sizeof r);
+    r.forces = F;
+    LS_CHECK_OK(nnp_model_predict(m, set->items[0], &r));
+    const double fa = LS_HA_BOHR_EV_A, f_ref[3] = {0.929988254774378, -0.08410173403871975, 0.08769290578711911};
+    LS_CHECK_NEAR(r.energy * LS_HARTREE_EV, -111.91445270926737, 1e-10);
+    for (int c = 0; c < 3; c++) LS_CHECK_NEAR(F[0][c] * fa, f_ref[c], 1e-10);
+    LS_CHECK_NEAR(r.stress[0][0] * LS_HA_BOHR3_GPA / LS_EV_PER_A3_GPA, 0.055664934252235766, 1e-12);
+    /* saved again it is format 2 and predicts the same */
+    const char *path = "build/tmp/test_model_v1_again.nnp";
+    nnp_model *m2 = NULL;
+    LS_CHECK_OK(nnp_model_save(m, path));
+    LS_CHECK_OK(nnp_model_load(path, &m2));
+    if (m2) {
+        struct nnp_result r2;
+        memset(&r2, 0, sizeof r2);
+        LS_CHECK_OK(nnp_model_predict(m2, set->items[0], &r2));
+        LS_CHECK(r2.energy == r.energy);
+    }
+    nnp_model_destroy(m2);
+done:
+    nnp_model_destroy(m);
+    ls_structure_list_destroy(set);
+}
+
 int main(void)
 {
+    LS_RUN(test_format1);
     ls_log_set_level(LS_LOG_WARN);
     LS_RUN(test_forces_stress);
     LS_RUN(test_training_gradient);

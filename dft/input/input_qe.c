@@ -3,7 +3,7 @@
  * Namelists &control, &system, &electrons, &ions, &cell and the cards ATOMIC_SPECIES,
  * ATOMIC_POSITIONS (with optional if_pos flags), CELL_PARAMETERS, K_POINTS.  calculation =
  * 'relax' / 'vc-relax' and the relaxation keys (forc_conv_thr, etot_conv_thr, nstep, &ions,
- * &cell) are read by dft/input/input_qe_relax.c into p->relax.  Every key Lodestone does not
+ * &cell) are read by dft/input/input_qe_relax.c into the caller's relaxation request.  Every key Lodestone does not
  * support is an error naming the file, the line and the key, so a user never gets a
  * silently different calculation.  Units: pw.x's (Ry, bohr) converted to Ha/bohr.
  */
@@ -45,6 +45,7 @@ struct qe_state {
     char pos_unit[64];
     int nspin_given;
     struct qe_relax_keys relax_keys;
+    struct dft_relax_request *relax; /* the caller's (dft_params_read_qe_relax) */
 };
 
 static void lower(char *s)
@@ -141,7 +142,7 @@ static int set_key(struct qe_state *st, const char *nl, char *key, char *val)
         idx = atoi(paren + 1);
     }
     int handled = 0;
-    LS_TRY(qe_relax_set_key(&st->relax_keys, st->r, nl, key, v, &p->relax, &handled));
+    LS_TRY(qe_relax_set_key(&st->relax_keys, st->r, nl, key, v, st->relax, &handled));
     if (handled) return LS_OK;
     if (!strcmp(nl, "control")) {
         if (!strcmp(key, "pseudo_dir")) {
@@ -445,13 +446,14 @@ static int build_structure(struct qe_state *st)
     return LS_OK;
 }
 
-int dft_params_read_qe(const char *path, dft_params *p)
+int dft_params_read_qe_relax(const char *path, dft_params *p, struct dft_relax_request *relax)
 {
     struct qe_state st;
     memset(&st, 0, sizeof st);
     st.p = p;
+    st.relax = relax;
     snprintf(p->source, sizeof p->source, "%s", path);
-    qe_relax_request_default(&p->relax);
+    qe_relax_request_default(relax);
     LS_TRY(ls_text_open(path, &st.r));
     int status = LS_OK;
     char nl[32] = "";
@@ -516,7 +518,7 @@ int dft_params_read_qe(const char *path, dft_params *p)
     }
     if (status == LS_OK && nl[0]) status = ls_text_error(st.r, "namelist &%s is not closed with '/'", nl);
     ls_text_close(st.r);
-    if (status == LS_OK) status = qe_relax_check(&st.relax_keys, path, &p->relax);
+    if (status == LS_OK) status = qe_relax_check(&st.relax_keys, path, relax);
     if (status == LS_OK) status = build_structure(&st);
     if (status == LS_OK && p->ecut_wfc > 0) dft_cutoff_hints_warn(p); /* advice from a HINTS.tsv beside the files */
     free(st.labels);

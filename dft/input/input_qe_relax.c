@@ -152,7 +152,7 @@ static int control_key(struct qe_relax_keys *k, const ls_text_reader *r, const c
          * thresholds.  Dropping the energy test would let a run stop earlier than pw.x would
          * on the same input, and refusing the key would make users delete a line that nearly
          * every pw.x relaxation input carries.  So the relaxation applies it as pw.x does
-         * (common/relax.h, energy_tol_ev). */
+         * (workflow/relax.h, energy_tol_ev). */
         note_key(&k->relax_line, k->relax_key, sizeof k->relax_key, r, key);
         LS_TRY(positive(r, key, v, "Ry", QE_RY_EV, &req->etot_conv_thr_ev));
         req->has_etot_conv_thr = 1;
@@ -254,12 +254,4 @@ int qe_relax_check(const struct qe_relax_keys *k, const char *path, const struct
                  "the atoms and the cell with one optimiser): use ion_dynamics = 'bfgs', or remove cell_dynamics "
                  "to relax the cell with FIRE", path, k->ion_dynamics_line);
     return LS_OK;
-}
-
-int dft_params_check_single_point(const dft_params *p, const char *command)
-{
-    if (p->relax.kind == DFT_RELAX_NONE) return LS_OK;
-    LS_ERROR(LS_ERR_INPUT, "%s:%d: calculation = '%s' asks for a relaxation, which '%s' does not do: run "
-             "'lodestone relax %s' (or set calculation = 'scf' for the starting geometry only)",
-             p->source, p->relax.line, p->relax.kind == DFT_RELAX_CELL ? "vc-relax" : "relax", command, p->source);
 }

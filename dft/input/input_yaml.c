@@ -1,5 +1,5 @@
-/* Lodestone's own YAML input for `lodestone scf` (the schema is documented in dft/README.md,
- * section "YAML input").  Read through common/config.h, so every error names the file, the
+/* Lodestone's own YAML input for `lodestone scf` (the schema is documented in
+ * docs/yaml-input.md).  Read through common/config.h, so every error names the file, the
  * line and the key.  Every dimensioned quantity carries its unit ("90 Ry", "0.02 Ry",
  * "0.15 1/angstrom"); a bare number is refused rather than guessed.  Defaults follow
  * pw.x (fixed occupations, no spin) and DFTK (k-point spacing 2 pi x 0.022 1/bohr), with the
@@ -23,14 +23,11 @@
 #include "dft/basis/grid.h"
 #include "dft/basis/kpoints.h"
 #include "dft/dft.h"
+#include "dft/input/species.h"
 #include "dft/pseudo/pseudo.h"
 #include "dft/pseudo/pseudo_hints.h"
 #include "dft/scf/mixer.h"
 #include "dft/terms/xc.h"
-
-/* DFTK's default k-point spacing (PlaneWaveBasis: kgrid_from_maximal_spacing(model, 2pi * 0.022)),
- * in 1/bohr with the 2 pi. */
-#define YAML_DEFAULT_KSPACING (2.0 * 3.14159265358979323846 * 0.022)
 
 static const char *const top_keys[] = {"structure", "cell", "functional", "pseudopotentials", "ecut", "ecut_rho",
                                        "kpoints", "occupations", "smearing", "spin", "scf", "fft_grid", "bands",
@@ -199,19 +196,7 @@ static int read_structure(struct yaml_state *st)
 /* Species: the distinct labels of the atoms in order of first appearance. */
 static int collect_species(struct yaml_state *st)
 {
-    dft_params *p = st->p;
-    const ls_structure *s = p->structure;
-    p->n_species = 0;
-    for (int a = 0; a < s->n_atom; a++) {
-        int known = 0;
-        for (int k = 0; k < p->n_species && !known; k++) known = strcmp(p->species[k].label, s->species[a]) == 0;
-        if (known) continue;
-        if (p->n_species == DFT_MAX_SPECIES)
-            LS_ERROR(LS_ERR_INPUT, "%s: more than %d species in the structure", ls_config_name(st->cfg), DFT_MAX_SPECIES);
-        snprintf(p->species[p->n_species].label, sizeof p->species[0].label, "%s", s->species[a]);
-        p->n_species++;
-    }
-    return LS_OK;
+    return dft_species_collect(st->p, ls_config_name(st->cfg));
 }
 
 /* NULL-terminated list of the species labels, for ls_config_check_keys. */
@@ -300,24 +285,16 @@ static int read_cutoffs(struct yaml_state *st)
     if (given) {
         dft_cutoff_hints_warn(p);
     } else {
-        double best = 0;
-        const char *from = "";
-        for (int k = 0; k < p->n_species; k++) {
-            const struct dft_species *sp = &p->species[k];
-            struct dft_cutoff_hints h;
-            const char *element = ls_element_symbol(ls_element_z_from_label(sp->label));
-            LS_TRY(dft_cutoff_hints_find(sp->pseudo, element, &h));
-            if (!h.found)
-                LS_ERROR(LS_ERR_INPUT, "%s:1: no 'ecut' and no cutoff hint for species '%s' (no HINTS.tsv row for %s beside "
-                         "%s): add the cutoff, e.g. 'ecut: 80 Ry'", ls_config_name(st->cfg), sp->label, element, sp->pseudo);
-            if (h.normal > best) {
-                best = h.normal;
-                from = sp->label;
-            }
+        int from = 0, missing = -1;
+        LS_TRY(dft_species_ecut_hint(p, 1, &p->ecut_wfc, &from, &missing));
+        if (missing >= 0) {
+            const struct dft_species *sp = &p->species[missing];
+            LS_ERROR(LS_ERR_INPUT, "%s:1: no 'ecut' and no cutoff hint for species '%s' (no HINTS.tsv row for %s beside "
+                     "%s): add the cutoff, e.g. 'ecut: 80 Ry'", ls_config_name(st->cfg), sp->label,
+                     ls_element_symbol(ls_element_z_from_label(sp->label)), sp->pseudo);
         }
-        p->ecut_wfc = best;
         ls_log_info("%s: ecut %.6g Ry, the 'normal' cutoff hint of the pseudopotential for %s", ls_config_name(st->cfg),
-                    best * LS_HARTREE_RY, from);
+                    p->ecut_wfc * LS_HARTREE_RY, p->species[from].label);
     }
     LS_TRY(get_unit_quantity(st, "ecut_rho", LS_DIM_ENERGY, "360 Ry", &p->ecut_rho, &given));
     if (given && p->ecut_rho < 4.0 * p->ecut_wfc * (1 - 1e-12))
@@ -359,7 +336,7 @@ static int read_kpoints(struct yaml_state *st)
         if (status == LS_OK) status = dft_kpoints_mesh_from_spacing(recip, p->kspacing, mesh);
         if (status != LS_OK) return prefix_key(st, "kpoints/spacing", status);
     } else {
-        p->kspacing = YAML_DEFAULT_KSPACING;
+        p->kspacing = DFT_DEFAULT_KSPACING;
         ls_log_info("%s: no 'kpoints': Monkhorst-Pack mesh with a spacing of %.4f 1/angstrom (DFTK's default)",
                     ls_config_name(c), p->kspacing / LS_ANGSTROM_BOHR);
     }
@@ -518,11 +495,4 @@ int dft_params_read_yaml(const char *path, dft_params *p)
 done:
     ls_config_destroy(st.cfg);
     return status;
-}
-
-int dft_params_read(const char *path, dft_params *p)
-{
-    const char *ext = ls_path_extension(path);
-    int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
-    return yaml ? dft_params_read_yaml(path, p) : dft_params_read_qe(path, p);
 }

@@ -61,11 +61,14 @@ static const char *scratch(const char *name, const char *text, char *path, size_
     return path;
 }
 
+/* The relaxation request of the last read_text (the reader gives it beside the parameters). */
+static struct dft_relax_request g_req;
+
 static int read_text(const char *name, const char *text, dft_params *p, char *path, size_t n)
 {
     scratch(name, text, path, n);
     dft_params_init(p);
-    return dft_params_read_qe(path, p);
+    return dft_params_read_qe_relax(path, p, &g_req);
 }
 
 /* Every key given, untidy values, Fortran exponents, mixed case. */
@@ -77,7 +80,7 @@ static void test_vc_relax_values(void)
     dft_params p;
     char path[1024];
     LS_CHECK_OK(read_text("qe_vc.in", text, &p, path, sizeof path));
-    const struct dft_relax_request *r = &p.relax;
+    const struct dft_relax_request *r = &g_req;
     LS_CHECK(r->kind == DFT_RELAX_CELL && r->line == 2);
     LS_CHECK(r->has_forc_conv_thr && r->has_etot_conv_thr && r->has_nstep && r->has_ion_dynamics &&
              r->has_cell_dynamics && r->has_press && r->has_press_conv_thr && r->has_cell_dofree);
@@ -104,7 +107,7 @@ static void test_vc_relax_shape(void)
     dft_params p;
     char path[1024];
     LS_CHECK_OK(read_text("qe_shape.in", text, &p, path, sizeof path));
-    const struct dft_relax_request *r = &p.relax;
+    const struct dft_relax_request *r = &g_req;
     LS_CHECK(r->kind == DFT_RELAX_CELL && r->has_cell_dofree && r->fixed_volume == 1);
     LS_CHECK(!r->has_press && r->press_gpa == 0.0 && !r->has_ion_dynamics && strcmp(r->optimizer, "bfgs") == 0);
     dft_params_free(&p);
@@ -116,7 +119,7 @@ static void test_relax_defaults(void)
     dft_params p;
     char path[1024];
     LS_CHECK_OK(read_text("qe_relax.in", HEAD("relax", "") "&ions\n/\n" SI_CARDS, &p, path, sizeof path));
-    const struct dft_relax_request *r = &p.relax;
+    const struct dft_relax_request *r = &g_req;
     LS_CHECK(r->kind == DFT_RELAX_POSITIONS && r->line == 2);
     LS_CHECK(!r->has_forc_conv_thr && !r->has_etot_conv_thr && !r->has_nstep && !r->has_ion_dynamics &&
              !r->has_cell_dynamics && !r->has_press && !r->has_press_conv_thr && !r->has_cell_dofree &&
@@ -131,10 +134,10 @@ static void test_relax_defaults(void)
     /* FIRE (pw.x 7), in capitals; a relaxation without &ions at all is fine. */
     LS_CHECK_OK(read_text("qe_relax.in", HEAD("relax", "") "&ions\n  ion_dynamics = 'FIRE'\n/\n" SI_CARDS, &p, path,
                           sizeof path));
-    LS_CHECK(p.relax.has_ion_dynamics && strcmp(p.relax.optimizer, "fire") == 0);
+    LS_CHECK(g_req.has_ion_dynamics && strcmp(g_req.optimizer, "fire") == 0);
     dft_params_free(&p);
     LS_CHECK_OK(read_text("qe_relax.in", HEAD("relax", "") SI_CARDS, &p, path, sizeof path));
-    LS_CHECK(p.relax.kind == DFT_RELAX_POSITIONS);
+    LS_CHECK(g_req.kind == DFT_RELAX_POSITIONS);
     dft_params_free(&p);
 }
 
@@ -144,11 +147,11 @@ static void test_scf(void)
     dft_params p;
     char path[1024];
     LS_CHECK_OK(read_text("qe_scf.in", HEAD("scf", "") "&ions\n/\n&cell\n/\n" SI_CARDS, &p, path, sizeof path));
-    LS_CHECK(p.relax.kind == DFT_RELAX_NONE && p.relax.line == 2);
-    LS_CHECK_OK(dft_params_check_single_point(&p, "lodestone scf"));
+    LS_CHECK(g_req.kind == DFT_RELAX_NONE && g_req.line == 2);
+    LS_CHECK_OK(dft_relax_request_check_single_point(&g_req, p.source, "lodestone scf"));
     dft_params_free(&p);
     LS_CHECK_OK(read_text("qe_scf.in", "&control\n  pseudo_dir = '@LIB@'\n/\n" SYSTEM SI_CARDS, &p, path, sizeof path));
-    LS_CHECK(p.relax.kind == DFT_RELAX_NONE && p.relax.line == 0);
+    LS_CHECK(g_req.kind == DFT_RELAX_NONE && g_req.line == 0);
     dft_params_free(&p);
 }
 
@@ -257,31 +260,29 @@ static void test_errors(void)
 static void test_single_point_refused(void)
 {
     dft_params p;
-    char path[1024], where[1100];
+    char path[1024], where[1200];
     LS_CHECK_OK(read_text("qe_refuse.in", HEAD("vc-relax", "") SI_CARDS, &p, path, sizeof path));
-    LS_CHECK(dft_params_check_single_point(&p, "lodestone scf") == LS_ERR_INPUT);
+    LS_CHECK(dft_relax_request_check_single_point(&g_req, p.source, "lodestone scf") == LS_ERR_INPUT);
     snprintf(where, sizeof where, "%s:2: calculation = 'vc-relax' asks for a relaxation, which 'lodestone scf'", path);
     LS_CHECK_MSG(strstr(ls_error_message(), where) != NULL, "%s", ls_error_message());
     LS_CHECK_MSG(strstr(ls_error_message(), "run 'lodestone relax ") != NULL, "%s", ls_error_message());
     ls_error_clear();
     dft_params_free(&p);
+    /* The readers for a computation of the given geometry refuse it themselves. */
+    dft_params_init(&p);
+    LS_CHECK(dft_params_read(path, &p) == LS_ERR_INPUT);
+    snprintf(where, sizeof where, "%s:2: calculation = 'vc-relax' asks for a relaxation, which a single-point "
+             "calculation does not do", path);
+    LS_CHECK_MSG(strstr(ls_error_message(), where) != NULL, "%s", ls_error_message());
+    dft_params_free(&p);
+    dft_params_init(&p);
+    LS_CHECK(dft_params_read_qe(path, &p) == LS_ERR_INPUT);
+    dft_params_free(&p);
 }
 
 static int run_program(const char *args, const char *err_path)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s > /dev/null 2> '%s'", ls_test_bin(), args, err_path);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static int file_has(const char *path, const char *what)
-{
-    char *t = NULL;
-    if (ls_file_read_all(path, &t, NULL) != LS_OK) return 0;
-    int hit = strstr(t, what) != NULL;
-    free(t);
-    return hit;
+    return ls_test_run(NULL, args, NULL, err_path);
 }
 
 /* Through the program: exit code 2 and FILE:LINE on stderr, before any SCF. */
@@ -293,16 +294,16 @@ static void test_program(void)
     snprintf(where, sizeof where, "%s:2:", in);
     snprintf(args, sizeof args, "scf '%s'", in);
     LS_CHECK(run_program(args, err) == 2);
-    LS_CHECK_MSG(file_has(err, where) && file_has(err, "lodestone relax"), "scf: see %s", err);
+    LS_CHECK_MSG(ls_test_file_has(err, where) && ls_test_file_has(err, "lodestone relax"), "scf: see %s", err);
     snprintf(args, sizeof args, "eos '%s' --checkpoint none", in);
     LS_CHECK(run_program(args, err) == 2);
-    LS_CHECK_MSG(file_has(err, where) && file_has(err, "'lodestone eos'"), "eos: see %s", err);
+    LS_CHECK_MSG(ls_test_file_has(err, where) && ls_test_file_has(err, "'lodestone eos'"), "eos: see %s", err);
     /* An input error of a relax input: exit 2 from relax too. */
     scratch("qe_prog.in", HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'volume'\n/\n" SI_CARDS, in, sizeof in);
     snprintf(where, sizeof where, "%s:13:", in);
     snprintf(args, sizeof args, "relax '%s' --checkpoint none", in);
     LS_CHECK(run_program(args, err) == 2);
-    LS_CHECK_MSG(file_has(err, where) && file_has(err, "cell_dofree = 'volume'"), "relax: see %s", err);
+    LS_CHECK_MSG(ls_test_file_has(err, where) && ls_test_file_has(err, "cell_dofree = 'volume'"), "relax: see %s", err);
 }
 
 int main(void)

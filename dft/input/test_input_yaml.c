@@ -26,17 +26,6 @@
 static char g_shared_pseudo[PATH_MAX]; /* absolute ../shared/pseudo/pd04-pbe-sr/trim600 */
 static char g_lib_pseudo[PATH_MAX];    /* absolute inputs/pseudo/pd04-pbe-sr */
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(1);
-    }
-    fputs(text, f);
-    fclose(f);
-}
-
 /* Scratch file path; the text is written with every "@SHARED@" replaced by g_shared_pseudo. */
 static const char *scratch(const char *name, const char *text, char *path, size_t n)
 {
@@ -50,7 +39,7 @@ static const char *scratch(const char *name, const char *text, char *path, size_
         p = hit + strlen("@SHARED@");
     }
     snprintf(buf + used, sizeof buf - used, "%s", p);
-    write_text(path, buf);
+    ls_test_write_file(path, buf);
     return path;
 }
 
@@ -72,7 +61,7 @@ static const char *qe_input(const char *name, const char *pseudo_dir, char *path
     char tmpname[256];
     snprintf(tmpname, sizeof tmpname, "yaml_%s.in", name);
     ls_test_tmp_path(path, n, tmpname);
-    write_text(path, out);
+    ls_test_write_file(path, out);
     return path;
 }
 
@@ -333,7 +322,7 @@ static void test_low_cutoff_warning(void)
         if (e) memcpy(e, "ecutwfc=30", 10);
         char *r = strstr(text, "ecutrho=360");
         if (r) memcpy(r, "ecutrho=120", 11);
-        write_text(qpath, text);
+        ls_test_write_file(qpath, text);
         free(text);
     }
     dft_params_init(&p);
@@ -453,13 +442,12 @@ static void test_errors(void)
  * chosen by the extension (.yml too). */
 static void test_program_exit_code(void)
 {
-    const char *bin = ls_test_bin();
     char path[1024], out[1024], cmd[4096];
     scratch("yaml_prog.yml", FE_CELL "ecutt: 90 Ry\n", path, sizeof path);
     ls_test_tmp_path(out, sizeof out, "yaml_prog.err");
-    snprintf(cmd, sizeof cmd, "'%s' scf '%s' > /dev/null 2> '%s'", bin, path, out);
-    int rc = system(cmd);
-    LS_CHECK_MSG(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "exit status %d", rc);
+    snprintf(cmd, sizeof cmd, "scf '%s'", path);
+    int rc = ls_test_run(NULL, cmd, NULL, out);
+    LS_CHECK_MSG(rc == 2, "exit status %d", rc);
     char *text = NULL;
     LS_CHECK_OK(ls_file_read_all(out, &text, NULL));
     char where[1100];

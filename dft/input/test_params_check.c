@@ -39,7 +39,9 @@ static char g_dir[1024];
 /* NAME in the test's scratch folder, holding text. */
 static const char *write_file(const char *name, const char *text)
 {
-    return ls_test_write(ls_test_in_dir(g_dir, name), text);
+    const char *path = ls_test_in_dir(g_dir, name);
+    ls_test_write_file(path, text);
+    return path;
 }
 
 /* The YAML text must fail with LS_ERR_INPUT and a message holding "NAME:LINE: key 'KEY'" and `what`. */

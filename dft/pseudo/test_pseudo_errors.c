@@ -17,7 +17,9 @@ static char g_dir[1024];
 /* NAME in the test's scratch folder, holding text. */
 static const char *write_file(const char *name, const char *text)
 {
-    return ls_test_write(ls_test_in_dir(g_dir, name), text);
+    const char *path = ls_test_in_dir(g_dir, name);
+    ls_test_write_file(path, text);
+    return path;
 }
 
 /* A minimal UPF v2 on 8 mesh points: one projector, number_of_proj as given. */

@@ -18,6 +18,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/parallel.h"
+#include "common/rng.h"
 #include "common/units.h"
 #include "dft/scf/density.h"
 #include "dft/scf/dist.h"
@@ -54,15 +55,16 @@ void dft_params_free(dft_params *p)
     p->structure = NULL;
 }
 
-/* splitmix64: a seeded, thread-independent random stream for the starting wavefunctions. */
-static double rand_unit(uint64_t *state)
+int dft_params_copy(const dft_params *src, dft_params *dst)
 {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
+    *dst = *src; /* every field is a value but the structure */
+    dst->structure = NULL;
+    return src->structure ? ls_structure_copy(src->structure, &dst->structure) : LS_OK;
 }
+
+/* SplitMix64 (common/rng.h): a seeded, thread-independent random stream for the starting
+ * wavefunctions. */
+static double rand_unit(uint64_t *state) { return ls_splitmix64_uniform(state); }
 
 static int init_states(dft_system *sys)
 {

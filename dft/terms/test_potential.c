@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/rng.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/test.h"
@@ -75,14 +76,7 @@ static int make_params(const struct pot_case *c, dft_params *p)
     return LS_OK;
 }
 
-static double rand_unit(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
-}
+static double rand_unit(uint64_t *state) { return ls_splitmix64_uniform(state); }
 
 /* A smooth random real field on the density sphere: random coefficients damped by
  * exp(-|G|^2 / (2 g0^2)), times `scale` (1/bohr^3 at its largest). */

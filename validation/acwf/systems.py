@@ -239,7 +239,7 @@ def fmt_g(x):
 
 
 def input_yaml(system, st, pseudo_dir=PSEUDO_DIR):
-    """The text of input.yaml for `lodestone eos` (schema: dft/README.md, section 'YAML input')."""
+    """The text of input.yaml for `lodestone eos` (schema: docs/yaml-input.md)."""
     el, conf, subset = split_name(system)
     hint_src = ", ".join(f"{e}" for e in st["elements"])
     lines = [
