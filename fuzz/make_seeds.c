@@ -122,6 +122,8 @@ int main(int argc, char **argv)
         cfg.desc.n_radial = 3;
         cfg.desc.n_angular = 2;
         cfg.desc.l_max = models[i].desc[0] == 'm' ? 2 : 1;
+        if (models[i].desc[0] == 'b') cfg.desc.chem = NNP_CHEM_ELEMENT; /* bp: element channels only */
+        if (i == 1) cfg.desc.n_radial4 = 2;                          /* one model with the four-body part */
         cfg.n_hidden = models[i].n_hidden;
         cfg.hidden[0] = 4;
         cfg.hidden[1] = 3;
