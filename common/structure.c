@@ -431,11 +431,15 @@ int ls_structure_check(const ls_structure *s, double min_dist_bohr, const char *
             LS_ERROR(LS_ERR_INPUT, "%s: the cell is too large: its volume overflows (a lattice vector of %.3g Å): check "
                      "the numbers and their unit", src,
                      fmax(hypot3(s->cell[0]), fmax(hypot3(s->cell[1]), hypot3(s->cell[2]))) * LS_BOHR_ANGSTROM);
-        if (fabs(v) < 1e-6)
+        /* Singular, or so nearly that rounding decides distances: |V| against the product of the lengths
+         * (the sines of the angles; 1e-10 is far below any crystal's). */
+        double la = hypot3(s->cell[0]) * hypot3(s->cell[1]) * hypot3(s->cell[2]);
+        if (fabs(v) < 1e-6 || !(fabs(v) > 1e-10 * la))
             LS_ERROR(LS_ERR_INPUT,
-                     "%s: the cell is singular (volume %.3g Å^3): its three lattice vectors must be "
-                     "linearly independent",
-                     src, v * pow(LS_BOHR_ANGSTROM, 3));
+                     "%s: the cell is singular (volume %.3g Å^3 for lattice vectors of %.4g, %.4g and %.4g Å): its "
+                     "three lattice vectors must be linearly independent",
+                     src, v * pow(LS_BOHR_ANGSTROM, 3), hypot3(s->cell[0]) * LS_BOHR_ANGSTROM,
+                     hypot3(s->cell[1]) * LS_BOHR_ANGSTROM, hypot3(s->cell[2]) * LS_BOHR_ANGSTROM);
     }
     for (int ia = 0; ia < s->n_atom; ia++) {
         for (int k = 0; k < 3; k++)

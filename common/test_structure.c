@@ -155,6 +155,13 @@ static void test_min_distance_far_cells(void)
     LS_CHECK(ls_structure_check(s, 0.1 * LS_ANGSTROM_BOHR, "huge.xyz") == LS_ERR_INPUT);
     LS_CHECK_MSG(strstr(ls_error_message(), "huge.xyz: the cell is too large: its volume overflows") != NULL, "%s",
                  ls_error_message());
+    /* Found by fuzz/fuzz_xsf.c: a lattice vector of 6.6e25 Å almost along another gave a volume of 0.19 Å^3,
+     * which read, and distances that rounding decided (the file written from it read back with another
+     * shortest distance).  Nearly singular relative to the lengths is singular. */
+    double flat[3][3] = {{6.71, 9.45, 0}, {6.71e24, 9.45e24, 1e-5}, {0, 0.3, 75.6}};
+    memcpy(s->cell, flat, sizeof flat);
+    LS_CHECK(ls_structure_check(s, 0.1 * LS_ANGSTROM_BOHR, "flat.xsf") == LS_ERR_INPUT);
+    LS_CHECK_MSG(strstr(ls_error_message(), "flat.xsf: the cell is singular") != NULL, "%s", ls_error_message());
     ls_structure_destroy(s);
 }
 
