@@ -2,6 +2,7 @@
  * collection nodes, so line numbers come from scalar tokens: a key's own token, a scalar
  * value's token, or the first scalar inside a collection. */
 #include "common/config.h"
+#include "common/config_impl.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -42,7 +43,7 @@ static char *dup_string(const char *s, size_t n)
 
 /* 1-based line of a node: its token for scalars, the first scalar inside collections; 0
  * if there is none (empty collection). */
-static int node_line(struct fy_node *n)
+int ls_config_node_line(struct fy_node *n)
 {
     if (n == NULL) return 0;
     if (fy_node_is_scalar(n)) {
@@ -53,10 +54,10 @@ static int node_line(struct fy_node *n)
     void *it = NULL;
     if (fy_node_is_mapping(n)) {
         struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
-        return p ? node_line(fy_node_pair_key(p)) : 0;
+        return p ? ls_config_node_line(fy_node_pair_key(p)) : 0;
     }
     struct fy_node *item = fy_node_sequence_iterate(n, &it);
-    return item ? node_line(item) : 0;
+    return item ? ls_config_node_line(item) : 0;
 }
 
 static const char *kind_name(struct fy_node *n)
@@ -114,7 +115,7 @@ static int absent(struct loc *loc, int line)
 static int locate(const ls_config *c, const char *path, struct loc *loc)
 {
     struct fy_node *cur = c->root;
-    int line = node_line(c->root);
+    int line = ls_config_node_line(c->root);
     const char *p = path;
     loc->node = cur;
     loc->found = 1;
@@ -142,7 +143,7 @@ static int locate(const ls_config *c, const char *path, struct loc *loc)
                 }
             }
             if (hit == NULL) return absent(loc, line);
-            line = node_line(fy_node_pair_key(hit));
+            line = ls_config_node_line(fy_node_pair_key(hit));
             cur = fy_node_pair_value(hit);
         } else if (fy_node_is_sequence(cur)) {
             char parent[256];
@@ -151,7 +152,7 @@ static int locate(const ls_config *c, const char *path, struct loc *loc)
                 return key_error(c, line, parent, "is a list: expected a mapping with the key '%.*s'", (int)len, p);
             cur = fy_node_sequence_get_by_index(cur, index);
             if (cur == NULL) return absent(loc, line);
-            int l = node_line(cur);
+            int l = ls_config_node_line(cur);
             if (l > 0) line = l;
         } else {
             char parent[256];
@@ -167,41 +168,6 @@ static int locate(const ls_config *c, const char *path, struct loc *loc)
     return LS_OK;
 }
 
-/* Nodes of the document with every alias expanded, counted against a budget: a "billion laughs"
- * document (an anchor of ten aliases of an anchor of ten aliases ...) expands exponentially, so
- * the expansion is refused before libfyaml resolves it.  Returns 0 within the budget, else -1
- * with *line the line of the alias that went over (or of the too deep node). */
-static int count_expanded(struct fy_node *n, long *budget, int depth, int *line)
-{
-    if (n == NULL) return 0;
-    if (--*budget < 0 || depth > LS_CONFIG_MAX_DEPTH) {
-        *line = node_line(n);
-        return -1;
-    }
-    if (fy_node_is_alias(n)) {
-        struct fy_node *target = fy_node_resolve_alias(n);
-        if (target == NULL) return 0; /* an unknown anchor or a cycle: fy_document_resolve reports it */
-        if (count_expanded(target, budget, depth + 1, line) != 0) {
-            *line = node_line(n);
-            return -1;
-        }
-        return 0;
-    }
-    void *it = NULL;
-    if (fy_node_is_mapping(n)) {
-        struct fy_node_pair *pair;
-        while ((pair = fy_node_mapping_iterate(n, &it)) != NULL)
-            if (count_expanded(fy_node_pair_key(pair), budget, depth + 1, line) != 0 ||
-                count_expanded(fy_node_pair_value(pair), budget, depth + 1, line) != 0)
-                return -1;
-    } else if (fy_node_is_sequence(n)) {
-        struct fy_node *item;
-        while ((item = fy_node_sequence_iterate(n, &it)) != NULL)
-            if (count_expanded(item, budget, depth + 1, line) != 0) return -1;
-    }
-    return 0;
-}
-
 /* The first error libfyaml collected, as "NAME:LINE: YAML syntax error (column C): ...". */
 static int yaml_error(struct fy_diag *diag, const char *name)
 {
@@ -211,37 +177,6 @@ static int yaml_error(struct fy_diag *diag, const char *name)
         LS_ERROR(LS_ERR_INPUT, "%s:%d: YAML syntax error (column %d): %s", name, e->line > 0 ? e->line : 1, e->column,
                  e->msg ? e->msg : "unknown error");
     LS_ERROR(LS_ERR_INPUT, "%s: YAML syntax error (libfyaml gave no position)", name);
-}
-
-/* YAML text is Unicode: the first byte that is not UTF-8 (or a NUL), as its line and column, or
- * line 0 when the text is clean.  Checked before libfyaml sees the text: libfyaml 0.7.12 loops
- * forever on a directive line holding a stray byte ("%\x96"), found by fuzz/fuzz_yaml_input.c. */
-static int bad_utf8(const char *text, size_t length, int *line, int *column, unsigned *byte)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    int l = 1, col = 1;
-    for (size_t i = 0; i < length;) {
-        unsigned c = s[i];
-        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-        int ok = c != 0 && n >= 0 && i + (size_t)n < length && !(n == 1 && c < 0xC2) && !(n == 3 && c > 0xF4);
-        for (int k = 1; ok && k <= n; k++) ok = (s[i + (size_t)k] & 0xC0) == 0x80;
-        if (ok && n == 2) ok = !(c == 0xE0 && s[i + 1] < 0xA0) && !(c == 0xED && s[i + 1] >= 0xA0);
-        if (ok && n == 3) ok = !(c == 0xF0 && s[i + 1] < 0x90) && !(c == 0xF4 && s[i + 1] >= 0x90);
-        if (!ok) {
-            *line = l;
-            *column = col;
-            *byte = c;
-            return 1;
-        }
-        if (c == '\n') {
-            l++;
-            col = 0;
-        }
-        col++;
-        i += (size_t)n + 1;
-    }
-    *line = 0;
-    return 0;
 }
 
 /* Only blank lines and comments?  libfyaml reports a document without content as a
@@ -279,11 +214,7 @@ int ls_config_parse(const char *text, size_t length, const char *name, ls_config
     fy_diag_set_collect_errors(diag, true);
     /* Parsed first without resolving: aliases are expanded only after their size is known. */
     struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET, .diag = diag};
-    int bad_line, bad_column;
-    unsigned bad_byte;
-    if (bad_utf8(text, length, &bad_line, &bad_column, &bad_byte))
-        LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s:%d: byte 0x%02x (column %d) is not UTF-8 text: a YAML file is "
-                      "UTF-8 (save it as UTF-8, or remove the character)", name, bad_line, bad_byte, bad_column);
+    LS_TRY_GOTO(status, ls_config_check_text(text, length, name), fail);
     if (is_blank_yaml(text, length)) {
         fy_diag_destroy(diag);
         *out = c;
@@ -295,12 +226,7 @@ int ls_config_parse(const char *text, size_t length, const char *name, ls_config
         goto fail;
     }
     if (c->doc != NULL) {
-        long budget = LS_CONFIG_MAX_NODES;
-        int line = 1;
-        if (count_expanded(fy_document_root(c->doc), &budget, 0, &line) != 0)
-            LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s:%d: with its aliases (*name) expanded the document has more "
-                          "than %d values or is nested more than %d levels deep: write the values out, or use fewer "
-                          "aliases", name, line > 0 ? line : 1, LS_CONFIG_MAX_NODES, LS_CONFIG_MAX_DEPTH);
+        LS_TRY_GOTO(status, ls_config_check_expansion(fy_document_root(c->doc), name), fail);
         if (fy_document_resolve(c->doc) != 0 || fy_diag_got_error(diag)) {
             status = yaml_error(diag, name);
             goto fail;
@@ -309,7 +235,7 @@ int ls_config_parse(const char *text, size_t length, const char *name, ls_config
     c->root = c->doc ? fy_document_root(c->doc) : NULL;
     if (c->root != NULL && !fy_node_is_mapping(c->root) && !is_empty(c->root))
         LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s:%d: the top level must be a mapping of keys (key: value "
-                      "lines), found %s", name, node_line(c->root) ? node_line(c->root) : 1, kind_name(c->root));
+                      "lines), found %s", name, ls_config_node_line(c->root) ? ls_config_node_line(c->root) : 1, kind_name(c->root));
     if (c->root != NULL && is_empty(c->root)) c->root = NULL;
     fy_diag_destroy(diag);
     *out = c;
@@ -377,7 +303,7 @@ static int fetch(const ls_config *c, const char *path, int required, const char 
     if (is_empty(loc.node)) return key_error(c, loc.line, path, "has no value (expected %s)", what);
     if (!fy_node_is_scalar(loc.node))
         return key_error(c, loc.line, path, "expected %s, found %s", what, kind_name(loc.node));
-    int l = node_line(loc.node);
+    int l = ls_config_node_line(loc.node);
     if (l > 0) *line = l;
     *text = fy_node_get_scalar0(loc.node);
     if (*text == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
@@ -605,7 +531,7 @@ int ls_config_get_doubles(const ls_config *c, const char *path, enum ls_dimensio
     struct fy_node *item;
     int i = 0;
     while ((item = fy_node_sequence_iterate(loc.node, &it)) != NULL) {
-        int line = node_line(item) ? node_line(item) : loc.line;
+        int line = ls_config_node_line(item) ? ls_config_node_line(item) : loc.line;
         char item_path[512];
         snprintf(item_path, sizeof item_path, "%s/%d", path, i);
         if (is_empty(item) || !fy_node_is_scalar(item))
@@ -626,7 +552,7 @@ int ls_config_get_ints(const ls_config *c, const char *path, int n_min, int n_ma
     struct fy_node *item;
     int i = 0;
     while ((item = fy_node_sequence_iterate(loc.node, &it)) != NULL) {
-        int line = node_line(item) ? node_line(item) : loc.line;
+        int line = ls_config_node_line(item) ? ls_config_node_line(item) : loc.line;
         long v;
         const char *t = fy_node_is_scalar(item) ? fy_node_get_scalar0(item) : NULL;
         if (t == NULL || ls_parse_long(t, &v) != 0 || v < INT_MIN || v > INT_MAX) {
@@ -657,7 +583,7 @@ static int get_list(const ls_config *c, const char *path, int required, int *n)
         if (!fy_node_is_mapping(item)) {
             char item_path[512];
             snprintf(item_path, sizeof item_path, "%s/%d", path, i);
-            return key_error(c, node_line(item) ? node_line(item) : loc.line, item_path,
+            return key_error(c, ls_config_node_line(item) ? ls_config_node_line(item) : loc.line, item_path,
                              "expected a mapping ('- key: value'), found %s", kind_name(item));
         }
         i++;
@@ -688,7 +614,7 @@ int ls_config_check_keys(const ls_config *c, const char *path, const char *const
         if (ok) continue;
         if (n_unknown++ == 0) {
             first = ks ? ks : "(a complex key)";
-            first_line = node_line(k);
+            first_line = ls_config_node_line(k);
         }
     }
     if (n_unknown == 0) return LS_OK;

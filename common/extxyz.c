@@ -198,33 +198,6 @@ static int parse_pbc(const ls_text_reader *r, const char *text, int pbc[3])
     return LS_OK;
 }
 
-/* Key order for the duplicate test: Lattice, Properties and pbc are recognised in any case. */
-static const char *fold_key(const char *k)
-{
-    static const char *const folded[] = {"lattice", "properties", "pbc"};
-    for (int i = 0; i < 3; i++)
-        if (strcasecmp(k, folded[i]) == 0) return folded[i];
-    return k;
-}
-
-static int cmp_keys(const char *a, const char *b) { return strcmp(fold_key(a), fold_key(b)); }
-
-/* A key given twice (energy=-1 ... energy=-2) is an error, not "the last one wins". */
-static int check_unique_keys(const ls_text_reader *r, const struct ls_keyval *kv, int n_kv)
-{
-    const char *few[16];
-    const char **keys = n_kv <= 16 ? few : malloc((size_t)n_kv * sizeof *keys);
-    if (keys == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < n_kv; i++) keys[i] = kv[i].key;
-    int earlier, twice = ls_find_duplicate(keys, n_kv, cmp_keys, &earlier);
-    if (keys != few) free((void *)keys);
-    if (earlier == -2) LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    if (twice >= 0)
-        return ls_text_error(r, "the comment line gives the key '%s' twice (entries %d and %d): give each key once",
-                             kv[twice].key, earlier + 1, twice + 1);
-    return LS_OK;
-}
-
 /* The comment line: per-frame keys into s, Properties into L. */
 static int read_comment(ls_text_reader *r, ls_structure *s, struct layout *L)
 {
@@ -238,7 +211,7 @@ static int read_comment(ls_text_reader *r, ls_structure *s, struct layout *L)
         if (*b) LS_TRY(ls_structure_set_comment(s, b));
     } else {
         LS_TRY(ls_extxyz_kv_parse(r, line, &kv, &n_kv));
-        LS_TRY_GOTO(status, check_unique_keys(r, kv, n_kv), done);
+        LS_TRY_GOTO(status, ls_extxyz_kv_check_unique(r, kv, n_kv), done);
     }
     for (int i = 0; i < n_kv; i++) {
         const char *key = kv[i].key, *val = kv[i].value;
