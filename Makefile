@@ -1,7 +1,8 @@
 # Lodestone build.  `make` builds build/lodestone; `make test` runs every unit test;
 # `make asan` runs them under AddressSanitizer + UndefinedBehaviorSanitizer;
 # `make MPI=1` builds with mpicc; `make deps` installs the Debian packages (as root; LAMMPS=1 adds
-# liblammps-dev for `make lammps`, the LAMMPS pair style, and `make test-lammps`).
+# liblammps-dev for `make lammps`, the LAMMPS pair style, and `make test-lammps`; FUZZ=1 those of
+# `make fuzz`).
 
 CC      ?= cc
 BUILD   ?= build
@@ -12,6 +13,7 @@ SANITIZE ?=
 DEB_PACKAGES := pkg-config libopenblas-dev liblapacke-dev libfftw3-dev libgsl-dev libxc-dev \
                 libsymspg-dev libsqlite3-dev libfyaml-dev
 DEB_MPI      := openmpi-bin libopenmpi-dev
+DEB_FUZZ     := clang libclang-rt-14-dev libomp-14-dev
 DEB_LAMMPS   := liblammps-dev          # make lammps / test-lammps (lammps/README.md)
 PKGS         := openblas lapacke fftw3 gsl libxc spglib sqlite3 libfyaml
 
@@ -199,6 +201,7 @@ uninstall:
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps installs Debian packages: run it as root (sudo make deps)"; exit 2; fi
 	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES) $(if $(MPI),$(DEB_MPI)) $(if $(FUZZ),$(DEB_FUZZ))
 	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES) $(if $(MPI),$(DEB_MPI)) $(if $(LAMMPS),$(DEB_LAMMPS) $(DEB_MPI))
 
 clean:
@@ -214,6 +217,10 @@ help:
 	@echo "make install    install into PREFIX (default /usr/local; DESTDIR for staging)"
 	@echo "make python-test  install python/ into a virtual environment and run its tests"
 	@echo "make deps       install the Debian packages (root)"
+	@echo "make fuzz       build the fuzz harnesses (clang, libFuzzer) and run each for FUZZ_SECONDS (fuzz/README.md)"
+
+# Fuzzing: `make fuzz [FUZZ_SECONDS=60]` (fuzz/README.md).
+include fuzz/fuzz.mk
 
 -include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(TEST_SRC:%.c=$(OBJDIR)/%.d) $(SO_OBJ:.o=.d)
 

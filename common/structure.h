@@ -98,6 +98,8 @@ int ls_structure_set_species(ls_structure *s, int ia, const char *label);
 /* Free-form key/values: set (replacing an existing key) and look up (NULL if absent). */
 int ls_structure_info_set(ls_structure *s, const char *key, const char *value);
 const char *ls_structure_info_get(const ls_structure *s, const char *key);
+/* Append a key the caller knows to be new (no search: readers that refuse duplicate keys). */
+int ls_structure_info_add(ls_structure *s, const char *key, const char *value);
 /* Append a per-atom text column (values copied; n_atom * n_col strings). */
 int ls_structure_extra_add(ls_structure *s, const char *name, char type, int n_col,
                            char *const *values);

@@ -287,6 +287,10 @@ static void test_malformed(void)
     expect_error("scale0.vasp", "x\n0.0\n4 0 0\n0 4 0\n0 0 4\nSi\n1\nD\n0 0 0\n", 2, "scale factor is 0");
     expect_error("scale_neg3.vasp", "x\n1 -1 1\n4 0 0\n0 4 0\n0 0 4\nSi\n1\nD\n0 0 0\n", 2, "positive");
     expect_error("singular.vasp", "x\n1.0\n4 0 0\n0 4 0\n4 8 0\nSi\n1\nD\n0 0 0\n", 5, "singular");
+    /* Found by fuzz/fuzz_poscar.c: independent as written, dependent once scaled by 1, 0.01 and 7.8e53
+     * (the file read, and the POSCAR written from it did not). */
+    expect_error("singular_scaled.vasp", "x\n1.0 0.01 7.8e53\n0 2.83 2.83\n2.83 0 2.83\n2.83 2.83 3\nSi\n1\nD\n0 0 0\n", 5,
+                 "scaled by the three factors on line 2, are linearly dependent");
     expect_error("overlap.vasp", HEAD "Si\n3\nCartesian\n0 0 0\n2 2 2\n2.05 2 2\n", 11, "overlapping");
     expect_error("overlap_periodic.vasp", HEAD "Si\n2\nDirect\n0.001 0 0\n0.999 0 0\n", 10, "overlapping");
     expect_error("mode.vasp", HEAD "Si\n1\nFractional\n0 0 0\n", 8, "'Direct' or 'Cartesian'");

@@ -161,6 +161,13 @@ int dft_params_read_qe(const char *path, dft_params *p);
  * 'lodestone relax FILE'; `command` names the command in the message (NULL: "a single-point
  * calculation"). */
 int dft_relax_request_check_single_point(const struct dft_relax_request *req, const char *source, const char *command);
+/* The sizes p asks for, checked before anything is allocated: the FFT grid (given, or the one
+ * the density cutoff needs on p's cell) at most DFT_GRID_MAX_DIM per dimension and fitting in
+ * memory, the k-point mesh (given, or from the spacing) at most DFT_KPOINTS_MAX_MESH points, the
+ * mixing history at most DFT_MIXER_MAX_HISTORY (limits in dft/basis/grid.h, dft/basis/kpoints.h,
+ * dft/scf/mixer.h).  LS_ERR_INPUT naming p->source and what to change.  dft_scf_run calls it;
+ * the input readers make the same checks with the line of the key. */
+int dft_params_check_sizes(const dft_params *p);
 /* Read Lodestone's YAML input (schema: docs/yaml-input.md).  Relative paths
  * are relative to the YAML file.  LS_ERR_INPUT with "FILE:LINE: ..." for bad input; p owns
  * the structure it reads (dft_params_free) also on failure. */

@@ -195,6 +195,7 @@ int nnp_model_load(const char *path, nnp_model **out)
     struct nnp_model_config cfg;
     memset(&cfg, 0, sizeof cfg);
     LS_TRY_GOTO(status, expect_key(&t, "descriptor"), done);
+    int desc_line = t.line[t.pos - 1];
     LS_TRY_GOTO(status, next_tok(&t, "the descriptor type", &s), done);
     snprintf(cfg.desc.type, sizeof cfg.desc.type, "%s", s);
     LS_TRY_GOTO(status, expect_key(&t, "r_cut_bohr"), done);
@@ -226,10 +227,15 @@ int nnp_model_load(const char *path, nnp_model **out)
         LS_TRY_GOTO(status, read_int(&t, "a hidden-layer width", 1, 4096, &cfg.hidden[l]), done);
     LS_TRY_GOTO(status, expect_key(&t, "activation"), done);
     LS_TRY_GOTO(status, next_tok(&t, "the activation", &s), done);
-    LS_TRY_GOTO(status, nnp_activation_parse(s, &cfg.act), done);
+    status = nnp_activation_parse(s, &cfg.act);
+    if (status != LS_OK) {
+        ls_error_prefix("%s:%d: ", path, t.line[t.pos - 1]);
+        goto done;
+    }
     int n_member, n_feat;
     LS_TRY_GOTO(status, expect_key(&t, "n_features"), done);
     LS_TRY_GOTO(status, read_int(&t, "n_features", 1, 1000000, &n_feat), done);
+    int feat_line = t.line[t.pos - 1];
     double scale, unc_e = 1.0, unc_f = 1.0;
     LS_TRY_GOTO(status, expect_key(&t, "energy_scale_ha"), done);
     LS_TRY_GOTO(status, read_double(&t, "energy_scale_ha", &scale), done);
@@ -249,15 +255,38 @@ int nnp_model_load(const char *path, nnp_model **out)
     t.pos++;
     LS_TRY_GOTO(status, read_int(&t, "the number of members", 1, 64, &n_member), done);
     t.pos = save;
-    LS_TRY_GOTO(status, nnp_model_create(&cfg, n_elem, z, n_member, 0, &m), done);
+    /* The numbers the shape asks for must be in the file before the model is allocated (a few
+     * edited digits could otherwise ask for terabytes). */
+    if (n_feat > 4096)
+        LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s:%d: n_features %d: a network takes at most 4096 inputs", path,
+                      feat_line, n_feat);
+    double n_param = 0;
+    for (int l = 0; l <= cfg.n_hidden; l++) {
+        double w_in = l == 0 ? n_feat : cfg.hidden[l - 1], w_out = l == cfg.n_hidden ? 1 : cfg.hidden[l];
+        n_param += w_in * w_out + w_out;
+    }
+    /* 4 feature arrays with their keys, "members K", per network "member k element X n_param P" and
+     * its P numbers, "end". */
+    double needed = 4.0 * (n_feat + 1) + 2 + (double)n_member * n_elem * (n_param + 6) + 1;
+    if (needed > (double)(t.n - t.pos))
+        LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s:%d: unexpected end of the model file: %d member(s) of %d "
+                      "network(s) with %d features and %d hidden layer(s) take %.0f words after this line, the file "
+                      "has %ld (truncated file, or a corrupt shape)",
+                      path, feat_line, n_member, n_elem, n_feat, cfg.n_hidden, needed, t.n - t.pos);
+    status = nnp_model_create(&cfg, n_elem, z, n_member, 0, &m);
+    if (status != LS_OK) {
+        ls_error_prefix("%s:%d: ", path, desc_line);
+        goto done;
+    }
     if (m->n_feat != n_feat)
-        LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s: the descriptor gives %d features but the file says %d "
-                      "(corrupt or written by an incompatible version)", path, m->n_feat, n_feat);
+        LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s:%d: the descriptor gives %d features but the file says %d "
+                      "(corrupt or written by an incompatible version)", path, feat_line, m->n_feat, n_feat);
     memcpy(m->e_ref, e_ref, sizeof e_ref);
     m->energy_scale = scale;
     m->unc_scale_energy = unc_e;
     m->unc_scale_force = unc_f;
     LS_TRY_GOTO(status, read_array(&t, "feature_mean", m->feat_mean, n_feat), done);
+    long inv_std_pos = t.pos + 1;
     LS_TRY_GOTO(status, read_array(&t, "feature_inv_std", m->feat_inv_std, n_feat), done);
     LS_TRY_GOTO(status, read_array(&t, "feature_min", m->feat_min, n_feat), done);
     LS_TRY_GOTO(status, read_array(&t, "feature_max", m->feat_max, n_feat), done);
@@ -281,8 +310,8 @@ int nnp_model_load(const char *path, nnp_model **out)
     LS_TRY_GOTO(status, expect_key(&t, "end"), done);
     for (int f = 0; f < n_feat; f++)
         if (!(m->feat_inv_std[f] > 0.0))
-            LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s: feature_inv_std[%d] = %g must be positive", path, f,
-                          m->feat_inv_std[f]);
+            LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s:%d: feature_inv_std[%d] = %g must be positive", path,
+                          t.line[inv_std_pos + f], f, m->feat_inv_std[f]);
 done:
     free(t.text);
     free(t.tok);

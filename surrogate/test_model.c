@@ -334,6 +334,63 @@ static void test_errors(void)
     nnp_model_destroy(m);
 }
 
+/* Issue 12's sweep: model-file errors that named neither the file nor its line, and a shape that asks
+ * for more numbers than the file holds (4096-wide layers: terabytes) allocated before reading them. */
+static void test_file_lines(void)
+{
+    char path[1024];
+    ls_test_tmp_path(path, sizeof path, "test_model_lines.nnp");
+    static const char *const head = "lodestone-nnp-model 1\nelements 1 Cu\nreference_energy_ha -0.1\n";
+    static const struct {
+        const char *body, *what;
+    } cases[] = {
+        {"descriptor moment r_cut_bohr 8 n_radial 4 n_angular 3 l_max 3\nnetwork 7 4096 4096 4096 4096 4096 4096 4096 "
+         "activation tanh\nn_features 40\nenergy_scale_ha 1\nfeature_mean 0\nmembers 64\n",
+         "test_model_lines.nnp:6: unexpected end of the model file: 64 member(s) of 1 network(s) with 40 features and 7 "
+         "hidden layer(s)"},
+        {"descriptor moment r_cut_bohr 8 n_radial 4 n_angular 3 l_max 3\nnetwork 1 4 activation relu\n",
+         "test_model_lines.nnp:5: unknown activation"},
+        {"descriptor moment r_cut_bohr 8 n_radial 0 n_angular 3 l_max 3\nnetwork 1 4 activation tanh\nn_features 1\n"
+         "energy_scale_ha 1\nmembers 1\n0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+         "test_model_lines.nnp:4: moment descriptor: n_radial must be"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[2048];
+        snprintf(text, sizeof text, "%s%s", head, cases[i].body);
+        write_text(path, text);
+        nnp_model *m = NULL;
+        LS_CHECK(nnp_model_load(path, &m) == LS_ERR_INPUT && m == NULL);
+        LS_CHECK_MSG(strstr(ls_error_message(), cases[i].what) != NULL, "'%s' lacks '%s'", ls_error_message(),
+                     cases[i].what);
+    }
+}
+
+/* Found by fuzz/fuzz_model.c: a prediction where no atom has a neighbour within the cutoff indexed a
+ * NULL pair array (UBSan: zero offset applied to a null pointer).  The energy is then the reference
+ * energies plus the networks' values at the features of an empty environment. */
+static void test_no_neighbours(void)
+{
+    struct nnp_model_config cfg;
+    nnp_model_config_default(&cfg);
+    cfg.desc.r_cut = 2.0;
+    int z[1] = {13};
+    nnp_model *m = NULL;
+    LS_CHECK_OK(nnp_model_create(&cfg, 1, z, 1, 3, &m));
+    ls_structure *s = NULL;
+    LS_CHECK_OK(ls_structure_create(2, &s));
+    if (!m || !s) return;
+    for (int k = 0; k < 3; k++) s->cell[k][k] = 12.0;
+    s->pos[1][0] = s->pos[1][1] = 6.0;
+    LS_CHECK_OK(ls_structure_set_species(s, 0, "Al"));
+    LS_CHECK_OK(ls_structure_set_species(s, 1, "Al"));
+    double f[2][3];
+    struct nnp_result r = {.forces = f};
+    LS_CHECK_OK(nnp_model_predict(m, s, &r));
+    LS_CHECK(isfinite(r.energy) && f[0][0] == 0.0 && f[1][2] == 0.0);
+    ls_structure_destroy(s);
+    nnp_model_destroy(m);
+}
+
 /* A model file of format version 1 (written before the chemical channels, the four-body
  * part and the uncertainty scale existed) loads and predicts what the format-1 program
  * predicted (surrogate/testdata/README.md gives the command and commit). */
@@ -379,5 +436,7 @@ int main(void)
     LS_RUN(test_training_gradient);
     LS_RUN(test_train_save_load);
     LS_RUN(test_errors);
+    LS_RUN(test_file_lines);
+    LS_RUN(test_no_neighbours);
     return ls_test_summary("test_model");
 }

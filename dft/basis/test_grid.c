@@ -27,7 +27,7 @@ static void test_fft_sizes(void)
     double cell[3][3];
     fcc_cell(5.431 * LS_ANGSTROM_BOHR, cell);
     int n[3];
-    dft_grid_good_size(cell, 72.0, n);
+    LS_CHECK_OK(dft_grid_good_size(cell, 72.0, n));
     LS_CHECK(n[0] <= 32 && n[0] >= 27);
 }
 

@@ -88,6 +88,8 @@ int qe_card_positions(struct qe_state *st, const char *opt)
         return ls_text_error(st->r, "ATOMIC_POSITIONS %s: expected alat, bohr, angstrom or crystal", opt);
     if (st->nat < 1) return ls_text_error(st->r, "ATOMIC_POSITIONS before nat was set in &system");
     st->positions_line = st->r->line_no;
+    /* Each atom line holds at least "H 0 0 0\n": nat beyond the rest of the file is refused before allocating. */
+    LS_TRY(ls_text_check_count(st->r, st->nat, 8, "atoms (nat in &system)"));
     st->labels = calloc((size_t)st->nat, sizeof *st->labels);
     st->coords = calloc((size_t)st->nat, sizeof *st->coords);
     st->if_pos = calloc((size_t)st->nat, sizeof *st->if_pos);
