@@ -144,33 +144,57 @@ static void test_campaign_uninterrupted(void)
     }
 }
 
+/* Lines in the campaign's audit log of runs (0 while it does not exist). */
+static int count_lines(const char *path)
+{
+    char *text = ls_test_slurp(path);
+    int n = text ? ls_test_count(text, "\n") : 0;
+    free(text);
+    return n;
+}
+
 /* kill -9 at seeded random moments, then run again until done: the same outcome as the
- * uninterrupted run, no run started again after it was recorded. */
+ * uninterrupted run, no run started again after it was recorded.  The moments are set by the
+ * campaign's progress, not by the clock, so that every machine sees the 8 kills whatever its
+ * speed: each after 1 to 6 new lines of the audit log (a run started or recorded) and a
+ * further 0 to 30 ms, which lands anywhere in the next step (computing, writing the result
+ * files, the database transaction). */
 static void test_campaign_kill9(void)
 {
     PATH(yaml, "toy.yaml");
     PATH(db, "k.db");
     remove_db(db);
+    char runs_log[1200];
+    snprintf(runs_log, sizeof runs_log, "%s.files/runs.log", db);
     uint64_t seed = 20261207;
     fprintf(stderr, "  kill -9 schedule seed %llu\n", (unsigned long long)seed);
     int kills = 0, finished = 0;
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "exec %s campaign run %s --db %s >> %s 2>&1", ls_test_bin(), yaml, db, db_in("k.log"));
     for (int attempt = 0; attempt < 40 && !finished; attempt++) {
+        const int kill_this = attempt < 8;
+        const int target = count_lines(runs_log) + 1 + (int)(6 * ls_splitmix64_uniform(&seed));
+        const double jitter_s = 0.03 * ls_splitmix64_uniform(&seed);
         pid_t pid = ls_test_spawn(cmd);
-        double wait_s = attempt < 8 ? 0.15 + 0.9 * ls_splitmix64_uniform(&seed) : 1e9;
-        double waited = 0;
-        int st = 0;
-        while (waited < wait_s) {
-            if (waitpid(pid, &st, WNOHANG) == pid) break;
-            ls_test_sleep(0.01);
-            waited += 0.01;
+        int st = 0, exited = 0;
+        for (double waited = 0; waited < 600 && !exited; waited += 0.002) {
+            if (waitpid(pid, &st, WNOHANG) == pid) exited = 1;
+            else if (kill_this && count_lines(runs_log) >= target) break;
+            else ls_test_sleep(0.002);
         }
-        if (waited >= wait_s) {
+        if (!exited && kill_this) {
+            ls_test_sleep(jitter_s);
+            if (waitpid(pid, &st, WNOHANG) != pid) {
+                kill(pid, SIGKILL);
+                waitpid(pid, &st, 0);
+                kills++;
+                continue;
+            }
+        } else if (!exited) {
             kill(pid, SIGKILL);
             waitpid(pid, &st, 0);
-            kills++;
-            continue;
+            LS_CHECK_MSG(0, "run %d did not end within 600 s", attempt);
+            break;
         }
         finished = WIFEXITED(st) && WEXITSTATUS(st) == 0;
         LS_CHECK_MSG(WIFEXITED(st) && (WEXITSTATUS(st) == 0), "run %d ended with status %d", attempt, st);
