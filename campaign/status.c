@@ -21,7 +21,7 @@ struct status_info {
     char last_verdict[512];
     char runner[512];
     int runner_alive;
-    char state[256];
+    char state[512];
 };
 
 static const char *const k_states[5] = {"proposed", "running", "done", "failed", "lost"};
