@@ -12,8 +12,9 @@
 #include "common/err.h"
 #include "common/units.h"
 
-static const char *const k_prop_names[CAMPAIGN_N_PROPS] = {"ms_tesla", "moment_mub_per_atom",
-                                                           "formation_energy", "e_above_hull", "tc_mean_field"};
+/* NULL-ended: also the choices of ls_config_get_enum. */
+static const char *const k_prop_names[CAMPAIGN_N_PROPS + 1] = {"ms_tesla", "moment_mub_per_atom",
+                                                               "formation_energy", "e_above_hull", "tc_mean_field", NULL};
 static const char *const k_prop_units[CAMPAIGN_N_PROPS] = {"T", "muB/atom", "eV/atom", "eV/atom", "K"};
 
 const char *campaign_property_name(enum campaign_property p)
