@@ -348,20 +348,28 @@ static void test_campaign_bad_input(void)
         LS_CHECK(rc == 2);
     }
     /* A read-only database: refused for `run` (as an unprivileged user: root writes anyway),
-     * read by `status`. */
-    PATH(ro, "ro.db");
-    run("cp %s %s && chmod 444 %s && chmod 755 %s", db, ro, ro, g_dir);
+     * read by `status`.  Database, input and program are copied to a folder that 'nobody' can
+     * reach: the checkout may lie under a private folder (a 0700 home, CI's mktemp -d). */
+    char pub[64], ro[128], pub_bin[128], pub_toy[128], ro_log[128];
+    LS_CHECK(ls_test_public_dir(pub, sizeof pub) == 0);
+    snprintf(ro, sizeof ro, "%s/ro.db", pub);
+    snprintf(pub_bin, sizeof pub_bin, "%s/lodestone", pub);
+    snprintf(pub_toy, sizeof pub_toy, "%s/toy.yaml", pub);
+    snprintf(ro_log, sizeof ro_log, "%s/ro.log", pub);
+    run("cp %s %s && chmod 444 %s && cp %s %s && cp %s %s && chmod 644 %s && chmod 755 %s", db, ro, ro, ls_test_bin(),
+        pub_bin, toy, pub_toy, pub_toy, pub_bin);
     char h0[65], h1[65];
     file_hash(ro, h0);
     const char *as_user = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups" : "";
-    int rc = run("%s %s campaign run %s --db %s > %s 2>&1", as_user, ls_test_bin(), toy, ro, db_in("ro.log"));
-    char *log = ls_test_slurp(db_in("ro.log"));
+    int rc = run("cd %s && %s ./lodestone campaign run toy.yaml --db ro.db > %s 2>&1", pub, as_user, ro_log);
+    char *log = ls_test_slurp(ro_log);
     LS_CHECK_MSG(rc == 2 && log && strstr(log, "read-only"), "read-only: exit %d: %s", rc, log ? log : "");
     free(log);
     file_hash(ro, h1);
     LS_CHECK(!strcmp(h0, h1));
     rc = run("%s campaign status --db %s > /dev/null 2>&1", ls_test_bin(), ro);
     LS_CHECK(rc == 0);
+    run("rm -rf %s", pub);
     /* A second runner while one is alive: refused naming its pid. */
     char cmd[4096];
     PATH(two, "two.db");

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,6 +106,18 @@ static inline void ls_test_fresh_dir(char *dir, size_t n, const char *name)
     char cmd[2200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
     if (system(cmd) != 0) fprintf(stderr, "cannot make %s\n", dir);
+}
+
+/* A folder that the unprivileged user 'nobody' can reach (tests of permissions run as root drop
+ * to nobody, who cannot traverse a checkout under a private folder such as a 0700 home or
+ * mktemp -d): /tmp/lodestone-public.XXXXXX, mode 0755, into dir[n].  0 on success; remove it
+ * with `rm -rf` when done. */
+static inline int ls_test_public_dir(char *dir, size_t n)
+{
+    if (n < 32) return -1;
+    snprintf(dir, n, "/tmp/lodestone-public.XXXXXX");
+    if (mkdtemp(dir) == NULL) return -1;
+    return chmod(dir, 0755);
 }
 
 /* DIR/NAME in one of 8 rotating buffers, so that several can stand in one expression. */

@@ -146,9 +146,11 @@ static void test_db_bad_files(void)
     LS_CHECK(f && fgets(line, sizeof line, f) && strstr(line, "my notes"));
     if (f) fclose(f);
 
-    /* A read-only file: refused for writing (LS_ERR_IO), readable with LS_DB_READONLY. */
-    const char *ro = ls_test_in_dir(g_dir, "ro.db");
-    remove(ro);
+    /* A read-only file: refused for writing (LS_ERR_IO), readable with LS_DB_READONLY.  In a
+     * folder that 'nobody' can reach (the check below runs as nobody when the tests run as root). */
+    char pub[64], ro[128];
+    LS_CHECK(ls_test_public_dir(pub, sizeof pub) == 0);
+    snprintf(ro, sizeof ro, "%s/ro.db", pub);
     LS_CHECK_OK(ls_db_open(ro, LS_DB_CREATE, &db));
     LS_CHECK_OK(ls_db_migrate(db, 0x12345678, "test store", k_steps, 2));
     ls_db_close(db);
@@ -173,6 +175,9 @@ static void test_db_bad_files(void)
     LS_CHECK(ls_db_run(db, "INSERT INTO item (name) VALUES ('x')", NULL) == LS_ERR_IO);
     ls_db_close(db);
     chmod(ro, 0644);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", pub);
+    LS_CHECK(system(cmd) == 0);
 }
 
 int main(void)
