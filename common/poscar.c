@@ -302,6 +302,16 @@ done:
 /* Positive zero for printing: -0.0 + 0.0 is +0.0. */
 static double unsigned_zero(double x) { return x + 0.0; }
 
+/* One number of the file: fixed notation with 16 decimals as usual, exponent notation from
+ * 1e6 on, so that a number reads back within the reader's token length (found by
+ * fuzz/fuzz_poscar.c: a fractional coordinate of 1e300 was written as a 300-digit number). */
+static void put_number(FILE *fp, int width, double x)
+{
+    x = unsigned_zero(x);
+    if (fabs(x) < 1e6) fprintf(fp, " %*.16f", width, x);
+    else fprintf(fp, " %*.16e", width, x);
+}
+
 int ls_poscar_write(FILE *fp, const char *name, const ls_structure *s)
 {
     int status = LS_OK;
@@ -329,7 +339,7 @@ int ls_poscar_write(FILE *fp, const char *name, const ls_structure *s)
     }
     fputs("\n1.0\n", fp);
     for (int i = 0; i < 3; i++) {
-        for (int k = 0; k < 3; k++) fprintf(fp, " %22.16f", unsigned_zero(s->cell[i][k] * LS_BOHR_ANGSTROM));
+        for (int k = 0; k < 3; k++) put_number(fp, 22, s->cell[i][k] * LS_BOHR_ANGSTROM);
         fputc('\n', fp);
     }
     /* One species entry per run of equal elements, so the atom order is kept. */
@@ -347,7 +357,7 @@ int ls_poscar_write(FILE *fp, const char *name, const ls_structure *s)
     if (s->fixed) fputs("Selective dynamics\n", fp);
     fputs("Direct\n", fp);
     for (int ia = 0; ia < s->n_atom; ia++) {
-        for (int k = 0; k < 3; k++) fprintf(fp, " %20.16f", unsigned_zero(frac[ia][k]));
+        for (int k = 0; k < 3; k++) put_number(fp, 20, frac[ia][k]);
         if (s->fixed)
             for (int k = 0; k < 3; k++) fputs(s->fixed[ia][k] ? " F" : " T", fp);
         fputc('\n', fp);

@@ -246,6 +246,34 @@ static void test_round_trip(void)
     }
 }
 
+/* A coordinate far outside the cell (1e300, fractional) reads, and its rewrite reads back the
+ * same (found by fuzz/fuzz_poscar.c: it was written with 300 digits, more than a number the
+ * reader takes; corpus entry regress-huge-coordinate-roundtrip). */
+static void test_round_trip_far_atom(void)
+{
+    char in[512], out[512];
+    ls_test_tmp_path(in, sizeof in, "far_atom.vasp");
+    ls_test_tmp_path(out, sizeof out, "far_atom_again.vasp");
+    FILE *fp = fopen(in, "w");
+    LS_CHECK(fp != NULL);
+    if (fp == NULL) return;
+    fputs("far atom\n1.0\n 4.0 0 0\n 0 4.0 0\n 0 0 4.0\nSi\n2\nDirect\n0 0 0\n1e300 0.5 0.5\n", fp);
+    fclose(fp);
+    ls_structure *s = NULL, *t = NULL;
+    LS_CHECK_OK(ls_poscar_read(in, &s));
+    if (s == NULL) return;
+    fp = fopen(out, "w");
+    LS_CHECK(fp != NULL);
+    if (fp) {
+        LS_CHECK_OK(ls_poscar_write(fp, out, s));
+        fclose(fp);
+        LS_CHECK_OK(ls_poscar_read(out, &t));
+    }
+    if (t != NULL) LS_CHECK_NEAR(t->pos[1][0] / s->pos[1][0], 1.0, 1e-15);
+    ls_structure_destroy(s);
+    ls_structure_destroy(t);
+}
+
 static void test_write_errors(void)
 {
     ls_structure *s = NULL;
@@ -314,6 +342,7 @@ int main(void)
     LS_RUN(test_selective_and_velocities);
     LS_RUN(test_vasp4);
     LS_RUN(test_round_trip);
+    LS_RUN(test_round_trip_far_atom);
     LS_RUN(test_write_errors);
     LS_RUN(test_malformed);
     LS_RUN(test_missing_file);
