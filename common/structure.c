@@ -448,6 +448,25 @@ int ls_structure_check(const ls_structure *s, double min_dist_bohr, const char *
         if (s->z[ia] < 1 || s->z[ia] > LS_N_ELEMENTS)
             LS_ERROR(LS_ERR_INPUT, "%s: atom %d has an unknown element '%s'", src, ia + 1, s->species[ia]);
     }
+    /* An atom so many cells away that rounding has lost its place in the cell (a fractional
+     * coordinate of 1e10 keeps about 1e-6 of a cell; found by fuzz/fuzz_poscar.c with 1e300:
+     * its overlap check and its rewrite disagreed). */
+    if ((s->pbc[0] || s->pbc[1] || s->pbc[2]) && s->n_atom > 0) {
+        double (*frac)[3] = malloc((size_t)s->n_atom * sizeof *frac);
+        if (!frac) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+        int status = ls_structure_frac(s, frac);
+        for (int ia = 0; status == LS_OK && ia < s->n_atom; ia++)
+            for (int k = 0; k < 3; k++)
+                if (s->pbc[k] && !(fabs(frac[ia][k]) <= LS_STRUCTURE_MAX_CELLS)) {
+                    status = ls_error_set(LS_ERR_INPUT, __FILE__, __LINE__,
+                                          "%s: atom %d (%s) is %.3g cells away along lattice vector %d, more than "
+                                          "the %.0e whose rounding keeps its place in the cell: wrap it into the cell",
+                                          src, ia + 1, s->species[ia], frac[ia][k], k + 1, LS_STRUCTURE_MAX_CELLS);
+                    break;
+                }
+        free(frac);
+        if (status != LS_OK) return status;
+    }
     if (min_dist_bohr > 0 && s->n_atom > 0) {
         int ia, ja;
         double d = ls_structure_min_distance(s, &ia, &ja);

@@ -116,6 +116,10 @@ void ls_cell_parameters(const double cell[3][3], double lengths[3], double angle
 int ls_cell_from_parameters(const double lengths[3], const double angles_deg[3],
                             double cell[3][3]);
 
+/* The most lattice translations an atom may lie away from the cell along one vector
+ * (ls_structure_check): beyond, rounding loses its place in the cell. */
+#define LS_STRUCTURE_MAX_CELLS 1e10
+
 /* Conversions between Cartesian (bohr) and fractional coordinates. */
 int ls_structure_frac(const ls_structure *s, double (*frac)[3]);
 void ls_structure_set_frac(ls_structure *s, const double (*frac)[3]);
