@@ -451,21 +451,18 @@ int ls_structure_check(const ls_structure *s, double min_dist_bohr, const char *
     /* An atom so many cells away that rounding has lost its place in the cell (a fractional
      * coordinate of 1e10 keeps about 1e-6 of a cell; found by fuzz/fuzz_poscar.c with 1e300:
      * its overlap check and its rewrite disagreed). */
-    if ((s->pbc[0] || s->pbc[1] || s->pbc[2]) && s->n_atom > 0) {
-        double (*frac)[3] = malloc((size_t)s->n_atom * sizeof *frac);
-        if (!frac) LS_ERROR(LS_ERR_NOMEM, "out of memory");
-        int status = ls_structure_frac(s, frac);
-        for (int ia = 0; status == LS_OK && ia < s->n_atom; ia++)
-            for (int k = 0; k < 3; k++)
-                if (s->pbc[k] && !(fabs(frac[ia][k]) <= LS_STRUCTURE_MAX_CELLS)) {
-                    status = ls_error_set(LS_ERR_INPUT, __FILE__, __LINE__,
-                                          "%s: atom %d (%s) is %.3g cells away along lattice vector %d, more than "
-                                          "the %.0e whose rounding keeps its place in the cell: wrap it into the cell",
-                                          src, ia + 1, s->species[ia], frac[ia][k], k + 1, LS_STRUCTURE_MAX_CELLS);
-                    break;
-                }
-        free(frac);
-        if (status != LS_OK) return status;
+    if (s->pbc[0] || s->pbc[1] || s->pbc[2]) {
+        double recip[3][3];
+        LS_TRY(ls_cell_reciprocal(s->cell, recip));
+        for (int ia = 0; ia < s->n_atom; ia++)
+            for (int k = 0; k < 3; k++) {
+                double f = dot3(s->pos[ia], recip[k]) / (2.0 * M_PI);
+                if (s->pbc[k] && !(fabs(f) <= LS_STRUCTURE_MAX_CELLS))
+                    LS_ERROR(LS_ERR_INPUT,
+                             "%s: atom %d (%s) is %.3g cells away along lattice vector %d, more than the %.0e whose "
+                             "rounding keeps its place in the cell: wrap it into the cell",
+                             src, ia + 1, s->species[ia], f, k + 1, LS_STRUCTURE_MAX_CELLS);
+            }
     }
     if (min_dist_bohr > 0 && s->n_atom > 0) {
         int ia, ja;
