@@ -128,6 +128,8 @@ struct campaign_toy {         /* the stand-in calculator of tests and benchmarks
     double delay_s;           /* wall time per evaluation (sleep) */
     double delay_spread_s;    /* + uniform [0, spread) seeded by the input hash */
     double fail_fraction;     /* fraction of evaluations that fail permanently */
+    double crash_fraction;    /* fraction of evaluations that kill the process, every time */
+    int crash_saves;          /* checkpoints reported before such a crash */
 };
 
 struct campaign_config {
@@ -172,6 +174,7 @@ struct campaign_config {
     double converge_tol;      /* relative expected improvement below which the loop has converged */
     int min_converge_evals;   /* no convergence verdict before this many candidate evaluations */
     int max_attempts;         /* lost runs retried until this many attempts */
+    double scf_checkpoint_s;  /* SCF state written this often (s) during a DFT run */
     double heartbeat_s;
     double stale_s;
     struct {

@@ -22,7 +22,6 @@
 #include "campaign/campaign.h"
 #include "campaign/propose.h"
 #include "campaign/references.h"
-#include "campaign/run_impl.h"
 #include "campaign/screen.h"
 #include "campaign/store_eval.h"
 #include "common/err.h"
@@ -53,6 +52,7 @@ struct heartbeat {
     atomic_int stop;
     atomic_llong eval_id;
     atomic_llong progress;
+    atomic_int progressed; /* set by the progress hooks: write the marker now, not at the next beat */
     double period_s;
     char path[4096];
     int pid;
@@ -67,7 +67,7 @@ static void *heartbeat_main(void *arg)
     double next = 0;
     while (!atomic_load(&hb->stop)) {
         double now = campaign_unix_now();
-        if (now >= next) {
+        if (now >= next || atomic_exchange(&hb->progressed, 0)) {
             long long id = atomic_load(&hb->eval_id), pr = atomic_load(&hb->progress);
             /* Failures here are not fatal: the main thread's own writes report real trouble. */
             if (ls_db_begin(db) == LS_OK) {
@@ -97,6 +97,7 @@ static void heartbeat_start(struct heartbeat *hb, const campaign_store *st, doub
     atomic_store(&hb->stop, 0);
     atomic_store(&hb->eval_id, 0);
     atomic_store(&hb->progress, 0);
+    atomic_store(&hb->progressed, 0);
     hb->started = pthread_create(&hb->thread, NULL, heartbeat_main, hb) == 0;
     if (!hb->started) ls_log_warn("campaign: no heartbeat thread (pthread_create failed)");
 }
@@ -129,10 +130,21 @@ static const struct campaign_candidate *candidate_by_id(const struct run_ctx *rc
     return NULL;
 }
 
-void campaign_progress_note(void *ctx, long long progress)
+/* The evaluators' progress hooks (campaign/evaluator.h): the marker only grows. */
+static void progress_note(void *ctx, long long progress)
 {
     struct heartbeat *hb = ctx;
-    if (hb) atomic_store(&hb->progress, progress);
+    long long now = atomic_load(&hb->progress);
+    while (progress > now && !atomic_compare_exchange_weak(&hb->progress, &now, progress)) {
+    }
+    atomic_store(&hb->progressed, 1);
+}
+
+static void progress_saved(void *ctx)
+{
+    struct heartbeat *hb = ctx;
+    atomic_fetch_add(&hb->progress, 1);
+    atomic_store(&hb->progressed, 1);
 }
 
 /* One line of the run log DB.files/runs.log (who started and who recorded each run: the
@@ -151,7 +163,7 @@ static void run_log(const struct run_ctx *rc, const char *what, const char *hash
 }
 
 /* Compute (or recover from its file) one start; record it. */
-static int run_start(struct run_ctx *rc, long long eval_id, const struct campaign_candidate *c, int k, int *progress)
+static int run_start(struct run_ctx *rc, long long eval_id, const struct campaign_candidate *c, int k)
 {
     const struct campaign_start *start = &c->starts[k];
     char pseudo[2048], hash[65], state[16];
@@ -188,7 +200,7 @@ static int run_start(struct run_ctx *rc, long long eval_id, const struct campaig
     }
     if (out.n_atom == 0) {
         struct campaign_eval_input in = {rc->cfg, c, start, hash, dir, rc->opt->n_threads, rc->opt->verbose,
-                                         campaign_progress_note, &rc->hb, *progress};
+                                         progress_note, progress_saved, &rc->hb, k * CAMPAIGN_PROGRESS_START};
         run_log(rc, "start", hash, c->name, campaign_order_name(start->order));
         status = rc->ev->evaluate(&in, &out);
         if (status != LS_OK) {
@@ -208,7 +220,7 @@ static int run_start(struct run_ctx *rc, long long eval_id, const struct campaig
         else
             ls_log_warn("campaign: %s, %s start failed: %s", c->name, campaign_order_name(start->order), out.reason);
     }
-    *progress += 1000;
+    progress_note(&rc->hb, (k + 1) * CAMPAIGN_PROGRESS_START);
     campaign_eval_output_clear(&out);
     return status;
 }
@@ -218,13 +230,14 @@ static int evaluate_one(struct run_ctx *rc, long long eval_id, long long cand_id
     const struct campaign_candidate *c = candidate_by_id(rc, cand_id);
     if (!c) LS_ERROR(LS_ERR_INPUT, "%s: evaluation %lld names candidate %lld, which this campaign does not have",
                      rc->st->path, eval_id, cand_id);
-    LS_TRY(campaign_store_eval_begin(rc->st, eval_id));
-    atomic_store(&rc->hb.progress, 0);
+    long long progress_before = 0;
+    LS_TRY(campaign_store_eval_begin(rc->st, eval_id, &progress_before));
+    atomic_store(&rc->hb.progress, progress_before);
     atomic_store(&rc->hb.eval_id, eval_id);
     ls_log_info("campaign: round %d: verifying %s (%d magnetic start%s)", round, c->name, c->n_start,
                 c->n_start == 1 ? "" : "s");
-    int status = LS_OK, progress = 1;
-    for (int k = 0; k < c->n_start && status == LS_OK; k++) status = run_start(rc, eval_id, c, k, &progress);
+    int status = LS_OK;
+    for (int k = 0; k < c->n_start && status == LS_OK; k++) status = run_start(rc, eval_id, c, k);
     atomic_store(&rc->hb.eval_id, 0);
     if (status == LS_ERR_INTERRUPTED) {
         int s2 = campaign_store_eval_requeue(rc->st, eval_id, "stopped by a signal; resumes from its checkpoints");

@@ -233,6 +233,48 @@ static void test_campaign_kill9(void)
     LS_CHECK(query_int(db, "SELECT count(*) FROM evaluation WHERE state IN ('running', 'lost', 'proposed')") == 0);
 }
 
+/* The crash-loop guard of campaign_store_recover with a toy calculator whose evaluations (not the
+ * reference phases) all kill the process, every time: with no work saved before the crash, each
+ * evaluation is recorded failed after max_attempts (2) runs, "without progress"; with one SCF
+ * checkpoint reported before each crash (crash_saves: 1, what the DFT evaluator reports), the
+ * losses are progress, and the evaluation fails only after CAMPAIGN_LOSS_FACTOR * max_attempts
+ * (8) attempts in all.  Then the campaign finishes (exit 0) with every evaluation failed. */
+static void crash_loop(int crash_saves, int runs_per_evaluation, const char *reason)
+{
+    PATH(yaml, "crash.yaml");
+    PATH(db, "crash.db");
+    remove_db(db);
+    FILE *f = fopen(yaml, "w");
+    LS_CHECK(f != NULL);
+    if (!f) return;
+    fprintf(f, "name: crash loop\nseed: 3\nelements: [Fe, Co, Ni, Al]\nprototypes: [B2]\n"
+               "calculator: {type: toy, delay: 0.01 s, crash_fraction: 1, crash_saves: %d}\n"
+               "objectives:\n  - {property: ms_tesla, goal: max}\nbudget: {dft_evaluations: 2}\nbatch_size: 1\n"
+               "retry: {heartbeat: 0.1 s, max_attempts: 2}\n",
+            crash_saves);
+    fclose(f);
+    int n_runs = 0, rc = -1;
+    for (; n_runs < 40 && rc != 0; n_runs++)
+        rc = run("%s campaign run %s --db %s >> %s 2>&1", ls_test_bin(), yaml, db, db_in("crash.log"));
+    fprintf(stderr, "  crash_saves %d: %d runs until the campaign finished\n", crash_saves, n_runs);
+    /* 2 evaluations, each lost runs_per_evaluation times; the last run records the second failure
+     * and finishes; the references were computed by the first run before its crash. */
+    LS_CHECK_MSG(rc == 0 && n_runs == 2 * runs_per_evaluation + 1, "exit %d after %d runs (expected %d)", rc, n_runs,
+                 2 * runs_per_evaluation + 1);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM evaluation e JOIN candidate c ON c.id = e.candidate_id WHERE c.role <> "
+                           "'reference' AND e.state = 'failed'") == 2);
+    char buf[512];
+    query_text(db, "SELECT reason FROM evaluation WHERE state = 'failed' LIMIT 1", buf, sizeof buf);
+    LS_CHECK_MSG(strstr(buf, reason) != NULL, "reason: %s", buf);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM evaluation WHERE state IN ('running', 'lost', 'proposed')") == 0);
+}
+
+static void test_campaign_crash_loop(void)
+{
+    crash_loop(0, 2, "lost 2 times in a row without progress");
+    crash_loop(1, 8, "lost 8 times");
+}
+
 /* SIGTERM: exit 3 with the state saved; the rerun finishes with the uninterrupted outcome. */
 static void test_campaign_sigterm(void)
 {
@@ -447,6 +489,7 @@ int main(void)
     LS_RUN(test_campaign_uninterrupted);
     LS_RUN(test_campaign_kill9);
     LS_RUN(test_campaign_sigterm);
+    LS_RUN(test_campaign_crash_loop);
     LS_RUN(test_campaign_changed_settings);
     LS_RUN(test_campaign_outputs);
     LS_RUN(test_campaign_bad_input);
