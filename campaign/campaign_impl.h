@@ -1,5 +1,6 @@
 /* Internal interface of campaign/ (not for other subsystems: they include campaign.h). */
 #ifndef LS_CAMPAIGN_IMPL_H
+#define CAMPAIGN_MAX_LOOKUP_DB 8 /* databases a lookup calculator searches */
 #define LS_CAMPAIGN_IMPL_H
 
 #include <stdint.h>
@@ -159,7 +160,8 @@ struct campaign_config {
     double moment_mub[119];   /* starting moment per element */
     struct campaign_dft_protocol dft;
     enum campaign_calculator calculator;
-    char lookup_db[4096];
+    int n_lookup_db;          /* lookup: databases searched in order */
+    char lookup_db[CAMPAIGN_MAX_LOOKUP_DB][4096];
     struct campaign_toy toy;
     int n_obj;
     struct campaign_objective obj[CAMPAIGN_MAX_OBJECTIVES];

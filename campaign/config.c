@@ -383,12 +383,26 @@ static int read_calculator(const ls_config *c, struct campaign_config *cfg)
     }
     cfg->calculator = (enum campaign_calculator)k;
     if (cfg->calculator == CAMPAIGN_CALC_LOOKUP) {
-        const char *db = NULL;
-        LS_TRY(ls_config_get_string(c, "calculator/database", &db));
-        /* Relative to the campaign file. */
-        const char *slash = strrchr(cfg->path, '/');
-        if (db[0] == '/' || !slash) snprintf(cfg->lookup_db, sizeof cfg->lookup_db, "%s", db);
-        else snprintf(cfg->lookup_db, sizeof cfg->lookup_db, "%.*s/%s", (int)(slash - cfg->path), cfg->path, db);
+        /* One database or a list, searched in order (an exhaustive screen computed in parts). */
+        int n = 0;
+        const int is_list = ls_config_has(c, "calculator/database/0");
+        if (is_list) LS_TRY(ls_config_opt_items(c, "calculator/database", &n));
+        else n = 1;
+        if (n < 1 || n > CAMPAIGN_MAX_LOOKUP_DB)
+            LS_ERROR(LS_ERR_INPUT, "%s:%d: calculator/database: one database or a list of 1 to %d", ls_config_name(c),
+                     ls_config_line(c, "calculator"), CAMPAIGN_MAX_LOOKUP_DB);
+        for (int i = 0; i < n; i++) {
+            char key[64];
+            snprintf(key, sizeof key, is_list ? "calculator/database/%d" : "calculator/database", i);
+            const char *db = NULL;
+            LS_TRY(ls_config_get_string(c, key, &db));
+            /* Relative to the campaign file. */
+            const char *slash = strrchr(cfg->path, '/');
+            char *to = cfg->lookup_db[i];
+            if (db[0] == '/' || !slash) snprintf(to, sizeof cfg->lookup_db[i], "%s", db);
+            else snprintf(to, sizeof cfg->lookup_db[i], "%.*s/%s", (int)(slash - cfg->path), cfg->path, db);
+        }
+        cfg->n_lookup_db = n;
     }
     if (cfg->calculator == CAMPAIGN_CALC_TOY) {
         double t = 0;
@@ -749,7 +763,10 @@ int campaign_config_canonical(const struct campaign_config *cfg, char **text)
               d->max_relax_steps, d->relax_cell);
     tb_printf(&b, "dft.retries = %d\n", d->retries);
     tb_printf(&b, "calculator = %s\n", calc_names[cfg->calculator]);
-    if (cfg->calculator == CAMPAIGN_CALC_LOOKUP) tb_printf(&b, "calculator.database = %s\n", cfg->lookup_db);
+    for (int i = 0; cfg->calculator == CAMPAIGN_CALC_LOOKUP && i < cfg->n_lookup_db; i++) {
+        if (i == 0) tb_printf(&b, "calculator.database = %s\n", cfg->lookup_db[0]); /* as before lists */
+        else tb_printf(&b, "calculator.database.%d = %s\n", i, cfg->lookup_db[i]);
+    }
     if (cfg->calculator == CAMPAIGN_CALC_TOY)
         tb_printf(&b, "calculator.toy = delay %.6g s, spread %.6g s, fail %.6g, crash %.6g after %d saves\n",
                   cfg->toy.delay_s, cfg->toy.delay_spread_s, cfg->toy.fail_fraction, cfg->toy.crash_fraction,

@@ -275,6 +275,55 @@ static void test_campaign_crash_loop(void)
     crash_loop(1, 8, "lost 8 times");
 }
 
+/* The lookup calculator over a list of databases, searched in order: the first round of toy.yaml
+ * replayed from [crash.db, a.db] (crash.db holds the Fe, Co, Ni, Al reference phases and no other
+ * result; a.db the uninterrupted run) gives a.db's first results (energies, moments and hull
+ * distances to 1e-12), with no computation.  Only the first round: later proposals may differ,
+ * because the relaxed cell comes back from the stored extended XYZ (angstrom, converted to bohr),
+ * which moves the last bit of Ms and can reorder near-tied acquisition values.  A database list
+ * without the runs asked for: exit 2 naming the candidate. */
+static void test_campaign_lookup(void)
+{
+    PATH(yaml, "toy.yaml");
+    PATH(lookup, "lookup.yaml");
+    PATH(db, "l.db");
+    PATH(a_db, "a.db");
+    char *text = ls_test_slurp(yaml);
+    LS_CHECK(text != NULL);
+    if (!text) return;
+    char *calc = strstr(text, "calculator:"), *budget = strstr(text, "budget:");
+    char *calc_end = calc ? strchr(calc, '\n') : NULL, *budget_end = budget ? strchr(budget, '\n') : NULL;
+    LS_CHECK(calc && calc_end && budget && budget_end && calc < budget);
+    for (int variant = 0; variant < 2 && calc_end && budget_end && calc < budget; variant++) {
+        remove_db(db);
+        FILE *f = fopen(lookup, "w");
+        /* Names relative to the campaign file, as users write them. */
+        fprintf(f, "%.*scalculator: {type: lookup, database: [crash.db%s]}%.*sbudget: {dft_evaluations: 4}%s",
+                (int)(calc - text), text, variant == 0 ? ", a.db" : "", (int)(budget - calc_end), calc_end, budget_end);
+        fclose(f);
+        int rc = run("%s campaign run %s --db %s > %s 2>&1", ls_test_bin(), lookup, db, db_in("l.log"));
+        if (variant == 1) {
+            char *log = ls_test_slurp(db_in("l.log"));
+            LS_CHECK_MSG(rc == 2 && log && strstr(log, "crash.db: no result for") && strstr(log, "(reference)"),
+                         "exit %d: %s", rc, log ? log : "");
+            free(log);
+            break;
+        }
+        LS_CHECK_MSG(rc == 0, "exit %d (log %s)", rc, db_in("l.log"));
+        const char *sql = "SELECT group_concat(x, ';') FROM (SELECT candidate_id || ':' || status || ':' || "
+                          "printf('%.12f', energy_ev_per_atom) || ':' || printf('%.12f', moment_mub_per_atom) || ':' || "
+                          "printf('%.12f', e_above_hull_ev_per_atom) AS x FROM results WHERE n_dft_evaluations_before = 0 "
+                          "ORDER BY evaluation_id)";
+        char a[8192], l[8192];
+        query_text(a_db, sql, a, sizeof a);
+        query_text(db, sql, l, sizeof l);
+        LS_CHECK_MSG(a[0] && !strcmp(a, l), "first round differs:\n toy    %s\n lookup %s", a, l);
+        LS_CHECK(query_int(db, "SELECT count(*) FROM provenance WHERE calculator <> 'lookup'") == 0);
+        LS_CHECK(query_int(db, "SELECT count(*) FROM provenance") >= 12); /* 8 references, 4 candidates */
+    }
+    free(text);
+}
+
 /* SIGTERM: exit 3 with the state saved; the rerun finishes with the uninterrupted outcome. */
 static void test_campaign_sigterm(void)
 {
@@ -490,6 +539,7 @@ int main(void)
     LS_RUN(test_campaign_kill9);
     LS_RUN(test_campaign_sigterm);
     LS_RUN(test_campaign_crash_loop);
+    LS_RUN(test_campaign_lookup);
     LS_RUN(test_campaign_changed_settings);
     LS_RUN(test_campaign_outputs);
     LS_RUN(test_campaign_bad_input);
