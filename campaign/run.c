@@ -14,15 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "campaign/campaign.h"
 #include "campaign/propose.h"
 #include "campaign/references.h"
 #include "campaign/screen.h"
+#include "campaign/start.h"
 #include "campaign/store_eval.h"
 #include "common/err.h"
 #include "common/log.h"
@@ -147,78 +146,37 @@ static void progress_saved(void *ctx)
     atomic_store(&hb->progressed, 1);
 }
 
-/* One line of the run log DB.files/runs.log (who started and who recorded each run: the
- * audit trail of crash safety; appended with O_APPEND, so concurrent writers do not tear). */
-static void run_log(const struct run_ctx *rc, const char *what, const char *hash, const char *name, const char *order)
-{
-    char path[4200], line[512], utc[32];
-    snprintf(path, sizeof path, "%s/runs.log", rc->st->work_dir);
-    campaign_utc_now(utc);
-    int n = snprintf(line, sizeof line, "%s %s %.64s %d %s, %s start\n", utc, what, hash, rc->st->pid, name, order);
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
-    if (fd < 0) return;
-    if (write(fd, line, (size_t)(n < (int)sizeof line ? n : (int)sizeof line - 1)) < 0) { /* the log is advice */
-    }
-    close(fd);
-}
-
 /* Compute (or recover from its file) one start; record it. */
 static int run_start(struct run_ctx *rc, long long eval_id, const struct campaign_candidate *c, int k)
 {
-    const struct campaign_start *start = &c->starts[k];
-    char pseudo[2048], hash[65], state[16];
-    LS_TRY(campaign_pseudopotentials(c->s, pseudo, sizeof pseudo));
-    LS_TRY(campaign_run_hash(rc->cfg, c, start, pseudo, hash));
+    const char *order = campaign_order_name(c->starts[k].order);
+    char hash[65], state[16];
+    LS_TRY(campaign_start_hash(rc->cfg, c, k, hash));
     long long run_id = 0;
-    LS_TRY(campaign_store_run_get(rc->st, eval_id, campaign_order_name(start->order), hash, &run_id, state));
+    LS_TRY(campaign_store_run_get(rc->st, eval_id, order, hash, &run_id, state));
     if (strcmp(state, "pending")) return LS_OK; /* done or failed earlier */
-    char dir[4200], result[4300];
-    snprintf(dir, sizeof dir, "%s/runs", rc->st->work_dir);
-    mkdir(dir, 0777);
-    snprintf(dir, sizeof dir, "%s/runs/%.24s", rc->st->work_dir, hash);
-    if (mkdir(dir, 0777) != 0) {
-        struct stat sb;
-        if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) LS_ERROR(LS_ERR_IO, "%s: cannot create the run's folder", dir);
-    }
-    snprintf(result, sizeof result, "%s/result.ckpt", dir);
+    const struct campaign_start_ctx x = {rc->cfg,          rc->ev,           rc->st->work_dir, rc->st->pid,
+                                         rc->opt->n_threads, rc->opt->verbose, progress_note,    progress_saved,
+                                         &rc->hb};
     struct campaign_eval_output out;
-    memset(&out, 0, sizeof out);
-    struct stat sb;
-    int status = LS_OK;
-    if (stat(result, &sb) == 0) {
-        /* The run finished before a crash kept it from the database: the file is the truth. */
-        status = campaign_result_file_read(result, hash, &out);
-        if (status == LS_OK) {
-            ls_log_info("campaign: %s, %s start: result recovered from %s", c->name, campaign_order_name(start->order),
-                        result);
-            campaign_store_event(rc->st, -1, "recovered", "%s %s start: result file %s imported", c->name,
-                                 campaign_order_name(start->order), result);
-        } else {
-            ls_log_warn("campaign: %s is unreadable (%s): computing the run again", result, ls_error_message());
-            remove(result);
-        }
+    int from_file = 0;
+    int status = campaign_start_compute(&x, c, k, hash, &out, &from_file);
+    if (status != LS_OK) return status;
+    if (from_file) {
+        char result[4300];
+        campaign_start_result_path(rc->st->work_dir, hash, result, sizeof result);
+        ls_log_info("campaign: %s, %s start: result read from %s", c->name, order, result);
+        campaign_store_event(rc->st, -1, "recovered", "%s %s start: result file %s imported", c->name, order, result);
     }
-    if (out.n_atom == 0) {
-        struct campaign_eval_input in = {rc->cfg, c, start, hash, dir, rc->opt->n_threads, rc->opt->verbose,
-                                         progress_note, progress_saved, &rc->hb, k * CAMPAIGN_PROGRESS_START};
-        run_log(rc, "start", hash, c->name, campaign_order_name(start->order));
-        status = rc->ev->evaluate(&in, &out);
-        if (status != LS_OK) {
-            campaign_eval_output_clear(&out);
-            return status;
-        }
-        status = campaign_result_file_write(result, hash, &out);
-    }
-    if (status == LS_OK)
-        status = campaign_store_run_record(rc->st, run_id, hash, rc->ev->name, rc->opt->n_threads, &out);
-    if (status == LS_OK) run_log(rc, out.ok ? "recorded" : "recorded-failure", hash, c->name, campaign_order_name(start->order));
+    status = campaign_store_run_record(rc->st, run_id, hash, rc->ev->name, rc->opt->n_threads, &out);
     if (status == LS_OK) {
+        campaign_run_log(rc->st->work_dir, rc->st->pid, out.ok ? "recorded" : "recorded-failure", hash, c->name, order);
         if (out.ok)
             ls_log_info("campaign: %s, %s start: %.6f eV/atom, %.3f muB/atom (%s), %d relaxation steps, %.1f s", c->name,
-                        campaign_order_name(start->order), out.energy_ev / out.n_atom, out.total_moment_mub / out.n_atom,
+                        order, out.energy_ev / out.n_atom, out.total_moment_mub / out.n_atom,
                         campaign_order_found(out.n_atom, out.moments_mub), out.n_relax_steps, out.wall_s);
         else
-            ls_log_warn("campaign: %s, %s start failed: %s", c->name, campaign_order_name(start->order), out.reason);
+            ls_log_warn("campaign: %s, %s start failed: %s", c->name, order, out.reason);
     }
     progress_note(&rc->hb, (k + 1) * CAMPAIGN_PROGRESS_START);
     campaign_eval_output_clear(&out);
