@@ -301,14 +301,27 @@ static int submit(const struct campaign_launch *L, long long eval_id, const stru
     snprintf(log, sizeof log, "%s/jobs/%s.log", L->st->work_dir, tag);
     const char *keys[] = {"job", "tag", "name", "log", "work", NULL}, *vals[] = {job, tag, name, log, L->st->work_dir};
     LS_TRY(expand(l->submit, keys, vals, cmd, sizeof cmd));
-    char out[4096], id[128];
-    int rc = run_command(cmd, out, sizeof out);
+    /* Its error output to a file, for the reason when the submission fails. */
+    char err_path[4300], q_err[4400], wrapped[sizeof cmd + 4500];
+    snprintf(err_path, sizeof err_path, "%s/jobs/%s.submit-err", L->st->work_dir, tag);
+    sh_quote(err_path, q_err, sizeof q_err);
+    snprintf(wrapped, sizeof wrapped, "{ %s\n} 2> %s", cmd, q_err);
+    char out[4096], id[128], err[300] = "";
+    int rc = run_command(wrapped, out, sizeof out);
     job_id_from(out, id, sizeof id);
+    FILE *fe = fopen(err_path, "r");
+    if (fe) {
+        size_t got = fread(err, 1, sizeof err - 1, fe);
+        err[got] = 0;
+        for (char *p = err; *p; p++)
+            if (*p == '\n') *p = ' ';
+        fclose(fe);
+    }
     char utc[32];
     campaign_utc_now(utc);
     const char *state = rc == 0 ? "submitted" : "failed";
     char reason[512] = "";
-    if (rc != 0) snprintf(reason, sizeof reason, "the submit command exited with %d: %.300s", rc, out);
+    if (rc != 0) snprintf(reason, sizeof reason, "the submit command exited with %d: %.200s %.200s", rc, err, out);
     LS_TRY(ls_db_begin(L->st->db));
     int status = ls_db_run(L->st->db,
                            "INSERT INTO job (evaluation_id, attempt, tag, scheduler_id, state, submitted_unix, "
