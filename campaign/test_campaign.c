@@ -402,6 +402,47 @@ static void test_campaign_launcher(void)
     }
 }
 
+/* Launcher mode, the leader killed (kill -9) while its first three jobs run (the fake
+ * scheduler's seed 3 runs jobs 1 to 4 normally): the next `campaign run` collects those jobs
+ * instead of submitting them again, and finishes. */
+static void test_campaign_launcher_leader_killed(void)
+{
+    PATH(yaml, "leader.yaml");
+    PATH(db, "leader.db");
+    PATH(sched, "sched-leader");
+    remove_db(db);
+    run("rm -rf '%s'", sched);
+    char fake[4096];
+    LS_CHECK(realpath("campaign/testdata/fake_scheduler.sh", fake) != NULL);
+    FILE *f = fopen(yaml, "w");
+    if (!f) return;
+    fprintf(f, "name: leader\nseed: 5\nelements: [Fe, Co, Ni]\nprototypes: [B2]\n"
+               "calculator: {type: toy, delay: 1.5 s}\nobjectives:\n  - {property: ms_tesla, goal: max}\n"
+               "budget: {dft_evaluations: 2}\nbatch_size: 2\nretry: {heartbeat: 0.1 s, stale_after: 2 s}\n"
+               "launcher:\n  submit: \"sh %s submit %s 3 \\\"{job}\\\"\"\n  status: \"sh %s status %s {job_id}\"\n"
+               "  max_jobs: 3\n  poll: 0.05 s\n",
+            fake, sched, fake, sched);
+    fclose(f);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "exec %s campaign run %s --db %s > %s 2>&1", ls_test_bin(), yaml, db, db_in("leader.log"));
+    pid_t pid = ls_test_spawn(cmd);
+    long long n = 0;
+    for (int i = 0; i < 3000 && n < 3; i++) {
+        ls_test_sleep(0.01);
+        n = query_int(db, "SELECT count(*) FROM job");
+    }
+    kill(pid, SIGKILL);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    LS_CHECK_MSG(n == 3, "%lld jobs submitted before the kill", n);
+    int rc = run("%s campaign run %s --db %s >> %s 2>&1", ls_test_bin(), yaml, db, db_in("leader.log"));
+    LS_CHECK_MSG(rc == 0, "exit %d (log %s)", rc, db_in("leader.log"));
+    LS_CHECK(query_int(db, "SELECT count(*) FROM job WHERE id <= 3 AND state = 'ended' AND attempt = 1") == 3);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM job WHERE evaluation_id IN (SELECT evaluation_id FROM job WHERE id <= "
+                           "3)") == 3);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM evaluation WHERE state IN ('running', 'lost', 'proposed')") == 0);
+}
+
 /* SIGTERM: exit 3 with the state saved; the rerun finishes with the uninterrupted outcome. */
 static void test_campaign_sigterm(void)
 {
@@ -619,6 +660,7 @@ int main(void)
     LS_RUN(test_campaign_crash_loop);
     LS_RUN(test_campaign_lookup);
     LS_RUN(test_campaign_launcher);
+    LS_RUN(test_campaign_launcher_leader_killed);
     LS_RUN(test_campaign_changed_settings);
     LS_RUN(test_campaign_outputs);
     LS_RUN(test_campaign_bad_input);
