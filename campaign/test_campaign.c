@@ -64,6 +64,19 @@ static void remove_db(const char *db)
     run("rm -rf '%s' '%s-wal' '%s-shm' '%s.files'", db, db, db, db);
 }
 
+/* A campaign file from a format; 0 when it could not be written (a failed check). */
+static int __attribute__((format(printf, 2, 3))) write_yaml(const char *path, const char *fmt, ...)
+{
+    FILE *f = fopen(path, "w");
+    LS_CHECK_MSG(f != NULL, "cannot write %s", path);
+    if (!f) return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    return fclose(f) == 0;
+}
+
 /* SHA-256 of a file ("" if unreadable). */
 static void file_hash(const char *path, char hex[65])
 {
@@ -244,15 +257,12 @@ static void crash_loop(int crash_saves, int runs_per_evaluation, const char *rea
     PATH(yaml, "crash.yaml");
     PATH(db, "crash.db");
     remove_db(db);
-    FILE *f = fopen(yaml, "w");
-    LS_CHECK(f != NULL);
-    if (!f) return;
-    fprintf(f, "name: crash loop\nseed: 3\nelements: [Fe, Co, Ni, Al]\nprototypes: [B2]\n"
+    if (!write_yaml(yaml, "name: crash loop\nseed: 3\nelements: [Fe, Co, Ni, Al]\nprototypes: [B2]\n"
                "calculator: {type: toy, delay: 0.01 s, crash_fraction: 1, crash_saves: %d}\n"
                "objectives:\n  - {property: ms_tesla, goal: max}\nbudget: {dft_evaluations: 2}\nbatch_size: 1\n"
                "retry: {heartbeat: 0.1 s, max_attempts: 2}\n",
-            crash_saves);
-    fclose(f);
+                    crash_saves))
+        return;
     int n_runs = 0, rc = -1;
     for (; n_runs < 40 && rc != 0; n_runs++)
         rc = run("%s campaign run %s --db %s >> %s 2>&1", ls_test_bin(), yaml, db, db_in("crash.log"));
@@ -338,17 +348,14 @@ static void test_campaign_launcher(void)
     run("rm -rf '%s'", sched);
     char fake[4096];
     LS_CHECK(realpath("campaign/testdata/fake_scheduler.sh", fake) != NULL);
-    FILE *f = fopen(yaml, "w");
-    LS_CHECK(f != NULL);
-    if (!f) return;
-    fprintf(f, "name: launcher\nseed: 5\nelements: [Mn, Fe, Co, Ni, Al, Ga]\nprototypes: [B2, L10]\n"
+    if (!write_yaml(yaml, "name: launcher\nseed: 5\nelements: [Mn, Fe, Co, Ni, Al, Ga]\nprototypes: [B2, L10]\n"
                "calculator: {type: toy, delay: 0.2 s}\nobjectives:\n  - {property: ms_tesla, goal: max}\n"
                "budget: {dft_evaluations: 12}\nbatch_size: 4\n"
                "retry: {heartbeat: 0.1 s, stale_after: 1 s, max_attempts: 3}\n"
                "launcher:\n  submit: \"sh %s submit %s 7 \\\"{job}\\\"\"\n  status: \"sh %s status %s {job_id}\"\n"
                "  cancel: \"sh %s cancel %s {job_id}\"\n  max_jobs: 3\n  timeout: 60 s\n  poll: 0.05 s\n",
-            fake, sched, fake, sched, fake, sched);
-    fclose(f);
+                    fake, sched, fake, sched, fake, sched))
+        return;
     int rc = run("%s campaign run %s --db %s > %s 2>&1", ls_test_bin(), yaml, db, db_in("launch.log"));
     LS_CHECK_MSG(rc == 0, "exit %d (log %s)", rc, db_in("launch.log"));
     long long n_eval = query_int(db, "SELECT count(*) FROM evaluation");
@@ -388,10 +395,9 @@ static void test_campaign_launcher(void)
         PATH(bad_yaml, "bad-launch.yaml");
         PATH(bad_db, "bad-launch.db");
         remove_db(bad_db);
-        f = fopen(bad_yaml, "w");
-        if (!f) break;
-        fprintf(f, "name: bad\nelements: [Fe, Co]\nprototypes: [B2]\ncalculator: toy\nlauncher:\n%s", bad[i][0]);
-        fclose(f);
+        if (!write_yaml(bad_yaml, "name: bad\nelements: [Fe, Co]\nprototypes: [B2]\ncalculator: toy\nlauncher:\n%s",
+                        bad[i][0]))
+            break;
         rc = run("%s campaign run %s --db %s > %s 2>&1", ls_test_bin(), bad_yaml, bad_db, db_in("bad-launch.log"));
         char *msg = ls_test_slurp(db_in("bad-launch.log"));
         LS_CHECK_MSG(rc == 2 && msg && strstr(msg, bad[i][1]) && strstr(msg, "bad-launch.yaml:"), "case %d: exit %d: %s",
@@ -414,15 +420,13 @@ static void test_campaign_launcher_leader_killed(void)
     run("rm -rf '%s'", sched);
     char fake[4096];
     LS_CHECK(realpath("campaign/testdata/fake_scheduler.sh", fake) != NULL);
-    FILE *f = fopen(yaml, "w");
-    if (!f) return;
-    fprintf(f, "name: leader\nseed: 5\nelements: [Fe, Co, Ni]\nprototypes: [B2]\n"
+    if (!write_yaml(yaml, "name: leader\nseed: 5\nelements: [Fe, Co, Ni]\nprototypes: [B2]\n"
                "calculator: {type: toy, delay: 1.5 s}\nobjectives:\n  - {property: ms_tesla, goal: max}\n"
                "budget: {dft_evaluations: 2}\nbatch_size: 2\nretry: {heartbeat: 0.1 s, stale_after: 2 s}\n"
                "launcher:\n  submit: \"sh %s submit %s 3 \\\"{job}\\\"\"\n  status: \"sh %s status %s {job_id}\"\n"
                "  max_jobs: 3\n  poll: 0.05 s\n",
-            fake, sched, fake, sched);
-    fclose(f);
+                    fake, sched, fake, sched))
+        return;
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "exec %s campaign run %s --db %s > %s 2>&1", ls_test_bin(), yaml, db, db_in("leader.log"));
     pid_t pid = ls_test_spawn(cmd);
