@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/buildinfo.h"
 #include "common/err.h"
 #include "common/json.h"
 #include "common/parallel.h"
@@ -14,16 +15,9 @@
 #include <omp.h>
 #endif
 
-#ifndef LS_VERSION
-#define LS_VERSION "0.0.0"
-#endif
-#ifndef LS_GIT_REV
-#define LS_GIT_REV "unknown"
-#endif
-
-const char *cli_version(void) { return "lodestone " LS_VERSION " (git " LS_GIT_REV ")"; }
-const char *cli_version_number(void) { return LS_VERSION; }
-const char *cli_git_revision(void) { return LS_GIT_REV; }
+const char *cli_version(void) { return ls_buildinfo_version(); }
+const char *cli_version_number(void) { return ls_buildinfo_version_number(); }
+const char *cli_git_revision(void) { return ls_buildinfo_git_revision(); }
 
 static int find_long(const struct cli_option *opts, const char *name, size_t len)
 {

@@ -9,6 +9,8 @@
 #ifndef LS_APPS_CLI_H
 #define LS_APPS_CLI_H
 
+#include <stdio.h>
+
 struct cli_command {
     const char *name;
     const char *summary;
@@ -81,6 +83,8 @@ const char *cli_version(void);
 /* Its parts: "X.Y.Z" and the short git revision ("unknown" outside a git checkout). */
 const char *cli_version_number(void);
 const char *cli_git_revision(void);
+/* lodestone --version: version, git revision, data directory, library versions (apps/version.c). */
+void cli_print_version(FILE *f);
 
 /* Subcommands. */
 int cmd_info(int argc, char **argv);
@@ -94,5 +98,6 @@ int cmd_relax(int argc, char **argv);
 int cmd_suggest(int argc, char **argv);
 int cmd_bench_pool(int argc, char **argv);
 int cmd_bench_function(int argc, char **argv);
+int cmd_campaign(int argc, char **argv);   /* the closed discovery loop */
 
 #endif

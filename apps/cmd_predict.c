@@ -16,6 +16,7 @@ static const struct cli_option opts[] = {
     {"model", 'm', CLI_VALUE, "MODEL", "the potential (lodestone train --out)"},
     {"out", 'o', CLI_VALUE, "FILE", "write the structures with predicted energy, forces, stress (extended XYZ)"},
     {"json", 0, CLI_VALUE, "FILE", "write the error report as JSON"},
+    {"calibration-svg", 0, CLI_VALUE, "FILE", "ensembles: calibration plot of the spreads against the errors (SVG)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -132,6 +133,8 @@ int cmd_predict(int argc, char **argv)
         struct nnp_errors e;
         nnp_error_sums_finish(&pr.sums, &e);
         LS_TRY_GOTO(status, nnp_report_errors(a.pos[0], &e, pr.n_member, cli_get(&a, opts, "json")), done);
+        if (cli_get(&a, opts, "calibration-svg"))
+            LS_TRY_GOTO(status, nnp_model_calibration_plot(m, set, a.pos[0], cli_get(&a, opts, "calibration-svg")), done);
     } else if (cli_get(&a, opts, "json")) {
         ls_log_warn("%s carries no reference energies: no error report written", a.pos[0]);
     }

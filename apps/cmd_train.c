@@ -24,6 +24,10 @@ static const struct cli_option opts[] = {
     {"n-radial", 0, CLI_VALUE, "N", "two-body radial functions per element (default 12)"},
     {"n-angular", 0, CLI_VALUE, "N", "radial functions (moment) or widths (bp) of the angular part (default 6)"},
     {"l-max", 0, CLI_VALUE, "L", "angular order (moment) or number of zeta values (bp) (default 4)"},
+    {"chem", 0, CLI_VALUE, "NAME", "element channels of the angular part: chebyshev (default) or element"},
+    {"n-chem", 0, CLI_VALUE, "K", "chebyshev chemical channels (default 2)"},
+    {"n-radial4", 0, CLI_VALUE, "N", "radial functions of the four-body part, 0 = none (default 0)"},
+    {"l-max4", 0, CLI_VALUE, "L", "largest angular order of the four-body part (default 2)"},
     {"hidden", 0, CLI_VALUE, "W,W", "hidden-layer widths (default 32,32)"},
     {"activation", 0, CLI_VALUE, "NAME", "tanh (default), silu or softplus"},
     {"epochs", 0, CLI_VALUE, "N", "maximum epochs (default 200)"},
@@ -90,6 +94,14 @@ static int read_settings(const struct cli_args *a, struct nnp_model_config *mc, 
     LS_TRY(get_int(a, "n-radial", mc->desc.n_radial, 1, 64, "radial functions", &mc->desc.n_radial));
     LS_TRY(get_int(a, "n-angular", mc->desc.n_angular, 0, 64, "angular radial functions or widths", &mc->desc.n_angular));
     LS_TRY(get_int(a, "l-max", mc->desc.l_max, 0, 16, "angular order or zeta values", &mc->desc.l_max));
+    if ((s = cli_get(a, opts, "chem"))) {
+        enum nnp_chem chem;
+        if (nnp_chem_parse(s, &chem) != LS_OK) LS_ERROR(LS_ERR_USAGE, "--chem: %s", ls_error_message());
+        mc->desc.chem = chem;
+    }
+    LS_TRY(get_int(a, "n-chem", mc->desc.n_chem, 1, 32, "chemical channels", &mc->desc.n_chem));
+    LS_TRY(get_int(a, "n-radial4", mc->desc.n_radial4, 0, 64, "four-body radial functions", &mc->desc.n_radial4));
+    LS_TRY(get_int(a, "l-max4", mc->desc.l_max4, 0, 16, "four-body angular order", &mc->desc.l_max4));
     if ((s = cli_get(a, opts, "hidden"))) LS_TRY(parse_hidden(s, mc));
     if ((s = cli_get(a, opts, "activation"))) LS_TRY(nnp_activation_parse(s, &mc->act));
     LS_TRY(get_int(a, "epochs", tc->n_epoch, 1, 1000000, "training epochs", &tc->n_epoch));

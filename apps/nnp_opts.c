@@ -22,6 +22,9 @@ int nnp_report_errors(const char *label, const struct nnp_errors *e, int n_membe
         printf("  mean_force_spread_eV_per_A      %8.5f  (errors within 1/2 spreads: %.0f%% / %.0f%%; "
                "Gaussian: 68%% / 95%%)\n",
                e->mean_force_std_ev_a, 100 * e->force_in_1sigma, 100 * e->force_in_2sigma);
+        printf("  uncertainty scale energy %.3f, forces %.3f; unscaled spreads: energy %.0f%% / %.0f%%, forces "
+               "%.0f%% / %.0f%%\n", e->unc_scale_energy, e->unc_scale_force, 100 * e->energy_in_1sigma_raw,
+               100 * e->energy_in_2sigma_raw, 100 * e->force_in_1sigma_raw, 100 * e->force_in_2sigma_raw);
     }
     if (json_path == NULL) return LS_OK;
     ls_json *j = NULL;
@@ -43,6 +46,12 @@ int nnp_report_errors(const char *label, const struct nnp_errors *e, int n_membe
         ls_json_number(j, "energy_fraction_within_2_spreads", e->energy_in_2sigma);
         ls_json_number(j, "force_fraction_within_1_spread", e->force_in_1sigma);
         ls_json_number(j, "force_fraction_within_2_spreads", e->force_in_2sigma);
+        ls_json_number(j, "uncertainty_scale_energy", e->unc_scale_energy);
+        ls_json_number(j, "uncertainty_scale_forces", e->unc_scale_force);
+        ls_json_number(j, "energy_fraction_within_1_unscaled_spread", e->energy_in_1sigma_raw);
+        ls_json_number(j, "energy_fraction_within_2_unscaled_spreads", e->energy_in_2sigma_raw);
+        ls_json_number(j, "force_fraction_within_1_unscaled_spread", e->force_in_1sigma_raw);
+        ls_json_number(j, "force_fraction_within_2_unscaled_spreads", e->force_in_2sigma_raw);
     }
     ls_json_object_end(j);
     return ls_json_close(j);

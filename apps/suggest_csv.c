@@ -41,14 +41,22 @@ static int find_features(struct suggest_tables *t, const char *pool_path, const 
         const char *name = pool->names[j];
         int skip = flist ? !cli_list_contains(flist, name) : cli_list_contains(ignore, name);
         for (int k = 0; k < n_obj; k++) skip |= strcmp(name, ospec[k].column) == 0;
-        for (int c = 0; c < n_con; c++) skip |= strcmp(name, cspec[c].column) == 0;
+        /* A constraint is on a measured outcome; on a pool column it would drop that feature. */
+        for (int c = 0; c < n_con && !skip; c++)
+            if (strcmp(name, cspec[c].column) == 0)
+                LS_ERROR(LS_ERR_INPUT, "--constraint on '%s': that is a feature column of the pool %s (a known property "
+                         "of each candidate, not a measured outcome), and constraining it would drop it from the features "
+                         "(fix: remove the candidates that break it from the pool, or list '%s' in --ignore)", name,
+                         pool_path, name);
         if (skip) continue;
         if (t->n_feat == SUGGEST_MAX_FEATURES)
             LS_ERROR(LS_ERR_INPUT, "%s: more than %d feature columns", pool_path, SUGGEST_MAX_FEATURES);
         struct suggest_feature *f = &t->feat[t->n_feat++];
         f->pool_col = j;
         LS_TRY(ls_csv_require_column(obs, name, &f->obs_col));
-        if (!ls_csv_column_is_numeric(pool, j) || pool->n_row == 0) {
+        int numeric;
+        LS_TRY(ls_csv_column_kind(pool, j, &numeric));
+        if (!numeric || pool->n_row == 0) {
             for (long i = 0; i < pool->n_row; i++) LS_TRY(add_category(f, pool->cell[i * pool->n_col + j]));
             for (long i = 0; i < obs->n_row; i++) LS_TRY(add_category(f, obs->cell[i * obs->n_col + f->obs_col]));
         } else {

@@ -8,8 +8,8 @@
  * Helpers for what many tests do: run the program and capture its output (ls_test_run), write a
  * fixture (ls_test_write_file), find a shipped pseudopotential (ls_test_pseudo), read a file or a
  * JSON number back (ls_test_slurp, ls_test_file_has, ls_test_json_number), scratch folders.
- * Reference data from ../shared is found through ls_test_shared_path() (validation only: new
- * tests use what the repository holds).
+ * Tests run from the project root and read only files of the repository (the testdata/ folders,
+ * inputs/): nothing from ../shared, which a clone does not have.
  */
 #ifndef LS_TEST_H
 #define LS_TEST_H
@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -82,14 +83,6 @@ static inline int ls_test_summary(const char *name)
     return ls_test_failed_ ? 1 : 0;
 }
 
-/* Path of a file under ../shared (or $LODESTONE_SHARED). Static buffer per call site. */
-static inline const char *ls_test_shared_path(char *buf, size_t n, const char *rel)
-{
-    const char *root = getenv("LODESTONE_SHARED");
-    snprintf(buf, n, "%s/%s", root && *root ? root : "../shared", rel);
-    return buf;
-}
-
 /* The program under test: $LODESTONE_BIN (set by `make test` / `make asan`), else build/lodestone. */
 static inline const char *ls_test_bin(void)
 {
@@ -113,6 +106,18 @@ static inline void ls_test_fresh_dir(char *dir, size_t n, const char *name)
     char cmd[2200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
     if (system(cmd) != 0) fprintf(stderr, "cannot make %s\n", dir);
+}
+
+/* A folder that the unprivileged user 'nobody' can reach (tests of permissions run as root drop
+ * to nobody, who cannot traverse a checkout under a private folder such as a 0700 home or
+ * mktemp -d): /tmp/lodestone-public.XXXXXX, mode 0755, into dir[n].  0 on success; remove it
+ * with `rm -rf` when done. */
+static inline int ls_test_public_dir(char *dir, size_t n)
+{
+    if (n < 32) return -1;
+    snprintf(dir, n, "/tmp/lodestone-public.XXXXXX");
+    if (mkdtemp(dir) == NULL) return -1;
+    return chmod(dir, 0755);
 }
 
 /* DIR/NAME in one of 8 rotating buffers, so that several can stand in one expression. */

@@ -55,5 +55,11 @@ int dft_calc_set_checkpoint(dft_calc *c, const char *path, int restart);
 int dft_calc_set_limit(dft_calc *c, double wall_s, int (*cancel)(void *cancel_ctx), void *cancel_ctx);
 /* Start the next SCF from scratch (atomic densities) instead of the previous solution. */
 void dft_calc_forget(dft_calc *c);
+/* Whether the parameters keep the plane waves of a reference cell and ask for a final SCF
+ * (dft_params.basis_ref_given and basis_ref_final_scf: pw.x's bfgs vc-relax), and that SCF: at s
+ * with the plane waves of the cutoff in s's own cell (pw.x's "final scf calculation at the
+ * relaxed structure"); as dft_calc_compute otherwise. */
+int dft_calc_wants_final_scf(const dft_calc *c);
+int dft_calc_final_scf(dft_calc *c, const ls_structure *s, double *energy, double (*forces)[3], double stress[3][3]);
 
 #endif

@@ -19,7 +19,24 @@
 
 #define DFT_MAX_SPECIES 16
 
-enum dft_occupations { DFT_OCC_FIXED = 0, DFT_OCC_SMEARING };
+/* FROM_INPUT: the occupations of every band given (pw.x's 'from_input', dft_params.occ_input);
+ * TETRAHEDRA: the tetrahedron method on the k-point mesh (dft_params.tetrahedra). */
+enum dft_occupations { DFT_OCC_FIXED = 0, DFT_OCC_SMEARING, DFT_OCC_FROM_INPUT, DFT_OCC_TETRAHEDRA };
+/* pw.x's 'tetrahedra' (P. E. Bloechl et al., Phys. Rev. B 49, 16223 (1994)), 'tetrahedra_lin'
+ * (the same without Bloechl's correction) and 'tetrahedra_opt' (M. Kawamura et al., Phys. Rev.
+ * B 89, 094515 (2014)); dft/scf/tetra.c. */
+enum dft_tetrahedra { DFT_TETRA_BLOECHL = 0, DFT_TETRA_LINEAR, DFT_TETRA_OPT };
+/* SCF: the self-consistent ground state; NSCF: the bands and Fermi level at new k-points in the
+ * potential of a previous SCF's density (read from dft_params.density_file); BANDS: the same
+ * without occupations (band structures along a path).  pw.x's calculation = 'nscf', 'bands'. */
+enum dft_calculation { DFT_CALC_SCF = 0, DFT_CALC_NSCF, DFT_CALC_BANDS };
+
+/* A k-point given explicitly (pw.x's K_POINTS lists and band paths). */
+struct dft_kpoint_in {
+    double k[3];                 /* fractional reciprocal coordinates */
+    double weight;               /* as given, any positive scale (normalised by the engine) */
+    char label[16];              /* high-symmetry label of a path vertex, "" otherwise */
+};
 
 struct dft_species {
     ls_label label;              /* as used by the structure's atoms ("Fe", "Fe1") */
@@ -75,21 +92,43 @@ typedef struct dft_params {
     double ecut_wfc;             /* Ha */
     double ecut_rho;             /* Ha; 0 = 4 ecut_wfc */
     int fft[3];                  /* 0 = automatic */
+    int basis_ref_given;         /* 1: the plane waves, density G-vectors and FFT grid are chosen in
+                                    basis_ref_cell and kept, by Miller index, in the current cell: pw.x's
+                                    constant number of plane waves in vc-relax (the pw.x reader sets it) */
+    double basis_ref_cell[3][3]; /* bohr, rows */
+    int basis_ref_final_scf;     /* with basis_ref_given: 1 = a relaxation ends with an SCF in the relaxed
+                                    cell's own basis, whose energy it reports (pw.x's bfgs); 0 = not (pw.x's
+                                    damped cell dynamics report the starting cell's basis) */
 
     int kmesh[3];                /* Monkhorst-Pack divisions */
     int kshift[3];               /* 0 or 1 (half-step shift) */
     double kspacing;             /* 1/bohr (with the 2 pi); > 0 overrides kmesh */
     int use_symmetry;            /* reduce k-points by the crystal symmetry (default 1) */
     int time_reversal;           /* use k -> -k (default 1) */
+    int n_klist;                 /* > 0: these k-points instead of the mesh (dft/basis/kpoints_list.c) */
+    struct dft_kpoint_in *klist; /* owned, [n_klist] */
+    int klist_symmetry;          /* 1: each point expanded by the lattice's rotations and the star
+                                    reduced by the crystal's (pw.x's irreducible_BZ); 0: as given */
 
     enum dft_occupations occupations;
     char smearing[32];           /* registry name or alias, see dft/scf/smearing.h */
     double smearing_width;       /* Ha */
     int n_spin;                  /* 1 or 2 */
     int n_bands;                 /* 0 = automatic */
+    enum dft_tetrahedra tetrahedra; /* with DFT_OCC_TETRAHEDRA */
+    double *occ_input;           /* DFT_OCC_FROM_INPUT: [n_spin][n_bands] occupations of each band,
+                                    0..2 without spin, 0..1 per spin channel; owned */
+    enum dft_calculation calculation;
+    char density_file[4096];     /* NSCF/BANDS: the density is read from here; SCF: written here when
+                                    write_density is set ("" = nowhere) */
+    int write_density;           /* SCF: write the converged density to density_file (lodestone scf sets it
+                                    for pw.x inputs, as pw.x writes outdir/prefix.save; library calls do not) */
     double total_charge;         /* extra electrons = -total_charge */
 
     double conv_thr;             /* Ha: estimated SCF error (pw.x's conv_thr / 2) */
+    double conv_thr_factor;      /* the SCF stops below conv_thr x this (default 1); pw.x inputs 0.01, but
+                                    not below 1e-10 Ry, for eigenvalues converged to ~0.1 meV (dft/README.md,
+                                    "pw.x input") */
     int max_iter;
     double mixing_beta;
     int mixing_history;
@@ -122,6 +161,13 @@ int dft_params_read_qe(const char *path, dft_params *p);
  * 'lodestone relax FILE'; `command` names the command in the message (NULL: "a single-point
  * calculation"). */
 int dft_relax_request_check_single_point(const struct dft_relax_request *req, const char *source, const char *command);
+/* The sizes p asks for, checked before anything is allocated: the FFT grid (given, or the one
+ * the density cutoff needs on p's cell) at most DFT_GRID_MAX_DIM per dimension and fitting in
+ * memory, the k-point mesh (given, or from the spacing) at most DFT_KPOINTS_MAX_MESH points, the
+ * mixing history at most DFT_MIXER_MAX_HISTORY (limits in dft/basis/grid.h, dft/basis/kpoints.h,
+ * dft/scf/mixer.h).  LS_ERR_INPUT naming p->source and what to change.  dft_scf_run calls it;
+ * the input readers make the same checks with the line of the key. */
+int dft_params_check_sizes(const dft_params *p);
 /* Read Lodestone's YAML input (schema: docs/yaml-input.md).  Relative paths
  * are relative to the YAML file.  LS_ERR_INPUT with "FILE:LINE: ..." for bad input; p owns
  * the structure it reads (dft_params_free) also on failure. */
@@ -210,6 +256,11 @@ typedef struct dft_result {
     double wall_s;               /* total, and its parts: */
     double wall_setup_s, wall_scf_s, wall_forces_s, wall_stress_s;
 } dft_result;
+
+/* A band structure (of a 'bands' or 'nscf' result, dft/bands/): STEM.csv and STEM.json (the
+ * eigenvalues at each k-point with the distance along the path and the path's labels) and
+ * STEM.svg (the plot of E - E_F along the path).  LS_ERR_IO when a file cannot be written. */
+int dft_bands_write(const char *stem, const dft_params *p, const dft_result *r);
 
 /* Run the self-consistent field.  Returns LS_OK on convergence, LS_ERR_CONVERGENCE with a
  * complete result (not converged) otherwise, or another error code with *out NULL. */

@@ -208,6 +208,8 @@ static int get_array(const ls_ckpt *c, const char *name, double *dst, size_t n)
     size_t m = 0;
     LS_TRY(ls_ckpt_get_doubles(c, name, &v, &m));
     if (m != n) LS_ERROR(LS_ERR_INPUT, "checkpoint record '%s' has %zu numbers, expected %zu", name, m, n);
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i])) LS_ERROR(LS_ERR_INPUT, "checkpoint record '%s' holds a non-finite number: corrupt", name);
     memcpy(dst, v, n * sizeof *dst);
     return LS_OK;
 }

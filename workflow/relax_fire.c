@@ -107,8 +107,13 @@ static int fire_load(void *state, const ls_ckpt *c)
     if (n != 2) LS_ERROR(LS_ERR_INPUT, "checkpoint record 'opt.dt_alpha' has %zu numbers, expected 2", n);
     s->dt = v[0];
     s->alpha = v[1];
+    if (!(s->dt > 0 && s->dt < 1e6 && s->alpha >= 0 && s->alpha <= 1))
+        LS_ERROR(LS_ERR_INPUT, "checkpoint record 'opt.dt_alpha' holds dt %g, alpha %g: corrupt", s->dt, s->alpha);
     LS_TRY(ls_ckpt_get_ints(c, "opt.npos_havev", &k, &n));
     if (n != 2) LS_ERROR(LS_ERR_INPUT, "checkpoint record 'opt.npos_havev' has %zu integers, expected 2", n);
+    /* A step count no run reaches (the counter is an int that the next steps increment). */
+    if (k[0] < 0 || k[0] > 1000000000)
+        LS_ERROR(LS_ERR_INPUT, "checkpoint record 'opt.npos_havev' holds %lld steps: corrupt", (long long)k[0]);
     s->n_pos = (int)k[0];
     s->have_v = (int)k[1];
     return LS_OK;

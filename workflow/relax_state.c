@@ -1,6 +1,7 @@
 /* Relaxation state on disk: the checkpoint (with the run's identity) and the trajectory
  * (extended XYZ, one frame per step), truncated on restart so that no step appears twice. */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,11 @@ int ls_relax_state_read(struct ls_relax_state *st, const struct ls_relax_config 
     LS_TRY_GOTO(status, ls_ckpt_get_doubles(c, "cell0_bohr", &v, &n), done);
     if (n != 9) LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s: the reference cell is not 3x3 (corrupt checkpoint)", path);
     memcpy(st->cell0, v, sizeof st->cell0);
+    /* The next geometry comes from these numbers: a NaN would reach the calculator. */
+    for (long i = 0; i < st->nq + 9; i++)
+        if (!isfinite(i < st->nq ? st->q[i] : st->cell0[(i - st->nq) / 3][(i - st->nq) % 3]))
+            LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s: a coordinate of the next step is not a finite number (corrupt "
+                          "checkpoint)", path);
     /* History. */
     size_t nh = 0;
     LS_TRY_GOTO(status, ls_ckpt_get_ints(c, "hist.step", &iv, &nh), done);

@@ -231,6 +231,52 @@ static void test_errors(void)
     ls_structure_destroy(s);
 }
 
+/* FIRE checkpoints with a valid checksum holding a NaN coordinate, a NaN time step, or a step counter of
+ * INT_MAX (the next positive step would overflow it): refused as corrupt, naming the file. */
+static void test_fire_state_corrupt(void)
+{
+    char ck[512];
+    ls_test_tmp_path(ck, sizeof ck, "relax_fire_state.ckpt");
+    remove(ck);
+    static struct run r;
+    run_lj(&r, "fire", 2, ck, NULL, 0, 0);
+    run_free(&r);
+    static const struct {
+        int64_t n_pos;
+        double dt;
+        const char *what;
+    } cases[3] = {{0, 0.1, "not a finite number"}, {0, NAN, "dt nan"}, {2147483647, 0.1, "2147483647 steps: corrupt"}};
+    for (int i = 0; i < 3; i++) {
+        ls_ckpt *c = NULL;
+        LS_CHECK_OK(ls_ckpt_read(ck, &c));
+        if (c == NULL) return;
+        int64_t k[2] = {cases[i].n_pos, 1};
+        double dt_alpha[2] = {cases[i].dt, 0.1};
+        LS_CHECK_OK(ls_ckpt_put_ints(c, "opt.npos_havev", k, 2));
+        LS_CHECK_OK(ls_ckpt_put_doubles(c, "opt.dt_alpha", dt_alpha, 2));
+        if (i == 0) { /* and a NaN among the coordinates of the next step, which is checked first */
+            const double *q = NULL;
+            size_t nq = 0;
+            LS_CHECK_OK(ls_ckpt_get_doubles(c, "q", &q, &nq));
+            double *q2 = malloc(nq * sizeof *q2);
+            if (q2 == NULL || nq == 0) return;
+            memcpy(q2, q, nq * sizeof *q2);
+            q2[nq - 1] = NAN;
+            LS_CHECK_OK(ls_ckpt_put_doubles(c, "q", q2, nq));
+            free(q2);
+        }
+        char bad[512];
+        ls_test_tmp_path(bad, sizeof bad, "relax_fire_state_bad.ckpt");
+        LS_CHECK_OK(ls_ckpt_write(c, bad));
+        ls_ckpt_destroy(c);
+        run_lj(&r, "fire", 4, bad, NULL, 1, 0);
+        LS_CHECK(r.status == LS_ERR_INPUT);
+        LS_CHECK_MSG(strstr(ls_error_message(), bad) && strstr(ls_error_message(), cases[i].what), "%s",
+                     ls_error_message());
+        run_free(&r);
+    }
+}
+
 int main(void)
 {
     ls_log_set_level(LS_LOG_WARN);
@@ -239,5 +285,6 @@ int main(void)
     LS_RUN(test_restart_sigterm);
     LS_RUN(test_restart_without_checkpoint);
     LS_RUN(test_errors);
+    LS_RUN(test_fire_state_corrupt);
     return ls_test_summary("test_relax_restart");
 }

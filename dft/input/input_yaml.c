@@ -6,6 +6,7 @@
  * cutoff from the pseudopotentials' hints (HINTS.tsv), and the pseudopotentials from the
  * library inputs/pseudo/pd04-pbe-sr/.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +20,13 @@
 #include "common/log.h"
 #include "common/textio.h"
 #include "common/units.h"
+#include "dft/basis/grid.h"
+#include "dft/basis/kpoints.h"
 #include "dft/dft.h"
 #include "dft/input/species.h"
+#include "dft/pseudo/pseudo.h"
 #include "dft/pseudo/pseudo_hints.h"
+#include "dft/scf/mixer.h"
 #include "dft/terms/xc.h"
 
 static const char *const top_keys[] = {"structure", "cell", "functional", "pseudopotentials", "ecut", "ecut_rho",
@@ -44,7 +49,16 @@ struct yaml_state {
     ls_config *cfg;
     dft_params *p;
     char dir[4096]; /* folder of the YAML file, for relative paths */
+    double z_valence[DFT_MAX_SPECIES]; /* of each species' pseudopotential */
 };
+
+/* Put "FILE:LINE: key 'PATH': " before the current error message (a library check's). */
+static int prefix_key(const struct yaml_state *st, const char *path, int status)
+{
+    int line = ls_config_line(st->cfg, path);
+    ls_error_prefix("%s:%d: key '%s': ", ls_config_name(st->cfg), line > 0 ? line : 1, path);
+    return status;
+}
 
 /* "FILE:LINE: key 'PATH': message", the format of common/config.c. */
 static int key_error(const struct yaml_state *st, const char *path, const char *fmt, ...)
@@ -192,6 +206,20 @@ static void species_list(const dft_params *p, const char *list[DFT_MAX_SPECIES +
     list[p->n_species] = NULL;
 }
 
+/* Read species k's pseudopotential (so that a broken file is reported here, with the line of
+ * the key that names it, or line 1 for a default one) and keep its valence charge. */
+static int read_valence(struct yaml_state *st, int k, const char *key)
+{
+    dft_pseudo *ps = NULL;
+    int status = dft_pseudo_read(st->p->species[k].pseudo, &ps);
+    if (status == LS_OK) st->z_valence[k] = ps->z_valence;
+    dft_pseudo_destroy(ps);
+    if (status == LS_OK) return LS_OK;
+    if (key[0]) return prefix_key(st, key, status);
+    ls_error_prefix("%s:1: the default pseudopotential of species '%s': ", ls_config_name(st->cfg), st->p->species[k].label);
+    return status;
+}
+
 static int read_pseudopotentials(struct yaml_state *st)
 {
     dft_params *p = st->p;
@@ -214,6 +242,7 @@ static int read_pseudopotentials(struct yaml_state *st)
             if (access(only_file, R_OK) != 0)
                 return key_error(st, key, "cannot read the pseudopotential file '%s' (paths are relative to this input file)",
                                  only_file);
+            LS_TRY(read_valence(st, k, key));
             continue;
         }
         const char *element = ls_element_symbol(ls_element_z_from_label(sp->label));
@@ -224,6 +253,7 @@ static int read_pseudopotentials(struct yaml_state *st)
             LS_ERROR(LS_ERR_INPUT, "%s:%d: species '%s' has no pseudopotential: add 'pseudopotentials: {%s: FILE.upf}' (%s)",
                      ls_config_name(st->cfg), line > 0 ? line : 1, sp->label, sp->label, why);
         }
+        LS_TRY(read_valence(st, k, ls_config_has(st->cfg, "pseudopotentials") ? "pseudopotentials" : ""));
     }
     return LS_OK;
 }
@@ -271,6 +301,10 @@ static int read_cutoffs(struct yaml_state *st)
         return key_error(st, "ecut_rho", "the density cutoff (%.6g Ry) must be at least 4 times ecut (%.6g Ry) for "
                          "norm-conserving pseudopotentials", p->ecut_rho * LS_HARTREE_RY, p->ecut_wfc * LS_HARTREE_RY);
     if (!given) p->ecut_rho = 4.0 * p->ecut_wfc;
+    int n[3];
+    int status = dft_grid_good_size(p->structure->cell, p->ecut_rho, n);
+    if (status == LS_OK) status = dft_grid_check_dims(n);
+    if (status != LS_OK) return prefix_key(st, given ? "ecut_rho" : "ecut", status);
     return LS_OK;
 }
 
@@ -288,11 +322,19 @@ static int read_kpoints(struct yaml_state *st)
         LS_TRY(ls_config_get_ints(c, "kpoints/mesh", 3, 3, p->kmesh, &n));
         for (int k = 0; k < 3; k++)
             if (p->kmesh[k] < 1) return key_error(st, "kpoints/mesh", "divisions must be at least 1, found %d", p->kmesh[k]);
+        if (!((double)p->kmesh[0] * p->kmesh[1] * p->kmesh[2] <= DFT_KPOINTS_MAX_MESH))
+            return key_error(st, "kpoints/mesh", "a %d x %d x %d mesh has more than the limit of %d points", p->kmesh[0],
+                             p->kmesh[1], p->kmesh[2], DFT_KPOINTS_MAX_MESH);
         p->kspacing = 0;
     } else if (has_spacing) {
         int given;
         LS_TRY(get_unit_quantity(st, "kpoints/spacing", LS_DIM_INVLENGTH, "0.15 1/angstrom", &p->kspacing, &given));
         if (!(p->kspacing > 0)) return key_error(st, "kpoints/spacing", "the spacing must be positive");
+        double recip[3][3];
+        int mesh[3];
+        int status = ls_cell_reciprocal(p->structure->cell, recip);
+        if (status == LS_OK) status = dft_kpoints_mesh_from_spacing(recip, p->kspacing, mesh);
+        if (status != LS_OK) return prefix_key(st, "kpoints/spacing", status);
     } else {
         p->kspacing = DFT_DEFAULT_KSPACING;
         ls_log_info("%s: no 'kpoints': Monkhorst-Pack mesh with a spacing of %.4f 1/angstrom (DFTK's default)",
@@ -383,7 +425,9 @@ static int read_scf(struct yaml_state *st)
     LS_TRY(ls_config_opt_double(c, "scf/mixing_beta", p->mixing_beta, &p->mixing_beta));
     if (!(p->mixing_beta > 0 && p->mixing_beta <= 1)) return key_error(st, "scf/mixing_beta", "expected a value in (0, 1]");
     LS_TRY(ls_config_opt_int(c, "scf/mixing_history", p->mixing_history, &p->mixing_history));
-    if (p->mixing_history < 1) return key_error(st, "scf/mixing_history", "at least 1");
+    if (p->mixing_history < 1 || p->mixing_history > DFT_MIXER_MAX_HISTORY)
+        return key_error(st, "scf/mixing_history", "%d steps: expected 1 to %d (pw.x's default is 8)", p->mixing_history,
+                         DFT_MIXER_MAX_HISTORY);
     return LS_OK;
 }
 
@@ -396,10 +440,28 @@ static int read_misc(struct yaml_state *st)
         LS_TRY(ls_config_get_ints(c, "fft_grid", 3, 3, p->fft, &n));
         for (int k = 0; k < 3; k++)
             if (p->fft[k] < 1) return key_error(st, "fft_grid", "grid sizes must be positive, found %d", p->fft[k]);
+        int status = dft_grid_check_dims(p->fft);
+        if (status == LS_OK) status = dft_grid_check_cutoff(p->structure->cell, p->ecut_rho, p->fft);
+        if (status != LS_OK) return prefix_key(st, "fft_grid", status);
     }
     LS_TRY(ls_config_opt_int(c, "bands", 0, &p->n_bands));
     if (ls_config_has(c, "bands") && p->n_bands < 1) return key_error(st, "bands", "at least 1 band");
+    /* No more bands than plane waves: about Omega k^3 / (6 pi^2) within k = sqrt(2 ecut) (with a
+     * margin, the count at a k-point varies). */
+    double n_pw = fabs(ls_cell_volume(p->structure->cell)) * pow(2.0 * p->ecut_wfc, 1.5) / (6.0 * M_PI * M_PI);
+    if (p->n_bands > 2.0 * n_pw + 100)
+        return key_error(st, "bands", "%d bands, but the cutoff gives about %.0f plane waves per k-point: lower the "
+                         "number of bands or raise the cutoff", p->n_bands, n_pw);
     LS_TRY(ls_config_opt_double(c, "charge", 0.0, &p->total_charge));
+    /* The charge must leave electrons, and may add at most as many as the atoms have. */
+    double valence = 0;
+    for (int a = 0; a < p->structure->n_atom; a++)
+        for (int k = 0; k < p->n_species; k++)
+            if (strcmp(p->species[k].label, p->structure->species[a]) == 0) valence += st->z_valence[k];
+    if (!(fabs(p->total_charge) < valence))
+        return key_error(st, "charge", "%g leaves %g electrons: the pseudopotentials give the atoms %g valence electrons, "
+                         "so the charge (the electrons removed) must lie between %g and %g, exclusive",
+                         p->total_charge, valence - p->total_charge, valence, -valence, valence);
     LS_TRY(ls_config_opt_bool(c, "symmetry", 1, &p->use_symmetry));
     LS_TRY(ls_config_opt_bool(c, "forces", 1, &p->compute_forces));
     LS_TRY(ls_config_opt_bool(c, "stress", 1, &p->compute_stress));

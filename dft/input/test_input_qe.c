@@ -27,8 +27,7 @@
 #include "common/textio.h"
 #include "common/units.h"
 #include "dft/dft.h"
-
-static char g_lib_pseudo[PATH_MAX]; /* absolute inputs/pseudo/pd04-pbe-sr */
+#include "dft/input/test_qe_util.h"
 
 /* Lines 1-3 are &control, calculation and pseudo_dir; the &control extras follow from line 4. */
 #define HEAD(calc, control) "&control\n  calculation = '" calc "'\n  pseudo_dir = '@LIB@'\n" control "/\n" SYSTEM
@@ -37,39 +36,6 @@ static char g_lib_pseudo[PATH_MAX]; /* absolute inputs/pseudo/pd04-pbe-sr */
     "ATOMIC_SPECIES\nSi 28.086 Si.upf\nCELL_PARAMETERS angstrom\n  0.0 2.7155 2.7155\n  2.7155 0.0 2.7155\n" \
     "  2.7155 2.7155 0.0\nATOMIC_POSITIONS crystal\n" pos1 "\n" pos2 "\nK_POINTS automatic\n2 2 2 0 0 0\n"
 #define SI_CARDS CARDS("Si 0.0 0.0 0.0", "Si 0.25 0.25 0.25")
-
-/* Scratch file NAME with every "@LIB@" replaced by g_lib_pseudo. */
-static const char *scratch(const char *name, const char *text, char *path, size_t n)
-{
-    ls_test_tmp_path(path, n, name);
-    char buf[8192];
-    size_t used = 0;
-    const char *p = text, *hit;
-    buf[0] = '\0';
-    while ((hit = strstr(p, "@LIB@")) != NULL) {
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%.*s%s", (int)(hit - p), p, g_lib_pseudo);
-        p = hit + strlen("@LIB@");
-    }
-    snprintf(buf + used, sizeof buf - used, "%s", p);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(1);
-    }
-    fputs(buf, f);
-    fclose(f);
-    return path;
-}
-
-/* The relaxation request of the last read_text (the reader gives it beside the parameters). */
-static struct dft_relax_request g_req;
-
-static int read_text(const char *name, const char *text, dft_params *p, char *path, size_t n)
-{
-    scratch(name, text, path, n);
-    dft_params_init(p);
-    return dft_params_read_qe_relax(path, p, &g_req);
-}
 
 /* Every key given, untidy values, Fortran exponents, mixed case. */
 static void test_vc_relax_values(void)
@@ -190,13 +156,13 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
     /* calculation */
-    {HEAD("md", "") SI_CARDS, 2, "calculation = 'md' is not supported: use 'scf' (lodestone scf), 'relax' or"},
-    {HEAD("bands", "") SI_CARDS, 2, "calculation = 'bands' is not supported"},
+    {HEAD("ensemble", "") SI_CARDS, 2, "calculation = 'ensemble': expected one of scf, nscf, bands, relax, vc-relax"},
+    {HEAD("bands", "") SI_CARDS, 19, "calculation = 'bands' needs a list or a path of k-points"},
     /* &ions */
-    {HEAD("relax", "") "&ions\n  ion_dynamics = 'damp'\n/\n" SI_CARDS, 11, "ion_dynamics = 'damp' is not supported: use 'bfgs' or 'fire'"},
-    {HEAD("relax", "") "&ions\n  ion_dynamics = 'verlet'\n/\n" SI_CARDS, 11, "use 'bfgs' or 'fire'"},
-    {HEAD("relax", "") "&ions\n  remove_rigid_rot = .true.\n/\n" SI_CARDS, 11, "the key 'remove_rigid_rot' in &ions is not supported"},
-    {HEAD("relax", "") "&ions\n  refold_pos = .true.\n/\n" SI_CARDS, 11, "'lodestone relax --help'"},
+    {HEAD("relax", "") "&ions\n  ion_dynamics = 'langevin'\n/\n" SI_CARDS, 11, "ion_dynamics = 'langevin' is not supported: use 'bfgs', 'fire' or 'damp'"},
+    {HEAD("relax", "") "&ions\n  ion_dynamics = 'verlet'\n/\n" SI_CARDS, 11, "use 'bfgs', 'fire' or 'damp' (minimisers"},
+    {HEAD("relax", "") "&ions\n  ion_sneeze = .true.\n/\n" SI_CARDS, 11, "the key 'ion_sneeze' in &ions is not supported by Lodestone"},
+    {HEAD("relax", "") "&ions\n  refold_pos = maybe\n/\n" SI_CARDS, 11, "refold_pos = maybe: expected .true. or .false."},
     /* pw.x's optimiser-tuning keys: accepted unused, but their values are checked */
     {HEAD("relax", "") "&ions\n  upscale = lots\n/\n" SI_CARDS, 11, "upscale = lots: expected a number"},
     {HEAD("relax", "") "&ions\n  pot_extrapolation = 'cubic'\n/\n" SI_CARDS, 11, "pot_extrapolation = 'cubic': expected one of none|atomic|first_order|second_order"},
@@ -205,7 +171,7 @@ static const struct bad_case bad_cases[] = {
     {HEAD("scf", "") "&ions\n  trust_radius_max = 0.5\n/\n" SI_CARDS, 11, "'trust_radius_max' is a relaxation setting, but the calculation is 'scf'"},
     {HEAD("relax", "") "&ions\n/\n&cell\n  wmass = 0.01\n/\n" SI_CARDS, 13, "'wmass' in &cell needs calculation = 'vc-relax'"},
     /* &cell */
-    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dynamics = 'damp-w'\n/\n" SI_CARDS, 13, "cell_dynamics = 'damp-w' is not supported: use 'bfgs'"},
+    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dynamics = 'pr'\n/\n" SI_CARDS, 13, "cell_dynamics = 'pr' is not supported: use 'bfgs'"},
     {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'ibrav'\n/\n" SI_CARDS, 13, "use 'all' (the whole cell) or 'shape' (the shape at fixed volume)"},
     {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'x'\n/\n" SI_CARDS, 13, "cell_dofree = 'x' is not supported"},
     {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'volume'\n/\n" SI_CARDS, 13, "cell_dofree = 'volume' is not supported"},
@@ -309,13 +275,7 @@ static void test_program(void)
 int main(void)
 {
     ls_log_set_level(LS_LOG_ERROR);
-    if (!realpath("inputs/pseudo/pd04-pbe-sr", g_lib_pseudo)) {
-        fprintf(stderr, "test_input_qe: run from the project root\n");
-        return 1;
-    }
-    char tmp[1024];
-    ls_test_tmp_path(tmp, sizeof tmp, "");
-    mkdir(tmp, 0755); /* build/tmp when run on its own */
+    if (qe_test_init("test_input_qe")) return 1;
     LS_RUN(test_vc_relax_values);
     LS_RUN(test_vc_relax_shape);
     LS_RUN(test_relax_defaults);

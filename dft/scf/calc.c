@@ -27,10 +27,16 @@ struct dft_calc {
 int dft_calc_create(const dft_params *p, dft_calc **out)
 {
     *out = NULL;
+    if (p->calculation != DFT_CALC_SCF)
+        LS_ERROR(LS_ERR_INPUT, "%s: calculation = '%s' is a non-self-consistent run: give it to 'lodestone scf' (energies, "
+                 "relaxations and equations of state need calculation = 'scf')", p->source,
+                 p->calculation == DFT_CALC_NSCF ? "nscf" : "bands");
     dft_calc *c = calloc(1, sizeof *c);
     if (c == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     int status = dft_params_copy(p, &c->params);
+    c->params.write_density = 0; /* the many SCFs of a relaxation or an EOS leave no density file */
     if (status != LS_OK) {
+        dft_params_free(&c->params);
         free(c);
         return status;
     }
@@ -198,5 +204,19 @@ int dft_calc_compute(void *ctx, const ls_structure *s, double *energy, double (*
     *energy = r->energy_free;
     if (forces) memcpy(forces, r->forces, (size_t)s->n_atom * sizeof *forces);
     if (stress) memcpy(stress, r->stress, sizeof r->stress);
+    return status;
+}
+
+int dft_calc_wants_final_scf(const dft_calc *c)
+{
+    return c->params.basis_ref_given && c->params.basis_ref_final_scf;
+}
+
+int dft_calc_final_scf(dft_calc *c, const ls_structure *s, double *energy, double (*forces)[3], double stress[3][3])
+{
+    int keep = c->params.basis_ref_given;
+    c->params.basis_ref_given = 0;
+    int status = dft_calc_compute(c, s, energy, forces, stress);
+    c->params.basis_ref_given = keep;
     return status;
 }

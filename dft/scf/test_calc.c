@@ -37,9 +37,7 @@ static int setup(const char *el, double a_bohr, int smear, int spin, dft_params 
     }
     p->n_species = 1;
     snprintf(p->species[0].label, sizeof p->species[0].label, "%s", el);
-    char rel[256];
-    snprintf(rel, sizeof rel, "pseudo/pd04-pbe-sr/trim600/%s.upf", el);
-    ls_test_shared_path(p->species[0].pseudo, sizeof p->species[0].pseudo, rel);
+    snprintf(p->species[0].pseudo, sizeof p->species[0].pseudo, "inputs/pseudo/pd04-pbe-sr/%s.upf", el);
     snprintf(p->functional, sizeof p->functional, "PBE");
     p->ecut_wfc = 10;
     p->kmesh[0] = p->kmesh[1] = p->kmesh[2] = 2;

@@ -62,9 +62,7 @@ static int make_params(const struct pot_case *c, dft_params *p)
     }
     p->n_species = 1;
     snprintf(p->species[0].label, sizeof p->species[0].label, "%s", c->element);
-    char rel[256];
-    snprintf(rel, sizeof rel, "pseudo/pd04-pbe-sr/trim600/%s.upf", c->element);
-    ls_test_shared_path(p->species[0].pseudo, sizeof p->species[0].pseudo, rel);
+    snprintf(p->species[0].pseudo, sizeof p->species[0].pseudo, "inputs/pseudo/pd04-pbe-sr/%s.upf", c->element);
     p->species[0].starting_magnetization = c->start_mag;
     snprintf(p->functional, sizeof p->functional, "%s", c->functional);
     p->ecut_wfc = c->ecut;

@@ -93,7 +93,7 @@ static void test_malformed_inputs(void)
     char mk[600];
     snprintf(mk, sizeof mk, "mkdir -p %s", dir);
     LS_CHECK(system(mk) == 0);
-    ls_test_shared_path(pseudo, sizeof pseudo, "pseudo/pd04-pbe-sr/trim600");
+    snprintf(pseudo, sizeof pseudo, "inputs/pseudo/pd04-pbe-sr");
     /* A pseudopotential folder where bad.upf is not a pseudopotential. */
     char bad[700];
     snprintf(bad, sizeof bad, "%s/bad.upf", dir);
@@ -132,7 +132,7 @@ static void test_not_converged(void)
 {
     char dir[512], pseudo[512], in[700], json[700], ckpt[700], err_path[512], cmd[3072];
     ls_test_tmp_path(dir, sizeof dir, "malformed");
-    ls_test_shared_path(pseudo, sizeof pseudo, "pseudo/pd04-pbe-sr/trim600");
+    snprintf(pseudo, sizeof pseudo, "inputs/pseudo/pd04-pbe-sr");
     snprintf(in, sizeof in, "%s/short.in", dir);
     snprintf(json, sizeof json, "%s/short.json", dir);
     snprintf(ckpt, sizeof ckpt, "%s/short.scf.ckpt", dir);
@@ -164,7 +164,7 @@ static void test_pools_usage(void)
 {
     char dir[512], pseudo[512], in[700], err_path[512], cmd[3072];
     ls_test_tmp_path(dir, sizeof dir, "malformed");
-    ls_test_shared_path(pseudo, sizeof pseudo, "pseudo/pd04-pbe-sr/trim600");
+    snprintf(pseudo, sizeof pseudo, "inputs/pseudo/pd04-pbe-sr");
     snprintf(in, sizeof in, "%s/pools.in", dir);
     ls_test_tmp_path(err_path, sizeof err_path, "pools_stderr.txt");
     FILE *f = fopen(in, "w");

@@ -27,7 +27,7 @@ static int run(const char *args, const char *out_file)
 static void test_info_json(void)
 {
     char si[512], out[512], args[2048];
-    ls_test_shared_path(si, sizeof si, "reference/acwf/unaries-verification-PBE-v1/Si-Diamond.xsf");
+    snprintf(si, sizeof si, "common/testdata/acwf/unaries-verification-PBE-v1/Si-Diamond.xsf");
     ls_test_tmp_path(out, sizeof out, "si_info.json");
     remove(out);
     snprintf(args, sizeof args, "info %s --json %s", si, out);
@@ -65,7 +65,7 @@ static void test_info_json(void)
 
     /* bcc Fe and a looser tolerance. */
     char fe[512];
-    ls_test_shared_path(fe, sizeof fe, "reference/acwf/unaries-verification-PBE-v1/Fe-BCC.xsf");
+    snprintf(fe, sizeof fe, "common/testdata/acwf/unaries-verification-PBE-v1/Fe-BCC.xsf");
     snprintf(args, sizeof args, "info %s --symprec 0.001 --json -", fe);
     LS_CHECK(run(args, out) == 0);
     LS_CHECK_OK(ls_file_read_all(out, &text, NULL));
@@ -79,7 +79,7 @@ static void test_info_json(void)
 static void test_info_errors(void)
 {
     char args[2048], si[512];
-    ls_test_shared_path(si, sizeof si, "reference/acwf/unaries-verification-PBE-v1/Si-Diamond.xsf");
+    snprintf(si, sizeof si, "common/testdata/acwf/unaries-verification-PBE-v1/Si-Diamond.xsf");
     LS_CHECK(run("info", NULL) == 2);
     LS_CHECK(run("info --help", NULL) == 0);
     LS_CHECK(run("info no_such_file.xsf", NULL) == 2);
@@ -111,7 +111,7 @@ static void test_info_errors(void)
 static void test_convert(void)
 {
     char in[512], out[512], args[2048];
-    ls_test_shared_path(in, sizeof in, "reference/acwf/oxides-verification-PBE-v1/Ag-X2O5.xsf");
+    snprintf(in, sizeof in, "common/testdata/acwf/oxides-verification-PBE-v1/Ag-X2O5.xsf");
     ls_test_tmp_path(out, sizeof out, "convert_out.xsf");
     remove(out);
     snprintf(args, sizeof args, "convert %s %s", in, out);
