@@ -359,39 +359,6 @@ static void scale_query(const bo_gp *gp, long m, const double *x, double *xq)
 
 #define PREDICT_BLOCK 2048
 
-/* Predictions of the nearest-neighbour approximation, blocks of points across threads. */
-static int predict_nn(const bo_gp *gp, long m, const double *x, double *mean, double *var)
-{
-    int D = gp->dim, status = LS_OK;
-    double ysd2 = gp->y_sd * gp->y_sd;
-    long blk = m < PREDICT_BLOCK ? m : PREDICT_BLOCK, n_blk = (m + blk - 1) / blk;
-    size_t nw = bo_gp_nn_work_size(gp), niw = (size_t)bo_gp_nn_n_fantasies(gp) + 1;
-#pragma omp parallel if (n_blk > 1 && !omp_in_parallel() && openblas_get_num_threads() == 1)
-    {
-        double *xq = malloc(sizeof *xq * (size_t)blk * D), *work = malloc(sizeof *work * nw);
-        long *iwork = malloc(sizeof *iwork * niw);
-        if (!xq || !work || !iwork) {
-#pragma omp atomic write
-            status = LS_ERR_NOMEM;
-        }
-#pragma omp for schedule(dynamic, 1)
-        for (long ib = 0; ib < n_blk; ib++) {
-            if (!xq || !work || !iwork) continue;
-            long a0 = ib * blk, mb = m - a0 < blk ? m - a0 : blk;
-            scale_query(gp, mb, x + a0 * D, xq);
-            for (long a = 0; a < mb; a++) {
-                double mu, v;
-                bo_gp_nn_predict_one(gp, xq + a * D, work, iwork, &mu, &v);
-                mean[a0 + a] = gp->y_mu + gp->y_sd * mu;
-                if (var) var[a0 + a] = v * ysd2;
-            }
-        }
-        free(xq), free(work), free(iwork);
-    }
-    if (status != LS_OK) LS_ERROR(LS_ERR_NOMEM, "out of memory predicting %ld points", m);
-    return LS_OK;
-}
-
 int bo_gp_predict(const bo_gp *gp, long m, const double *x, double *mean, double *var)
 {
     long n = gp->n;
@@ -404,7 +371,7 @@ int bo_gp_predict(const bo_gp *gp, long m, const double *x, double *mean, double
         }
         return LS_OK;
     }
-    if (gp->approx == BO_GP_NN) return predict_nn(gp, m, x, mean, var);
+    if (gp->approx == BO_GP_NN) return bo_gp_nn_predict(gp, m, x, mean, var);
     long blk = m < PREDICT_BLOCK ? m : PREDICT_BLOCK;
     long n_blk = (m + blk - 1) / blk;
     int status = LS_OK;

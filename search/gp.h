@@ -60,11 +60,10 @@ int bo_gp_nn_build(bo_gp *gp);             /* cells for the current data and hyp
 void bo_gp_nn_free(bo_gp_nn *nn);          /* accepts NULL */
 int bo_gp_nn_clone(const bo_gp_nn *src, int dim, bo_gp_nn **out);
 int bo_gp_nn_fantasize(bo_gp *gp, const double *zq); /* zq: scaled coordinates */
-long bo_gp_nn_n_fantasies(const bo_gp *gp);
-size_t bo_gp_nn_work_size(const bo_gp *gp); /* doubles of work for one prediction */
-/* Standardised posterior mean and variance at one point of scaled coordinates zq; iwork holds
- * bo_gp_nn_n_fantasies() + 1 longs. */
-void bo_gp_nn_predict_one(const bo_gp *gp, const double *zq, double *work, long *iwork, double *mean, double *var);
+/* Posterior mean and variance (var may be NULL) at m points x, in y's units, given the data and
+ * the believed fantasies.  Not thread-safe for concurrent calls on one model that holds
+ * fantasies (per-cell factors are grown on demand); parallel over the points itself. */
+int bo_gp_nn_predict(const bo_gp *gp, long m, const double *x, double *mean, double *var);
 /* Log prior density of theta (bo_gp_options.prior; 0 without a prior), its gradient added
  * to grad when grad is not NULL. */
 double bo_gp_log_prior(const bo_gp *gp, const double *theta, double *grad);

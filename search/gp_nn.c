@@ -18,12 +18,15 @@
  * k x k triangular solve.  With n <= k every set holds every observation: the exact GP.
  *
  * Kriging believer (bo_gp_fantasize): a fantasy f is believed at the mean of the model that
- * predicts, so conditioning any cell on it leaves every mean unchanged and can only lower
- * variances.  A prediction at x is conditioned on its cell and on the fantasies within the
- * scaled distance where the kernel falls below 1e-3:
- *   C = posterior covariance given N(c) of x and those fantasies,  var(x) = C_xx - C_xF (C_FF + sn^2)^-1 C_Fx.
- * Scores of EI and UCB can therefore only fall during a batch, as bo_select_pool's certificate
- * requires.
+ * predicts, so conditioning on it leaves every mean unchanged and can only lower variances.  A
+ * prediction at x in cell c is conditioned on N(c) and on every fantasy F so far, jointly:
+ *   W = L_c^-1 K(N(c), F),  C = K(F, F) - W^T W + sn^2 I = R R^T,  v = L_c^-1 k_c(x),
+ *   var(x) = s^2 - |v|^2 - |R^-1 (k(F, x) - W^T v)|^2,
+ * a proper Gaussian conditioning, so scores of EI and UCB can only fall during a batch, as
+ * bo_select_pool's certificate requires; with n <= k it is the exact GP's kriging believer.  W
+ * and R depend on the cell only: they are kept per cell and grown by one column and one row
+ * per fantasy (O(k^2 + f k + f^2) per cell and fantasy), so a batch of q over a shortlist of m
+ * candidates costs O(m q (k^2 + q k)) instead of recomputing them for every prediction.
  */
 #include <cblas.h>
 #include <lapacke.h>
@@ -41,9 +44,8 @@
 #include "search/kdtree.h"
 
 #define NN_BLOCK 256       /* rows per distance block of the neighbour search */
-#define NN_EXACT_TREE 4096 /* exact nearest-observation queries up to this many observations */
-#define NN_MAX_LEAVES 24   /* leaves opened per query above it (approximate neighbour search) */
-#define NN_FANT_CORR 1e-3  /* fantasies less correlated than this with a prediction are ignored */
+#define NN_EXACT_TREE 256  /* exact nearest-observation queries up to this many observations */
+#define NN_MAX_LEAVES 8    /* leaves opened per query above it (approximate neighbour search) */
 
 struct bo_gp_nn {
     int k;            /* conditioning-set size, min(nn_neighbors, n) */
@@ -53,18 +55,42 @@ struct bo_gp_nn {
     double *alpha;    /* n x k: K_c^-1 (y - m) */
     bo_kdtree *tree;  /* over the scaled observations */
     long max_leaves;  /* 0: exact nearest-observation queries */
-    double cutoff2;   /* squared scaled distance beyond which a fantasy is ignored */
     long n_fant, cap_fant;
     double *fant;     /* n_fant x dim scaled coordinates of believed fantasies */
+    /* Per-cell fantasy factors (cells predicted in since the first fantasy). */
+    long *slot;       /* n: the cache slot of each cell, -1 if none */
+    struct nn_cache *cache;
+    long n_cache, cap_cache;
+};
+
+struct nn_cache {
+    long nf, cap;     /* fantasies taken in, capacity */
+    double *W;        /* cap x k: row f = L_c^-1 K(N(c), f) */
+    double *R;        /* packed lower Cholesky factor of C (cap rows) */
 };
 
 static inline long packed(long i) { return i * (i + 1) / 2; }
 
+/* Four partial sums: the dependency chain of one sum, not the arithmetic, bounds these loops. */
 static inline double dist2(const double *a, const double *b, int D)
 {
-    double s = 0.0;
-    for (int d = 0; d < D; d++) s += (a[d] - b[d]) * (a[d] - b[d]);
-    return s;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    int d = 0;
+    for (; d + 4 <= D; d += 4) {
+        double t0 = a[d] - b[d], t1 = a[d + 1] - b[d + 1], t2 = a[d + 2] - b[d + 2], t3 = a[d + 3] - b[d + 3];
+        s0 += t0 * t0, s1 += t1 * t1, s2 += t2 * t2, s3 += t3 * t3;
+    }
+    for (; d < D; d++) s0 += (a[d] - b[d]) * (a[d] - b[d]);
+    return (s0 + s1) + (s2 + s3);
+}
+
+static inline double dot(const double *a, const double *b, long k)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    long j = 0;
+    for (; j + 4 <= k; j += 4) s0 += a[j] * b[j], s1 += a[j + 1] * b[j + 1], s2 += a[j + 2] * b[j + 2], s3 += a[j + 3] * b[j + 3];
+    for (; j < k; j++) s0 += a[j] * b[j];
+    return (s0 + s1) + (s2 + s3);
 }
 
 static inline double kval(const bo_gp *gp, double sf2, double r2)
@@ -79,9 +105,7 @@ static void solve_lower(const double *L, int k, double *v)
 {
     for (int i = 0; i < k; i++) {
         const double *row = L + packed(i);
-        double s = v[i];
-        for (int j = 0; j < i; j++) s -= row[j] * v[j];
-        v[i] = s / row[i];
+        v[i] = (v[i] - dot(row, v, i)) / row[i];
     }
 }
 
@@ -118,6 +142,9 @@ void bo_gp_nn_free(bo_gp_nn *nn)
     free(nn->alpha);
     bo_kdtree_destroy(nn->tree);
     free(nn->fant);
+    for (long i = 0; i < nn->n_cache; i++) free(nn->cache[i].W), free(nn->cache[i].R);
+    free(nn->cache);
+    free(nn->slot);
     free(nn);
 }
 
@@ -129,6 +156,7 @@ int bo_gp_nn_clone(const bo_gp_nn *src, int dim, bo_gp_nn **out)
     if (c == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory copying a nearest-neighbour GP");
     *c = *src;
     c->set = NULL, c->L = NULL, c->alpha = NULL, c->tree = NULL, c->fant = NULL;
+    c->slot = NULL, c->cache = NULL, c->n_cache = c->cap_cache = 0; /* the copy rebuilds its caches */
     size_t n = (size_t)src->n, k = (size_t)src->k;
     c->set = malloc(sizeof *c->set * n * k);
     c->L = malloc(sizeof *c->L * n * (size_t)packed(src->k));
@@ -240,20 +268,6 @@ static int neighbour_sets(const bo_gp *gp, bo_gp_nn *nn)
     return LS_OK;
 }
 
-/* The scaled distance beyond which the kernel is below NN_FANT_CORR (bisection). */
-static double cutoff_distance(const bo_gp *gp)
-{
-    double lo = 0.0, hi = 1.0, g, dg;
-    for (gp->kern->eval(hi, &g, &dg); g > NN_FANT_CORR && hi < 1e3; gp->kern->eval(hi, &g, &dg)) hi *= 2.0;
-    for (int it = 0; it < 60; it++) {
-        double mid = 0.5 * (lo + hi);
-        gp->kern->eval(mid, &g, &dg);
-        if (g > NN_FANT_CORR) lo = mid;
-        else hi = mid;
-    }
-    return hi;
-}
-
 int bo_gp_nn_build(bo_gp *gp)
 {
     const long n = gp->n;
@@ -266,8 +280,6 @@ int bo_gp_nn_build(bo_gp *gp)
     nn->k = k = (long)k < n ? k : (int)n;
     nn->n = n;
     nn->max_leaves = n > NN_EXACT_TREE ? NN_MAX_LEAVES : 0;
-    double cut = cutoff_distance(gp);
-    nn->cutoff2 = cut * cut;
     /* Believed fantasies survive a rebuild (new observations or hyperparameters). */
     if (old) {
         nn->n_fant = old->n_fant, nn->cap_fant = old->cap_fant, nn->fant = old->fant;
@@ -344,69 +356,167 @@ int bo_gp_nn_fantasize(bo_gp *gp, const double *zq)
     return LS_OK;
 }
 
-size_t bo_gp_nn_work_size(const bo_gp *gp)
-{
-    const bo_gp_nn *nn = gp->nn;
-    size_t k = (size_t)nn->k, f = (size_t)nn->n_fant;
-    return 2 * k + (size_t)gp->dim + f * k + f + 2 * (size_t)packed((long)f) + 1;
-}
-
-long bo_gp_nn_n_fantasies(const bo_gp *gp) { return gp->nn ? gp->nn->n_fant : 0; }
-
-void bo_gp_nn_predict_one(const bo_gp *gp, const double *zq, double *work, long *iwork, double *mean, double *var)
+/* Bring the cache of cell c up to every fantasy: one row of W and of R per new fantasy. */
+static int cache_update(const bo_gp *gp, long c, struct nn_cache *h)
 {
     const bo_gp_nn *nn = gp->nn;
     const int D = gp->dim, k = nn->k;
     const double sf2 = exp(gp->log_sf2), sn2 = exp(gp->log_sn2);
-    const long nfa = nn->n_fant;
-    double *kb = work, *v = kb + k, *off = v + k, *vf = off + D, *cxf = vf + nfa * k, *cff = cxf + nfa;
-    double *scratch = cff + packed(nfa);
-    long c = bo_kdtree_nearest(nn->tree, zq, nn->max_leaves, off, NULL);
+    if (h->cap < nn->n_fant) {
+        long cap = nn->cap_fant;
+        double *W = realloc(h->W, sizeof *W * (size_t)cap * k), *R = W ? realloc(h->R, sizeof *R * (size_t)packed(cap)) : NULL;
+        if (W) h->W = W;
+        if (R) h->R = R;
+        if (!W || !R) LS_ERROR(LS_ERR_NOMEM, "out of memory for the fantasies of a nearest-neighbour GP");
+        h->cap = cap;
+    }
+    const long *s = nn->set + c * k;
+    const double *L = nn->L + c * packed(k);
+    for (long f = h->nf; f < nn->n_fant; f++) {
+        const double *zf = nn->fant + f * D;
+        double *w = h->W + f * k, *r = h->R + packed(f);
+        for (int a = 0; a < k; a++) w[a] = kval(gp, sf2, dist2(zf, gp->xl + s[a] * D, D));
+        solve_lower(L, k, w);
+        /* Row f of C, then of its Cholesky factor R (forward substitution on the rows above). */
+        double piv = sf2 + sn2;
+        for (int a = 0; a < k; a++) piv -= w[a] * w[a];
+        for (long g = 0; g < f; g++) {
+            const double *wg = h->W + g * k, *rg = h->R + packed(g);
+            double cfg = kval(gp, sf2, dist2(zf, nn->fant + g * D, D));
+            for (int a = 0; a < k; a++) cfg -= w[a] * wg[a];
+            for (long t = 0; t < g; t++) cfg -= r[t] * rg[t];
+            r[g] = cfg / rg[g];
+            piv -= r[g] * r[g];
+        }
+        /* C holds sn^2 on its diagonal: a pivot below 1e-10 s^2 is rounding (a repeated fantasy). */
+        r[f] = sqrt(piv > 1e-10 * sf2 ? piv : 1e-10 * sf2);
+    }
+    h->nf = nn->n_fant;
+    return LS_OK;
+}
+
+/* Standardised posterior mean and variance at the scaled point zq in cell c (its cache h when
+ * there are fantasies); work: k + n_fant doubles. */
+static void predict_in_cell(const bo_gp *gp, const double *zq, long c, const struct nn_cache *h, double *work,
+                            double *mean, double *var)
+{
+    const bo_gp_nn *nn = gp->nn;
+    const int D = gp->dim, k = nn->k;
+    const double sf2 = exp(gp->log_sf2);
+    double *v = work, *u = work + k;
     const long *s = nn->set + c * k;
     const double *L = nn->L + c * packed(k), *al = nn->alpha + c * k;
     double mu = gp->cmean;
     for (int a = 0; a < k; a++) {
-        kb[a] = kval(gp, sf2, dist2(zq, gp->xl + s[a] * D, D));
-        mu += kb[a] * al[a];
-        v[a] = kb[a];
+        v[a] = kval(gp, sf2, dist2(zq, gp->xl + s[a] * D, D));
+        mu += v[a] * al[a];
     }
     solve_lower(L, k, v);
-    double vv = sf2;
-    for (int a = 0; a < k; a++) vv -= v[a] * v[a];
-    /* Believed fantasies near the query: their covariance with it and among themselves given the
-     * cell, then one more conditioning step (their believed values leave the mean as it is). */
-    long nf = 0;
-    for (long f = 0; f < nfa; f++) {
-        const double *zf = nn->fant + f * D;
-        double d2 = dist2(zq, zf, D);
-        if (d2 > nn->cutoff2) continue;
-        double *w = vf + nf * k;
-        for (int a = 0; a < k; a++) w[a] = kval(gp, sf2, dist2(zf, gp->xl + s[a] * D, D));
-        solve_lower(L, k, w);
-        double cx = kval(gp, sf2, d2);
-        for (int a = 0; a < k; a++) cx -= v[a] * w[a];
-        cxf[nf] = cx;
-        double *row = cff + packed(nf);
-        for (long g = 0; g < nf; g++) {
-            const double *wg = vf + g * k;
-            double cg = kval(gp, sf2, dist2(zf, nn->fant + iwork[g] * D, D));
-            for (int a = 0; a < k; a++) cg -= w[a] * wg[a];
-            row[g] = cg;
-        }
-        double cd = sf2 + sn2;
-        for (int a = 0; a < k; a++) cd -= w[a] * w[a];
-        row[nf] = cd;
-        iwork[nf++] = f;
-    }
-    if (nf > 0) {
-        double jit;
-        if (chol_packed(cff, (int)nf, sf2, scratch, &jit) == LS_OK) {
-            solve_lower(cff, (int)nf, cxf);
-            for (long g = 0; g < nf; g++) vv -= cxf[g] * cxf[g];
-        } else {
-            ls_error_clear();
+    double vv = sf2 - dot(v, v, k);
+    if (h != NULL) {
+        long nf = h->nf;
+        for (long f = 0; f < nf; f++) {
+            const double *w = h->W + f * k, *r = h->R + packed(f);
+            double t = kval(gp, sf2, dist2(zq, nn->fant + f * D, D)) - dot(v, w, k) - dot(r, u, f);
+            u[f] = t / r[f];
+            vv -= u[f] * u[f];
         }
     }
     *mean = mu;
     *var = vv > 0.0 ? vv : 0.0;
+}
+
+#define NN_PREDICT_BLOCK 4096
+
+int bo_gp_nn_predict(const bo_gp *gp, long m, const double *x, double *mean, double *var)
+{
+    bo_gp_nn *nn = gp->nn;
+    const int D = gp->dim;
+    const double ysd2 = gp->y_sd * gp->y_sd;
+    int status = LS_OK;
+    double inv[BO_GP_MAX_DIM];
+    for (int d = 0; d < D; d++) inv[d] = 1.0 / (gp->x_sd[d] * exp(gp->log_ls[gp->n_ls == 1 ? 0 : d]));
+    long *cell = malloc(sizeof *cell * (size_t)(m > 0 ? m : 1));
+    double *zq = malloc(sizeof *zq * (size_t)(m > 0 ? m : 1) * D);
+    if (!cell || !zq) {
+        free(cell), free(zq);
+        LS_ERROR(LS_ERR_NOMEM, "out of memory predicting %ld points", m);
+    }
+    long n_blk = (m + NN_PREDICT_BLOCK - 1) / NN_PREDICT_BLOCK;
+    int par = n_blk > 1 && !omp_in_parallel() && openblas_get_num_threads() == 1;
+    /* The cell of every query (nearest observation in scaled inputs). */
+#pragma omp parallel if (par)
+    {
+        double off[BO_GP_MAX_DIM];
+#pragma omp for schedule(dynamic, 1)
+        for (long b = 0; b < n_blk; b++)
+            for (long a = b * NN_PREDICT_BLOCK; a < m && a < (b + 1) * NN_PREDICT_BLOCK; a++) {
+                for (int d = 0; d < D; d++) zq[a * D + d] = (x[a * D + d] - gp->x_mu[d]) * inv[d];
+                cell[a] = bo_kdtree_nearest(nn->tree, zq + a * D, nn->max_leaves, off, NULL);
+            }
+    }
+    /* With fantasies: a cache per cell queried, brought up to date (cells in parallel). */
+    long *todo = NULL, n_todo = 0;
+    if (nn->n_fant > 0) {
+        if (nn->slot == NULL) {
+            nn->slot = malloc(sizeof *nn->slot * (size_t)nn->n);
+            if (nn->slot == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for fantasies");
+            for (long i = 0; i < nn->n; i++) nn->slot[i] = -1;
+        }
+        todo = malloc(sizeof *todo * (size_t)(m > 0 ? m : 1));
+        if (todo == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for fantasies");
+        for (long a = 0; a < m; a++) {
+            long c = cell[a];
+            if (nn->slot[c] < 0) {
+                if (nn->n_cache == nn->cap_cache) {
+                    long cap = nn->cap_cache ? 2 * nn->cap_cache : 256;
+                    struct nn_cache *h = realloc(nn->cache, sizeof *h * (size_t)cap);
+                    if (h == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for fantasies");
+                    nn->cache = h;
+                    nn->cap_cache = cap;
+                }
+                nn->cache[nn->n_cache] = (struct nn_cache){0, 0, NULL, NULL};
+                nn->slot[c] = nn->n_cache++;
+            }
+            struct nn_cache *h = &nn->cache[nn->slot[c]];
+            if (h->nf < nn->n_fant && h->nf >= 0) {
+                h->nf = -1 - h->nf; /* marked: listed once */
+                todo[n_todo++] = c;
+            }
+        }
+#pragma omp parallel for schedule(dynamic, 4) if (n_todo > 8 && !omp_in_parallel() && openblas_get_num_threads() == 1)
+        for (long t = 0; t < n_todo; t++) {
+            struct nn_cache *h = &nn->cache[nn->slot[todo[t]]];
+            h->nf = -1 - h->nf;
+            if (cache_update(gp, todo[t], h) != LS_OK) {
+#pragma omp atomic write
+                status = LS_ERR_NOMEM;
+            }
+        }
+        if (status != LS_OK) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for the fantasies of a GP");
+    }
+#pragma omp parallel if (par)
+    {
+        double *work = malloc(sizeof *work * (size_t)(nn->k + nn->n_fant + 1));
+        if (work == NULL) {
+#pragma omp atomic write
+            status = LS_ERR_NOMEM;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (long b = 0; b < n_blk; b++) {
+            if (work == NULL) continue;
+            for (long a = b * NN_PREDICT_BLOCK; a < m && a < (b + 1) * NN_PREDICT_BLOCK; a++) {
+                const struct nn_cache *h = nn->n_fant > 0 ? &nn->cache[nn->slot[cell[a]]] : NULL;
+                double mu, v;
+                predict_in_cell(gp, zq + a * D, cell[a], h, work, &mu, &v);
+                mean[a] = gp->y_mu + gp->y_sd * mu;
+                if (var) var[a] = v * ysd2;
+            }
+        }
+        free(work);
+    }
+    if (status != LS_OK) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory predicting %ld points", m);
+done:
+    free(cell), free(zq), free(todo);
+    return status;
 }

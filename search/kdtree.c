@@ -185,8 +185,9 @@ static void search(struct query *s, long id, double cell_d2)
         const double *p = s->t->pts + nd->start * D;
         for (long a = 0; a < nd->count; a++, p += D) {
             double d2 = 0.0;
-            for (int d = 0; d < D; d++) d2 += (p[d] - s->q[d]) * (p[d] - s->q[d]);
-            if (d2 < s->best_d2) s->best_d2 = d2, s->best = nd->start + a;
+            int d = 0;
+            for (; d < D && d2 < s->best_d2; d++) d2 += (p[d] - s->q[d]) * (p[d] - s->q[d]); /* stop once beyond */
+            if (d == D && d2 < s->best_d2) s->best_d2 = d2, s->best = nd->start + a;
         }
         return;
     }

@@ -279,7 +279,8 @@ typedef struct bo_suggest_options {
     bo_gp_options gp;        /* bo_gp_options_default, with approx = BO_GP_AUTO: the exact GP up to the
                                 size of bo_gp_approx_choose (over the available candidates), the
                                 nearest-neighbour approximation above it */
-    int n_restarts;          /* random restarts of each hyperparameter fit (default 5) */
+    int n_restarts;          /* random restarts of each hyperparameter fit (default 5; at most 1 with
+                                the nearest-neighbour GP, whose fits use 200 points anyway) */
     int q;                   /* batch size (default 1), 1 to 1000 */
 } bo_suggest_options;
 void bo_suggest_options_default(bo_suggest_options *o);

@@ -2,7 +2,8 @@
  * batch q, on synthetic data (uniform inputs in [0, 1]^D, a smooth function plus noise).
  * Built and run by bench_scale.sh; prints one line per case.
  *
- *   bench_scale N_OBS N_CAND [Q] [D] [MODEL]     MODEL: auto (default), exact or nn
+ *   bench_scale N_OBS N_CAND [Q] [D] [MODEL] [RESTARTS]
+ *       MODEL: auto (default), exact or nn; RESTARTS: of the hyperparameter fit (default: bo_suggest's)
  *
  * The wall time is that of bo_suggest alone (data generation excluded): the hyperparameter fit,
  * the model (exact Cholesky factor or the nearest-neighbour cells), scoring every candidate and
@@ -11,12 +12,20 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "common/err.h"
 #include "common/log.h"
 #include "common/rng.h"
 #include "search/search.h"
+
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_utime.tv_sec + 1e-6 * u.ru_utime.tv_usec + u.ru_stime.tv_sec + 1e-6 * u.ru_stime.tv_usec;
+}
 
 static double truth(const double *x, int D)
 {
@@ -28,7 +37,7 @@ static double truth(const double *x, int D)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s N_OBS N_CAND [Q] [D] [auto|exact|nn]\n", argv[0]);
+        fprintf(stderr, "usage: %s N_OBS N_CAND [Q] [D] [auto|exact|nn] [RESTARTS]\n", argv[0]);
         return 2;
     }
     long n = atol(argv[1]), N = atol(argv[2]);
@@ -56,17 +65,19 @@ int main(int argc, char **argv)
     bo_suggest_options opt;
     bo_suggest_options_default(&opt);
     opt.q = q;
+    if (argc > 6) opt.n_restarts = atoi(argv[6]);
     if (bo_gp_approx_find(model, &opt.gp.approx) != LS_OK) {
         fprintf(stderr, "bench_scale: %s\n", ls_error_message());
         return 2;
     }
+    if (getenv("BENCH_SCALE_DEBUG")) ls_log_set_level(LS_LOG_DEBUG); /* e.g. a widened shortlist */
     /* Threads on the candidates, serial BLAS (as search/search.h advises). */
     openblas_set_num_threads(1);
     bo_suggest_result res;
     ls_rng_seed(&r, 7);
-    double t0 = ls_wall_time();
+    double t0 = ls_wall_time(), c0 = cpu_seconds();
     int status = bo_suggest(&pb, &dat, &opt, &r, &res);
-    double t = ls_wall_time() - t0;
+    double t = ls_wall_time() - t0, cpu = cpu_seconds() - c0;
     if (status != LS_OK) {
         fprintf(stderr, "bench_scale: %s\n", ls_error_message());
         bo_suggest_result_free(&res);
@@ -80,9 +91,9 @@ int main(int argc, char **argv)
     }
     double obs_best = -INFINITY;
     for (long i = 0; i < n; i++) obs_best = yo[i] > obs_best ? yo[i] : obs_best;
-    printf("n_obs %ld  n_cand %ld  D %d  q %d  model %s (asked %s)  wall %.2f s  "
+    printf("n_obs %ld  n_cand %ld  D %d  q %d  model %s (asked %s, restarts asked %d)  wall %.2f s, CPU %.2f s  "
            "[batch: %d chosen, true value best %.3f mean %.3f; best observation %.3f]\n",
-           n, N, D, q, bo_gp_approx_name(res.gp_model), model, t, res.n, best, mean_true, obs_best);
+           n, N, D, q, bo_gp_approx_name(res.gp_model), model, opt.n_restarts, t, cpu, res.n, best, mean_true, obs_best);
     bo_suggest_result_free(&res);
     free(xc), free(xo), free(yo);
     return 0;
