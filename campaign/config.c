@@ -393,15 +393,16 @@ static int read_calculator(const ls_config *c, struct campaign_config *cfg)
             LS_ERROR(LS_ERR_INPUT, "%s:%d: calculator/database: one database or a list of 1 to %d", ls_config_name(c),
                      ls_config_line(c, "calculator"), CAMPAIGN_MAX_LOOKUP_DB);
         for (int i = 0; i < n; i++) {
-            char key[64];
-            snprintf(key, sizeof key, is_list ? "calculator/database/%d" : "calculator/database", i);
+            char key[64] = "calculator/database";
+            if (is_list) snprintf(key, sizeof key, "calculator/database/%d", i);
             const char *db = NULL;
             LS_TRY(ls_config_get_string(c, key, &db));
-            /* Relative to the campaign file. */
+            /* Relative to the campaign file (built apart: the path and the result are both in cfg). */
             const char *slash = strrchr(cfg->path, '/');
-            char *to = cfg->lookup_db[i];
-            if (db[0] == '/' || !slash) snprintf(to, sizeof cfg->lookup_db[i], "%s", db);
-            else snprintf(to, sizeof cfg->lookup_db[i], "%.*s/%s", (int)(slash - cfg->path), cfg->path, db);
+            char full[sizeof cfg->lookup_db[0]];
+            if (db[0] == '/' || !slash) snprintf(full, sizeof full, "%s", db);
+            else snprintf(full, sizeof full, "%.*s/%s", (int)(slash - cfg->path), cfg->path, db);
+            memcpy(cfg->lookup_db[i], full, sizeof full);
         }
         cfg->n_lookup_db = n;
     }
