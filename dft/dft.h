@@ -100,6 +100,27 @@ typedef struct dft_params {
     int n_pools;                 /* MPI k-point pools (pw.x's -nk); 0 = automatic (dft/scf/dist.h) */
     char source[4096];           /* input file, for messages */
     struct dft_relax_request relax; /* kind DFT_RELAX_NONE unless a pw.x input asks for one */
+
+    /* ---- Magnetism (issue 18): noncollinear spin, spin-orbit coupling, magnetic constraints.
+     * All zero (dft_params_init) = the collinear engine as before.  pw.x keys in
+     * dft/input/input_qe_magnetic.c; physics in dft/README.md, section "Noncollinear magnetism and
+     * spin-orbit coupling". */
+    int noncolin;                /* two-component spinors, magnetisation a vector field (pw.x noncolin);
+                                    needs n_spin = 1 (pw.x refuses noncolin with nspin = 2) */
+    int spinorbit;               /* spin-orbit coupling from fully relativistic (has_so) pseudopotentials
+                                    (pw.x lspinorb; needs noncolin).  Without it such files are j-averaged */
+    double angle1_deg[DFT_MAX_SPECIES]; /* starting moment direction per species (pw.x angle1/angle2,
+                                    degrees): polar angle from z, 0..180 */
+    double angle2_deg[DFT_MAX_SPECIES]; /* azimuth from x in the xy plane */
+    int has_tot_magnetization;   /* fixed spin moment (pw.x tot_magnetization): collinear, two Fermi levels */
+    double tot_magnetization;    /* muB per cell; noncollinear: |M| along the moment's direction */
+    enum dft_mag_constraint {
+        DFT_MAG_CONSTRAINT_NONE = 0,
+        DFT_MAG_CONSTRAINT_ATOMIC,          /* pw.x 'atomic': each atom's moment vector -> its start */
+        DFT_MAG_CONSTRAINT_ATOMIC_DIRECTION /* pw.x 'atomic direction': each m_z/|m| -> cos(angle1) */
+    } mag_constraint;
+    double mag_lambda;           /* penalty strength (pw.x lambda, Ry in the file, Ha here) */
+    int line_noncolin, line_lspinorb, line_tot_magnetization; /* lines in `source` (0: not given / YAML) */
 } dft_params;
 
 void dft_params_init(dft_params *p);
@@ -150,6 +171,18 @@ typedef struct dft_result {
     int n_symmetry;              /* symmetry operations used (1 = identity only) */
     double wall_s;               /* total, and its parts: */
     double wall_setup_s, wall_scf_s, wall_forces_s, wall_stress_s;
+
+    /* ---- Magnetism (issue 18); zero / NULL in collinear runs unless said.  Noncollinear runs have
+     * n_spin = 1 (one channel of spinor bands, occupations 0..1); total_magnetization is then |M|. */
+    int noncolin, spinorbit;
+    double magnetization[3];     /* M = int m(r), muB per cell (collinear: (0, 0, M)) */
+    int n_symmetry_trev;         /* of n_symmetry, operations combined with time reversal */
+    double (*site_moment)[3];    /* [n_atom] spin moments in pw.x's spheres (muB; noncollinear runs) */
+    double (*site_orbital)[3];   /* [n_atom] orbital moments <L> in the same spheres (muB; spin-orbit runs) */
+    double *site_radius;         /* [n_atom] their radii, pw.x's r_m (bohr) */
+    double fermi_up, fermi_down; /* fixed spin moment (tot_magnetization), collinear: the two Fermi levels, Ha */
+    double fsm_field;            /* fixed spin moment, noncollinear: the Lagrange field B along M, Ha */
+    double constraint_energy;    /* magnetic penalty (pw.x constrained_magnetization), Ha, not in the energies */
 } dft_result;
 
 /* Run the self-consistent field.  Returns LS_OK on convergence, LS_ERR_CONVERGENCE with a

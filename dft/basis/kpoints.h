@@ -23,6 +23,10 @@ typedef struct dft_kpoints {
  * no reduction but time reversal if asked). */
 int dft_kpoints_mp(const int mesh[3], const int shift[3], int n_op, const int (*rot)[3][3],
                    int time_reversal, dft_kpoints **out);
+/* As dft_kpoints_mp with magnetic symmetry: t_rev[n_op] (NULL: none) marks operations combined
+ * with time reversal, which map k onto -R^T k (dft/basis/magsym.h). */
+int dft_kpoints_mp_mag(const int mesh[3], const int shift[3], int n_op, const int (*rot)[3][3], const int *t_rev,
+                       int time_reversal, dft_kpoints **out);
 /* Mesh from a spacing (1/bohr, with 2 pi): n_i = max(1, ceil(|b_i| / spacing)). */
 void dft_kpoints_mesh_from_spacing(const double recip[3][3], double spacing, int mesh[3]);
 void dft_kpoints_destroy(dft_kpoints *kp);

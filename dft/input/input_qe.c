@@ -19,6 +19,7 @@
 #include "common/textio.h"
 #include "common/units.h"
 #include "dft/dft.h"
+#include "dft/input/input_qe_magnetic.h"
 #include "dft/input/input_qe_relax.h"
 #include "dft/pseudo/pseudo_hints.h"
 
@@ -45,6 +46,7 @@ struct qe_state {
     char pos_unit[64];
     int nspin_given;
     struct qe_relax_keys relax_keys;
+    struct qe_magnetic_keys mag_keys; /* noncolin, lspinorb, ... (input_qe_magnetic.c) */
 };
 
 static void lower(char *s)
@@ -142,6 +144,8 @@ static int set_key(struct qe_state *st, const char *nl, char *key, char *val)
     }
     int handled = 0;
     LS_TRY(qe_relax_set_key(&st->relax_keys, st->r, nl, key, v, &p->relax, &handled));
+    if (handled) return LS_OK;
+    LS_TRY(qe_magnetic_set_key(&st->mag_keys, st->r, nl, key, v, p, &handled));
     if (handled) return LS_OK;
     if (!strcmp(nl, "control")) {
         if (!strcmp(key, "pseudo_dir")) {
@@ -438,7 +442,7 @@ static int build_structure(struct qe_state *st)
         }
         p->species[sp].starting_magnetization = st->smag[sp + 1];
     }
-    if (st->smag_given && p->n_spin != 2)
+    if (st->smag_given && p->n_spin != 2 && !p->noncolin)
         ls_log_warn("%s: starting_magnetization is ignored without nspin = 2", src);
     return LS_OK;
 }
@@ -516,6 +520,7 @@ int dft_params_read_qe(const char *path, dft_params *p)
     ls_text_close(st.r);
     if (status == LS_OK) status = qe_relax_check(&st.relax_keys, path, &p->relax);
     if (status == LS_OK) status = build_structure(&st);
+    if (status == LS_OK) status = qe_magnetic_check(&st.mag_keys, path, p);
     if (status == LS_OK && p->ecut_wfc > 0) dft_cutoff_hints_warn(p); /* advice from a HINTS.tsv beside the files */
     free(st.labels);
     free(st.coords);

@@ -66,23 +66,24 @@ static double rand_unit(uint64_t *state)
 
 static int init_states(dft_system *sys)
 {
-    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band;
+    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band, npol = sys->npol;
     size_t n_state = (size_t)n_kpt * ns * nb;
     sys->psi = calloc((size_t)n_kpt * ns, sizeof *sys->psi);
     sys->eig = calloc(n_state, sizeof *sys->eig);
     sys->occ = calloc(n_state, sizeof *sys->occ);
-    sys->rho = calloc((size_t)ns * sys->grid->n_r, sizeof *sys->rho);
-    sys->veff = calloc((size_t)ns * sys->grid->n_r, sizeof *sys->veff);
+    sys->rho = calloc((size_t)sys->n_rho * sys->grid->n_r, sizeof *sys->rho);
+    sys->veff = calloc((size_t)sys->n_rho * sys->grid->n_r, sizeof *sys->veff);
     if (!sys->psi || !sys->eig || !sys->occ || !sys->rho || !sys->veff) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     for (int is = 0; is < ns; is++)
         for (int ik = 0; ik < n_kpt; ik++) {
             const dft_basis *b = sys->basis[ik];
-            double complex *p = malloc((size_t)nb * b->n_pw * sizeof *p);
+            double complex *p = malloc((size_t)nb * npol * b->n_pw * sizeof *p);
             if (!p) LS_ERROR(LS_ERR_NOMEM, "out of memory for the wavefunctions");
             sys->psi[is * n_kpt + ik] = p;
-            /* Random coefficients damped by 1/(1 + |k+G|^2): smooth, non-degenerate starts. */
+            /* Random coefficients damped by 1/(1 + |k+G|^2): smooth, non-degenerate starts (both
+             * spinor components alike). */
             uint64_t state = 0x5DEECE66DULL + 7919ULL * (uint64_t)(is * n_kpt + ik);
-            for (int ib = 0; ib < nb; ib++)
+            for (int ib = 0; ib < nb * npol; ib++)
                 for (int ig = 0; ig < b->n_pw; ig++) {
                     double re = rand_unit(&state) - 0.5, im = rand_unit(&state) - 0.5;
                     p[(size_t)ib * b->n_pw + ig] = (re + I * im) / (1.0 + 2.0 * b->kin[ig]);
@@ -200,21 +201,36 @@ static int atomic_start(dft_system *sys, dft_ham_work *hw)
         for (int i = 0; i < ps->n_chi; i++) n_at += 2 * ps->chi_l[i] + 1;
     }
     if (n_at == 0) return LS_OK;
+    int npol = sys->npol;
+    n_at *= npol; /* spinors: each orbital with spin up, and with spin down */
     int n_extra = nb > n_at ? nb - n_at + 4 : 0;
     for (int is = 0; is < sys->n_spin; is++)
         for (int ik = 0; ik < n_kpt; ik++) {
             if (!dft_dist_owns(sys->dist, is * n_kpt + ik)) continue; /* another pool's task */
             const dft_basis *b = sys->basis[ik];
+            int npw = dft_system_npw(sys, ik);
             int n_vec = n_at + n_extra;
-            if (n_vec > b->n_pw) n_vec = b->n_pw;
-            double complex *v = malloc((size_t)n_vec * b->n_pw * sizeof *v);
+            if (n_vec > npw) n_vec = npw;
+            double complex *v = malloc((size_t)n_vec * npw * sizeof *v);
             if (!v) LS_ERROR(LS_ERR_NOMEM, "out of memory for the starting wavefunctions");
             int n = 0;
-            int status = atomic_orbitals(sys, ik, n_vec, v, &n);
+            int status = atomic_orbitals(sys, ik, n_vec / npol, v, &n);
+            if (status == LS_OK && npol == 2) {
+                /* (phi, 0) and (0, phi), from the last orbital down so nothing is overwritten. */
+                for (int j = n - 1; j >= 0; j--) {
+                    double complex *o = v + (size_t)j * b->n_pw;
+                    double complex *up = v + (size_t)(2 * j) * npw, *dn = v + (size_t)(2 * j + 1) * npw;
+                    memmove(dn + b->n_pw, o, (size_t)b->n_pw * sizeof *v);
+                    memset(dn, 0, (size_t)b->n_pw * sizeof *v);
+                    memcpy(up, dn + b->n_pw, (size_t)b->n_pw * sizeof *v);
+                    memset(up + b->n_pw, 0, (size_t)b->n_pw * sizeof *v);
+                }
+                n *= 2;
+            }
             /* Complete with the random vectors already in psi. */
             const double complex *rnd = sys->psi[is * n_kpt + ik];
             for (int j = 0; status == LS_OK && n < n_vec && j < nb; j++, n++)
-                memcpy(v + (size_t)n * b->n_pw, rnd + (size_t)j * b->n_pw, (size_t)b->n_pw * sizeof *v);
+                memcpy(v + (size_t)n * npw, rnd + (size_t)j * npw, (size_t)npw * sizeof *v);
             if (status == LS_OK)
                 status = dft_subspace_start(sys, ik, is, n, v, nb, sys->psi[is * n_kpt + ik],
                                             sys->eig + ((size_t)is * n_kpt + ik) * nb, hw);
@@ -250,23 +266,33 @@ static void band_energies(const dft_system *sys, dft_ham_work *hw, double *ekin,
     double ek = 0, en = 0;
     int b_lo, b_hi;
     dft_dist_pool_share(sys->dist, nb, &b_lo, &b_hi);
+    int npol = sys->npol;
     for (int is = 0; is < sys->n_spin; is++)
         for (int ik = 0; ik < n_kpt; ik++) {
             if (!dft_dist_owns(sys->dist, is * n_kpt + ik)) continue;
             const dft_basis *b = sys->basis[ik];
+            int npw = dft_system_npw(sys, ik);
             const double complex *psi = sys->psi[is * n_kpt + ik];
             for (int n0 = b_lo; n0 < b_hi; n0 += hw->max_vec) {
                 int cnt = b_hi - n0 < hw->max_vec ? b_hi - n0 : hw->max_vec;
-                dft_nonlocal_project(sys, ik, cnt, psi + (size_t)n0 * b->n_pw, hw->becp);
+                /* Spinors: 2 cnt vectors of n_pw, becp[2j + s]. */
+                dft_nonlocal_project(sys, ik, npol * cnt, psi + (size_t)n0 * npw, hw->becp);
                 for (int j = 0; j < cnt; j++) {
                     int ib = n0 + j;
                     double f = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * b->weight;
                     if (f == 0) continue;
-                    const double complex *p = psi + (size_t)ib * b->n_pw;
+                    const double complex *p = psi + (size_t)ib * npw;
                     double t = 0;
-                    for (int ig = 0; ig < b->n_pw; ig++) t += b->kin[ig] * (creal(p[ig]) * creal(p[ig]) + cimag(p[ig]) * cimag(p[ig]));
+                    for (int c = 0; c < npol; c++)
+                        for (int ig = 0; ig < b->n_pw; ig++) {
+                            double complex x = p[c * b->n_pw + ig];
+                            t += b->kin[ig] * (creal(x) * creal(x) + cimag(x) * cimag(x));
+                        }
                     ek += f * t;
-                    en += f * dft_nonlocal_energy_band(sys, hw->becp + (size_t)j * sys->n_proj_total);
+                    const double complex *bj = hw->becp + (size_t)npol * j * sys->n_proj_total;
+                    if (sys->spinorbit) en += f * dft_nonlocal_energy_band_so(sys, bj);
+                    else
+                        for (int c = 0; c < npol; c++) en += f * dft_nonlocal_energy_band(sys, bj + (size_t)c * sys->n_proj_total);
                 }
             }
         }
@@ -281,6 +307,10 @@ static void rho_to_vec(const dft_system *sys, const double *rho, double complex 
 {
     const dft_grid *g = sys->grid;
     long nr = g->n_r;
+    if (sys->noncolin) { /* (n, mx, my, mz) as they are */
+        for (int c = 0; c < sys->n_rho; c++) dft_grid_field_to_sphere(g, rho + (size_t)c * nr, vec + (size_t)c * g->n_g, work);
+        return;
+    }
     if (sys->n_spin == 1) {
         dft_grid_field_to_sphere(g, rho, vec, work);
         return;
@@ -295,6 +325,10 @@ static void vec_to_rho(const dft_system *sys, const double complex *vec, double 
 {
     const dft_grid *g = sys->grid;
     long nr = g->n_r;
+    if (sys->noncolin) {
+        for (int c = 0; c < sys->n_rho; c++) dft_grid_sphere_to_field(g, vec + (size_t)c * g->n_g, rho + (size_t)c * nr, work);
+        return;
+    }
     if (sys->n_spin == 1) {
         dft_grid_sphere_to_field(g, vec, rho, work);
         return;
@@ -312,7 +346,8 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
 {
     const dft_params *p = sys->params;
     const dft_grid *g = sys->grid;
-    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band;
+    /* ns: spin channels of the k-point loop; nc: density components (n_rho). */
+    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band, nc = sys->n_rho;
     long nr = g->n_r;
     int status = LS_OK;
     dft_ham_work *hw = NULL;
@@ -330,14 +365,14 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     dft_eig_work **ew_t = calloc((size_t)n_thread, sizeof *ew_t);
     dft_mixer *mixer = NULL;
     double complex *work = fftw_malloc((size_t)nr * sizeof *work);
-    double complex *vin = malloc((size_t)ns * g->n_g * sizeof *vin);
-    double complex *vout = malloc((size_t)ns * g->n_g * sizeof *vout);
-    double *rho_out = malloc((size_t)ns * nr * sizeof *rho_out);
+    double complex *vin = malloc((size_t)nc * g->n_g * sizeof *vin);
+    double complex *vout = malloc((size_t)nc * g->n_g * sizeof *vout);
+    double *rho_out = malloc((size_t)nc * nr * sizeof *rho_out);
     double *tmp = malloc((size_t)nr * sizeof *tmp);
     memset(rep, 0, sizeof *rep);
     if (!work || !vin || !vout || !rho_out || !tmp) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
     int n_pw_max = 0;
-    for (int ik = 0; ik < n_kpt; ik++) n_pw_max = sys->basis[ik]->n_pw > n_pw_max ? sys->basis[ik]->n_pw : n_pw_max;
+    for (int ik = 0; ik < n_kpt; ik++) n_pw_max = dft_system_npw(sys, ik) > n_pw_max ? dft_system_npw(sys, ik) : n_pw_max;
     if (!hw_t || !ew_t) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
     LS_TRY_GOTO(status, dft_ham_work_create(sys, 3 * nb, &hw), done);
     LS_TRY_GOTO(status, dft_eig_work_create(nb, n_pw_max, &ew), done);
@@ -347,7 +382,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         LS_TRY_GOTO(status, dft_ham_work_create(sys, 3 * nb, &hw_t[t]), done);
         LS_TRY_GOTO(status, dft_eig_work_create(nb, n_pw_max, &ew_t[t]), done);
     }
-    LS_TRY_GOTO(status, dft_mixer_create(g, ns, p->mixing_beta, p->mixing_history, p->kerker_q0, &mixer), done);
+    LS_TRY_GOTO(status, dft_mixer_create(g, nc, p->mixing_beta, p->mixing_history, p->kerker_q0, &mixer), done);
     LS_TRY_GOTO(status, init_states(sys), done);
 
     if (sys->start) LS_TRY_GOTO(status, dft_start_density(sys->start, sys, sys->rho), done);
@@ -365,7 +400,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     double ethr = restarted ? 1e-6 : 1e-2, e_prev = 0;
     double t0 = ls_wall_time();
     ls_log_info("%4s %22s %12s %12s %9s %8s", "iter", "free energy (Ry)", "dE (Ry)", "scf err (Ry)",
-                ns == 2 ? "mag (muB)" : "", "time (s)");
+                nc > 1 ? "mag (muB)" : "", "time (s)");
     int converged = 0;
     for (int iter = 1; iter <= p->max_iter; iter++) {
         int n_hpsi = 0, notconv_total = 0;
@@ -418,9 +453,14 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         double e_ks = eband - pe.vh_rho - pe.vxc_rho + pe.hartree + pe.xc + sys->e_ewald;
         double f_ks = e_ks + sys->minus_ts;
         double mag = 0;
-        if (ns == 2) {
+        if (nc == 2) {
             for (long ir = 0; ir < nr; ir++) mag += rho_out[ir] - rho_out[nr + ir];
             mag *= sys->omega / (double)nr;
+        } else if (nc == 4) { /* |M| of the vector */
+            double m[3] = {0, 0, 0};
+            for (int c = 0; c < 3; c++)
+                for (long ir = 0; ir < nr; ir++) m[c] += rho_out[(size_t)(c + 1) * nr + ir];
+            mag = sqrt(m[0] * m[0] + m[1] * m[1] + m[2] * m[2]) * sys->omega / (double)nr;
         }
         ls_log_info("%4d %22.12f %12.3e %12.3e %9.4f %8.2f", iter, 2 * f_ks, 2 * (f_ks - e_prev), 2 * dr2,
                     mag, ls_wall_time() - t0);
@@ -450,7 +490,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     /* The final state: the output density of the last diagonalisation (consistent with the
      * wavefunctions, as forces and stress need), its potential, and the Kohn-Sham energy
      * terms evaluated there. */
-    memcpy(sys->rho, rho_out, (size_t)ns * nr * sizeof *rho_out);
+    memcpy(sys->rho, rho_out, (size_t)nc * nr * sizeof *rho_out);
     LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
     {
         double ekin, enl, eloc = 0;
