@@ -180,10 +180,17 @@ typedef struct dft_result {
     double (*site_moment)[3];    /* [n_atom] spin moments in pw.x's spheres (muB; noncollinear runs) */
     double (*site_orbital)[3];   /* [n_atom] orbital moments <L> in the same spheres (muB; spin-orbit runs) */
     double *site_radius;         /* [n_atom] their radii, pw.x's r_m (bohr) */
+    int has_fsm_fermi;
     double fermi_up, fermi_down; /* fixed spin moment (tot_magnetization), collinear: the two Fermi levels, Ha */
     double fsm_field;            /* fixed spin moment, noncollinear: the Lagrange field B along M, Ha */
     double constraint_energy;    /* magnetic penalty (pw.x constrained_magnetization), Ha, not in the energies */
 } dft_result;
+
+struct ls_json;
+/* The magnetic results (noncollinear M, site spin and orbital moments, fixed-moment Fermi levels)
+ * as keys of the JSON object being written (dft/magnet/result_json.c); nothing for a plain
+ * collinear run. */
+void dft_result_magnetism_json(struct ls_json *j, const dft_result *r);
 
 /* Run the self-consistent field.  Returns LS_OK on convergence, LS_ERR_CONVERGENCE with a
  * complete result (not converged) otherwise, or another error code with *out NULL. */

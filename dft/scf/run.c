@@ -128,6 +128,13 @@ static int collect(const dft_system *sys, const struct dft_scf_report *rep, dft_
         LS_TRY(dft_atom_magnetization(sys, r->atom_magnetization, r->atom_sphere_radius));
         r->magnetization[2] = r->total_magnetization;
     }
+    if (sys->fsm && !sys->noncolin && sys->smearing) {
+        r->has_fsm_fermi = 1;
+        r->fermi_up = sys->fermi_up;
+        r->fermi_down = sys->fermi_down;
+    }
+    r->fsm_field = sys->fsm_field;
+    r->constraint_energy = sys->e_penalty;
     if (sys->noncolin) LS_TRY(collect_noncolin(sys, r));
     return LS_OK;
 }

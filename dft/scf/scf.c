@@ -25,6 +25,7 @@
 #include "dft/scf/eigensolver.h"
 #include "dft/scf/hamiltonian.h"
 #include "dft/scf/linalg.h"
+#include "dft/scf/magfield.h"
 #include "dft/scf/mixer.h"
 #include "dft/terms/nonlocal.h"
 #include "dft/terms/potential.h"
@@ -242,9 +243,11 @@ static int atomic_start(dft_system *sys, dft_ham_work *hw)
 
 static int occupy(dft_system *sys, double *homo, double *lumo)
 {
-    int n_kpt = sys->kpts->n_kpt;
+    int n_kpt = sys->kpts->n_kpt, done;
     *homo = -INFINITY;
     *lumo = INFINITY;
+    LS_TRY(dft_magfield_occupy(sys, homo, lumo, &done)); /* a fixed spin moment */
+    if (done) return LS_OK;
     if (sys->smearing) {
         sys->minus_ts = 0;
         return dft_smearing_occupy(sys->smearing, sys->sigma, n_kpt, sys->n_spin, sys->n_band, sys->eig,
@@ -389,6 +392,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     else LS_TRY_GOTO(status, dft_density_atomic(sys, sys->rho), done);
     struct dft_potential_energies pe;
     LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+    LS_TRY_GOTO(status, dft_magfield_add(sys, sys->rho, sys->veff), done);
     rho_to_vec(sys, sys->rho, vin, work, tmp);
     int restarted = 0;
     if (sys->start) LS_TRY_GOTO(status, dft_start_states(sys->start, sys, hw, &restarted), done);
@@ -421,6 +425,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
                                                     hw_t[t], ew_t[t], &h, &notconv);
             n_hpsi += h;
             notconv_total += notconv;
+            if (sys->spin_proj) dft_magfield_spin_proj(sys, ik);
             if (st != LS_OK) {
 #pragma omp critical(dft_scf_error)
                 {
@@ -433,6 +438,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         if (diag_status != LS_OK) ls_error_set(diag_status, __FILE__, __LINE__, "%s", diag_message);
         LS_TRY_GOTO(status, ls_comm_agree(ls_comm_world(), diag_status), done);
         dft_dist_gather_tasks(dist, nb, sys->eig);
+        if (sys->spin_proj) dft_dist_gather_tasks(dist, nb, sys->spin_proj);
         dft_dist_sum_pool_ints(dist, &notconv_total, 1);
         double homo, lumo;
         LS_TRY_GOTO(status, occupy(sys, &homo, &lumo), done);
@@ -451,6 +457,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
                     eband += sys->occ[i] * sys->basis[ik]->weight * sys->eig[i];
                 }
         double e_ks = eband - pe.vh_rho - pe.vxc_rho + pe.hartree + pe.xc + sys->e_ewald;
+        e_ks -= sys->e_ext_rho; /* fixed-moment and constraint fields: in the eigenvalues, not in E */
         double f_ks = e_ks + sys->minus_ts;
         double mag = 0;
         if (nc == 2) {
@@ -479,6 +486,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         LS_TRY_GOTO(status, dft_mixer_mix(mixer, vin, vout), done);
         vec_to_rho(sys, vin, sys->rho, work, tmp);
         LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+        LS_TRY_GOTO(status, dft_magfield_add(sys, sys->rho, sys->veff), done);
         if (sys->iteration_hook) LS_TRY_GOTO(status, sys->iteration_hook(sys->iteration_ctx, sys, iter), done);
         /* Tighten the diagonalisation with the SCF error (pw.x's rule). */
         double ne = sys->n_electrons > 1 ? sys->n_electrons : 1;
@@ -492,6 +500,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
      * terms evaluated there. */
     memcpy(sys->rho, rho_out, (size_t)nc * nr * sizeof *rho_out);
     LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+    LS_TRY_GOTO(status, dft_magfield_add(sys, sys->rho, sys->veff), done);
     {
         double ekin, enl, eloc = 0;
         band_energies(sys, hw, &ekin, &enl);

@@ -21,6 +21,8 @@
 #include "dft/terms/ewald.h"
 #include "dft/terms/nonlocal.h"
 #include "dft/scf/linalg.h"
+#include "dft/scf/magfield.h"
+#include "dft/scf/moments.h"
 #include "dft/scf/smearing.h"
 
 void dft_structure_factor(const dft_system *sys, int species, double complex *sf)
@@ -442,6 +444,7 @@ int dft_system_create(const dft_params *p, dft_system **out)
     LS_TRY_GOTO(status, dft_dist_create(sys->n_spin * sys->kpts->n_kpt, p->n_pools, &sys->dist), fail);
     LS_TRY_GOTO(status, setup_local(sys), fail);
     LS_TRY_GOTO(status, setup_nonlocal(sys), fail);
+    LS_TRY_GOTO(status, dft_magfield_setup(sys), fail);
 
     double *charge = malloc((size_t)sys->n_atom * sizeof *charge);
     if (!charge) LS_ERROR_GOTO(status, LS_ERR_NOMEM, fail, "out of memory");
@@ -494,5 +497,7 @@ void dft_system_destroy(dft_system *sys)
     free(sys->dso_offset);
     free(sys->m_start);
     free(sys->t_rev);
+    free(sys->spin_proj);
+    dft_sites_destroy(sys->sites);
     free(sys);
 }

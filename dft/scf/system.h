@@ -98,6 +98,15 @@ typedef struct dft_system {
     int n_sym_trev;               /* how many */
     int lsign;                    /* GGA: spin up/down along the fixed axis ux (pw.x compute_ux) */
     double ux[3];
+    /* Fixed spin moment and magnetic constraints (dft/scf/magfield.c). */
+    int fsm;                      /* tot_magnetization: collinear two Fermi levels, noncollinear a field */
+    double fsm_field;             /* noncollinear: the Lagrange field B along fsm_dir (H gets -B sigma.e), Ha */
+    double fsm_dir[3];
+    double *spin_proj;            /* noncollinear fixed moment: <psi|sigma.e|psi> [n_kpt][n_band] */
+    double fermi_up, fermi_down;  /* collinear fixed moment */
+    struct dft_sites *sites;      /* pw.x's atomic spheres for the constraints (NULL without) */
+    double e_ext_rho;             /* int v_ext . m_in of the extra magnetic fields in veff, Ha */
+    double e_penalty;             /* constraint penalty lambda sum (...)^2, Ha (reported apart, as pw.x) */
 
     /* Optional, set by the caller between dft_system_create and dft_scf_solve:
      * a previous solution to start from (dft/scf/start.h), and a function called after every SCF
