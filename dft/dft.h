@@ -209,4 +209,120 @@ struct dft_checkpoint {
 };
 int dft_scf_run_checkpointed(const dft_params *p, const struct dft_checkpoint *ck, dft_result **out);
 
+/* ---- Magnetocrystalline anisotropy (issue 18; dft/magnet/mae.c; dft/README.md, section
+ * "Magnetic anisotropy: lodestone mae").  For each k-point mesh of a series and each direction of
+ * the moments: the magnetic force theorem (a collinear SCF without spin-orbit, its magnetisation
+ * turned rigidly to each direction, one non-self-consistent spin-orbit diagonalisation, the band
+ * energy sum f e; pw.x's lforcet) and/or a self-consistent spin-orbit SCF per direction (its
+ * free energy; the direction constrained by pw.x's 'atomic direction' penalty where the magnetic
+ * symmetry does not fix it). */
+#define DFT_MAE_MAX_DIR 16
+#define DFT_MAE_MAX_MESH 16
+
+struct dft_mae_options {
+    int n_dir;
+    double dir[DFT_MAE_MAX_DIR][3];     /* Cartesian directions of the moments (normalised on use) */
+    char dir_label[DFT_MAE_MAX_DIR][32];
+    int force_theorem;                  /* band-energy differences */
+    int self_consistent;                /* free-energy differences of SCFs with spin-orbit */
+    double lambda;                      /* Ha, constraint strength of the self-consistent runs */
+    int n_mesh;                         /* k-point series; 0: the input's own mesh */
+    int mesh[DFT_MAE_MAX_MESH][3];
+};
+
+struct dft_mae_entry {                  /* one direction on one mesh */
+    int done_ft, converged_ft;
+    double e_band;                      /* force theorem: sum f e (Ha), as pw.x's lforcet prints it */
+    double e_band_ts;                   /* the same + (-TS) */
+    int done_scf, converged_scf;
+    double e_scf;                       /* self-consistent free energy, Ha */
+    double constraint_energy;           /* Ha (not in e_scf) */
+    double m_cell[3];                   /* M of the density, muB per cell */
+    double m_spin[3], m_orbital[3];     /* sums of the site moments, muB per cell */
+    int n_kpt, n_sym, n_sym_trev;
+};
+
+struct dft_mae_mesh_result {
+    int mesh[3];
+    int n_kpt_collinear, converged_collinear;
+    double e_collinear;                 /* the reference collinear SCF (force theorem), Ha */
+    double m_collinear;                 /* its moment, muB per cell */
+    struct dft_mae_entry d[DFT_MAE_MAX_DIR];
+};
+
+typedef struct dft_mae_result {
+    int n_dir, n_mesh;
+    double dir[DFT_MAE_MAX_DIR][3];     /* unit vectors */
+    char dir_label[DFT_MAE_MAX_DIR][32];
+    struct dft_mae_mesh_result m[DFT_MAE_MAX_MESH];
+    char formula[64];
+    int n_atom;
+    double n_formula_units;
+    double volume;                      /* bohr^3 */
+    int uniaxial;                       /* tetragonal, hexagonal or trigonal cell with its axis along z */
+    /* From the last mesh (the densest), each method: K1 and K2 of E(theta) = K1 sin^2 + K2 sin^4
+     * (K2 only with a third direction), J/m^3; kappa = sqrt(K1 / (mu0 Ms^2)), Ms from the moments
+     * (spin + orbital) along the easy direction. */
+    int has_k[2];                       /* [0] force theorem, [1] self-consistent */
+    double k1[2], k2[2], kappa[2], ms_a_m[2];
+} dft_mae_result;
+
+/* Run the workflow for the input p (its structure, cutoffs, smearing, species and moments; its
+ * own mesh unless o->n_mesh).  Every SCF's log goes to the log; *out is filled also when some run
+ * did not converge (LS_ERR_CONVERGENCE, the entries say which).  Collective with MPI. */
+int dft_mae_run(const dft_params *p, const struct dft_mae_options *o, dft_mae_result **out);
+void dft_mae_result_destroy(dft_mae_result *r);
+/* An energy difference (Ha per cell) in the result's units: 0 meV per formula unit, 1 meV per
+ * atom, 2 MJ/m^3. */
+double dft_mae_convert(const dft_mae_result *r, double e_ha, int unit);
+/* Parse "001,100,110" (three digits, each optionally signed: "1-10") or "x:y:z" components. */
+int dft_mae_parse_directions(const char *text, struct dft_mae_options *o);
+/* Parse a mesh series "8x8x8,12x12x12". */
+int dft_mae_parse_meshes(const char *text, struct dft_mae_options *o);
+/* The whole result as JSON (path "-": stdout). */
+int dft_mae_write_json(const dft_mae_result *r, const dft_params *p, const struct dft_mae_options *o, const char *path);
+
+/* ---- Density of states (issue 18; dft/dos/; dft/README.md, section "Density of states").  From an
+ * SCF (or a non-self-consistent run on a denser mesh with its density): Gaussian-broadened total
+ * DOS, spin-resolved (collinear: up and down; noncollinear: along the magnetisation), and projected
+ * on each atom's Loewdin-orthogonalised pseudo-atomic orbitals summed over m for each l (as
+ * projwfc.x).  States per energy per cell, both spins counted in the total. */
+struct dft_dos_options {
+    double width;                 /* Gaussian broadening sigma, Ha (g = exp(-x^2/sigma^2)/(sigma sqrt(pi))) */
+    double step;                  /* energy step, Ha */
+    double emin, emax;            /* window relative to the Fermi level, Ha */
+    int mesh[3];                  /* non-self-consistent k-mesh; zeros: the SCF's own */
+    int projected;                /* also the projections on atoms and l */
+};
+
+struct dft_dos_channel {          /* one projection: an atom and an angular momentum */
+    int atom, l;
+    char label[32];               /* "Fe1 d" (species label and the atom's number among its kind) */
+};
+
+typedef struct dft_dos {
+    int n_e;
+    double *energy;               /* [n_e] E - E_F, Ha */
+    double fermi;                 /* Ha */
+    int n_spin;                   /* 1, or 2 spin channels (up, down) */
+    int noncolin;
+    double axis[3];               /* noncollinear: the spin axis of the channels (along M) */
+    double *total;                /* [n_e] states per Ha per cell */
+    double *spin;                 /* [n_spin][n_e] (n_spin 2 only) */
+    int n_proj;
+    struct dft_dos_channel *proj; /* [n_proj] */
+    double *pdos;                 /* [n_proj][n_spin][n_e] */
+    double *pdos_sum;             /* [n_e] sum of the projections (the rest is spilling) */
+    int n_kpt;
+    double wall_s;
+} dft_dos;
+
+int dft_dos_run(const dft_params *p, const struct dft_dos_options *o, dft_dos **out);
+void dft_dos_destroy(dft_dos *d); /* accepts NULL */
+/* CSV: E_minus_EF_eV, total, (up, down,) then one column per projection (per spin), states/eV/cell. */
+int dft_dos_write_csv(const dft_dos *d, const char *path);
+int dft_dos_write_json(const dft_dos *d, const dft_params *p, const char *path);
+/* SVG plot: total and projections summed per species and l; with spin, down mirrored below 0. */
+int dft_dos_write_svg(const dft_dos *d, const dft_params *p, const char *path);
+
 #endif

@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/parallel.h"
 #include "common/units.h"
+#include "dft/scf/atwfc.h"
 #include "dft/scf/density.h"
 #include "dft/scf/dist.h"
 #include "dft/dft.h"
@@ -93,103 +94,6 @@ static int init_states(dft_system *sys)
     return LS_OK;
 }
 
-static int cmp_double_idx(const void *a, const void *b)
-{
-    const double *x = a, *y = b;
-    return (*x > *y) - (*x < *y);
-}
-
-/* Distinct values of v[n] (equal within 1e-12 relative): *uv[*n_u] and map[i] = index in uv. */
-static int unique_values(const double *v, int n, double **uv, int **map, int *n_u)
-{
-    double (*pairs)[2] = malloc((size_t)n * sizeof *pairs);
-    *uv = malloc((size_t)n * sizeof **uv);
-    *map = malloc((size_t)n * sizeof **map);
-    if (!pairs || !*uv || !*map) {
-        free(pairs);
-        LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    }
-    for (int i = 0; i < n; i++) {
-        pairs[i][0] = v[i];
-        pairs[i][1] = i;
-    }
-    qsort(pairs, (size_t)n, sizeof *pairs, cmp_double_idx);
-    int u = 0;
-    for (int i = 0; i < n; i++) {
-        if (u == 0 || pairs[i][0] > (*uv)[u - 1] * (1 + 1e-12) + 1e-14) (*uv)[u++] = pairs[i][0];
-        (*map)[(int)pairs[i][1]] = u - 1;
-    }
-    *n_u = u;
-    free(pairs);
-    return LS_OK;
-}
-
-/* Atomic orbitals of k-point ik, phi_{a,i,m}(G) = (1/sqrt(Omega)) (-i)^l Y_lm(k+G) chi_i(|k+G|)
- * exp(-i (k+G).tau_a), into out[n][n_pw] (at most max_n of them); returns how many.  The radial
- * transforms are done once per species and orbital, the phases once per atom. */
-static int atomic_orbitals(const dft_system *sys, int ik, int max_n, double complex *out, int *n_out)
-{
-    const dft_basis *b = sys->basis[ik];
-    int npw = b->n_pw;
-    static const double complex mi[4] = {1.0, -I, -1.0, I};
-    double *q = malloc((size_t)npw * sizeof *q);
-    double *ylm = malloc((size_t)npw * 16 * sizeof *ylm); /* l = 0..3 for every G */
-    double *fq = NULL;
-    double complex *ph = malloc((size_t)npw * sizeof *ph);
-    double *uq = NULL, *ufq = NULL;
-    int *umap = NULL;
-    int status = LS_OK, n = 0, n_chi_total = 0;
-    for (int s = 0; s < sys->n_species; s++) n_chi_total += sys->pseudo[s]->n_chi;
-    fq = malloc((size_t)(n_chi_total > 0 ? n_chi_total : 1) * npw * sizeof *fq);
-    if (!q || !fq || !ylm || !ph) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-    for (int ig = 0; ig < npw; ig++) {
-        q[ig] = sqrt(2.0 * b->kin[ig]);
-        for (int l = 0; l <= 3; l++) dft_ylm_real(l, b->kg[ig], ylm + (size_t)ig * 16 + l * l);
-    }
-    int off[DFT_MAX_SPECIES + 1];
-    off[0] = 0;
-    /* Radial transforms on the distinct |k+G| only (shells repeat many times). */
-    int n_u = 0;
-    LS_TRY_GOTO(status, unique_values(q, npw, &uq, &umap, &n_u), done);
-    ufq = malloc((size_t)n_u * sizeof *ufq);
-    if (!ufq) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-    for (int s = 0; s < sys->n_species; s++) {
-        const dft_pseudo *ps = sys->pseudo[s];
-        for (int i = 0; i < ps->n_chi; i++) {
-            LS_TRY_GOTO(status, dft_pseudo_chi_q(ps, i, n_u, uq, ufq), done);
-            double *f = fq + (size_t)(off[s] + i) * npw;
-            for (int ig = 0; ig < npw; ig++) f[ig] = ufq[umap[ig]];
-        }
-        off[s + 1] = off[s] + ps->n_chi;
-    }
-    double norm = 1.0 / sqrt(sys->omega);
-    for (int a = 0; a < sys->n_atom; a++) {
-        int s = sys->species_of[a];
-        const dft_pseudo *ps = sys->pseudo[s];
-        for (int ig = 0; ig < npw; ig++)
-            ph[ig] = norm * cexp(-I * (b->kg[ig][0] * sys->tau[a][0] + b->kg[ig][1] * sys->tau[a][1] + b->kg[ig][2] * sys->tau[a][2]));
-        for (int i = 0; i < ps->n_chi; i++) {
-            int l = ps->chi_l[i];
-            if (n + 2 * l + 1 > max_n) goto done;
-            const double *f = fq + (size_t)(off[s] + i) * npw;
-            for (int m = 0; m < 2 * l + 1; m++, n++) {
-                double complex *o = out + (size_t)n * npw;
-                for (int ig = 0; ig < npw; ig++) o[ig] = mi[l & 3] * ylm[(size_t)ig * 16 + l * l + m] * f[ig] * ph[ig];
-            }
-        }
-    }
-done:
-    *n_out = n;
-    free(q);
-    free(fq);
-    free(ylm);
-    free(ph);
-    free(uq);
-    free(ufq);
-    free(umap);
-    return status;
-}
-
 /* Starting wavefunctions as pw.x's 'atomic+random': the lowest states of H[V_in] in the span of
  * the pseudo-atomic orbitals, completed by random vectors when there are fewer orbitals than
  * bands (or none, e.g. GTH potentials).  Leaves the random start in place on failure. */
@@ -215,7 +119,7 @@ static int atomic_start(dft_system *sys, dft_ham_work *hw)
             double complex *v = malloc((size_t)n_vec * npw * sizeof *v);
             if (!v) LS_ERROR(LS_ERR_NOMEM, "out of memory for the starting wavefunctions");
             int n = 0;
-            int status = atomic_orbitals(sys, ik, n_vec / npol, v, &n);
+            int status = dft_atomic_orbitals(sys, ik, n_vec / npol, v, &n, NULL);
             if (status == LS_OK && npol == 2) {
                 /* (phi, 0) and (0, phi), from the last orbital down so nothing is overwritten. */
                 for (int j = n - 1; j >= 0; j--) {
@@ -388,7 +292,8 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     LS_TRY_GOTO(status, dft_mixer_create(g, nc, p->mixing_beta, p->mixing_history, p->kerker_q0, &mixer), done);
     LS_TRY_GOTO(status, init_states(sys), done);
 
-    if (sys->start) LS_TRY_GOTO(status, dft_start_density(sys->start, sys, sys->rho), done);
+    if (sys->rho_init) memcpy(sys->rho, sys->rho_init, (size_t)nc * nr * sizeof *sys->rho); /* given density */
+    else if (sys->start) LS_TRY_GOTO(status, dft_start_density(sys->start, sys, sys->rho), done);
     else LS_TRY_GOTO(status, dft_density_atomic(sys, sys->rho), done);
     struct dft_potential_energies pe;
     LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
@@ -400,8 +305,13 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     ls_log_info("start: %s density, %s wavefunctions", sys->start ? "previous (extrapolated)" : "atomic",
                 restarted ? "previous" : "atomic-orbital");
 
-    /* pw.x's thresholds: 1e-2 from scratch, 1e-6 from a previous solution. */
+    /* pw.x's thresholds: 1e-2 from scratch, 1e-6 from a previous solution; non-self-consistent
+     * (pw.x nscf): 0.1 min(1e-2, conv_thr / N) at once. */
     double ethr = restarted ? 1e-6 : 1e-2, e_prev = 0;
+    if (sys->nscf) {
+        ethr = 0.1 * fmin(1e-2, p->conv_thr / (sys->n_electrons > 1 ? sys->n_electrons : 1));
+        if (ethr < 1e-13) ethr = 1e-13;
+    }
     double t0 = ls_wall_time();
     ls_log_info("%4s %22s %12s %12s %9s %8s", "iter", "free energy (Ry)", "dE (Ry)", "scf err (Ry)",
                 nc > 1 ? "mag (muB)" : "", "time (s)");
@@ -410,7 +320,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         int n_hpsi = 0, notconv_total = 0;
         int diag_status = LS_OK;
         char diag_message[LS_ERROR_MESSAGE_MAX] = "";
-        int max_dav = iter == 1 && !restarted ? 60 : 25;
+        int max_dav = sys->nscf ? 100 : iter == 1 && !restarted ? 60 : 25;
         /* k-points (and spins) are independent: with several, each thread takes whole k-points
          * (nested regions inside are serial); with one, the bands and GEMMs are threaded. */
 #pragma omp parallel for schedule(dynamic, 1) reduction(+ : n_hpsi, notconv_total) if (k_parallel)
@@ -442,6 +352,26 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         dft_dist_sum_pool_ints(dist, &notconv_total, 1);
         double homo, lumo;
         LS_TRY_GOTO(status, occupy(sys, &homo, &lumo), done);
+        if (sys->nscf) {
+            /* Non-self-consistent: the density stays; diagonalise again until every band has
+             * converged (pw.x's c_bands_nscf), then the band energy of these occupations. */
+            double eb = 0;
+            for (int is = 0; is < ns; is++)
+                for (int ik = 0; ik < n_kpt; ik++)
+                    for (int ib = 0; ib < nb; ib++) {
+                        size_t i = ((size_t)is * n_kpt + ik) * nb + ib;
+                        eb += sys->occ[i] * sys->basis[ik]->weight * sys->eig[i];
+                    }
+            ls_log_info("%4d non-self-consistent: band energy %.12f Ry, %d bands not converged", iter, 2 * eb, notconv_total);
+            rep->n_iter = iter;
+            rep->e_band = eb;
+            rep->homo = homo;
+            rep->lumo = lumo;
+            converged = notconv_total == 0;
+            ls_comm_bcast(ls_comm_world(), &converged, sizeof converged, 0);
+            if (converged) break;
+            continue;
+        }
         LS_TRY_GOTO(status, dft_density_from_states(sys, rho_out), done);
         rho_to_vec(sys, rho_out, vout, work, tmp);
         double dr2 = dft_mixer_residual_norm(mixer, vin, vout);
@@ -469,6 +399,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
                 for (long ir = 0; ir < nr; ir++) m[c] += rho_out[(size_t)(c + 1) * nr + ir];
             mag = sqrt(m[0] * m[0] + m[1] * m[1] + m[2] * m[2]) * sys->omega / (double)nr;
         }
+        if (getenv("LS_DEBUG_SCF")) ls_log_info("DEBUG eband %.12f fermi %.10f mts %.12f notconv %d hpsi %d ethr %.2e ext %.3e", eband, sys->fermi, sys->minus_ts, notconv_total, n_hpsi, ethr, sys->e_ext_rho);
         ls_log_info("%4d %22.12f %12.3e %12.3e %9.4f %8.2f", iter, 2 * f_ks, 2 * (f_ks - e_prev), 2 * dr2,
                     mag, ls_wall_time() - t0);
         rep->n_iter = iter;
@@ -495,6 +426,13 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         if (ethr < 1e-13) ethr = 1e-13;
     }
     rep->converged = converged;
+    if (sys->nscf) { /* the density and potential stay those given */
+        rep->wall_s = ls_wall_time() - t0;
+        if (!converged)
+            status = ls_error_set(LS_ERR_CONVERGENCE, __FILE__, __LINE__,
+                                  "the non-self-consistent diagonalisation did not converge in %d passes", p->max_iter);
+        goto done;
+    }
     /* The final state: the output density of the last diagonalisation (consistent with the
      * wavefunctions, as forces and stress need), its potential, and the Kohn-Sham energy
      * terms evaluated there. */

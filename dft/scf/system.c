@@ -252,7 +252,7 @@ static int setup_magnetism(const dft_params *p, dft_system *sys)
     if (first >= 0) {
         const double *u = sys->m_start[first];
         double un = sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
-        sys->lsign = 1;
+        sys->lsign = getenv("LS_NO_LSIGN") ? 0 : 1;
         for (int a = first + 1; a < sys->n_atom; a++) {
             const double *m = sys->m_start[a];
             double c[3] = {u[1] * m[2] - u[2] * m[1], u[2] * m[0] - u[0] * m[2], u[0] * m[1] - u[1] * m[0]};

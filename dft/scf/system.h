@@ -108,6 +108,13 @@ typedef struct dft_system {
     double e_ext_rho;             /* int v_ext . m_in of the extra magnetic fields in veff, Ha */
     double e_penalty;             /* constraint penalty lambda sum (...)^2, Ha (reported apart, as pw.x) */
 
+    /* Optional (issue 18), set by the caller between dft_system_create and dft_scf_solve: a
+     * starting density on this grid (borrowed, [n_rho][n_r]; before start and atomic densities),
+     * and nscf = 1 for a non-self-consistent calculation with that density (dft_scf_solve then
+     * diagonalises to convergence and reports the band energy; the magnetic force theorem). */
+    const double *rho_init;
+    int nscf;
+
     /* Optional, set by the caller between dft_system_create and dft_scf_solve:
      * a previous solution to start from (dft/scf/start.h), and a function called after every SCF
      * iteration with the next input density in rho (checkpoints; a non-LS_OK return stops
