@@ -20,6 +20,7 @@
  * polar angle (lambda of the options); MAE(d) = F(d) - F(d_1).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,7 +79,7 @@ static int direction_params(const dft_params *p, const double *smag, const doubl
 {
     LS_TRY(params_copy(p, q));
     q->noncolin = 1;
-    q->spinorbit = 1;
+    q->spinorbit = getenv("LS_MAE_NOSOC") ? 0 : 1;
     q->n_spin = 1;
     memcpy(q->kmesh, mesh, sizeof q->kmesh);
     q->kspacing = 0;
@@ -175,6 +176,15 @@ static int run_force_theorem(const dft_params *p, const double *smag, const dft_
             e->done_ft = 1;
             e->converged_ft = status == LS_OK;
             e->e_band = rep.e_band;
+            if (getenv("LS_MAE_DEBUG")) {
+                for (int ik = 0; ik < sys->kpts->n_kpt; ik++) {
+                    fprintf(stderr, "DEBUG dir %.3f %.3f %.3f fermi %.8f eV; k = (%.4f %.4f %.4f) w %.7f:", d[0], d[1], d[2],
+                            sys->fermi * LS_HARTREE_EV, sys->basis[ik]->k[0], sys->basis[ik]->k[1], sys->basis[ik]->k[2],
+                            sys->kpts->weight[ik]);
+                    for (int ib = 0; ib < sys->n_band; ib++) fprintf(stderr, " %.4f", sys->eig[(size_t)ik * sys->n_band + ib] * LS_HARTREE_EV);
+                    fprintf(stderr, "\n");
+                }
+            }
             e->e_band_ts = rep.e_band + sys->minus_ts;
             e->n_kpt = sys->kpts->n_kpt;
             e->n_sym = sys->n_sym > 0 ? sys->n_sym : 1;

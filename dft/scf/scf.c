@@ -132,6 +132,18 @@ static int atomic_start(dft_system *sys, dft_ham_work *hw)
                 }
                 n *= 2;
             }
+            /* pw.x's 'atomic+random' multiplies each coefficient by 1 + 0.05 r e^{i phi}: without
+             * it the start keeps the atoms' symmetry exactly and Davidson can miss a root of
+             * another character for good, which a non-self-consistent run (the force theorem)
+             * never recovers.  Done for spinors and non-self-consistent runs, so that the
+             * collinear self-consistent path stays as it was. */
+            if (status == LS_OK && (npol == 2 || sys->nscf)) {
+                uint64_t state = 0x2545F4914F6CDD1DULL + 104729ULL * (uint64_t)(is * n_kpt + ik);
+                for (size_t i = 0; i < (size_t)n * npw; i++) {
+                    double rr = rand_unit(&state), arg = 2 * M_PI * rand_unit(&state);
+                    v[i] *= 1 + 0.05 * rr * (cos(arg) + I * sin(arg));
+                }
+            }
             /* Complete with the random vectors already in psi. */
             const double complex *rnd = sys->psi[is * n_kpt + ik];
             for (int j = 0; status == LS_OK && n < n_vec && j < nb; j++, n++)
@@ -399,7 +411,6 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
                 for (long ir = 0; ir < nr; ir++) m[c] += rho_out[(size_t)(c + 1) * nr + ir];
             mag = sqrt(m[0] * m[0] + m[1] * m[1] + m[2] * m[2]) * sys->omega / (double)nr;
         }
-        if (getenv("LS_DEBUG_SCF")) ls_log_info("DEBUG eband %.12f fermi %.10f mts %.12f notconv %d hpsi %d ethr %.2e ext %.3e", eband, sys->fermi, sys->minus_ts, notconv_total, n_hpsi, ethr, sys->e_ext_rho);
         ls_log_info("%4d %22.12f %12.3e %12.3e %9.4f %8.2f", iter, 2 * f_ks, 2 * (f_ks - e_prev), 2 * dr2,
                     mag, ls_wall_time() - t0);
         rep->n_iter = iter;

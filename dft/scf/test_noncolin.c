@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/err.h"
 #include "common/log.h"
@@ -138,6 +139,7 @@ static int fe2_params(dft_params *p)
     if (getenv("FDCOL")) p->n_spin = 2;
     if (getenv("FDECUT")) p->ecut_wfc = atof(getenv("FDECUT"));
     if (getenv("FDECUT")) p->fft[0] = p->fft[1] = p->fft[2] = 0;
+    if (getenv("FDK")) p->kmesh[0] = p->kmesh[1] = p->kmesh[2] = atoi(getenv("FDK"));
     p->conv_thr = getenv("FDCONV") ? atof(getenv("FDCONV")) : 1e-13;
     p->compute_stress = 0;
     snprintf(p->source, sizeof p->source, "test_noncolin");
@@ -197,9 +199,16 @@ static void test_fixed_moment(void)
 int main(void)
 {
     ls_log_set_level(LS_LOG_WARN);
-    LS_RUN(test_collinear_equivalence);
-    LS_RUN(test_rigid_rotation);
-    LS_RUN(test_forces_spin_orbit);
-    LS_RUN(test_fixed_moment);
+    clock_t t = clock();
+#define TIMED(fn)                                                                     \
+    do {                                                                              \
+        LS_RUN(fn);                                                                   \
+        printf("  (%s: %.1f s CPU)\n", #fn, (double)(clock() - t) / CLOCKS_PER_SEC); \
+        t = clock();                                                                  \
+    } while (0)
+    TIMED(test_collinear_equivalence);
+    TIMED(test_rigid_rotation);
+    TIMED(test_forces_spin_orbit);
+    TIMED(test_fixed_moment);
     return ls_test_summary("test_noncolin");
 }
