@@ -3,7 +3,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "common/buildinfo.h"
 #include "common/err.h"
 #include "common/json.h"
 #include "common/parallel.h"
@@ -13,16 +15,9 @@
 #include <omp.h>
 #endif
 
-#ifndef LS_VERSION
-#define LS_VERSION "0.0.0"
-#endif
-#ifndef LS_GIT_REV
-#define LS_GIT_REV "unknown"
-#endif
-
-const char *cli_version(void) { return "lodestone " LS_VERSION " (git " LS_GIT_REV ")"; }
-const char *cli_version_number(void) { return LS_VERSION; }
-const char *cli_git_revision(void) { return LS_GIT_REV; }
+const char *cli_version(void) { return ls_buildinfo_version(); }
+const char *cli_version_number(void) { return ls_buildinfo_version_number(); }
+const char *cli_git_revision(void) { return ls_buildinfo_git_revision(); }
 
 static int find_long(const struct cli_option *opts, const char *name, size_t len)
 {
@@ -152,6 +147,37 @@ void cli_json_lattice_keys(struct ls_json *j, const double len_a[3], const doubl
 int cli_list_contains(const char *list, const char *name)
 {
     return ls_list_has(list, ',', name);
+}
+
+int cli_get_int_range(const struct cli_args *args, const struct cli_option *opts, const char *name, long fallback,
+                      long lo, long hi, const char *what, long *out)
+{
+    LS_TRY(cli_get_int(args, opts, name, fallback, out));
+    if (*out < lo || *out > hi)
+        LS_ERROR(LS_ERR_USAGE, "--%s must be between %ld and %ld (%s), got %ld", name, lo, hi, what, *out);
+    return LS_OK;
+}
+
+int cli_get_double_range(const struct cli_args *args, const struct cli_option *opts, const char *name,
+                         double fallback, double lo, double hi, const char *unit, double *out)
+{
+    LS_TRY(cli_get_double(args, opts, name, fallback, out));
+    if (!(*out >= lo && *out <= hi))
+        LS_ERROR(LS_ERR_USAGE, "--%s must be between %g and %g%s%s, got %g", name, lo, hi, unit[0] ? " " : "", unit, *out);
+    return LS_OK;
+}
+
+int cli_check_output(const char *option, const char *out, int n, const char *const *inputs)
+{
+    struct stat so, si;
+    if (out == NULL || strcmp(out, "-") == 0 || stat(out, &so) != 0) return LS_OK;
+    for (int k = 0; k < n; k++) {
+        if (inputs[k] == NULL || strcmp(inputs[k], "-") == 0 || stat(inputs[k], &si) != 0) continue;
+        if (so.st_dev == si.st_dev && so.st_ino == si.st_ino)
+            LS_ERROR(LS_ERR_USAGE, "--%s %s is the input %s: writing there would overwrite it; give another path", option,
+                     out, inputs[k]);
+    }
+    return LS_OK;
 }
 
 int cli_get_int(const struct cli_args *args, const struct cli_option *opts, const char *name,

@@ -9,6 +9,8 @@
 #ifndef LS_APPS_CLI_H
 #define LS_APPS_CLI_H
 
+#include <stdio.h>
+
 struct cli_command {
     const char *name;
     const char *summary;
@@ -49,6 +51,20 @@ int cli_get_double(const struct cli_args *args, const struct cli_option *opts, c
                    double fallback, double *out);
 int cli_get_int(const struct cli_args *args, const struct cli_option *opts, const char *name,
                 long fallback, long *out);
+/* A whole number in [lo, hi] (every count or size a user gives has a stated limit): LS_ERR_USAGE
+ * "--NAME must be between LO and HI (what), got V" otherwise; `what` says what the number is
+ * ("optimiser steps"). */
+int cli_get_int_range(const struct cli_args *args, const struct cli_option *opts, const char *name, long fallback,
+                      long lo, long hi, const char *what, long *out);
+/* A number in [lo, hi] (finite): LS_ERR_USAGE "--NAME must be between LO and HI UNIT, got V". */
+int cli_get_double_range(const struct cli_args *args, const struct cli_option *opts, const char *name,
+                         double fallback, double lo, double hi, const char *unit, double *out);
+/* LS_ERR_USAGE when the output `out` of option --`option` is the same file as one of the n inputs
+ * (NULL entries and "-" are skipped), compared by file identity (device and
+ * inode: a.xyz, ./a.xyz and a hard link are one file); an output that does not exist yet is not an
+ * input.  Writing there would destroy the input: the message names both and asks for another
+ * path. */
+int cli_check_output(const char *option, const char *out, int n, const char *const *inputs);
 
 /* --threads N (OpenMP threads per process, set with omp_set_num_threads) and --pools K (MPI
  * k-point pools, 1 to the number of processes) of the DFT commands; 0 when not given.  pools may
@@ -67,6 +83,8 @@ const char *cli_version(void);
 /* Its parts: "X.Y.Z" and the short git revision ("unknown" outside a git checkout). */
 const char *cli_version_number(void);
 const char *cli_git_revision(void);
+/* lodestone --version: version, git revision, data directory, library versions (apps/version.c). */
+void cli_print_version(FILE *f);
 
 /* Subcommands. */
 int cmd_info(int argc, char **argv);
@@ -82,5 +100,6 @@ int cmd_dos(int argc, char **argv);     /* density of states (issue 18) */
 int cmd_suggest(int argc, char **argv);
 int cmd_bench_pool(int argc, char **argv);
 int cmd_bench_function(int argc, char **argv);
+int cmd_campaign(int argc, char **argv);   /* the closed discovery loop */
 
 #endif

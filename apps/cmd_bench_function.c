@@ -8,7 +8,7 @@
 #include "common/err.h"
 #include "common/json.h"
 #include "common/log.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 static const struct cli_option opts[] = {
     {"function", 0, CLI_VALUE, "NAME", "branin, hartmann6 or branincurrin"},
@@ -51,22 +51,22 @@ int cmd_bench_function(int argc, char **argv)
     bo_bench_config cfg;
     bo_bench_config_default(&cfg);
     long v;
-    LS_TRY(cli_get_int(&a, opts, "evals", 0, &v));
-    if (v < 1) LS_ERROR(LS_ERR_USAGE, "--evals N (at least 1) is required");
+    if (cli_get(&a, opts, "evals") == NULL) LS_ERROR(LS_ERR_USAGE, "--evals N (at least 1) is required");
+    LS_TRY(cli_get_int_range(&a, opts, "evals", 0, 1, 100000, "evaluations per run", &v));
     cfg.budget = v;
-    LS_TRY(cli_get_int(&a, opts, "init", 2 * f->dim + 1, &v));
-    cfg.n_init = v < 1 ? 1 : (int)v;
-    LS_TRY(cli_get_int(&a, opts, "batch", 1, &v));
-    if (v < 1 || v > 64) LS_ERROR(LS_ERR_USAGE, "--batch must be between 1 and 64");
+    LS_TRY(cli_get_int_range(&a, opts, "init", 2 * f->dim + 1, 1, 100000, "initial random points", &v));
+    cfg.n_init = (int)v;
+    LS_TRY(cli_get_int_range(&a, opts, "batch", 1, 1, 64, "points per batch", &v));
     cfg.q = (int)v;
-    LS_TRY(cli_get_int(&a, opts, "runs", 20, &v));
-    if (v < 1 || v > 10000) LS_ERROR(LS_ERR_USAGE, "--runs must be between 1 and 10000");
+    LS_TRY(cli_get_int_range(&a, opts, "runs", 20, 1, 10000, "seeded runs", &v));
     cfg.n_runs = (int)v;
+    if ((double)cfg.budget * cfg.n_runs > 1e8)
+        LS_ERROR(LS_ERR_USAGE, "--evals %ld x --runs %d: at most 1e8 evaluations in all", cfg.budget, cfg.n_runs);
     LS_TRY(cli_get_int(&a, opts, "seed", 1, &v));
     cfg.seed = (uint64_t)v;
-    LS_TRY(cli_get_int(&a, opts, "restarts", 3, &v));
+    LS_TRY(cli_get_int_range(&a, opts, "restarts", 3, 0, 1000, "random starts of the hyperparameter fit", &v));
     cfg.n_restarts = (int)v;
-    LS_TRY(cli_get_int(&a, opts, "threads", 0, &v));
+    LS_TRY(cli_get_int_range(&a, opts, "threads", 0, 0, 4096, "OpenMP threads; 0: all", &v));
     cfg.n_threads = (int)v;
     LS_TRY(cli_get_double(&a, opts, "kappa", 2.0, &cfg.kappa));
     cfg.acquisition = cli_get(&a, opts, "acquisition") ? cli_get(&a, opts, "acquisition") : (f->n_obj > 1 ? "ehvi" : "ei");

@@ -4,13 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/bo_spec.h"
 #include "apps/cli.h"
 #include "common/csv.h"
 #include "common/err.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/textio.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 static const struct cli_option opts[] = {
     {"pool", 0, CLI_VALUE, "FILE", "candidate table (CSV with a header; features + objective column)"},
@@ -57,20 +58,19 @@ int cmd_bench_pool(int argc, char **argv)
     bo_bench_config_default(&cfg);
     cfg.n_runs = 50;
     long v;
-    LS_TRY(cli_get_int(&a, opts, "runs", 50, &v));
-    if (v < 1 || v > 100000) LS_ERROR(LS_ERR_USAGE, "--runs must be between 1 and 100000, got %ld", v);
+    LS_TRY(cli_get_int_range(&a, opts, "runs", 50, 1, 100000, "seeded runs", &v));
     cfg.n_runs = (int)v;
     LS_TRY(cli_get_int(&a, opts, "seed", 1, &v));
     cfg.seed = (uint64_t)v;
-    LS_TRY(cli_get_int(&a, opts, "refit-every", 1, &v));
-    cfg.refit_every = v < 1 ? 1 : (int)v;
-    LS_TRY(cli_get_int(&a, opts, "restart-every", 10, &v));
-    cfg.restart_every = v < 1 ? 1 : (int)v;
-    LS_TRY(cli_get_int(&a, opts, "restarts", 3, &v));
-    cfg.n_restarts = v < 0 ? 0 : (int)v;
-    LS_TRY(cli_get_int(&a, opts, "restart-max-n", 150, &v));
-    cfg.restart_max_n = v < 0 ? 0 : v;
-    LS_TRY(cli_get_int(&a, opts, "threads", 0, &v));
+    LS_TRY(cli_get_int_range(&a, opts, "refit-every", 1, 1, 1000000, "steps between refits", &v));
+    cfg.refit_every = (int)v;
+    LS_TRY(cli_get_int_range(&a, opts, "restart-every", 10, 1, 1000000, "steps between multi-start refits", &v));
+    cfg.restart_every = (int)v;
+    LS_TRY(cli_get_int_range(&a, opts, "restarts", 3, 0, 1000, "random starts at a restart", &v));
+    cfg.n_restarts = (int)v;
+    LS_TRY(cli_get_int_range(&a, opts, "restart-max-n", 150, 0, 100000000, "observations; 0: no limit", &v));
+    cfg.restart_max_n = v;
+    LS_TRY(cli_get_int_range(&a, opts, "threads", 0, 0, 4096, "OpenMP threads; 0: all", &v));
     cfg.n_threads = (int)v;
     LS_TRY(cli_get_double(&a, opts, "kappa", 2.0, &cfg.kappa));
     if (cli_get(&a, opts, "acquisition")) cfg.acquisition = cli_get(&a, opts, "acquisition");

@@ -69,7 +69,6 @@ int cmd_dos(int argc, char **argv)
     p.n_threads = threads;
     p.n_pools = pools;
     int status = dft_params_read(a.pos[0], &p);
-    if (status == LS_OK) status = dft_params_check_single_point(&p, "lodestone dos");
     dft_dos *d = NULL;
     if (status == LS_OK) status = dft_dos_run(&p, &o, &d);
     if (d) {

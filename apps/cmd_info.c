@@ -210,6 +210,7 @@ int cmd_info(int argc, char **argv)
     LS_TRY(cli_get_double(&args, info_opts, "symprec", LS_SYMPREC_DEFAULT_A, &symprec_a));
     if (!(symprec_a > 0)) LS_ERROR(LS_ERR_USAGE, "--symprec must be a positive length in Å, got %g", symprec_a);
     LS_TRY(cli_get_int(&args, info_opts, "frame", 1, &frame));
+    LS_TRY(cli_check_output("json", cli_get(&args, info_opts, "json"), 1, &path));
 
     ls_structure_list *list = NULL;
     LS_TRY(ls_structures_read(path, format, &list));

@@ -109,7 +109,6 @@ int cmd_mae(int argc, char **argv)
     p.n_threads = threads;
     p.n_pools = pools;
     int status = dft_params_read(a.pos[0], &p);
-    if (status == LS_OK) status = dft_params_check_single_point(&p, "lodestone mae");
     if (status != LS_OK) {
         dft_params_free(&p);
         return status;

@@ -16,6 +16,7 @@ static const struct cli_option opts[] = {
     {"model", 'm', CLI_VALUE, "MODEL", "the potential (lodestone train --out)"},
     {"out", 'o', CLI_VALUE, "FILE", "write the structures with predicted energy, forces, stress (extended XYZ)"},
     {"json", 0, CLI_VALUE, "FILE", "write the error report as JSON"},
+    {"calibration-svg", 0, CLI_VALUE, "FILE", "ensembles: calibration plot of the spreads against the errors (SVG)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -106,6 +107,9 @@ int cmd_predict(int argc, char **argv)
     }
     const char *model_path = cli_get(&a, opts, "model"), *out = cli_get(&a, opts, "out");
     if (!model_path || a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "predict needs --model MODEL and one structure file");
+    const char *inputs[2] = {model_path, a.pos[0]};
+    LS_TRY(cli_check_output("out", out, 2, inputs));
+    LS_TRY(cli_check_output("json", cli_get(&a, opts, "json"), 2, inputs));
     LS_TRY_GOTO(status, nnp_model_load(model_path, &m), done);
     LS_TRY_GOTO(status, ls_structures_read(a.pos[0], LS_FORMAT_AUTO, &set), done);
     LS_TRY_GOTO(status, ls_structure_list_create(&outl), done);
@@ -129,6 +133,8 @@ int cmd_predict(int argc, char **argv)
         struct nnp_errors e;
         nnp_error_sums_finish(&pr.sums, &e);
         LS_TRY_GOTO(status, nnp_report_errors(a.pos[0], &e, pr.n_member, cli_get(&a, opts, "json")), done);
+        if (cli_get(&a, opts, "calibration-svg"))
+            LS_TRY_GOTO(status, nnp_model_calibration_plot(m, set, a.pos[0], cli_get(&a, opts, "calibration-svg")), done);
     } else if (cli_get(&a, opts, "json")) {
         ls_log_warn("%s carries no reference energies: no error report written", a.pos[0]);
     }

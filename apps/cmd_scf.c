@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/dft_opts.h"
 #include "common/err.h"
 #include "common/io.h"
 #include "common/json.h"
@@ -16,13 +17,15 @@
 
 static const struct cli_option opts[] = {
     {"json", 'j', CLI_VALUE, "FILE", "write the results as JSON (energy_eV, forces_eV_per_A, stress_GPa, ...)"},
-    {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame (energy, forces, stress, moments)"},
+    {"xyz", 'x', CLI_VALUE, "FILE", "append an extended-XYZ frame (energy, forces, stress, moments) of a converged SCF"},
+    {"xyz-unconverged", 0, CLI_FLAG, NULL, "with --xyz: append the frame also when the SCF did not converge"},
     {"threads", 't', CLI_VALUE, "N", "OpenMP threads per process (default: OMP_NUM_THREADS or all cores)"},
     {"pools", 'p', CLI_VALUE, "N", "MPI: k-point pools, as pw.x's -nk (default: one per process, at most one per k-point and spin)"},
     {"quiet", 'q', CLI_FLAG, NULL, "only warnings and errors on stderr"},
     {"restart", 0, CLI_FLAG, NULL, "continue from the checkpoint if there is one (else start afresh)"},
     {"checkpoint", 0, CLI_VALUE, "FILE", "SCF checkpoint (default: INPUT-STEM.scf.ckpt here; 'none': never)"},
     {"checkpoint-every", 0, CLI_VALUE, "SECONDS", "wall time between checkpoints (default 60)"},
+    {"bands", 0, CLI_VALUE, "STEM", "calculation = 'bands': write STEM.csv, STEM.json, STEM.svg (default INPUT-STEM.bands)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -37,7 +40,10 @@ static int write_json(const char *path, const dft_params *p, const dft_result *r
     ls_json_string(j, "input", p->source);
     ls_json_bool(j, "converged", r->converged);
     ls_json_int(j, "scf_iterations", r->n_iter);
-    ls_json_number(j, "energy_eV", r->energy_free * ev);
+    static const char *const calc[] = {"scf", "nscf", "bands"};
+    ls_json_string(j, "calculation", calc[p->calculation]);
+    if (p->calculation == DFT_CALC_SCF) ls_json_number(j, "energy_eV", r->energy_free * ev);
+    else ls_json_null(j, "energy_eV"); /* no energy without self-consistency */
     ls_json_number(j, "energy_internal_eV", r->energy * ev);
     ls_json_number(j, "energy_zero_width_eV", r->energy_zero_width * ev);
     ls_json_number(j, "minus_TS_eV", r->minus_ts * ev);
@@ -109,7 +115,8 @@ static int write_json(const char *path, const dft_params *p, const dft_result *r
     ls_json_number(j, "ecutrho_Ry", 2 * (p->ecut_rho > 0 ? p->ecut_rho : 4 * p->ecut_wfc));
     ls_json_int_array(j, "kmesh", p->kmesh, 3);
     ls_json_int_array(j, "kshift", p->kshift, 3);
-    ls_json_string(j, "occupations", p->occupations == DFT_OCC_SMEARING ? "smearing" : "fixed");
+    static const char *const occ[] = {"fixed", "smearing", "from_input", "tetrahedra"};
+    ls_json_string(j, "occupations", occ[p->occupations]);
     if (p->occupations == DFT_OCC_SMEARING) {
         ls_json_string(j, "smearing", p->smearing);
         ls_json_number(j, "degauss_Ry", 2 * p->smearing_width);
@@ -141,24 +148,8 @@ static int write_json(const char *path, const dft_params *p, const dft_result *r
 static int append_xyz(const char *path, const dft_params *p, const dft_result *r)
 {
     ls_structure *s = NULL;
-    LS_TRY(ls_structure_copy(p->structure, &s));
-    int status = LS_OK;
-    s->has_energy = 1;
-    s->energy = r->energy_free;
-    if (r->forces) {
-        status = ls_structure_alloc_forces(s);
-        if (status == LS_OK) memcpy(s->forces, r->forces, (size_t)s->n_atom * sizeof *s->forces);
-    }
-    if (r->atom_magnetization) {
-        status = ls_structure_alloc_magmom(s);
-        if (status == LS_OK) memcpy(s->magmom, r->atom_magnetization, (size_t)s->n_atom * sizeof *s->magmom);
-    }
-    if (r->has_stress) {
-        s->has_stress = 1;
-        memcpy(s->stress, r->stress, sizeof s->stress);
-    }
-    if (status == LS_OK) status = ls_structure_info_set(s, "calculator", "lodestone-scf");
-    if (status == LS_OK) status = ls_extxyz_append(path, s);
+    LS_TRY(dft_result_label(r, p->structure, &s));
+    int status = ls_extxyz_append(path, s);
     ls_structure_destroy(s);
     return status;
 }
@@ -174,19 +165,20 @@ int cmd_scf(int argc, char **argv)
                        "functional, pseudopotentials, ecut, ecut_rho, kpoints {mesh, shift | spacing},\n"
                        "occupations, smearing {type, width}, spin {polarized, starting_magnetization},\n"
                        "scf {conv_thr, max_iter, mixing_beta, mixing_history}, fft_grid, bands, charge,\n"
-                       "symmetry, forces, stress; units on every dimensioned value (see dft/README.md).\n"
-                       "Any other INPUT is a Quantum ESPRESSO pw.x input (.in, .pwi): namelists &control, &system,\n"
-                       "&electrons and cards ATOMIC_SPECIES, ATOMIC_POSITIONS, CELL_PARAMETERS, K_POINTS\n"
-                       "(automatic or gamma), with ibrav = 0.  Supported keys: calculation='scf', pseudo_dir,\n"
-                       "tprnfor, tstress; ibrav, celldm(1), A, nat, ntyp, ecutwfc, ecutrho, nr1-3, nbnd,\n"
-                       "occupations (fixed, smearing), smearing, degauss, nspin, starting_magnetization(i),\n"
-                       "tot_charge, input_dft, nosym, noinv; conv_thr, mixing_beta, mixing_ndim,\n"
-                       "electron_maxstep.  Any other key is an error.  calculation='relax' and 'vc-relax'\n"
-                       "(with forc_conv_thr, etot_conv_thr, nstep, &ions and &cell) are inputs of\n"
-                       "'lodestone relax' (see its --help): given to scf they are an error (exit code 2), not\n"
-                       "an SCF of the starting geometry.  ATOMIC_POSITIONS lines may end with pw.x's three\n"
-                       "if_pos flags (0 fixed, 1 free; used by relax).  Exit code 1 if the SCF does not\n"
-                       "converge (results are still written).\n"
+                       "symmetry, forces, stress; units on every dimensioned value (see docs/yaml-input.md).\n"
+                       "Any other INPUT is a Quantum ESPRESSO pw.x input (.in, .pwi), read as pw.x 6.7 reads it:\n"
+                       "every ibrav (celldm or A, B, C, cosAB, ...), CELL_PARAMETERS, ATOMIC_POSITIONS (with\n"
+                       "arithmetic and if_pos), K_POINTS in every form (automatic, gamma, tpiba, crystal, tpiba_b,\n"
+                       "crystal_b), occupations fixed, smearing, from_input (OCCUPATIONS card), tetrahedra,\n"
+                       "tetrahedra_lin, tetrahedra_opt; calculation 'scf', 'nscf' and 'bands' (these two read the\n"
+                       "density an scf run wrote to OUTDIR/PREFIX.save/lodestone-density.ckpt; 'bands' writes\n"
+                       "STEM.csv, .json and .svg, --bands STEM).  Solver-tuning and output keys are accepted and\n"
+                       "logged as not used; features Lodestone does not have (ultrasoft/PAW, DFT+U, hybrids,\n"
+                       "vdW, meta-GGA, fields, non-collinear spin, MD) are refused, naming the line (exit code\n"
+                       "2).  See dft/README.md, section \"pw.x input\".  calculation='relax' and 'vc-relax' are\n"
+                       "inputs of 'lodestone relax' (see its --help): given to scf they are an error (exit code 2),\n"
+                       "not an SCF of the starting geometry.  Exit code 1 if the SCF does not converge (results\n"
+                       "are still written).\n"
                        "Checkpoints: the SCF state is saved every --checkpoint-every seconds, on SIGTERM/SIGINT\n"
                        "(then exit code 3) and when the SCF does not converge; --restart continues from it.\n"
                        "The file is removed after a successful run.\n"
@@ -197,16 +189,10 @@ int cmd_scf(int argc, char **argv)
     }
     if (a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "scf needs one input file (see lodestone scf --help)");
     if (cli_get(&a, opts, "quiet")) ls_log_set_level(LS_LOG_WARN);
-    int threads = 0, pools = 0;
-    LS_TRY(cli_get_threads_pools(&a, opts, &threads, &pools));
     dft_params p;
-    dft_params_init(&p);
-    p.n_threads = threads;
-    p.n_pools = pools;
-    int status = dft_params_read(a.pos[0], &p); /* YAML by extension, else pw.x */
-    /* A relax/vc-relax input is refused rather than computed at its starting geometry only: a
-     * user who asked for a relaxation must not get an SCF without noticing. */
-    if (status == LS_OK) status = dft_params_check_single_point(&p, "lodestone scf");
+    static const char *const outputs[] = {"json", "xyz", "checkpoint"};
+    int status = dft_cli_read_single_point(&a, opts, "lodestone scf", outputs, 3, &p);
+    p.write_density = 1; /* pw.x inputs: the density for later nscf/bands runs (OUTDIR/PREFIX.save) */
     if (status != LS_OK) {
         dft_params_free(&p);
         return status;
@@ -217,10 +203,7 @@ int cmd_scf(int argc, char **argv)
     if (ck_opt) {
         snprintf(ckpt_path, sizeof ckpt_path, "%s", strcmp(ck_opt, "none") == 0 ? "" : ck_opt);
     } else {
-        const char *base = ls_path_basename(a.pos[0]);
-        const char *dot = strrchr(base, '.');
-        int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-        snprintf(ckpt_path, sizeof ckpt_path, "%.*s.scf.ckpt", len, base);
+        ls_path_with_suffix(ls_path_basename(a.pos[0]), ".scf.ckpt", ckpt_path, sizeof ckpt_path);
     }
     struct dft_checkpoint ck = {ckpt_path, cli_get(&a, opts, "restart") != NULL, 60.0};
     status = cli_get_double(&a, opts, "checkpoint-every", 60.0, &ck.every_s);
@@ -239,11 +222,21 @@ int cmd_scf(int argc, char **argv)
         snprintf(saved, sizeof saved, "%s", ls_error_message());
         int scf_status = status;
         const double ev = LS_HARTREE_EV;
-        printf("%s: %s after %d iterations\n", a.pos[0], r->converged ? "converged" : "NOT converged", r->n_iter);
-        printf("  free energy F = E - TS   %20.10f eV\n", r->energy_free * ev);
-        printf("  internal energy E        %20.10f eV\n", r->energy * ev);
-        printf("  -TS                      %20.10f eV\n", r->minus_ts * ev);
-        printf("  %s %20.6f eV\n", p.occupations == DFT_OCC_FIXED ? "highest occupied level  " : "Fermi level             ", r->fermi * ev);
+        int fixed = p.occupations == DFT_OCC_FIXED || p.occupations == DFT_OCC_FROM_INPUT;
+        if (p.calculation == DFT_CALC_SCF) {
+            printf("%s: %s after %d iterations\n", a.pos[0], r->converged ? "converged" : "NOT converged", r->n_iter);
+            printf("  free energy F = E - TS   %20.10f eV\n", r->energy_free * ev);
+            printf("  internal energy E        %20.10f eV\n", r->energy * ev);
+            printf("  -TS                      %20.10f eV\n", r->minus_ts * ev);
+            printf("  %s %20.6f eV\n", fixed ? "highest occupied level  " : "Fermi level             ", r->fermi * ev);
+        } else {
+            printf("%s: %s bands at %d k-points (%s)\n", a.pos[0], p.calculation == DFT_CALC_NSCF ? "nscf" : "band-structure",
+                   r->n_kpt, r->converged ? "converged" : "NOT converged");
+            printf("  %s %20.6f eV\n", p.calculation == DFT_CALC_BANDS ? "Fermi level of the scf   "
+                                       : fixed ? "highest occupied level   " : "Fermi level              ", r->fermi * ev);
+            if (p.calculation == DFT_CALC_NSCF && fixed && isfinite(r->lumo))
+                printf("  lowest unoccupied level   %20.6f eV\n", r->lumo * ev);
+        }
         if (r->n_spin == 2) {
             printf("  magnetisation total %.4f, absolute %.4f muB/cell\n", r->total_magnetization, r->absolute_magnetization);
             for (int i = 0; r->atom_magnetization && i < r->n_atom; i++)
@@ -277,7 +270,22 @@ int cmd_scf(int argc, char **argv)
         int out_status = LS_OK;
         /* Every rank holds the result; rank 0 writes it (stdout of the others is /dev/null). */
         if (json && ls_par_rank() == 0) out_status = write_json(json, &p, r);
-        if (out_status == LS_OK && xyz && ls_par_rank() == 0) out_status = append_xyz(xyz, &p, r);
+        /* A frame of an SCF that did not converge would pollute a training set: only on request. */
+        if (xyz && p.calculation != DFT_CALC_SCF)
+            ls_log_warn("%s: a non-self-consistent run: no frame appended to %s", a.pos[0], xyz);
+        else if (xyz && !r->converged && !cli_get(&a, opts, "xyz-unconverged"))
+            ls_log_warn("%s: the SCF did not converge: no frame appended to %s (--xyz-unconverged appends it anyway)",
+                        a.pos[0], xyz);
+        else if (out_status == LS_OK && xyz && ls_par_rank() == 0) out_status = append_xyz(xyz, &p, r);
+        if (out_status == LS_OK && p.calculation == DFT_CALC_BANDS && ls_par_rank() == 0) {
+            char stem[4096];
+            const char *opt = cli_get(&a, opts, "bands");
+            const char *base = ls_path_basename(a.pos[0]), *dot = strrchr(base, '.');
+            if (opt) snprintf(stem, sizeof stem, "%s", opt);
+            else snprintf(stem, sizeof stem, "%.*s.bands", dot && dot != base ? (int)(dot - base) : (int)strlen(base), base);
+            out_status = dft_bands_write(stem, &p, r);
+            if (out_status == LS_OK) printf("  band structure: %s.csv, %s.json, %s.svg\n", stem, stem, stem);
+        }
         dft_result_destroy(r);
         if (out_status != LS_OK) status = out_status;
         else if (scf_status != LS_OK) status = ls_error_set(scf_status, __FILE__, __LINE__, "%s", saved);

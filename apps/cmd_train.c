@@ -24,6 +24,10 @@ static const struct cli_option opts[] = {
     {"n-radial", 0, CLI_VALUE, "N", "two-body radial functions per element (default 12)"},
     {"n-angular", 0, CLI_VALUE, "N", "radial functions (moment) or widths (bp) of the angular part (default 6)"},
     {"l-max", 0, CLI_VALUE, "L", "angular order (moment) or number of zeta values (bp) (default 4)"},
+    {"chem", 0, CLI_VALUE, "NAME", "element channels of the angular part: chebyshev (default) or element"},
+    {"n-chem", 0, CLI_VALUE, "K", "chebyshev chemical channels (default 2)"},
+    {"n-radial4", 0, CLI_VALUE, "N", "radial functions of the four-body part, 0 = none (default 0)"},
+    {"l-max4", 0, CLI_VALUE, "L", "largest angular order of the four-body part (default 2)"},
     {"hidden", 0, CLI_VALUE, "W,W", "hidden-layer widths (default 32,32)"},
     {"activation", 0, CLI_VALUE, "NAME", "tanh (default), silu or softplus"},
     {"epochs", 0, CLI_VALUE, "N", "maximum epochs (default 200)"},
@@ -53,10 +57,11 @@ static int read_config_file(const char *path, struct nnp_model_config *mc, struc
              "options (lodestone train --help)", path);
 }
 
-static int get_int(const struct cli_args *a, const char *name, int fallback, int *out)
+/* An integer option within [lo, hi] (cli_get_int_range). */
+static int get_int(const struct cli_args *a, const char *name, int fallback, long lo, long hi, const char *what, int *out)
 {
     long v;
-    LS_TRY(cli_get_int(a, opts, name, fallback, &v));
+    LS_TRY(cli_get_int_range(a, opts, name, fallback, lo, hi, what, &v));
     *out = (int)v;
     return LS_OK;
 }
@@ -68,11 +73,55 @@ static int parse_hidden(const char *text, struct nnp_model_config *mc)
     mc->n_hidden = 0;
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
         long w;
-        if (mc->n_hidden >= NNP_MAX_LAYERS - 1 || ls_parse_long(tok, &w) != 0 || w < 1)
-            LS_ERROR(LS_ERR_USAGE, "--hidden expects up to %d positive widths separated by commas, got '%s'",
+        if (mc->n_hidden >= NNP_MAX_LAYERS - 1 || ls_parse_long(tok, &w) != 0 || w < 1 || w > 4096)
+            LS_ERROR(LS_ERR_USAGE, "--hidden expects up to %d widths of 1 to 4096 separated by commas, got '%s'",
                      NNP_MAX_LAYERS - 1, text);
         mc->hidden[mc->n_hidden++] = (int)w;
     }
+    return LS_OK;
+}
+
+/* The model and training settings from the options, each checked against its range with the
+ * option's name (the library's own checks then never see a bad value). */
+static int read_settings(const struct cli_args *a, struct nnp_model_config *mc, struct nnp_train_config *tc,
+                         int *n_member)
+{
+    const char *s;
+    if ((s = cli_get(a, opts, "descriptor"))) snprintf(mc->desc.type, sizeof mc->desc.type, "%s", s);
+    double cut_a = mc->desc.r_cut * LS_BOHR_ANGSTROM;
+    LS_TRY(cli_get_double_range(a, opts, "cutoff", cut_a, 0.3, 21.0, "angstrom", &cut_a));
+    mc->desc.r_cut = cut_a * LS_ANGSTROM_BOHR;
+    LS_TRY(get_int(a, "n-radial", mc->desc.n_radial, 1, 64, "radial functions", &mc->desc.n_radial));
+    LS_TRY(get_int(a, "n-angular", mc->desc.n_angular, 0, 64, "angular radial functions or widths", &mc->desc.n_angular));
+    LS_TRY(get_int(a, "l-max", mc->desc.l_max, 0, 16, "angular order or zeta values", &mc->desc.l_max));
+    if ((s = cli_get(a, opts, "chem"))) {
+        enum nnp_chem chem;
+        if (nnp_chem_parse(s, &chem) != LS_OK) LS_ERROR(LS_ERR_USAGE, "--chem: %s", ls_error_message());
+        mc->desc.chem = chem;
+    }
+    LS_TRY(get_int(a, "n-chem", mc->desc.n_chem, 1, 32, "chemical channels", &mc->desc.n_chem));
+    LS_TRY(get_int(a, "n-radial4", mc->desc.n_radial4, 0, 64, "four-body radial functions", &mc->desc.n_radial4));
+    LS_TRY(get_int(a, "l-max4", mc->desc.l_max4, 0, 16, "four-body angular order", &mc->desc.l_max4));
+    if ((s = cli_get(a, opts, "hidden"))) LS_TRY(parse_hidden(s, mc));
+    if ((s = cli_get(a, opts, "activation"))) LS_TRY(nnp_activation_parse(s, &mc->act));
+    LS_TRY(get_int(a, "epochs", tc->n_epoch, 1, 1000000, "training epochs", &tc->n_epoch));
+    LS_TRY(get_int(a, "batch", tc->batch_size, 1, 1000000, "structures per mini-batch", &tc->batch_size));
+    if ((s = cli_get(a, opts, "optimiser"))) snprintf(tc->optimiser, sizeof tc->optimiser, "%s", s);
+    LS_TRY(cli_get_double_range(a, opts, "lr", tc->lr, 1e-12, 10, "", &tc->lr));
+    LS_TRY(cli_get_double_range(a, opts, "lr-final", tc->lr_final, 1e-12, 10, "", &tc->lr_final));
+    LS_TRY(cli_get_double_range(a, opts, "w-energy", tc->w_energy, 0, 1e12, "", &tc->w_energy));
+    LS_TRY(cli_get_double_range(a, opts, "w-force", tc->w_force, 0, 1e12, "", &tc->w_force));
+    LS_TRY(cli_get_double_range(a, opts, "w-stress", tc->w_stress, 0, 1e12, "", &tc->w_stress));
+    LS_TRY(cli_get_double_range(a, opts, "val-fraction", tc->val_fraction, 0, 0.9, "(a fraction of the training set)",
+                                &tc->val_fraction));
+    LS_TRY(get_int(a, "patience", tc->patience, 1, 1000000, "epochs without improvement", &tc->patience));
+    LS_TRY(get_int(a, "ensemble", 1, 1, 64, "members", n_member));
+    LS_TRY(cli_get_double_range(a, opts, "bootstrap", tc->bootstrap, 1e-6, 1, "(a fraction of the training set)",
+                                &tc->bootstrap));
+    long seed;
+    LS_TRY(cli_get_int(a, opts, "seed", (long)tc->seed, &seed));
+    tc->seed = (unsigned long long)seed;
+    LS_TRY(cli_get_double_range(a, opts, "max-time", tc->max_time_s, 0, 1e9, "seconds (0: none)", &tc->max_time_s));
     return LS_OK;
 }
 
@@ -95,40 +144,22 @@ int cmd_train(int argc, char **argv)
     if (a.n_pos > 1) LS_ERROR(LS_ERR_USAGE, "train takes at most one configuration file");
     struct nnp_model_config mc;
     struct nnp_train_config tc;
+    int n_member = 1;
     nnp_model_config_default(&mc);
     nnp_train_config_default(&tc);
     if (a.n_pos == 1) LS_TRY(read_config_file(a.pos[0], &mc, &tc));
-    const char *s;
-    if ((s = cli_get(&a, opts, "descriptor"))) snprintf(mc.desc.type, sizeof mc.desc.type, "%s", s);
-    double cut_a = mc.desc.r_cut * LS_BOHR_ANGSTROM;
-    LS_TRY(cli_get_double(&a, opts, "cutoff", cut_a, &cut_a));
-    mc.desc.r_cut = cut_a * LS_ANGSTROM_BOHR;
-    LS_TRY(get_int(&a, "n-radial", mc.desc.n_radial, &mc.desc.n_radial));
-    LS_TRY(get_int(&a, "n-angular", mc.desc.n_angular, &mc.desc.n_angular));
-    LS_TRY(get_int(&a, "l-max", mc.desc.l_max, &mc.desc.l_max));
-    if ((s = cli_get(&a, opts, "hidden"))) LS_TRY(parse_hidden(s, &mc));
-    if ((s = cli_get(&a, opts, "activation"))) LS_TRY(nnp_activation_parse(s, &mc.act));
-    LS_TRY(get_int(&a, "epochs", tc.n_epoch, &tc.n_epoch));
-    LS_TRY(get_int(&a, "batch", tc.batch_size, &tc.batch_size));
-    if ((s = cli_get(&a, opts, "optimiser"))) snprintf(tc.optimiser, sizeof tc.optimiser, "%s", s);
-    LS_TRY(cli_get_double(&a, opts, "lr", tc.lr, &tc.lr));
-    LS_TRY(cli_get_double(&a, opts, "lr-final", tc.lr_final, &tc.lr_final));
-    LS_TRY(cli_get_double(&a, opts, "w-energy", tc.w_energy, &tc.w_energy));
-    LS_TRY(cli_get_double(&a, opts, "w-force", tc.w_force, &tc.w_force));
-    LS_TRY(cli_get_double(&a, opts, "w-stress", tc.w_stress, &tc.w_stress));
-    LS_TRY(cli_get_double(&a, opts, "val-fraction", tc.val_fraction, &tc.val_fraction));
-    LS_TRY(get_int(&a, "patience", tc.patience, &tc.patience));
-    int n_member = 1;
-    LS_TRY(get_int(&a, "ensemble", 1, &n_member));
-    LS_TRY(cli_get_double(&a, opts, "bootstrap", tc.bootstrap, &tc.bootstrap));
-    long seed;
-    LS_TRY(cli_get_int(&a, opts, "seed", (long)tc.seed, &seed));
-    tc.seed = (unsigned long long)seed;
-    LS_TRY(cli_get_double(&a, opts, "max-time", tc.max_time_s, &tc.max_time_s));
+    LS_TRY(read_settings(&a, &mc, &tc, &n_member));
+    const char *s, *inputs[4] = {train_path, cli_get(&a, opts, "test"), cli_get(&a, opts, "val"), a.n_pos ? a.pos[0] : NULL};
+    LS_TRY(cli_check_output("out", out, 4, inputs));
+    LS_TRY(cli_check_output("json", cli_get(&a, opts, "json"), 4, inputs));
 
     LS_TRY_GOTO(status, ls_structures_read(train_path, LS_FORMAT_AUTO, &train), done);
+    LS_TRY_GOTO(status, nnp_check_frames(train, train_path), done);
     if ((s = cli_get(&a, opts, "test"))) LS_TRY_GOTO(status, ls_structures_read(s, LS_FORMAT_AUTO, &test), done);
-    if ((s = cli_get(&a, opts, "val"))) LS_TRY_GOTO(status, ls_structures_read(s, LS_FORMAT_AUTO, &val), done);
+    if ((s = cli_get(&a, opts, "val"))) {
+        LS_TRY_GOTO(status, ls_structures_read(s, LS_FORMAT_AUTO, &val), done);
+        LS_TRY_GOTO(status, nnp_check_frames(val, s), done);
+    }
     /* Elements: every one in the training set, by atomic number. */
     int z[NNP_MAX_ELEMENTS], n_elem = 0;
     for (int q = 0; q < train->n; q++)

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "apps/eos_run.h"
+#include "apps/eos_report.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/textio.h"
@@ -44,16 +44,16 @@ static void gp_dquoted(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
-static void write_script(FILE *fp, const char *image, const char *script, int png, const struct eos_run *r)
+static void write_script(FILE *fp, const char *image, const char *script, int png, const struct ls_eos_result *r)
 {
     /* Energies relative to E0 of the fit, else to the lowest converged point. */
     double e_ref = INFINITY, v_lo = INFINITY, v_hi = -INFINITY;
     for (int i = 0; i < r->n; i++) {
-        const struct eos_point *p = &r->pt[i];
+        const struct ls_eos_point *p = &r->pt[i];
         if (!p->done) continue;
-        v_lo = fmin(v_lo, eos_volume_a3_per_atom(r, p));
-        v_hi = fmax(v_hi, eos_volume_a3_per_atom(r, p));
-        if (p->converged) e_ref = fmin(e_ref, eos_energy_ev_per_atom(r, p));
+        v_lo = fmin(v_lo, ls_eos_volume_a3_per_atom(r, p));
+        v_hi = fmax(v_hi, ls_eos_volume_a3_per_atom(r, p));
+        if (p->converged) e_ref = fmin(e_ref, ls_eos_energy_ev_per_atom(r, p));
     }
     if (r->has_fit) e_ref = r->fit.e0;
     if (!isfinite(e_ref)) e_ref = 0.0;
@@ -99,22 +99,22 @@ static void write_script(FILE *fp, const char *image, const char *script, int pn
     int n_bad = 0;
     fprintf(fp, "$dft << EOD\n# volume_A3_per_atom  energy_minus_reference_eV_per_atom  pressure_GPa\n");
     for (int i = 0; i < r->n; i++) {
-        const struct eos_point *p = &r->pt[i];
+        const struct ls_eos_point *p = &r->pt[i];
         if (!p->done) continue;
         if (!p->converged) {
             n_bad++;
             continue;
         }
-        fprintf(fp, "%.8f %.10f %.6f\n", eos_volume_a3_per_atom(r, p), eos_energy_ev_per_atom(r, p) - e_ref,
+        fprintf(fp, "%.8f %.10f %.6f\n", ls_eos_volume_a3_per_atom(r, p), ls_eos_energy_ev_per_atom(r, p) - e_ref,
                 p->pressure_ha_bohr3 * LS_HA_BOHR3_GPA);
     }
     fprintf(fp, "EOD\n");
     if (n_bad) {
         fprintf(fp, "$failed << EOD\n");
         for (int i = 0; i < r->n; i++) {
-            const struct eos_point *p = &r->pt[i];
+            const struct ls_eos_point *p = &r->pt[i];
             if (p->done && !p->converged)
-                fprintf(fp, "%.8f %.10f\n", eos_volume_a3_per_atom(r, p), eos_energy_ev_per_atom(r, p) - e_ref);
+                fprintf(fp, "%.8f %.10f\n", ls_eos_volume_a3_per_atom(r, p), ls_eos_energy_ev_per_atom(r, p) - e_ref);
         }
         fprintf(fp, "EOD\n");
     }
@@ -127,7 +127,7 @@ static void write_script(FILE *fp, const char *image, const char *script, int pn
     fprintf(fp, "\n");
 }
 
-int eos_plot(const char *path, const struct eos_run *r)
+int eos_plot(const char *path, const struct ls_eos_result *r)
 {
     int png = strcmp(ls_path_extension(path), "png") == 0;
     /* PLOT-STEM.gp beside the image. */

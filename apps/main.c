@@ -33,6 +33,7 @@ static const struct cli_command commands[] = {
     {"suggest", "next candidates to evaluate (Bayesian optimisation, ask/tell with CSV files)", cmd_suggest, 0},
     {"bench-pool", "pool benchmark of a Bayesian-search configuration (Top%, EF, AF)", cmd_bench_pool, 0},
     {"bench-function", "Bayesian optimisation of a standard test function (Branin, Hartmann-6, ...)", cmd_bench_function, 0},
+    {"campaign", "the closed discovery loop: candidates, surrogate screen, Bayesian batches, DFT, SQLite store", cmd_campaign, 0},
     {NULL, NULL, NULL, 0},
 };
 
@@ -68,7 +69,7 @@ static int dispatch(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-        printf("%s\n", cli_version());
+        cli_print_version(stdout);
         return 0;
     }
     for (int i = 0; commands[i].name; i++) {

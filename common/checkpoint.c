@@ -38,6 +38,16 @@ uint64_t ls_fnv1a(uint64_t h, const void *data, size_t n)
     return h;
 }
 
+int ls_file_fnv1a(const char *path, uint64_t *hash)
+{
+    char *text = NULL;
+    size_t len = 0;
+    LS_TRY(ls_file_read_all(path, &text, &len));
+    *hash = ls_fnv1a(LS_FNV1A_SEED, text, len);
+    free(text);
+    return LS_OK;
+}
+
 int ls_ckpt_create(ls_ckpt **out)
 {
     *out = calloc(1, sizeof **out);
@@ -64,10 +74,11 @@ static struct ckpt_record *find(const ls_ckpt *c, const char *name)
     return NULL;
 }
 
-/* Add a record taking ownership of data (freed on failure). */
-static int put_owned(ls_ckpt *c, const char *name, uint32_t type, uint64_t count, void *data)
+/* Add a record taking ownership of data (freed on failure); replace = 0 appends without looking
+ * for a record of that name (the reader, which checks for duplicates at the end). */
+static int put_owned(ls_ckpt *c, const char *name, uint32_t type, uint64_t count, void *data, int replace)
 {
-    struct ckpt_record *r = find(c, name);
+    struct ckpt_record *r = replace ? find(c, name) : NULL;
     if (r != NULL) {
         free(r->data);
         r->type = type;
@@ -95,14 +106,19 @@ static int put_owned(ls_ckpt *c, const char *name, uint32_t type, uint64_t count
     return LS_OK;
 }
 
-static int put_copy(ls_ckpt *c, const char *name, uint32_t type, const void *v, uint64_t count)
+static int put_copy_mode(ls_ckpt *c, const char *name, uint32_t type, const void *v, uint64_t count, int replace)
 {
     size_t bytes = (size_t)count * elem_size(type);
     void *data = malloc(bytes + 1);
     if (data == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     if (bytes) memcpy(data, v, bytes);
     ((char *)data)[bytes] = '\0';
-    return put_owned(c, name, type, count, data);
+    return put_owned(c, name, type, count, data, replace);
+}
+
+static int put_copy(ls_ckpt *c, const char *name, uint32_t type, const void *v, uint64_t count)
+{
+    return put_copy_mode(c, name, type, v, count, 1);
 }
 
 int ls_ckpt_put_doubles(ls_ckpt *c, const char *name, const double *v, size_t n)
@@ -211,11 +227,25 @@ int ls_ckpt_read(const char *path, ls_ckpt **out)
             CORRUPT("bad record header");
         size_t bytes_n = (size_t)count * elem_size(type);
         if (count > (uint64_t)(cu.end - cu.p) || (size_t)(cu.end - cu.p) < bytes_n) CORRUPT("record past the end");
-        status = put_copy(c, name, type, cu.p, count);
+        status = put_copy_mode(c, name, type, cu.p, count, 0);
         if (status != LS_OK) goto done;
         cu.p += bytes_n;
     }
     if (cu.p != cu.end) CORRUPT("trailing bytes");
+    /* A name twice would make one of the records unreachable: a file no writer makes. */
+    const char **names = malloc((size_t)(c->n > 0 ? c->n : 1) * sizeof *names);
+    if (names == NULL) {
+        status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory reading '%s'", path);
+        goto done;
+    }
+    for (int i = 0; i < c->n; i++) names[i] = c->rec[i].name;
+    int earlier, twice = ls_find_duplicate(names, c->n, strcmp, &earlier);
+    free(names);
+    if (twice >= 0) {
+        char what[300];
+        snprintf(what, sizeof what, "the record '%s' appears twice", c->rec[twice].name);
+        CORRUPT(what);
+    }
 done:
     free(text);
     if (status != LS_OK) {

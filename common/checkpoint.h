@@ -35,6 +35,8 @@ typedef struct ls_ckpt ls_ckpt;
  * checkpoint files, and the fingerprint of the inputs a checkpoint belongs to. */
 #define LS_FNV1A_SEED 1469598103934665603ULL
 uint64_t ls_fnv1a(uint64_t h, const void *data, size_t n);
+/* The FNV-1a of a whole file's bytes (an input's content fingerprint); LS_ERR_IO if unreadable. */
+int ls_file_fnv1a(const char *path, uint64_t *hash);
 
 int ls_ckpt_create(ls_ckpt **out);
 void ls_ckpt_destroy(ls_ckpt *c); /* accepts NULL */

@@ -34,6 +34,8 @@
 #include "common/units.h"
 
 #define SITE_MERGE_TOL 1e-4 /* fractional distance under which symmetry images are one atom */
+/* The most symmetry operations a space group has (Fm-3m, Fd-3m ... in their conventional cells). */
+#define LS_CIF_MAX_SYMOPS 192
 
 struct symop {
     double rot[3][3]; /* f' = rot f + trans */
@@ -146,6 +148,101 @@ static int parse_symop(const char *text, struct symop *op, char *why, size_t n_w
     return 0;
 }
 
+/* Operations equal modulo lattice translations (translations compared modulo 1). */
+static int same_symop(const struct symop *a, const struct symop *b)
+{
+    for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 3; j++)
+            if (fabs(a->rot[i][j] - b->rot[i][j]) > 1e-6) return 0;
+        double t = a->trans[i] - b->trans[i];
+        if (fabs(t - nearbyint(t)) > 1e-4) return 0;
+    }
+    return 1;
+}
+
+/* "-y+1/2,x,z" for messages (translations reduced to [0, 1), as fractions of 12 when they are). */
+static void format_symop(const struct symop *op, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < 3 && used < n; i++) {
+        int any = 0;
+        for (int j = 0; j < 3 && used < n; j++) {
+            double r = op->rot[i][j];
+            if (fabs(r) < 1e-9) continue;
+            const char *sign = r < 0 ? "-" : any ? "+" : "";
+            if (fabs(fabs(r) - 1) < 1e-9) used += (size_t)snprintf(buf + used, n - used, "%s%c", sign, "xyz"[j]);
+            else used += (size_t)snprintf(buf + used, n - used, "%s%g%c", sign, fabs(r), "xyz"[j]);
+            any = 1;
+        }
+        double t = op->trans[i] - floor(op->trans[i]);
+        if (t > 1 - 1e-9) t = 0;
+        if (used < n && t > 1e-9) {
+            double q = t * 12;
+            if (fabs(q - nearbyint(q)) < 1e-6) {
+                int num = (int)nearbyint(q), den = 12;
+                while (num % 2 == 0 && den % 2 == 0) num /= 2, den /= 2;
+                while (num % 3 == 0 && den % 3 == 0) num /= 3, den /= 3;
+                used += (size_t)snprintf(buf + used, n - used, "%s%d/%d", any ? "+" : "", num, den);
+            } else {
+                used += (size_t)snprintf(buf + used, n - used, "%s%g", any ? "+" : "", t);
+            }
+            any = 1;
+        }
+        if (used < n && !any) used += (size_t)snprintf(buf + used, n - used, "0");
+        if (used < n && i < 2) used += (size_t)snprintf(buf + used, n - used, ",");
+    }
+}
+
+/* The operations of a space group, as a CIF lists them, form a group modulo lattice translations:
+ * whole-number matrices, the identity among them, and every product of two listed again.  A list
+ * that is not (a typo, a missing line, generators only) would give a wrong crystal silently. */
+static int check_group(const ls_cif_block *b, const ls_cif_column *col, const struct symop *ops, int n)
+{
+    long line0 = ls_cif_at(col, 0)->line;
+    if (n > LS_CIF_MAX_SYMOPS)
+        return ls_cif_error(b, line0, "%d symmetry operations: no space group has more than %d (in a conventional "
+                                      "cell); is the list repeated?", n, LS_CIF_MAX_SYMOPS);
+    for (int a = 0; a < n; a++)
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                if (fabs(ops[a].rot[i][j] - nearbyint(ops[a].rot[i][j])) > 1e-6)
+                    return ls_cif_error(b, ls_cif_at(col, a)->line, "symmetry operation '%s' has a coefficient %g that "
+                                        "is not a whole number: not a symmetry of a lattice",
+                                        ls_cif_at(col, a)->text, ops[a].rot[i][j]);
+    struct symop id = {{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, {0, 0, 0}};
+    int has_id = 0;
+    for (int a = 0; a < n && !has_id; a++) has_id = same_symop(&ops[a], &id);
+    if (!has_id)
+        return ls_cif_error(b, line0, "the symmetry operations do not include the identity 'x,y,z': a CIF lists every "
+                                      "operation of the space group, the identity first");
+    for (int a = 0; a < n; a++)
+        for (int c = 0; c < n; c++) {
+            struct symop p; /* ops[a] after ops[c]: R_a (R_c f + t_c) + t_a */
+            for (int i = 0; i < 3; i++) {
+                p.trans[i] = ops[a].trans[i];
+                for (int j = 0; j < 3; j++) {
+                    p.rot[i][j] = 0;
+                    for (int k = 0; k < 3; k++) p.rot[i][j] += ops[a].rot[i][k] * ops[c].rot[k][j];
+                    p.trans[i] += ops[a].rot[i][j] * ops[c].trans[j];
+                }
+            }
+            int found = 0;
+            for (int k = 0; k < n && !found; k++) found = same_symop(&p, &ops[k]);
+            if (!found) {
+                char text[128];
+                format_symop(&p, text, sizeof text);
+                return ls_cif_error(b, ls_cif_at(col, a)->line,
+                                    "the symmetry operations are not a group: '%s' (line %ld) applied after '%s' (line %ld) "
+                                    "gives '%s', which is not listed: a CIF lists every operation of the space group "
+                                    "(not only generators); is a line missing or mistyped?",
+                                    ls_cif_at(col, a)->text, ls_cif_at(col, a)->line, ls_cif_at(col, c)->text,
+                                    ls_cif_at(col, c)->line, text);
+            }
+        }
+    return LS_OK;
+}
+
 static int read_symops(const ls_cif_block *b, struct symop **ops_out, int *n_out)
 {
     static const char *const tags[] = {"_space_group_symop_operation_xyz", "_symmetry_equiv_pos_as_xyz"};
@@ -179,6 +276,13 @@ static int read_symops(const ls_cif_block *b, struct symop **ops_out, int *n_out
             free(ops);
             return ls_cif_error(b, v->line, "bad symmetry operation '%s': %s; an operation looks like '-y+1/2, x-y, z'",
                                 v->text, why);
+        }
+    }
+    if (found) {
+        int status = check_group(b, &col, ops, n);
+        if (status != LS_OK) {
+            free(ops);
+            return status;
         }
     }
     *ops_out = ops;

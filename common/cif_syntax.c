@@ -151,6 +151,55 @@ static int tokenize(ls_cif_block *b)
     return LS_OK;
 }
 
+/* Tags compare case-insensitively, with '.' (DDLm/mmCIF) equal to '_' (DDL1). */
+static int tag_cmp(const char *a, const char *c)
+{
+    for (;; a++, c++) {
+        int x = tolower((unsigned char)*a), y = tolower((unsigned char)*c);
+        if (x == '.') x = '_';
+        if (y == '.') y = '_';
+        if (x != y || x == '\0') return x - y;
+    }
+}
+
+/* A data name given twice in a block (CIF 1.1 forbids it) would leave the reader to pick one
+ * of the values silently: name both lines. */
+static int check_unique_tags(ls_cif_block *b)
+{
+    int n = b->n_item;
+    for (int il = 0; il < b->n_loop; il++) n += b->loops[il].n_tag;
+    int *tok = malloc((size_t)(n > 0 ? n : 1) * sizeof *tok);
+    const char **names = malloc((size_t)(n > 0 ? n : 1) * sizeof *names);
+    if (tok == NULL || names == NULL) {
+        free(tok);
+        free(names);
+        LS_ERROR(LS_ERR_NOMEM, "out of memory reading '%s'", b->path);
+    }
+    int k = 0;
+    for (int i = 0; i < b->n_item; i++) tok[k++] = b->items[i].tag;
+    for (int il = 0; il < b->n_loop; il++)
+        for (int j = 0; j < b->loops[il].n_tag; j++) tok[k++] = b->loops[il].first_tag + j;
+    for (int i = 0; i < n; i++) names[i] = b->tok[tok[i]].v.text;
+    int earlier, twice = ls_find_duplicate(names, n, tag_cmp, &earlier);
+    int status = LS_OK;
+    if (twice >= 0) {
+        /* Name the later of the two in the file. */
+        int a = tok[earlier], z = tok[twice];
+        if (a > z) {
+            int t = a;
+            a = z;
+            z = t;
+        }
+        status = ls_cif_error(b, b->tok[z].v.line, "%s is given twice in the data block (also on line %ld): give "
+                              "each tag once", b->tok[z].v.text, b->tok[a].v.line);
+    } else if (earlier == -2) {
+        status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory reading '%s'", b->path);
+    }
+    free(tok);
+    free(names);
+    return status;
+}
+
 /* Group the tokens of the first data block into items and loops. */
 static int parse_block(ls_cif_block *b)
 {
@@ -201,7 +250,7 @@ static int parse_block(ls_cif_block *b)
                                 t->v.text);
         }
     }
-    return LS_OK;
+    return check_unique_tags(b);
 }
 
 int ls_cif_block_read(const char *path, ls_cif_block **out)
@@ -240,17 +289,7 @@ const char *ls_cif_block_name(const ls_cif_block *b) { return b->tok[b->data].v.
 long ls_cif_block_line(const ls_cif_block *b) { return b->tok[b->data].v.line; }
 const char *ls_cif_block_path(const ls_cif_block *b) { return b->path; }
 
-/* Tags compare case-insensitively, with '.' (DDLm/mmCIF) equal to '_' (DDL1). */
-static int tag_equal(const char *a, const char *c)
-{
-    for (;; a++, c++) {
-        int x = tolower((unsigned char)*a), y = tolower((unsigned char)*c);
-        if (x == '.') x = '_';
-        if (y == '.') y = '_';
-        if (x != y) return 0;
-        if (x == '\0') return 1;
-    }
-}
+static int tag_equal(const char *a, const char *c) { return tag_cmp(a, c) == 0; }
 
 int ls_cif_find(const ls_cif_block *b, const char *tag, ls_cif_column *col)
 {

@@ -2,6 +2,7 @@
  * collection nodes, so line numbers come from scalar tokens: a key's own token, a scalar
  * value's token, or the first scalar inside a collection. */
 #include "common/config.h"
+#include "common/config_impl.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -42,7 +43,7 @@ static char *dup_string(const char *s, size_t n)
 
 /* 1-based line of a node: its token for scalars, the first scalar inside collections; 0
  * if there is none (empty collection). */
-static int node_line(struct fy_node *n)
+int ls_config_node_line(struct fy_node *n)
 {
     if (n == NULL) return 0;
     if (fy_node_is_scalar(n)) {
@@ -53,10 +54,10 @@ static int node_line(struct fy_node *n)
     void *it = NULL;
     if (fy_node_is_mapping(n)) {
         struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
-        return p ? node_line(fy_node_pair_key(p)) : 0;
+        return p ? ls_config_node_line(fy_node_pair_key(p)) : 0;
     }
     struct fy_node *item = fy_node_sequence_iterate(n, &it);
-    return item ? node_line(item) : 0;
+    return item ? ls_config_node_line(item) : 0;
 }
 
 static const char *kind_name(struct fy_node *n)
@@ -114,7 +115,7 @@ static int absent(struct loc *loc, int line)
 static int locate(const ls_config *c, const char *path, struct loc *loc)
 {
     struct fy_node *cur = c->root;
-    int line = node_line(c->root);
+    int line = ls_config_node_line(c->root);
     const char *p = path;
     loc->node = cur;
     loc->found = 1;
@@ -142,7 +143,7 @@ static int locate(const ls_config *c, const char *path, struct loc *loc)
                 }
             }
             if (hit == NULL) return absent(loc, line);
-            line = node_line(fy_node_pair_key(hit));
+            line = ls_config_node_line(fy_node_pair_key(hit));
             cur = fy_node_pair_value(hit);
         } else if (fy_node_is_sequence(cur)) {
             char parent[256];
@@ -151,7 +152,7 @@ static int locate(const ls_config *c, const char *path, struct loc *loc)
                 return key_error(c, line, parent, "is a list: expected a mapping with the key '%.*s'", (int)len, p);
             cur = fy_node_sequence_get_by_index(cur, index);
             if (cur == NULL) return absent(loc, line);
-            int l = node_line(cur);
+            int l = ls_config_node_line(cur);
             if (l > 0) line = l;
         } else {
             char parent[256];
@@ -165,6 +166,17 @@ static int locate(const ls_config *c, const char *path, struct loc *loc)
     loc->found = 1;
     loc->line = line;
     return LS_OK;
+}
+
+/* The first error libfyaml collected, as "NAME:LINE: YAML syntax error (column C): ...". */
+static int yaml_error(struct fy_diag *diag, const char *name)
+{
+    void *it = NULL;
+    struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
+    if (e != NULL)
+        LS_ERROR(LS_ERR_INPUT, "%s:%d: YAML syntax error (column %d): %s", name, e->line > 0 ? e->line : 1, e->column,
+                 e->msg ? e->msg : "unknown error");
+    LS_ERROR(LS_ERR_INPUT, "%s: YAML syntax error (libfyaml gave no position)", name);
 }
 
 /* Only blank lines and comments?  libfyaml reports a document without content as a
@@ -200,7 +212,9 @@ int ls_config_parse(const char *text, size_t length, const char *name, ls_config
     diag = fy_diag_create(&dcfg);
     if (diag == NULL) LS_ERROR_GOTO(status, LS_ERR_LIBRARY, fail, "%s: libfyaml could not create its diagnostics", name);
     fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT, .diag = diag};
+    /* Parsed first without resolving: aliases are expanded only after their size is known. */
+    struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET, .diag = diag};
+    LS_TRY_GOTO(status, ls_config_check_text(text, length, name), fail);
     if (is_blank_yaml(text, length)) {
         fy_diag_destroy(diag);
         *out = c;
@@ -208,17 +222,20 @@ int ls_config_parse(const char *text, size_t length, const char *name, ls_config
     }
     c->doc = fy_document_build_from_string(&pcfg, c->text, length);
     if (fy_diag_got_error(diag)) {
-        void *it = NULL;
-        struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
-        if (e != NULL)
-            LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s:%d: YAML syntax error (column %d): %s", name,
-                          e->line > 0 ? e->line : 1, e->column, e->msg ? e->msg : "unknown error");
-        LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: YAML syntax error (libfyaml gave no position)", name);
+        status = yaml_error(diag, name);
+        goto fail;
+    }
+    if (c->doc != NULL) {
+        LS_TRY_GOTO(status, ls_config_check_expansion(fy_document_root(c->doc), name), fail);
+        if (fy_document_resolve(c->doc) != 0 || fy_diag_got_error(diag)) {
+            status = yaml_error(diag, name);
+            goto fail;
+        }
     }
     c->root = c->doc ? fy_document_root(c->doc) : NULL;
     if (c->root != NULL && !fy_node_is_mapping(c->root) && !is_empty(c->root))
         LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s:%d: the top level must be a mapping of keys (key: value "
-                      "lines), found %s", name, node_line(c->root) ? node_line(c->root) : 1, kind_name(c->root));
+                      "lines), found %s", name, ls_config_node_line(c->root) ? ls_config_node_line(c->root) : 1, kind_name(c->root));
     if (c->root != NULL && is_empty(c->root)) c->root = NULL;
     fy_diag_destroy(diag);
     *out = c;
@@ -286,7 +303,7 @@ static int fetch(const ls_config *c, const char *path, int required, const char 
     if (is_empty(loc.node)) return key_error(c, loc.line, path, "has no value (expected %s)", what);
     if (!fy_node_is_scalar(loc.node))
         return key_error(c, loc.line, path, "expected %s, found %s", what, kind_name(loc.node));
-    int l = node_line(loc.node);
+    int l = ls_config_node_line(loc.node);
     if (l > 0) *line = l;
     *text = fy_node_get_scalar0(loc.node);
     if (*text == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
@@ -514,7 +531,7 @@ int ls_config_get_doubles(const ls_config *c, const char *path, enum ls_dimensio
     struct fy_node *item;
     int i = 0;
     while ((item = fy_node_sequence_iterate(loc.node, &it)) != NULL) {
-        int line = node_line(item) ? node_line(item) : loc.line;
+        int line = ls_config_node_line(item) ? ls_config_node_line(item) : loc.line;
         char item_path[512];
         snprintf(item_path, sizeof item_path, "%s/%d", path, i);
         if (is_empty(item) || !fy_node_is_scalar(item))
@@ -535,7 +552,7 @@ int ls_config_get_ints(const ls_config *c, const char *path, int n_min, int n_ma
     struct fy_node *item;
     int i = 0;
     while ((item = fy_node_sequence_iterate(loc.node, &it)) != NULL) {
-        int line = node_line(item) ? node_line(item) : loc.line;
+        int line = ls_config_node_line(item) ? ls_config_node_line(item) : loc.line;
         long v;
         const char *t = fy_node_is_scalar(item) ? fy_node_get_scalar0(item) : NULL;
         if (t == NULL || ls_parse_long(t, &v) != 0 || v < INT_MIN || v > INT_MAX) {
@@ -566,12 +583,23 @@ static int get_list(const ls_config *c, const char *path, int required, int *n)
         if (!fy_node_is_mapping(item)) {
             char item_path[512];
             snprintf(item_path, sizeof item_path, "%s/%d", path, i);
-            return key_error(c, node_line(item) ? node_line(item) : loc.line, item_path,
+            return key_error(c, ls_config_node_line(item) ? ls_config_node_line(item) : loc.line, item_path,
                              "expected a mapping ('- key: value'), found %s", kind_name(item));
         }
         i++;
     }
     *n = i;
+    return LS_OK;
+}
+
+int ls_config_opt_items(const ls_config *c, const char *path, int *n)
+{
+    struct loc loc;
+    *n = 0;
+    LS_TRY(locate(c, path, &loc));
+    if (!loc.found) return LS_OK;
+    LS_TRY(get_sequence(c, path, "a list ('[a, b]' or '- item' lines)", 0, INT_MAX, &loc));
+    *n = fy_node_sequence_item_count(loc.node);
     return LS_OK;
 }
 
@@ -597,7 +625,7 @@ int ls_config_check_keys(const ls_config *c, const char *path, const char *const
         if (ok) continue;
         if (n_unknown++ == 0) {
             first = ks ? ks : "(a complex key)";
-            first_line = node_line(k);
+            first_line = ls_config_node_line(k);
         }
     }
     if (n_unknown == 0) return LS_OK;

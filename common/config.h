@@ -22,7 +22,8 @@
  * Errors: every getter returns LS_ERR_INPUT with "FILE:LINE: key 'PATH': what was expected,
  * what was found"; a missing required key names the line of the enclosing mapping.  YAML
  * syntax errors are captured from libfyaml's diagnostics (nothing is printed) and reported
- * as LS_ERR_INPUT with file, line and column.  Aliases and merge keys are resolved.
+ * as LS_ERR_INPUT with file, line and column.  Aliases and merge keys are resolved, within
+ * LS_CONFIG_MAX_NODES and LS_CONFIG_MAX_DEPTH.
  * Returned strings are owned by the config and valid until ls_config_destroy.
  */
 #ifndef LS_CONFIG_H
@@ -33,6 +34,12 @@
 #include "common/units.h"
 
 typedef struct ls_config ls_config;
+
+/* Limits of a document, checked before its aliases are expanded (a few hundred bytes of nested
+ * aliases can stand for billions of values): values counted with every alias expanded, and
+ * nesting depth.  LS_ERR_INPUT beyond them. */
+#define LS_CONFIG_MAX_NODES 1000000
+#define LS_CONFIG_MAX_DEPTH 1000
 
 /* Parse a YAML file; the top level must be a mapping (an empty file is an empty mapping).
  * LS_ERR_IO if the file cannot be read, LS_ERR_INPUT for YAML errors. */
@@ -80,6 +87,9 @@ int ls_config_get_ints(const ls_config *cfg, const char *path, int n_min, int n_
  * addressed as "PATH/0", "PATH/1", ...  The opt_ form gives *n = 0 when absent. */
 int ls_config_get_list(const ls_config *cfg, const char *path, int *n);
 int ls_config_opt_list(const ls_config *cfg, const char *path, int *n);
+/* A sequence of any items (scalars or mappings, e.g. element symbols): *n items, addressed as
+ * "PATH/0", ...; *n = 0 when absent.  LS_ERR_INPUT when the value is not a sequence. */
+int ls_config_opt_items(const ls_config *cfg, const char *path, int *n);
 
 /* Typo detection: every key of the mapping at `path` must be in `known` (NULL-terminated).
  * The first unknown key is reported with its line and the closest known key:

@@ -153,15 +153,15 @@ int ls_csv_parse(const char *text, const char *name, ls_csv **out)
     long header_line = line;
     LS_TRY_GOTO(status, parse_record(name, text, &pos, &line, buf, &fields), done);
     t->n_col = (int)fields.n;
-    for (int j = 0; j < t->n_col; j++) {
+    for (int j = 0; j < t->n_col; j++)
         if (fields.v[j][0] == '\0')
             LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s:%ld: header column %d has no name (fix: name every "
                           "column, or remove the trailing comma)", name, header_line, j + 1);
-        for (int k = 0; k < j; k++)
-            if (strcmp(fields.v[j], fields.v[k]) == 0)
-                LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s:%ld: column name '%s' appears twice in the header "
-                              "(fix: rename one of them)", name, header_line, fields.v[j]);
-    }
+    int earlier, twice = ls_find_duplicate((const char *const *)fields.v, t->n_col, strcmp, &earlier);
+    if (earlier == -2) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory reading '%s'", name);
+    if (twice >= 0)
+        LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s:%ld: column name '%s' appears twice in the header "
+                      "(fix: rename one of them)", name, header_line, fields.v[twice]);
     t->names = fields.v;
     fields.v = NULL;
     fields.n = fields.cap = 0;
@@ -262,6 +262,27 @@ int ls_csv_column_is_numeric(const ls_csv *t, int col)
     for (long i = 0; i < t->n_row; i++)
         if (isnan(ls_csv_num(t, i, col))) return 0;
     return 1;
+}
+
+int ls_csv_column_kind(const ls_csv *t, int col, int *numeric)
+{
+    long first_num = -1, first_text = -1;
+    for (long i = 0; i < t->n_row && (first_num < 0 || first_text < 0); i++) {
+        if (isnan(ls_csv_num(t, i, col))) {
+            if (first_text < 0) first_text = i;
+        } else if (first_num < 0) {
+            first_num = i;
+        }
+    }
+    *numeric = first_text < 0;
+    if (first_num < 0 || first_text < 0) return LS_OK;
+    const char *bad = ls_csv_str(t, first_text, col);
+    LS_ERROR(LS_ERR_INPUT, "%s:%ld: column '%s': %s%s%s among numbers (line %ld has %s): the column is neither all "
+             "numbers nor all categories (fix: write the number%s, or, for a categorical column, give every value "
+             "as text, e.g. 'c%s')",
+             t->path, t->line_no[first_text], t->names[col], bad[0] ? "'" : "an empty cell", bad, bad[0] ? "'" : "",
+             t->line_no[first_num], ls_csv_str(t, first_num, col), bad[0] ? "" : " or remove the row",
+             ls_csv_str(t, first_num, col));
 }
 
 int ls_csv_require_numeric(const ls_csv *t, const char *name, int *col)

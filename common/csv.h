@@ -50,6 +50,11 @@ int ls_csv_require_column(const ls_csv *t, const char *name, int *col);
 /* A column every cell of which is a number: LS_ERR_INPUT naming the first bad cell
  * ("FILE:LINE: column 'x': 'abc' is not a number"), or the empty cell. */
 int ls_csv_require_numeric(const ls_csv *t, const char *name, int *col);
+/* The kind of a feature column: *numeric = 1 when every cell is a number (also with no rows), 0
+ * when none is (text: categories).  A column of numbers with some other cell (nan, inf, an empty
+ * cell, a word) is LS_ERR_INPUT naming that cell's line and a number's ("FILE:LINE: column 'x':
+ * 'nan' among numbers ..."), rather than silently becoming categorical. */
+int ls_csv_column_kind(const ls_csv *t, int col, int *numeric);
 /* 1 if every cell of column `col` is a number (a column with no rows counts as numeric). */
 int ls_csv_column_is_numeric(const ls_csv *t, int col);
 

@@ -68,6 +68,7 @@ const char *ls_status_name(int status)
     case LS_ERR_UNSUPPORTED: return "unsupported";
     case LS_ERR_INTERNAL: return "internal error";
     case LS_ERR_INTERRUPTED: return "interrupted";
+    case LS_ERR_LIMIT: return "stopped by a limit";
     default: return "unknown error";
     }
 }

@@ -24,7 +24,9 @@ enum ls_status {
     LS_ERR_LIBRARY,     /* a foreign library reported an error: exit 1 */
     LS_ERR_UNSUPPORTED, /* valid input asking for something not implemented: exit 2 */
     LS_ERR_INTERNAL,    /* a bug: exit 1 */
-    LS_ERR_INTERRUPTED  /* stopped by SIGTERM/SIGINT after saving a checkpoint: exit 3 */
+    LS_ERR_INTERRUPTED, /* stopped by SIGTERM/SIGINT after saving a checkpoint: exit 3 */
+    LS_ERR_LIMIT        /* stopped by a per-calculation limit the caller set (wall time, a cancel
+                           callback; workflow/calc.h): nothing trustworthy computed, exit 1 */
 };
 
 #define LS_ERROR_MESSAGE_MAX 1024

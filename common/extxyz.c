@@ -125,9 +125,6 @@ static int parse_properties(const ls_text_reader *r, const char *props, struct l
         if (ls_parse_long(field[2], &n_col) != 0 || n_col < 1 || n_col > 1000)
             return ls_text_error(r, "Properties=%s: column '%s' has ncols '%s', expected a positive "
                                  "whole number", props, c->name, field[2]);
-        for (int j = 0; j < ic; j++)
-            if (strcmp(L->col[j].name, c->name) == 0)
-                return ls_text_error(r, "Properties=%s lists the column '%s' twice", props, c->name);
         c->n_col = (int)n_col;
         c->first = L->n_tok;
         L->n_tok += c->n_col;
@@ -140,6 +137,12 @@ static int parse_properties(const ls_text_reader *r, const char *props, struct l
             return ls_text_error(r, "Properties=%s: expected species:S:1, found species:%c:%d", props,
                                  c->type, c->n_col);
     }
+    const char **names = malloc((size_t)L->n * sizeof *names);
+    if (names == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < L->n; i++) names[i] = L->col[i].name;
+    int earlier, twice = ls_find_duplicate(names, L->n, strcmp, &earlier);
+    free(names);
+    if (twice >= 0) return ls_text_error(r, "Properties=%s lists the column '%s' twice", props, L->col[twice].name);
     if (have[ROLE_SPECIES])
         for (int i = 0; i < L->n; i++)
             if (L->col[i].role == ROLE_Z) L->col[i].role = ROLE_EXTRA; /* species rules */
@@ -208,6 +211,7 @@ static int read_comment(ls_text_reader *r, ls_structure *s, struct layout *L)
         if (*b) LS_TRY(ls_structure_set_comment(s, b));
     } else {
         LS_TRY(ls_extxyz_kv_parse(r, line, &kv, &n_kv));
+        LS_TRY_GOTO(status, ls_extxyz_kv_check_unique(r, kv, n_kv), done);
     }
     for (int i = 0; i < n_kv; i++) {
         const char *key = kv[i].key, *val = kv[i].value;
@@ -253,7 +257,7 @@ static int read_comment(ls_text_reader *r, ls_structure *s, struct layout *L)
         } else if (strcmp(key, "comment") == 0) {
             LS_TRY_GOTO(status, ls_structure_set_comment(s, val), done);
         } else {
-            LS_TRY_GOTO(status, ls_structure_info_set(s, key, val), done);
+            LS_TRY_GOTO(status, ls_structure_info_add(s, key, val), done);
         }
     }
     if (!have_pbc)
@@ -356,6 +360,8 @@ static int read_frame(ls_text_reader *r, int n_atom, long count_line, int i_fram
     struct layout L = {0};
     char **tok = NULL;
     *out = NULL;
+    /* Every atom line holds at least a species and three coordinates: "H 0 0 0\n". */
+    LS_TRY_GOTO(status, ls_text_check_count(r, n_atom, 8, "atoms"), done);
     LS_TRY_GOTO(status, ls_structure_create(n_atom, &s), done);
     LS_TRY_GOTO(status, read_comment(r, s, &L), done);
     tok = malloc((size_t)(L.n_tok + 1) * sizeof *tok);
@@ -399,13 +405,12 @@ done:
     return status;
 }
 
-int ls_extxyz_read(const char *path, ls_structure_list **out)
+/* Every frame of an open reader (closed here); `path` names it in messages. */
+static int read_frames(ls_text_reader *r, const char *path, ls_structure_list **out)
 {
     int status = LS_OK;
-    ls_text_reader *r = NULL;
     ls_structure_list *list = NULL;
     *out = NULL;
-    LS_TRY_GOTO(status, ls_text_open(path, &r), done);
     LS_TRY_GOTO(status, ls_structure_list_create(&list), done);
     for (;;) {
         char *line, *tok[2];
@@ -434,6 +439,26 @@ int ls_extxyz_read(const char *path, ls_structure_list **out)
 done:
     ls_structure_list_destroy(list);
     ls_text_close(r);
+    return status;
+}
+
+int ls_extxyz_read(const char *path, ls_structure_list **out)
+{
+    ls_text_reader *r = NULL;
+    *out = NULL;
+    LS_TRY(ls_text_open(path, &r));
+    return read_frames(r, path, out);
+}
+
+int ls_extxyz_read_text(const char *text, const char *name, ls_structure_list **out)
+{
+    *out = NULL;
+    FILE *fp = fmemopen((void *)text, strlen(text), "r");
+    if (!fp) LS_ERROR(LS_ERR_NOMEM, "%s: cannot read the text as a stream", name);
+    ls_text_reader *r = NULL;
+    int status = ls_text_wrap(fp, name, &r);
+    if (status == LS_OK) status = read_frames(r, name, out);
+    fclose(fp);
     return status;
 }
 

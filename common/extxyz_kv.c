@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/err.h"
 
@@ -122,13 +123,26 @@ int ls_extxyz_kv_parse(const ls_text_reader *r, const char *line, struct ls_keyv
             k++;
             value = "";
             if (k < n_tok && tok[k].text != NULL) value = tok[k++].text;
-            /* "a=b=c": ASE joins the rest into the value "b=c". */
-            while (k + 1 < n_tok && tok[k].text == NULL && tok[k + 1].text != NULL) {
-                char *longer = join(joined ? joined : value, "=", tok[k + 1].text);
-                free(joined);
-                if (longer == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-                joined = longer;
-                k += 2;
+            /* "a=b=c": ASE joins the rest into the value "b=c" (measured first, then copied once,
+             * so that a long chain costs linear time). */
+            int k_end = k;
+            size_t total = strlen(value);
+            while (k_end + 1 < n_tok && tok[k_end].text == NULL && tok[k_end + 1].text != NULL) {
+                total += 1 + strlen(tok[k_end + 1].text);
+                k_end += 2;
+            }
+            if (k_end > k) {
+                joined = malloc(total + 1);
+                if (joined == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+                size_t used = strlen(value);
+                memcpy(joined, value, used);
+                for (; k < k_end; k += 2) {
+                    size_t n = strlen(tok[k + 1].text);
+                    joined[used++] = '=';
+                    memcpy(joined + used, tok[k + 1].text, n);
+                    used += n;
+                }
+                joined[used] = '\0';
             }
         }
         e->key = join(key, "", "");
@@ -143,6 +157,33 @@ done:
     free(tok);
     free(buf);
     return status;
+}
+
+/* Key order for the duplicate test: Lattice, Properties and pbc are recognised in any case. */
+static const char *fold_key(const char *k)
+{
+    static const char *const folded[] = {"lattice", "properties", "pbc"};
+    for (int i = 0; i < 3; i++)
+        if (strcasecmp(k, folded[i]) == 0) return folded[i];
+    return k;
+}
+
+static int cmp_keys(const char *a, const char *b) { return strcmp(fold_key(a), fold_key(b)); }
+
+/* A key given twice (energy=-1 ... energy=-2) is an error, not "the last one wins". */
+int ls_extxyz_kv_check_unique(const ls_text_reader *r, const struct ls_keyval *kv, int n_kv)
+{
+    const char *few[16] = {0};
+    const char **keys = n_kv <= 16 ? few : malloc((size_t)n_kv * sizeof *keys);
+    if (keys == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < n_kv; i++) keys[i] = kv[i].key;
+    int earlier, twice = ls_find_duplicate(keys, n_kv, cmp_keys, &earlier);
+    if (keys != few) free((void *)keys);
+    if (earlier == -2) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    if (twice >= 0)
+        return ls_text_error(r, "the comment line gives the key '%s' twice (entries %d and %d): give each key once",
+                             kv[twice].key, earlier + 1, twice + 1);
+    return LS_OK;
 }
 
 int ls_extxyz_kv_put(FILE *fp, const char *text, const char *what)

@@ -26,6 +26,9 @@
 int ls_extxyz_kv_parse(const ls_text_reader *r, const char *line, struct ls_keyval **items,
                        int *n_items);
 void ls_extxyz_kv_free(struct ls_keyval *items, int n_items);
+/* A key given twice is LS_ERR_INPUT naming the reader's line and the two entries (Lattice,
+ * Properties and pbc compared without regard to case, as they are recognised). */
+int ls_extxyz_kv_check_unique(const ls_text_reader *r, const struct ls_keyval *kv, int n_kv);
 
 /* Write `text` to fp, quoted and escaped if needed (see above).  Returns LS_OK or
  * LS_ERR_INPUT if the text holds a newline (it cannot live on one comment line);

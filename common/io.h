@@ -46,6 +46,9 @@ int ls_extxyz_append(const char *path, const ls_structure *s);
 int ls_poscar_read(const char *path, ls_structure **out);
 int ls_poscar_write(FILE *fp, const char *name, const ls_structure *s);
 int ls_extxyz_read(const char *path, ls_structure_list **out);
+/* Frames from extended-XYZ text held in memory (a database column); `name` stands for the
+ * file in messages. */
+int ls_extxyz_read_text(const char *text, const char *name, ls_structure_list **out);
 int ls_extxyz_write(FILE *fp, const char *name, const ls_structure *s); /* one frame */
 int ls_xsf_read(const char *path, ls_structure **out);
 int ls_xsf_write(FILE *fp, const char *name, const ls_structure *s);

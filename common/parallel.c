@@ -48,6 +48,27 @@ int ls_par_have_mpi(void)
 #endif
 }
 
+void ls_par_library_version(char *built, size_t n_built, char *running, size_t n_running)
+{
+#ifdef LS_HAVE_MPI
+#ifdef OMPI_MAJOR_VERSION
+    snprintf(built, n_built, "MPI %d.%d, Open MPI %d.%d.%d", MPI_VERSION, MPI_SUBVERSION, OMPI_MAJOR_VERSION,
+             OMPI_MINOR_VERSION, OMPI_RELEASE_VERSION);
+#else
+    snprintf(built, n_built, "MPI %d.%d", MPI_VERSION, MPI_SUBVERSION);
+#endif
+    char lib[MPI_MAX_LIBRARY_VERSION_STRING] = "";
+    int len = 0;
+    MPI_Get_library_version(lib, &len); /* may be called before MPI_Init */
+    char *eol = strpbrk(lib, ",\n");     /* "Open MPI v4.1.4, package: ..." -> "Open MPI v4.1.4" */
+    if (eol) *eol = '\0';
+    snprintf(running, n_running, "%s", lib);
+#else
+    snprintf(built, n_built, "none (serial build; make MPI=1 for MPI)");
+    if (n_running > 0) running[0] = '\0';
+#endif
+}
+
 int ls_par_rank(void) { return world.rank; }
 int ls_par_size(void) { return world.size; }
 const ls_comm *ls_comm_world(void) { return &world; }

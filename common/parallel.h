@@ -33,6 +33,9 @@ int ls_par_init(int *argc, char ***argv);
 void ls_par_finalize(void);
 /* 1 when built with MPI (whether or not started under mpirun). */
 int ls_par_have_mpi(void);
+/* The MPI the program was built with ("MPI 3.1, Open MPI 4.1.4", or "none (serial build ...)")
+ * and, in an MPI build, the library it runs with (MPI_Get_library_version's first part). */
+void ls_par_library_version(char *built, size_t n_built, char *running, size_t n_running);
 /* This process in the world, and the number of processes (1 without MPI). */
 int ls_par_rank(void);
 int ls_par_size(void);

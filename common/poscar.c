@@ -69,6 +69,14 @@ static int parse_scale(ls_text_reader *r, char *line, int *n_scale, double scale
     return LS_OK;
 }
 
+/* Three lattice vectors far from linearly dependent: |V| above 1e-10 of the product of their lengths. */
+static int independent(const double cell[3][3])
+{
+    double la = 1;
+    for (int i = 0; i < 3; i++) la *= sqrt(cell[i][0] * cell[i][0] + cell[i][1] * cell[i][1] + cell[i][2] * cell[i][2]);
+    return fabs(ls_cell_volume(cell)) > 1e-10 * la;
+}
+
 static int parse_lattice(ls_text_reader *r, double cell[3][3])
 {
     static const char *const what[3] = {"lattice vector a (three numbers, Å)",
@@ -83,9 +91,7 @@ static int parse_lattice(ls_text_reader *r, double cell[3][3])
             return ls_text_error(r, "expected %s, found %d columns", what[i], n);
         for (int k = 0; k < 3; k++) LS_TRY(ls_text_parse_double(r, tok[k], what[i], &cell[i][k]));
     }
-    double la = 1;
-    for (int i = 0; i < 3; i++) la *= sqrt(cell[i][0] * cell[i][0] + cell[i][1] * cell[i][1] + cell[i][2] * cell[i][2]);
-    if (!(fabs(ls_cell_volume(cell)) > 1e-10 * la))
+    if (!independent(cell))
         return ls_text_error(r, "the lattice vectors on lines %ld-%ld are linearly dependent (singular "
                                 "cell, volume %.3g Å^3)", r->line_no - 2, r->line_no, ls_cell_volume(cell));
     return LS_OK;
@@ -210,12 +216,23 @@ int ls_poscar_read(const char *path, ls_structure **out)
     } else if (n_scale == 1) {
         scale[1] = scale[2] = scale[0];
     }
+    /* Every position line holds at least three coordinates: "0 0 0\n". */
+    LS_TRY_GOTO(status, ls_text_check_count(r, n_atom, 6, "atoms (the sum of the counts)"), done);
     LS_TRY_GOTO(status, ls_structure_create((int)n_atom, &s), done);
     if (selective) LS_TRY_GOTO(status, ls_structure_alloc_fixed(s), done);
     atom_line = malloc((size_t)n_atom * sizeof *atom_line);
     if (atom_line == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for %ld atoms", n_atom);
     for (int i = 0; i < 3; i++)
         for (int k = 0; k < 3; k++) s->cell[i][k] = cell[i][k] * scale[k] * LS_ANGSTROM_BOHR;
+    /* Three different scale factors can flatten independent vectors into dependent ones (found by
+     * fuzz/fuzz_poscar.c: the file read, and its own rewrite did not). */
+    if (!independent(s->cell)) {
+        status = ls_error_set(LS_ERR_INPUT, __FILE__, __LINE__, "%s:%ld: the lattice vectors on lines %ld-%ld, scaled by "
+                              "the three factors on line 2, are linearly dependent (singular cell, volume %.3g Å^3)",
+                              path, cell_line, cell_line - 2, cell_line,
+                              ls_cell_volume(s->cell) * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM * LS_BOHR_ANGSTROM);
+        goto done;
+    }
     LS_TRY_GOTO(status, ls_structure_set_comment(s, comment), done);
 
     double(*frac)[3] = s->pos; /* filled in place, converted below */
@@ -285,6 +302,16 @@ done:
 /* Positive zero for printing: -0.0 + 0.0 is +0.0. */
 static double unsigned_zero(double x) { return x + 0.0; }
 
+/* One number of the file: fixed notation with 16 decimals as usual, exponent notation from
+ * 1e6 on, so that a number reads back within the reader's token length (found by
+ * fuzz/fuzz_poscar.c: a fractional coordinate of 1e300 was written as a 300-digit number). */
+static void put_number(FILE *fp, int width, double x)
+{
+    x = unsigned_zero(x);
+    if (fabs(x) < 1e6) fprintf(fp, " %*.16f", width, x);
+    else fprintf(fp, " %*.16e", width, x);
+}
+
 int ls_poscar_write(FILE *fp, const char *name, const ls_structure *s)
 {
     int status = LS_OK;
@@ -312,7 +339,7 @@ int ls_poscar_write(FILE *fp, const char *name, const ls_structure *s)
     }
     fputs("\n1.0\n", fp);
     for (int i = 0; i < 3; i++) {
-        for (int k = 0; k < 3; k++) fprintf(fp, " %22.16f", unsigned_zero(s->cell[i][k] * LS_BOHR_ANGSTROM));
+        for (int k = 0; k < 3; k++) put_number(fp, 22, s->cell[i][k] * LS_BOHR_ANGSTROM);
         fputc('\n', fp);
     }
     /* One species entry per run of equal elements, so the atom order is kept. */
@@ -330,7 +357,7 @@ int ls_poscar_write(FILE *fp, const char *name, const ls_structure *s)
     if (s->fixed) fputs("Selective dynamics\n", fp);
     fputs("Direct\n", fp);
     for (int ia = 0; ia < s->n_atom; ia++) {
-        for (int k = 0; k < 3; k++) fprintf(fp, " %20.16f", unsigned_zero(frac[ia][k]));
+        for (int k = 0; k < 3; k++) put_number(fp, 20, frac[ia][k]);
         if (s->fixed)
             for (int k = 0; k < 3; k++) fputs(s->fixed[ia][k] ? " F" : " T", fp);
         fputc('\n', fp);

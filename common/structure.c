@@ -123,6 +123,26 @@ ALLOC_OPTIONAL(magmom, magmom)
 ALLOC_OPTIONAL(fixed, fixed)
 ALLOC_OPTIONAL(mass, mass_amu)
 
+int ls_structure_set_labels(ls_structure *s, double energy, const double (*forces)[3], const double (*stress)[3],
+                            const double *magmom)
+{
+    s->has_energy = 1;
+    s->energy = energy;
+    if (forces) {
+        LS_TRY(ls_structure_alloc_forces(s));
+        memcpy(s->forces, forces, (size_t)s->n_atom * sizeof *s->forces);
+    }
+    if (magmom) {
+        LS_TRY(ls_structure_alloc_magmom(s));
+        memcpy(s->magmom, magmom, (size_t)s->n_atom * sizeof *s->magmom);
+    }
+    if (stress) {
+        s->has_stress = 1;
+        memcpy(s->stress, stress, sizeof s->stress);
+    }
+    return LS_OK;
+}
+
 int ls_structure_set_species(ls_structure *s, int ia, const char *label)
 {
     if (ia < 0 || ia >= s->n_atom) LS_ERROR(LS_ERR_INTERNAL, "atom index %d out of range", ia);
@@ -149,9 +169,19 @@ int ls_structure_info_set(ls_structure *s, const char *key, const char *value)
             return LS_OK;
         }
     }
-    struct ls_keyval *grown = realloc(s->info, (size_t)(s->n_info + 1) * sizeof *grown);
-    if (grown == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    s->info = grown;
+    return ls_structure_info_add(s, key, value);
+}
+
+int ls_structure_info_add(ls_structure *s, const char *key, const char *value)
+{
+    /* The array grows to powers of two (its capacity is the next one at or above n_info), so
+     * that adding n keys takes O(n) copies. */
+    int n = s->n_info;
+    if ((n & (n - 1)) == 0) {
+        struct ls_keyval *grown = realloc(s->info, (size_t)(n ? 2 * n : 1) * sizeof *grown);
+        if (grown == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+        s->info = grown;
+    }
     char *k = dup_string(key), *v = dup_string(value);
     if (!k || !v) {
         free(k);
@@ -232,6 +262,8 @@ int ls_cell_reciprocal(const double cell[3][3], double recip[3][3])
 }
 
 static double norm3(const double a[3]) { return sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]); }
+/* The same without overflow for lengths beyond 1e154 (for messages about absurd cells). */
+static double hypot3(const double a[3]) { return hypot(hypot(a[0], a[1]), a[2]); }
 static double dot3(const double a[3], const double b[3])
 {
     return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
@@ -289,24 +321,55 @@ void ls_structure_set_frac(ls_structure *s, const double (*frac)[3])
                             frac[ia][2] * s->cell[2][k];
 }
 
+/* A shorter basis of the same lattice (rows): each vector reduced by whole multiples of the
+ * others until none gets shorter (pairwise Gauss reduction, a few sweeps in practice).  For a
+ * flat or sheared cell the image search then needs a few cells around, not up to 50 in each
+ * direction. */
+static void reduce_basis(const double cell[3][3], double red[3][3])
+{
+    memcpy(red, cell, 9 * sizeof(double));
+    for (int sweep = 0; sweep < 100; sweep++) {
+        int changed = 0;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++) {
+                double nj = dot3(red[j], red[j]);
+                if (i == j || !(nj > 0)) continue;
+                double mu = nearbyint(dot3(red[i], red[j]) / nj);
+                if (mu == 0 || !isfinite(mu)) continue;
+                double t[3];
+                for (int k = 0; k < 3; k++) t[k] = red[i][k] - mu * red[j][k];
+                if (!(dot3(t, t) < dot3(red[i], red[i]))) continue;
+                memcpy(red[i], t, sizeof t);
+                changed = 1;
+            }
+        if (!changed) break;
+    }
+}
+
 double ls_structure_min_distance(const ls_structure *s, int *ia_out, int *ja_out)
 {
     double best = INFINITY;
     int bi = -1, bj = -1;
     int n = s->n_atom;
-    double recip[3][3];
+    double recip[3][3], cell[3][3];
     int periodic = s->pbc[0] || s->pbc[1] || s->pbc[2];
-    if (periodic && ls_cell_reciprocal(s->cell, recip) != LS_OK) {
+    /* Periodic in all three directions, any basis of the lattice will do: a reduced one. */
+    if (s->pbc[0] && s->pbc[1] && s->pbc[2]) reduce_basis(s->cell, cell);
+    else memcpy(cell, s->cell, sizeof cell);
+    if (periodic && ls_cell_reciprocal(cell, recip) != LS_OK) {
         ls_error_clear();
         periodic = 0;
     }
+    for (int i = 0; periodic && i < 3; i++) /* a cell so large that its volume overflows */
+        for (int k = 0; k < 3; k++)
+            if (!isfinite(recip[i][k])) periodic = 0;
     /* Image range: an upper bound on the answer from the nearest images, then every
      * image whose plane distance could beat it (plane spacing 2 pi / |b_i|). */
     int range[3] = {0, 0, 0};
     if (periodic) {
         double bound = INFINITY;
         for (int i = 0; i < 3; i++)
-            if (s->pbc[i]) bound = fmin(bound, norm3(s->cell[i]));
+            if (s->pbc[i]) bound = fmin(bound, norm3(cell[i]));
         for (int ia = 0; ia < n; ia++)
             for (int ja = ia + 1; ja < n; ja++) {
                 double d[3];
@@ -319,27 +382,29 @@ double ls_structure_min_distance(const ls_structure *s, int *ia_out, int *ja_out
                  * [-1/2, 1/2], and an image m away is at least (|m| - 1/2) spacings off. */
                 double spacing = 2.0 * M_PI / norm3(recip[i]);
                 double r = ceil(bound / spacing + 0.5);
-                range[i] = r > 50 ? 50 : (int)r;
+                range[i] = r > 50 || !(r >= 0) ? 50 : (int)r;
             }
     }
     for (int ia = 0; ia < n; ia++) {
         for (int ja = ia; ja < n; ja++) {
             double d0[3];
             for (int k = 0; k < 3; k++) d0[k] = s->pos[ja][k] - s->pos[ia][k];
-            /* Wrap the separation to the cell nearest the origin first. */
-            int shift[3] = {0, 0, 0};
+            /* Wrap the separation to the cell nearest the origin first (in double: atoms may sit
+             * any number of cells away, more than an int counts). */
+            double shift[3] = {0, 0, 0};
             if (periodic)
                 for (int i = 0; i < 3; i++)
-                    if (s->pbc[i]) shift[i] = -(int)lround(dot3(d0, recip[i]) / (2.0 * M_PI));
+                    if (s->pbc[i]) shift[i] = -nearbyint(dot3(d0, recip[i]) / (2.0 * M_PI));
+            for (int k = 0; k < 3; k++)
+                d0[k] += shift[0] * cell[0][k] + shift[1] * cell[1][k] + shift[2] * cell[2][k];
             for (int n0 = -range[0]; n0 <= range[0]; n0++)
                 for (int n1 = -range[1]; n1 <= range[1]; n1++)
                     for (int n2 = -range[2]; n2 <= range[2]; n2++) {
-                        int m[3] = {n0 + shift[0], n1 + shift[1], n2 + shift[2]};
-                        if (ia == ja && m[0] == 0 && m[1] == 0 && m[2] == 0) continue;
+                        /* The atom itself: only the images of other cells count. */
+                        if (ia == ja && n0 == 0 && n1 == 0 && n2 == 0) continue;
                         double d[3];
                         for (int k = 0; k < 3; k++)
-                            d[k] = d0[k] + m[0] * s->cell[0][k] + m[1] * s->cell[1][k] +
-                                   m[2] * s->cell[2][k];
+                            d[k] = d0[k] + n0 * cell[0][k] + n1 * cell[1][k] + n2 * cell[2][k];
                         double r = norm3(d);
                         if (r < best) {
                             best = r;
@@ -362,11 +427,19 @@ int ls_structure_check(const ls_structure *s, double min_dist_bohr, const char *
             if (!isfinite(s->cell[i][k])) LS_ERROR(LS_ERR_INPUT, "%s: the cell has a non-finite number", src);
     if (s->pbc[0] || s->pbc[1] || s->pbc[2]) {
         double v = ls_cell_volume(s->cell);
-        if (fabs(v) < 1e-6)
+        if (!isfinite(v))
+            LS_ERROR(LS_ERR_INPUT, "%s: the cell is too large: its volume overflows (a lattice vector of %.3g Å): check "
+                     "the numbers and their unit", src,
+                     fmax(hypot3(s->cell[0]), fmax(hypot3(s->cell[1]), hypot3(s->cell[2]))) * LS_BOHR_ANGSTROM);
+        /* Singular, or so nearly that rounding decides distances: |V| against the product of the lengths
+         * (the sines of the angles; 1e-10 is far below any crystal's). */
+        double la = hypot3(s->cell[0]) * hypot3(s->cell[1]) * hypot3(s->cell[2]);
+        if (fabs(v) < 1e-6 || !(fabs(v) > 1e-10 * la))
             LS_ERROR(LS_ERR_INPUT,
-                     "%s: the cell is singular (volume %.3g Å^3): its three lattice vectors must be "
-                     "linearly independent",
-                     src, v * pow(LS_BOHR_ANGSTROM, 3));
+                     "%s: the cell is singular (volume %.3g Å^3 for lattice vectors of %.4g, %.4g and %.4g Å): its "
+                     "three lattice vectors must be linearly independent",
+                     src, v * pow(LS_BOHR_ANGSTROM, 3), hypot3(s->cell[0]) * LS_BOHR_ANGSTROM,
+                     hypot3(s->cell[1]) * LS_BOHR_ANGSTROM, hypot3(s->cell[2]) * LS_BOHR_ANGSTROM);
     }
     for (int ia = 0; ia < s->n_atom; ia++) {
         for (int k = 0; k < 3; k++)
@@ -374,6 +447,22 @@ int ls_structure_check(const ls_structure *s, double min_dist_bohr, const char *
                 LS_ERROR(LS_ERR_INPUT, "%s: atom %d has a non-finite coordinate", src, ia + 1);
         if (s->z[ia] < 1 || s->z[ia] > LS_N_ELEMENTS)
             LS_ERROR(LS_ERR_INPUT, "%s: atom %d has an unknown element '%s'", src, ia + 1, s->species[ia]);
+    }
+    /* An atom so many cells away that rounding has lost its place in the cell (a fractional
+     * coordinate of 1e10 keeps about 1e-6 of a cell; found by fuzz/fuzz_poscar.c with 1e300:
+     * its overlap check and its rewrite disagreed). */
+    if (s->pbc[0] || s->pbc[1] || s->pbc[2]) {
+        double recip[3][3];
+        LS_TRY(ls_cell_reciprocal(s->cell, recip));
+        for (int ia = 0; ia < s->n_atom; ia++)
+            for (int k = 0; k < 3; k++) {
+                double f = dot3(s->pos[ia], recip[k]) / (2.0 * M_PI);
+                if (s->pbc[k] && !(fabs(f) <= LS_STRUCTURE_MAX_CELLS))
+                    LS_ERROR(LS_ERR_INPUT,
+                             "%s: atom %d (%s) is %.3g cells away along lattice vector %d, more than the %.0e whose "
+                             "rounding keeps its place in the cell: wrap it into the cell",
+                             src, ia + 1, s->species[ia], f, k + 1, LS_STRUCTURE_MAX_CELLS);
+            }
     }
     if (min_dist_bohr > 0 && s->n_atom > 0) {
         int ia, ja;

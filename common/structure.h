@@ -84,6 +84,13 @@ int ls_structure_alloc_magmom(ls_structure *s);
 int ls_structure_alloc_fixed(ls_structure *s);
 int ls_structure_alloc_mass(ls_structure *s);
 
+/* The labels of a computed frame (a training frame, a trajectory frame): the energy (Ha) and,
+ * when the pointers are not NULL, the forces (Ha/bohr, [n_atom][3]), the stress (Ha/bohr^3, ASE
+ * sign) and the collinear moments (muB, [n_atom]) are copied into s (its arrays allocated as
+ * needed); the labels not given are left as they are.  LS_ERR_NOMEM. */
+int ls_structure_set_labels(ls_structure *s, double energy, const double (*forces)[3], const double (*stress)[3],
+                            const double *magmom);
+
 /* Set atom ia's species from an element symbol or label; z is derived from the
  * label.  Returns LS_ERR_INPUT if the label does not start with an element symbol. */
 int ls_structure_set_species(ls_structure *s, int ia, const char *label);
@@ -91,6 +98,8 @@ int ls_structure_set_species(ls_structure *s, int ia, const char *label);
 /* Free-form key/values: set (replacing an existing key) and look up (NULL if absent). */
 int ls_structure_info_set(ls_structure *s, const char *key, const char *value);
 const char *ls_structure_info_get(const ls_structure *s, const char *key);
+/* Append a key the caller knows to be new (no search: readers that refuse duplicate keys). */
+int ls_structure_info_add(ls_structure *s, const char *key, const char *value);
 /* Append a per-atom text column (values copied; n_atom * n_col strings). */
 int ls_structure_extra_add(ls_structure *s, const char *name, char type, int n_col,
                            char *const *values);
@@ -106,6 +115,10 @@ void ls_cell_parameters(const double cell[3][3], double lengths[3], double angle
  * Tables convention).  LS_ERR_INPUT for impossible angles. */
 int ls_cell_from_parameters(const double lengths[3], const double angles_deg[3],
                             double cell[3][3]);
+
+/* The most lattice translations an atom may lie away from the cell along one vector
+ * (ls_structure_check): beyond, rounding loses its place in the cell. */
+#define LS_STRUCTURE_MAX_CELLS 1e10
 
 /* Conversions between Cartesian (bohr) and fractional coordinates. */
 int ls_structure_frac(const ls_structure *s, double (*frac)[3]);

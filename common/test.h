@@ -5,7 +5,11 @@
  *
  * A test case fails if any check in it fails; the summary prints "NAME: P passed, F failed"
  * and returns the process exit code.  tools/run_tests.sh adds the counts of every binary.
- * Reference data from ../shared is found through ls_test_shared_path().
+ * Helpers for what many tests do: run the program and capture its output (ls_test_run), write a
+ * fixture (ls_test_write_file), find a shipped pseudopotential (ls_test_pseudo), read a file or a
+ * JSON number back (ls_test_slurp, ls_test_file_has, ls_test_json_number), scratch folders.
+ * Tests run from the project root and read only files of the repository (the testdata/ folders,
+ * inputs/): nothing from ../shared, which a clone does not have.
  */
 #ifndef LS_TEST_H
 #define LS_TEST_H
@@ -16,7 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include "common/rng.h"
 
 static int ls_test_passed_ = 0, ls_test_failed_ = 0, ls_test_case_failed_ = 0;
 static const char *ls_test_current_ = "";
@@ -75,14 +83,6 @@ static inline int ls_test_summary(const char *name)
     return ls_test_failed_ ? 1 : 0;
 }
 
-/* Path of a file under ../shared (or $LODESTONE_SHARED). Static buffer per call site. */
-static inline const char *ls_test_shared_path(char *buf, size_t n, const char *rel)
-{
-    const char *root = getenv("LODESTONE_SHARED");
-    snprintf(buf, n, "%s/%s", root && *root ? root : "../shared", rel);
-    return buf;
-}
-
 /* The program under test: $LODESTONE_BIN (set by `make test` / `make asan`), else build/lodestone. */
 static inline const char *ls_test_bin(void)
 {
@@ -108,6 +108,18 @@ static inline void ls_test_fresh_dir(char *dir, size_t n, const char *name)
     if (system(cmd) != 0) fprintf(stderr, "cannot make %s\n", dir);
 }
 
+/* A folder that the unprivileged user 'nobody' can reach (tests of permissions run as root drop
+ * to nobody, who cannot traverse a checkout under a private folder such as a 0700 home or
+ * mktemp -d): /tmp/lodestone-public.XXXXXX, mode 0755, into dir[n].  0 on success; remove it
+ * with `rm -rf` when done. */
+static inline int ls_test_public_dir(char *dir, size_t n)
+{
+    if (n < 32) return -1;
+    snprintf(dir, n, "/tmp/lodestone-public.XXXXXX");
+    if (mkdtemp(dir) == NULL) return -1;
+    return chmod(dir, 0755);
+}
+
 /* DIR/NAME in one of 8 rotating buffers, so that several can stand in one expression. */
 static inline const char *ls_test_in_dir(const char *dir, const char *name)
 {
@@ -118,15 +130,9 @@ static inline const char *ls_test_in_dir(const char *dir, const char *name)
     return buf[k];
 }
 
-/* SplitMix64 (S. Vigna): a seeded random sequence for tests that pick a random moment (the seed
- * is printed, so a failure can be repeated). */
-static inline uint64_t ls_test_splitmix(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
+/* A seeded random sequence for tests that pick a random moment (the seed is printed, so a
+ * failure can be repeated): SplitMix64 of common/rng.h. */
+static inline uint64_t ls_test_splitmix(uint64_t *state) { return ls_splitmix64(state); }
 
 static inline void ls_test_sleep(double seconds)
 {
@@ -176,12 +182,68 @@ static inline char *ls_test_slurp(const char *path)
     return text;
 }
 
+/* Run the program under test: `/bin/sh -c "cd DIR && BIN ARGS > OUT 2> ERR"` (dir NULL: the current
+ * folder; out or err NULL: /dev/null), with BIN = ls_test_bin() made absolute.  ARGS are shell
+ * words (quote paths with spaces).  Returns the exit code, or -1 when the program did not exit
+ * (killed by a signal: a crash). */
+static inline int ls_test_run(const char *dir, const char *args, const char *out_path, const char *err_path)
+{
+    char bin[4096], cmd[16384];
+    const char *b = ls_test_bin();
+    if (b[0] == '/' || realpath(b, bin) == NULL) snprintf(bin, sizeof bin, "%s", b);
+    int w = snprintf(cmd, sizeof cmd, "%s%s%s'%s' %s > '%s' 2> '%s'", dir ? "cd '" : "", dir ? dir : "", dir ? "' && " : "",
+                     bin, args, out_path ? out_path : "/dev/null", err_path ? err_path : "/dev/null");
+    if (w < 0 || (size_t)w >= sizeof cmd) {
+        fprintf(stderr, "ls_test_run: command too long\n");
+        return -1;
+    }
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* A fixture: `text` written to `path` (the test program stops when it cannot). */
+static inline void ls_test_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "cannot write the fixture %s\n", path);
+        exit(1);
+    }
+}
+
+/* The shipped pseudopotential of `element`: inputs/pseudo/pd04-pbe-sr/<El>.upf of the repository
+ * (tests run in its root: `make test`), or of $LODESTONE_DATA when that is set. */
+static inline const char *ls_test_pseudo(char *buf, size_t n, const char *element)
+{
+    const char *data = getenv("LODESTONE_DATA");
+    snprintf(buf, n, "%s/pseudo/pd04-pbe-sr/%s.upf", data && *data ? data : "inputs", element);
+    return buf;
+}
+
+/* The number after "KEY": in a JSON text (NAN if absent or text is NULL). */
+static inline double ls_test_json_number(const char *text, const char *key)
+{
+    char pat[256];
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *p = text ? strstr(text, pat) : NULL;
+    return p ? strtod(p + strlen(pat), NULL) : NAN;
+}
+
 /* How often `what` occurs in `text` (0 for NULL text). */
 static inline int ls_test_count(const char *text, const char *what)
 {
     int n = 0;
     for (const char *p = text; p && (p = strstr(p, what)) != NULL; p += strlen(what)) n++;
     return n;
+}
+
+/* 1 when the file at `path` contains `what` (0 if it cannot be read). */
+static inline int ls_test_file_has(const char *path, const char *what)
+{
+    char *text = ls_test_slurp(path);
+    int hit = text && strstr(text, what) != NULL;
+    free(text);
+    return hit;
 }
 
 #endif

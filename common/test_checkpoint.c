@@ -78,9 +78,49 @@ static void test_corrupt(void)
     LS_CHECK(ls_ckpt_read("build/tmp/no-such-checkpoint", &c) == LS_ERR_IO);
 }
 
+/* A record name twice in a file (with a valid checksum) is a corrupt checkpoint: no writer makes one,
+ * and one of the two would be unreachable. */
+static void test_duplicate_record(void)
+{
+    char path[1024];
+    ls_test_tmp_path(path, sizeof path, "test_checkpoint_dup.ckpt");
+    /* Written by hand in the documented layout: magic, 2 records "a" (int 1), checksum. */
+    unsigned char buf[128], *p = buf;
+    memcpy(p, "LSCKPT01", 8);
+    p += 8;
+    uint32_t n_rec = 2, len = 1, type = 2;
+    uint64_t count = 1;
+    int64_t v = 7;
+    memcpy(p, &n_rec, 4);
+    p += 4;
+    for (int i = 0; i < 2; i++) {
+        memcpy(p, &len, 4);
+        p += 4;
+        *p++ = 'a';
+        memcpy(p, &type, 4);
+        p += 4;
+        memcpy(p, &count, 8);
+        p += 8;
+        memcpy(p, &v, 8);
+        p += 8;
+    }
+    uint64_t h = ls_fnv1a(LS_FNV1A_SEED, buf, (size_t)(p - buf));
+    memcpy(p, &h, 8);
+    p += 8;
+    FILE *fp = fopen(path, "wb");
+    if (fp == NULL) return;
+    fwrite(buf, 1, (size_t)(p - buf), fp);
+    fclose(fp);
+    ls_ckpt *c = NULL;
+    LS_CHECK(ls_ckpt_read(path, &c) == LS_ERR_INPUT && c == NULL);
+    LS_CHECK_MSG(strstr(ls_error_message(), "corrupt checkpoint (the record 'a' appears twice)") != NULL, "%s",
+                 ls_error_message());
+}
+
 int main(void)
 {
     LS_RUN(test_round_trip);
     LS_RUN(test_corrupt);
+    LS_RUN(test_duplicate_record);
     return ls_test_summary("test_checkpoint");
 }

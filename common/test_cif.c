@@ -375,6 +375,33 @@ static void test_malformed(void)
     expect_error("stray_value.cif", "data_x\n_cell_length_a 4 5\n", 2, "without a tag");
 }
 
+/* Issue 12's bad-input sweep: a tag given twice, and symmetry operations that are not a group, were
+ * read silently (the second _cell_length_a won; the listed operations were applied as they came). */
+static void test_sweep_findings(void)
+{
+    expect_error("tag_twice.cif", "data_x\n" CELL "_cell_length_a 5.0\n" SITES "Si 0 0 0\n", 8,
+                 "_cell_length_a is given twice in the data block (also on line 2)");
+    expect_error("tag_twice_ddlm.cif", "data_x\n" CELL "_CELL.LENGTH_B 5.0\n" SITES "Si 0 0 0\n", 8, "given twice");
+    expect_error("loop_tag_twice.cif", "data_x\n" CELL "loop_\n_atom_site_type_symbol\n_atom_site_fract_x\n"
+                 "_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_fract_x\nSi 0 0 0 0\n", 13, "given twice");
+    /* 4_1 alone: its square (z + 1/2 with -x, -y) is missing. */
+    expect_error("not_group.cif", "data_x\n" CELL "loop_\n_symmetry_equiv_pos_as_xyz\n'x,y,z'\n'-y,x,z+1/4'\n" SITES
+                 "Si 0 0 0\n", 11, "not a group: '-y,x,z+1/4' (line 11) applied after '-y,x,z+1/4' (line 11) gives "
+                 "'-x,-y,z+1/2'");
+    expect_error("no_identity.cif", "data_x\n" CELL "loop_\n_symmetry_equiv_pos_as_xyz\n'-x,-y,-z'\n" SITES
+                 "Si 0.1 0.2 0.3\n", 10, "do not include the identity");
+    expect_error("half_coefficient.cif", "data_x\n" CELL "loop_\n_symmetry_equiv_pos_as_xyz\n'x,y,z'\n"
+                 "'x+0.5y,y,z'\n" SITES "Si 0 0 0\n", 11, "not a whole number");
+    /* A full group with its centring translations, listed in any order, reads (Si 0 0 0 with the four
+     * F translations: four atoms). */
+    const char *path = fixture("fcc_group.cif", "data_x\n" CELL "loop_\n_symmetry_equiv_pos_as_xyz\n'x,y+1/2,z+1/2'\n"
+                               "'x,y,z'\n'x+1/2,y+1/2,z'\n'x+1/2,y,z+1/2'\n" SITES "Si 0 0 0\n");
+    ls_structure *s = NULL;
+    LS_CHECK_OK(ls_cif_read(path, &s));
+    LS_CHECK(s && s->n_atom == 4);
+    ls_structure_destroy(s);
+}
+
 static void test_missing_file(void)
 {
     ls_structure *s = NULL;
@@ -394,5 +421,6 @@ int main(void)
     LS_RUN(test_write_errors);
     LS_RUN(test_malformed);
     LS_RUN(test_missing_file);
+    LS_RUN(test_sweep_findings);
     return ls_test_summary("test_cif");
 }

@@ -194,10 +194,63 @@ static void test_file_errors(void)
     LS_CHECK(c == NULL);
 }
 
+/* Issue 12's sweep: a 600-byte "billion laughs" document took 21 s and 2.8 GB before libfyaml gave up.
+ * Nine levels of ten aliases stand for 10^9 values: refused before any expansion, naming the line of
+ * the alias that went over; a document with a few aliases still reads, and merge keys still work. */
+static void test_alias_bomb(void)
+{
+    char text[2048] = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i <= 9; i++) {
+        char line[160];
+        snprintf(line, sizeof line, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i,
+                 i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+        strcat(text, line);
+    }
+    LS_CHECK(strlen(text) < 700);
+    ls_config *c = NULL;
+    int st = ls_config_parse(text, strlen(text), "bomb.yaml", &c);
+    LS_CHECK(st == LS_ERR_INPUT && c == NULL);
+    LS_CHECK_MSG(strstr(ls_error_message(), "bomb.yaml:") != NULL && strstr(ls_error_message(), "aliases") != NULL,
+                 "%s", ls_error_message());
+    /* The line of the alias that went over: a5 on line 6 (its 10^6 values, with the lists holding them,
+     * pass the budget of 10^6). */
+    LS_CHECK_MSG(strstr(ls_error_message(), "bomb.yaml:6:") != NULL, "%s", ls_error_message());
+    const char *ok = "base: &b {beta: 0.25, n: 3}\nscf:\n  <<: *b\n  n: 4\nlist: [*b, *b]\n";
+    LS_CHECK_OK(ls_config_parse(ok, strlen(ok), "merge.yaml", &c));
+    if (c) {
+        double beta;
+        int n;
+        LS_CHECK_OK(ls_config_get_double(c, "scf/beta", &beta));
+        LS_CHECK_OK(ls_config_get_int(c, "scf/n", &n));
+        LS_CHECK(beta == 0.25 && n == 4);
+        LS_CHECK_OK(ls_config_get_double(c, "list/1/beta", &beta));
+    }
+    ls_config_destroy(c);
+}
+
+/* Found by fuzz/fuzz_yaml_input.c: libfyaml 0.7.12 never returns on a directive line holding a byte
+ * that is not UTF-8 ("%\x96", 2 bytes).  Such text is refused before libfyaml sees it, with its line
+ * and column; UTF-8 text (accents, symbols, emoji) reads. */
+static void test_not_utf8(void)
+{
+    ls_config *c = NULL;
+    LS_CHECK(ls_config_parse("%\x96", 2, "two.yaml", &c) == LS_ERR_INPUT && c == NULL);
+    LS_CHECK_MSG(strstr(ls_error_message(), "two.yaml:1: byte 0x96 (column 2) is not UTF-8") != NULL, "%s",
+                 ls_error_message());
+    const char *latin1 = "a: 1\nname: caf\xe9\n";
+    LS_CHECK(ls_config_parse(latin1, strlen(latin1), "latin1.yaml", &c) == LS_ERR_INPUT);
+    LS_CHECK_MSG(strstr(ls_error_message(), "latin1.yaml:2: byte 0xe9 (column 10)") != NULL, "%s", ls_error_message());
+    const char *utf8 = "a: 1\nname: caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\n";
+    LS_CHECK_OK(ls_config_parse(utf8, strlen(utf8), "utf8.yaml", &c));
+    ls_config_destroy(c);
+}
+
 int main(void)
 {
     LS_RUN(test_values);
     LS_RUN(test_value_errors);
     LS_RUN(test_file_errors);
+    LS_RUN(test_alias_bomb);
+    LS_RUN(test_not_utf8);
     return ls_test_summary("test_config");
 }

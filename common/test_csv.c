@@ -71,9 +71,8 @@ static void test_errors(void)
 
 static void test_reference_pool(void)
 {
-    char path[512];
     ls_csv *t = NULL;
-    LS_CHECK_OK(ls_csv_read(ls_test_shared_path(path, sizeof path, "reference/bo/P3HT.csv"), &t));
+    LS_CHECK_OK(ls_csv_read("common/testdata/bo/P3HT.csv", &t));
     if (t == NULL) return;
     LS_CHECK(t->n_col == 6 && t->n_row == 233);
     int col;

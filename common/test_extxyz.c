@@ -248,12 +248,11 @@ static void test_ase_forms(void)
 
 static void test_mlearn_si(void)
 {
-    char ref[512];
-    ls_test_shared_path(ref, sizeof ref, "reference/mlearn/Si_test.xyz");
+    const char *ref = "common/testdata/mlearn/Si_test.xyz";
     ls_structure_list *list = NULL, *again = NULL;
     LS_CHECK_OK(ls_extxyz_read(ref, &list));
     if (list == NULL) return;
-    /* Counts from /work/shared/reference/mlearn/README.md: 25 structures, 1525 atoms. */
+    /* Counts from the mlearn README (common/testdata/README.md): 25 structures, 1525 atoms. */
     int n_atom = 0;
     for (int i = 0; i < list->n; i++) n_atom += list->items[i]->n_atom;
     LS_CHECK(list->n == 25);

@@ -246,6 +246,38 @@ static void test_round_trip(void)
     }
 }
 
+/* Coordinates far outside the cell (found by fuzz/fuzz_poscar.c, corpus entries
+ * regress-huge-coordinate-*): 1e300 cells away is refused (rounding has lost the atom's place in
+ * the cell: its overlap check and its rewrite disagreed); 1e9 cells away reads, and its rewrite
+ * (exponent notation from 1e6 on; it was written with all its digits, beyond the reader's token
+ * length) reads back the same. */
+static void test_far_atom(void)
+{
+    const char *head = "far atom\n1.0\n 4.0 0 0\n 0 4.0 0\n 0 0 4.0\nSi\n2\nDirect\n0 0 0\n";
+    char in[512], out[512], text[256];
+    ls_test_tmp_path(in, sizeof in, "far_atom.vasp");
+    ls_test_tmp_path(out, sizeof out, "far_atom_again.vasp");
+    ls_structure *s = NULL, *t = NULL;
+    snprintf(text, sizeof text, "%s1e300 0.5 0.5\n", head);
+    ls_test_write_file(in, text);
+    LS_CHECK(ls_poscar_read(in, &s) == LS_ERR_INPUT && s == NULL);
+    LS_CHECK_MSG(strstr(ls_error_message(), "atom 2 (Si) is 1e+300 cells away") != NULL, "%s", ls_error_message());
+    snprintf(text, sizeof text, "%s1e9 0.5 0.5\n", head);
+    ls_test_write_file(in, text);
+    LS_CHECK_OK(ls_poscar_read(in, &s));
+    if (s == NULL) return;
+    FILE *fp = fopen(out, "w");
+    LS_CHECK(fp != NULL);
+    if (fp) {
+        LS_CHECK_OK(ls_poscar_write(fp, out, s));
+        fclose(fp);
+        LS_CHECK_OK(ls_poscar_read(out, &t));
+    }
+    if (t != NULL) LS_CHECK_NEAR(t->pos[1][0] / s->pos[1][0], 1.0, 1e-15);
+    ls_structure_destroy(s);
+    ls_structure_destroy(t);
+}
+
 static void test_write_errors(void)
 {
     ls_structure *s = NULL;
@@ -287,6 +319,10 @@ static void test_malformed(void)
     expect_error("scale0.vasp", "x\n0.0\n4 0 0\n0 4 0\n0 0 4\nSi\n1\nD\n0 0 0\n", 2, "scale factor is 0");
     expect_error("scale_neg3.vasp", "x\n1 -1 1\n4 0 0\n0 4 0\n0 0 4\nSi\n1\nD\n0 0 0\n", 2, "positive");
     expect_error("singular.vasp", "x\n1.0\n4 0 0\n0 4 0\n4 8 0\nSi\n1\nD\n0 0 0\n", 5, "singular");
+    /* Found by fuzz/fuzz_poscar.c: independent as written, dependent once scaled by 1, 0.01 and 7.8e53
+     * (the file read, and the POSCAR written from it did not). */
+    expect_error("singular_scaled.vasp", "x\n1.0 0.01 7.8e53\n0 2.83 2.83\n2.83 0 2.83\n2.83 2.83 3\nSi\n1\nD\n0 0 0\n", 5,
+                 "scaled by the three factors on line 2, are linearly dependent");
     expect_error("overlap.vasp", HEAD "Si\n3\nCartesian\n0 0 0\n2 2 2\n2.05 2 2\n", 11, "overlapping");
     expect_error("overlap_periodic.vasp", HEAD "Si\n2\nDirect\n0.001 0 0\n0.999 0 0\n", 10, "overlapping");
     expect_error("mode.vasp", HEAD "Si\n1\nFractional\n0 0 0\n", 8, "'Direct' or 'Cartesian'");
@@ -310,6 +346,7 @@ int main(void)
     LS_RUN(test_selective_and_velocities);
     LS_RUN(test_vasp4);
     LS_RUN(test_round_trip);
+    LS_RUN(test_far_atom);
     LS_RUN(test_write_errors);
     LS_RUN(test_malformed);
     LS_RUN(test_missing_file);

@@ -125,6 +125,46 @@ static void test_min_distance_skewed(void)
     ls_structure_destroy(s);
 }
 
+/* Issue 12's sweep: an atom at fractional coordinate -2147483649 overflowed the int image shift (UBSan)
+ * and the overlap check passed wrongly.  Two atoms that coincide modulo the lattice are 0 apart
+ * however many cells lie between them, and an atom far out is as far from the other as its image. */
+static void test_min_distance_far_cells(void)
+{
+    ls_structure *s = NULL;
+    LS_CHECK_OK(ls_structure_create(2, &s));
+    if (!s) return;
+    for (int k = 0; k < 3; k++) s->cell[k][k] = 5.0;
+    LS_CHECK_OK(ls_structure_set_species(s, 0, "Si"));
+    LS_CHECK_OK(ls_structure_set_species(s, 1, "Si"));
+    double frac[2][3] = {{0.25, 0.25, 0.25}, {-2147483649.0 + 0.25, 0.25, 0.25}};
+    ls_structure_set_frac(s, (const double(*)[3])frac);
+    LS_CHECK_NEAR(ls_structure_min_distance(s, NULL, NULL), 0.0, 1e-5);
+    LS_CHECK(ls_structure_check(s, 0.1 * LS_ANGSTROM_BOHR, "far.vasp") == LS_ERR_INPUT);
+    LS_CHECK(strstr(ls_error_message(), "overlapping") != NULL);
+    /* Moved by half a cell along y: 2.5 bohr (the rounding of 1e10 bohr leaves ~1e-6). */
+    frac[1][1] = 0.75;
+    ls_structure_set_frac(s, (const double(*)[3])frac);
+    LS_CHECK_NEAR(ls_structure_min_distance(s, NULL, NULL), 2.5, 1e-5);
+    LS_CHECK_OK(ls_structure_check(s, 0.1 * LS_ANGSTROM_BOHR, "far.vasp"));
+    /* A cell of 1e300 bohr: its volume overflows, and the image search took (int)NaN (UBSan) and
+     * missed the atoms 1 bohr apart.  The check refuses the cell; the distance is still right. */
+    for (int k = 0; k < 3; k++) s->cell[k][k] = 1e300;
+    memset(s->pos, 0, 2 * sizeof s->pos[0]);
+    s->pos[1][0] = 1.0;
+    LS_CHECK_NEAR(ls_structure_min_distance(s, NULL, NULL), 1.0, 1e-12);
+    LS_CHECK(ls_structure_check(s, 0.1 * LS_ANGSTROM_BOHR, "huge.xyz") == LS_ERR_INPUT);
+    LS_CHECK_MSG(strstr(ls_error_message(), "huge.xyz: the cell is too large: its volume overflows") != NULL, "%s",
+                 ls_error_message());
+    /* Found by fuzz/fuzz_xsf.c: a lattice vector of 6.6e25 Å almost along another gave a volume of 0.19 Å^3,
+     * which read, and distances that rounding decided (the file written from it read back with another
+     * shortest distance).  Nearly singular relative to the lengths is singular. */
+    double flat[3][3] = {{6.71, 9.45, 0}, {6.71e24, 9.45e24, 1e-5}, {0, 0.3, 75.6}};
+    memcpy(s->cell, flat, sizeof flat);
+    LS_CHECK(ls_structure_check(s, 0.1 * LS_ANGSTROM_BOHR, "flat.xsf") == LS_ERR_INPUT);
+    LS_CHECK_MSG(strstr(ls_error_message(), "flat.xsf: the cell is singular") != NULL, "%s", ls_error_message());
+    ls_structure_destroy(s);
+}
+
 static void test_number_parsing(void)
 {
     double v;
@@ -187,6 +227,7 @@ int main(void)
     LS_RUN(test_cell);
     LS_RUN(test_structure_basics);
     LS_RUN(test_min_distance_skewed);
+    LS_RUN(test_min_distance_far_cells);
     LS_RUN(test_number_parsing);
     LS_RUN(test_json_writer);
     return ls_test_summary("test_structure");

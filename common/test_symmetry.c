@@ -16,10 +16,10 @@
 
 static ls_structure *read_acwf(const char *rel)
 {
-    char buf[1024], path[600];
-    snprintf(path, sizeof path, "reference/acwf/%s", rel);
+    char path[600];
+    snprintf(path, sizeof path, "common/testdata/acwf/%s", rel);
     ls_structure *s = NULL;
-    if (ls_xsf_read(ls_test_shared_path(buf, sizeof buf, path), &s) != LS_OK)
+    if (ls_xsf_read(path, &s) != LS_OK)
         fprintf(stderr, "  cannot read %s: %s\n", rel, ls_error_message());
     return s;
 }

@@ -43,10 +43,8 @@ static void expect_error(const char *name, const char *text, int code, int line,
 
 static void test_read_acwf(void)
 {
-    char buf[512];
     ls_structure *s = NULL;
-    LS_CHECK_OK(ls_xsf_read(ls_test_shared_path(buf, sizeof buf,
-                                                "reference/acwf/unaries-verification-PBE-v1/Si-Diamond.xsf"), &s));
+    LS_CHECK_OK(ls_xsf_read("common/testdata/acwf/unaries-verification-PBE-v1/Si-Diamond.xsf", &s));
     if (s == NULL) return;
     /* Numbers as written in Si-Diamond.xsf (Å), converted with CODATA 2018 bohr. */
     LS_CHECK(s->n_atom == 2);
@@ -58,8 +56,7 @@ static void test_read_acwf(void)
     LS_CHECK(s->forces == NULL);
     ls_structure_destroy(s);
     s = NULL;
-    LS_CHECK_OK(ls_xsf_read(ls_test_shared_path(buf, sizeof buf,
-                                                "reference/acwf/oxides-verification-PBE-v1/Ag-X2O5.xsf"), &s));
+    LS_CHECK_OK(ls_xsf_read("common/testdata/acwf/oxides-verification-PBE-v1/Ag-X2O5.xsf", &s));
     if (s == NULL) return;
     LS_CHECK(s->n_atom == 14);
     LS_CHECK(s->z[3] == 47 && s->z[4] == 8 && strcmp(s->species[13], "O") == 0);

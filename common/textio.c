@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/err.h"
@@ -30,14 +31,48 @@ static int reader_new(FILE *fp, const char *name, int owns, ls_text_reader **out
     return LS_OK;
 }
 
+/* Refuse what is not a file one reads to its end: a directory, a device (/dev/zero, /dev/urandom
+ * never end), a socket.  Regular files and pipes (FIFOs, process substitution) are fine. */
+static int check_readable_kind(FILE *fp, const char *path, int *regular)
+{
+    struct stat st;
+    if (fstat(fileno(fp), &st) != 0) LS_ERROR(LS_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+    if (regular) *regular = S_ISREG(st.st_mode);
+    if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) return LS_OK;
+    const char *kind = S_ISDIR(st.st_mode)   ? "a directory"
+                       : S_ISCHR(st.st_mode) ? "a character device"
+                       : S_ISBLK(st.st_mode) ? "a block device"
+                                             : "not a regular file";
+    LS_ERROR(LS_ERR_IO, "cannot read '%s': it is %s, not a file", path, kind);
+}
+
 int ls_text_open(const char *path, ls_text_reader **out)
 {
     *out = NULL;
     FILE *fp = fopen(path, "r");
     if (fp == NULL) LS_ERROR(LS_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-    int status = reader_new(fp, path, 1, out);
+    int status = check_readable_kind(fp, path, NULL);
+    if (status == LS_OK) status = reader_new(fp, path, 1, out);
     if (status != LS_OK) fclose(fp);
     return status;
+}
+
+long long ls_text_bytes_left(const ls_text_reader *r)
+{
+    struct stat st;
+    if (fstat(fileno(r->fp), &st) != 0 || !S_ISREG(st.st_mode)) return -1;
+    long pos = ftell(r->fp);
+    if (pos < 0) return -1;
+    return (long long)st.st_size > pos ? (long long)st.st_size - pos : 0;
+}
+
+int ls_text_check_count(const ls_text_reader *r, long long count, int min_bytes, const char *what)
+{
+    long long left = ls_text_bytes_left(r);
+    if (left >= 0 && count > 0 && (double)count * min_bytes > (double)left + min_bytes)
+        return ls_text_error(r, "%lld %s announced, but the rest of the file (%lld bytes) cannot hold them: is the "
+                             "count right, or the file truncated?", count, what, left);
+    return LS_OK;
 }
 
 int ls_text_wrap(FILE *fp, const char *name, ls_text_reader **out)
@@ -55,11 +90,49 @@ void ls_text_close(ls_text_reader *r)
     free(r);
 }
 
+/* One line into r->line (with its newline), at most LS_TEXT_LINE_MAX bytes: the length, -1 at
+ * the end of the file, -2 for a line too long. */
+static long read_line(ls_text_reader *r)
+{
+    size_t n = 0;
+    int c = 0;
+    flockfile(r->fp);
+    while ((c = getc_unlocked(r->fp)) != EOF) {
+        if (n + 2 > r->cap) {
+            if (r->cap >= LS_TEXT_LINE_MAX) {
+                funlockfile(r->fp);
+                return -2;
+            }
+            size_t cap = r->cap ? 2 * r->cap : 256;
+            if (cap > LS_TEXT_LINE_MAX) cap = LS_TEXT_LINE_MAX;
+            char *grown = realloc(r->line, cap);
+            if (grown == NULL) {
+                funlockfile(r->fp);
+                return -3;
+            }
+            r->line = grown;
+            r->cap = cap;
+        }
+        r->line[n++] = (char)c;
+        if (c == '\n') break;
+    }
+    funlockfile(r->fp);
+    if (n == 0 && c == EOF) return -1;
+    r->line[n] = '\0';
+    return (long)n;
+}
+
 int ls_text_next(ls_text_reader *r, char **line)
 {
     *line = NULL;
     errno = 0;
-    ssize_t n = getline(&r->line, &r->cap, r->fp);
+    long n = read_line(r);
+    if (n == -3) LS_ERROR(LS_ERR_NOMEM, "out of memory reading line %ld of %s", r->line_no + 1, r->path);
+    if (n == -2) {
+        r->line_no++;
+        return ls_text_error(r, "a line longer than %d MB: is this a text file of the expected kind?",
+                             LS_TEXT_LINE_MAX >> 20);
+    }
     if (n < 0) {
         if (ferror(r->fp)) LS_ERROR(LS_ERR_IO, "%s: read error after line %ld: %s", r->path, r->line_no, strerror(errno));
         return LS_OK;
@@ -160,9 +233,23 @@ int ls_file_read_all(const char *path, char **text, size_t *length)
     *text = NULL;
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) LS_ERROR(LS_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+    int regular = 0;
+    int kind = check_readable_kind(fp, path, &regular);
+    if (kind != LS_OK) {
+        fclose(fp);
+        return kind;
+    }
     size_t cap = 1 << 16, n = 0;
+    struct stat st;
+    if (regular && fstat(fileno(fp), &st) == 0 && (size_t)st.st_size + 2 > cap) cap = (size_t)st.st_size + 2;
     char *buf = malloc(cap);
     while (buf) {
+        if (!regular && cap > LS_FILE_STREAM_MAX) { /* a pipe that does not end */
+            free(buf);
+            fclose(fp);
+            LS_ERROR(LS_ERR_INPUT, "%s: more than %d MB from a pipe: is it the file meant?", path,
+                     (int)(LS_FILE_STREAM_MAX >> 20));
+        }
         size_t got = fread(buf + n, 1, cap - n - 1, fp);
         n += got;
         if (n + 1 < cap) break;
@@ -226,6 +313,14 @@ const char *ls_path_basename(const char *path)
     return slash ? slash + 1 : path;
 }
 
+void ls_path_with_suffix(const char *path, const char *suffix, char *out, size_t size)
+{
+    const char *base = ls_path_basename(path);
+    const char *dot = strrchr(base, '.');
+    int len = dot && dot != base ? (int)(dot - path) : (int)strlen(path);
+    snprintf(out, size, "%.*s%s", len, path, suffix);
+}
+
 const char *ls_path_extension(const char *path)
 {
     static _Thread_local char ext[16];
@@ -237,4 +332,51 @@ const char *ls_path_extension(const char *path)
     if (n >= sizeof ext) return ext;
     for (size_t i = 0; i <= n; i++) ext[i] = (char)tolower((unsigned char)dot[1 + i]);
     return ext;
+}
+
+struct named_index {
+    const char *name;
+    int index;
+};
+
+static _Thread_local int (*dup_cmp)(const char *, const char *);
+
+static int cmp_named(const void *a, const void *b)
+{
+    const struct named_index *x = a, *y = b;
+    int c = dup_cmp(x->name, y->name);
+    if (c != 0) return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int ls_find_duplicate(const char *const *names, int n, int (*cmp)(const char *, const char *), int *earlier)
+{
+    *earlier = -1;
+    if (n < 2) return -1;
+    if (n <= 16) { /* the common case (a few keys): no allocation */
+        for (int i = 1; i < n; i++)
+            for (int j = 0; j < i; j++)
+                if (cmp(names[j], names[i]) == 0) {
+                    *earlier = j;
+                    return i;
+                }
+        return -1;
+    }
+    struct named_index *v = malloc((size_t)n * sizeof *v);
+    if (v == NULL) {
+        *earlier = -2;
+        return -1;
+    }
+    for (int i = 0; i < n; i++) v[i] = (struct named_index){names[i], i};
+    dup_cmp = cmp;
+    qsort(v, (size_t)n, sizeof *v, cmp_named);
+    int best = -1;
+    for (int i = 1; i < n; i++)
+        if (cmp(v[i - 1].name, v[i].name) == 0 && (i < 2 || cmp(v[i - 2].name, v[i].name) != 0) &&
+            (best < 0 || v[i].index < best)) {
+            best = v[i].index;
+            *earlier = v[i - 1].index;
+        }
+    free(v);
+    return best;
 }

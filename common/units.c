@@ -64,6 +64,9 @@ static const struct unit_entry unit_table[] = {
     {LS_DIM_TIME, "au", 1.0},
     {LS_DIM_TIME, "fs", 1.0 / LS_AU_TIME_FS},
     {LS_DIM_TIME, "ps", 1e3 / LS_AU_TIME_FS},
+    {LS_DIM_TIME, "s", 1e15 / LS_AU_TIME_FS},
+    {LS_DIM_TIME, "min", 60e15 / LS_AU_TIME_FS},
+    {LS_DIM_TIME, "h", 3600e15 / LS_AU_TIME_FS},
 };
 
 static const char *unit_list(enum ls_dimension dim)
@@ -75,7 +78,7 @@ static const char *unit_list(enum ls_dimension dim)
     case LS_DIM_INVLENGTH: return "1/angstrom, 1/bohr";
     case LS_DIM_FORCE: return "eV/angstrom, Ha/bohr, Ry/bohr";
     case LS_DIM_PRESSURE: return "GPa, kbar, bar, eV/angstrom^3, Ha/bohr^3";
-    case LS_DIM_TIME: return "fs, ps, au";
+    case LS_DIM_TIME: return "fs, ps, s, min, h, au";
     default: return "(none: the quantity is dimensionless)";
     }
 }
@@ -113,12 +116,20 @@ int ls_unit_factor(enum ls_dimension dim, const char *unit, double *factor)
 int ls_quantity_parse(const char *text, enum ls_dimension dim, const char *default_unit,
                       double *value)
 {
+    static const char *const example[] = {"2.5", "90 Ry", "5.43 angstrom", "0.15 1/angstrom", "0.05 eV/angstrom",
+                                           "10 GPa", "2 fs", "300 K"};
+    const char *eg = (int)dim >= 0 && (size_t)dim < sizeof example / sizeof example[0] ? example[dim] : "1.0";
     char *end = NULL;
     errno = 0;
     double v = strtod(text, &end);
-    if (end == text || errno == ERANGE || !isfinite(v))
-        LS_ERROR(LS_ERR_INPUT, "'%s' is not a number%s%s", text, dim ? " with a unit, e.g. " : "",
-                 dim ? "'90 Ry'" : "");
+    if (end == text)
+        LS_ERROR(LS_ERR_INPUT, "'%s' is not a number%s, e.g. '%s'", text, dim ? " followed by its unit" : "", eg);
+    /* strtod also takes nan, inf and hexadecimal: only finite decimal numbers are wanted. */
+    int bad = errno == ERANGE || !isfinite(v);
+    for (const char *c = text; c < end; c++) bad |= strchr("xXnNiI", *c) != NULL;
+    if (bad)
+        LS_ERROR(LS_ERR_INPUT, "'%.*s' is not a finite decimal number (in '%s'), e.g. '%s'", (int)(end - text),
+                     text, text, eg);
     while (isspace((unsigned char)*end)) end++;
     char unit[64];
     size_t n = strlen(end);
@@ -130,6 +141,7 @@ int ls_quantity_parse(const char *text, enum ls_dimension dim, const char *defau
         LS_ERROR(LS_ERR_INPUT, "'%s' should be a plain number, without a unit", text);
     double f = 1.0;
     LS_TRY(ls_unit_factor(dim, n > 0 ? unit : default_unit, &f));
+    if (!isfinite(v * f)) LS_ERROR(LS_ERR_INPUT, "'%s' is out of range (it overflows in atomic units)", text);
     *value = v * f;
     return LS_OK;
 }

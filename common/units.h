@@ -41,7 +41,7 @@ enum ls_dimension {
 /* Factor that converts a value in `unit` to the internal atomic unit of `dim`.
  * Units are case-insensitive: Ha, hartree, Ry, rydberg, eV, meV, K (temperature and
  * energy), bohr, a.u., angstrom, Å, A, nm, 1/angstrom, 1/bohr, eV/angstrom, Ha/bohr,
- * Ry/bohr, GPa, kbar, bar, eV/angstrom^3, Ha/bohr^3, fs, ps, au.
+ * Ry/bohr, GPa, kbar, bar, eV/angstrom^3, Ha/bohr^3, fs, ps, s, min, h, au.
  * Returns LS_OK, or LS_ERR_INPUT (with a message listing the accepted units) when the
  * unit is unknown for that dimension. */
 int ls_unit_factor(enum ls_dimension dim, const char *unit, double *factor);

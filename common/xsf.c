@@ -361,7 +361,7 @@ int ls_xsf_write(FILE *fp, const char *name, const ls_structure *s)
     if (has_cell) {
         fprintf(fp, "%s\nPRIMVEC\n", kw);
         for (int i = 0; i < 3; i++)
-            fprintf(fp, " %23.15e %23.15e %23.15e\n", s->cell[i][0] * LS_BOHR_ANGSTROM,
+            fprintf(fp, " %24.16e %24.16e %24.16e\n", s->cell[i][0] * LS_BOHR_ANGSTROM,
                     s->cell[i][1] * LS_BOHR_ANGSTROM, s->cell[i][2] * LS_BOHR_ANGSTROM);
         fprintf(fp, "PRIMCOORD\n %d 1\n", s->n_atom);
     } else {
@@ -373,10 +373,10 @@ int ls_xsf_write(FILE *fp, const char *name, const ls_structure *s)
         if (s->z[ia] < 1 || s->z[ia] > LS_N_ELEMENTS)
             LS_ERROR(LS_ERR_INPUT, "%s: atom %d ('%s') is not a known element: XSF needs element symbols",
                      name, ia + 1, s->species[ia]);
-        fprintf(fp, "%-2s %23.15e %23.15e %23.15e", ls_element_symbol(s->z[ia]), s->pos[ia][0] * LS_BOHR_ANGSTROM,
+        fprintf(fp, "%-2s %24.16e %24.16e %24.16e", ls_element_symbol(s->z[ia]), s->pos[ia][0] * LS_BOHR_ANGSTROM,
                 s->pos[ia][1] * LS_BOHR_ANGSTROM, s->pos[ia][2] * LS_BOHR_ANGSTROM);
         if (s->forces) /* Ha/bohr -> Ha/Å */
-            fprintf(fp, " %23.15e %23.15e %23.15e", s->forces[ia][0] / LS_BOHR_ANGSTROM,
+            fprintf(fp, " %24.16e %24.16e %24.16e", s->forces[ia][0] / LS_BOHR_ANGSTROM,
                     s->forces[ia][1] / LS_BOHR_ANGSTROM, s->forces[ia][2] / LS_BOHR_ANGSTROM);
         fputc('\n', fp);
     }

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 void bo_bench_config_default(bo_bench_config *c)
 {
@@ -41,14 +41,14 @@ static int one_function_run(const bo_testfunction *f, const bo_bench_config *cfg
     double *x = malloc(sizeof *x * (size_t)B * D), *y = malloc(sizeof *y * (size_t)B * M);
     double *col = malloc(sizeof *col * (size_t)B), *xn = malloc(sizeof *xn * (size_t)cfg->q * D);
     bo_choice *ch = malloc(sizeof *ch * (size_t)cfg->q);
-    bo_rng rng;
-    bo_rng_seed(&rng, cfg->seed + (uint64_t)run);
+    ls_rng rng;
+    ls_rng_seed(&rng, cfg->seed + (uint64_t)run);
     if (!x || !y || !col || !xn || !ch) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for a benchmark run");
     for (int k = 0; k < M; k++) LS_TRY_GOTO(status, bo_gp_create(D, &cfg->gp, &gp[k]), done);
     long n = 0;
     long n_init = cfg->n_init < B ? cfg->n_init : B;
     for (; n < n_init; n++) {
-        for (int d = 0; d < D; d++) x[n * D + d] = f->lo[d] + bo_rng_uniform(&rng) * (f->hi[d] - f->lo[d]);
+        for (int d = 0; d < D; d++) x[n * D + d] = f->lo[d] + ls_rng_uniform(&rng) * (f->hi[d] - f->lo[d]);
         f->eval(x + n * D, y + n * M);
     }
     for (int batch = 0; n < B; batch++) {

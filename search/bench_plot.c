@@ -7,7 +7,7 @@
 
 #include "common/err.h"
 #include "common/textio.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 static void xml_text(FILE *fp, const char *s)
 {

@@ -23,7 +23,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 struct row_ref {
     const double *x;
@@ -99,15 +99,15 @@ static int one_pool_run(long N, int D, const double *x, const double *y, const u
     bo_gp *gp = NULL;
     double *xo = malloc(sizeof *xo * (size_t)N * D), *yo = malloc(sizeof *yo * (size_t)N);
     unsigned char *avail = malloc((size_t)N);
-    bo_rng rng;
-    bo_rng_seed(&rng, cfg->seed + (uint64_t)run);
+    ls_rng rng;
+    ls_rng_seed(&rng, cfg->seed + (uint64_t)run);
     if (!xo || !yo || !avail) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for a pool run");
     memset(avail, 1, (size_t)N);
     LS_TRY_GOTO(status, bo_gp_create(D, &cfg->gp, &gp), done);
     long n = 0, found = 0;
     for (int k = 0; k < 2 && n < N; k++) {
         long i;
-        do i = bo_rng_below(&rng, N);
+        do i = ls_rng_below(&rng, N);
         while (!avail[i]);
         avail[i] = 0;
         memcpy(xo + n * D, x + i * D, sizeof *x * D);

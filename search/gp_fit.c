@@ -173,12 +173,12 @@ static void local_fit(struct fit_ctx *c, gsl_multimin_fdfminimizer *m, const dou
     gsl_vector_free(u);
 }
 
-static int fit_all(bo_gp *gp, int n_restarts, bo_rng *rng);
+static int fit_all(bo_gp *gp, int n_restarts, ls_rng *rng);
 
 /* Large data: fit the hyperparameters on an evenly spaced subset of fit_max_n points (same
  * standardisation), then factorise with every point.  The likelihood surface of a few
  * hundred points already pins the hyperparameters; the O(n^3) cost per step does not grow. */
-int bo_gp_fit(bo_gp *gp, int n_restarts, bo_rng *rng)
+int bo_gp_fit(bo_gp *gp, int n_restarts, ls_rng *rng)
 {
     long m = gp->opt.fit_max_n;
     if (m <= 0 || gp->n <= m) return fit_all(gp, n_restarts, rng);
@@ -203,7 +203,7 @@ int bo_gp_fit(bo_gp *gp, int n_restarts, bo_rng *rng)
     return status;
 }
 
-static int fit_all(bo_gp *gp, int n_restarts, bo_rng *rng)
+static int fit_all(bo_gp *gp, int n_restarts, ls_rng *rng)
 {
     int status = LS_OK;
     struct fit_ctx c;
@@ -231,10 +231,10 @@ static int fit_all(bo_gp *gp, int n_restarts, bo_rng *rng)
         double cand[BO_GP_MAX_DIM + 3], pick[BO_GP_MAX_DIM + 3], pick_lml = -INFINITY;
         for (int t = 0; t < 8; t++) {
             int k = 0, dflt = s == 0 && t == 0;
-            for (int d = 0; d < gp->n_ls; d++) cand[k++] = dflt ? 0.0 : log(0.1) + bo_rng_uniform(rng) * log(100.0);
-            cand[k++] = dflt ? 0.0 : log(0.3) + bo_rng_uniform(rng) * log(10.0);
-            if (gp->opt.fit_noise) cand[k++] = dflt ? log(gp->opt.noise_init) : log(1e-4) + bo_rng_uniform(rng) * log(1e3);
-            cand[k] = dflt ? 0.0 : bo_rng_uniform(rng) - 0.5;
+            for (int d = 0; d < gp->n_ls; d++) cand[k++] = dflt ? 0.0 : log(0.1) + ls_rng_uniform(rng) * log(100.0);
+            cand[k++] = dflt ? 0.0 : log(0.3) + ls_rng_uniform(rng) * log(10.0);
+            if (gp->opt.fit_noise) cand[k++] = dflt ? log(gp->opt.noise_init) : log(1e-4) + ls_rng_uniform(rng) * log(1e3);
+            cand[k] = dflt ? 0.0 : ls_rng_uniform(rng) - 0.5;
             for (k = 0; k < c.nt; k++) cand[k] = cand[k] < c.lo[k] ? c.lo[k] : cand[k] > c.hi[k] ? c.hi[k] : cand[k];
             double lml;
             if (bo_gp_lml_grad(gp, cand, &lml, NULL, c.work) != LS_OK) {

@@ -2,13 +2,14 @@
  * apps/ include).
  *
  * Layers, bottom up:
- *   bo_rng        seeded xoshiro256** generator (identical streams on every machine)
  *   bo_gp         Gaussian-process regression (kernels by name, ARD, constant mean, noise,
  *                 hyperparameters by multi-start quasi-Newton on the log marginal likelihood)
  *   bo_select_*   choose the next q candidates from a pool or a box given fitted models
  *                 (acquisition by name; constraints; 1 to 3 objectives through EHVI)
  *   bo_hv_*       exact hypervolume and Pareto front
- *   bo_bench_*    the pool benchmark and the standard test functions
+ *   bo_suggest    one ask/tell decision over candidates and observations in memory
+ * The benchmarks (pool benchmark, standard test functions) have their own header,
+ * search/bench.h.
  *
  * Conventions: every objective is MAXIMISED inside the library (callers negate minimised
  * columns and negate back for reporting); every constraint reads c(x) <= bound (callers
@@ -20,19 +21,7 @@
 
 #include <stdint.h>
 
-/* ---------------------------------------------------------------- random numbers */
-
-/* xoshiro256** 1.0 (Blackman & Vigna, "Scrambled linear pseudorandom number generators",
- * ACM TOMS 47, 36 (2021), doi:10.1145/3460772), seeded through splitmix64. */
-typedef struct bo_rng {
-    uint64_t s[4];
-} bo_rng;
-
-void bo_rng_seed(bo_rng *r, uint64_t seed);
-uint64_t bo_rng_next(bo_rng *r);
-double bo_rng_uniform(bo_rng *r);      /* [0, 1), 53 random bits */
-double bo_rng_normal(bo_rng *r);       /* standard normal (Box-Muller, no cached pair) */
-long bo_rng_below(bo_rng *r, long n);  /* uniform integer in [0, n), unbiased */
+#include "common/rng.h" /* ls_rng: the seeded generator every function here draws from */
 
 /* ---------------------------------------------------------------- kernels */
 
@@ -84,7 +73,7 @@ int bo_gp_set_data(bo_gp *gp, long n, const double *x, const double *y, const do
  * current values and from n_restarts random starts drawn from rng (may be NULL when
  * n_restarts = 0).  The best start wins; the model is refactorised.  LS_ERR_NUMERIC if no
  * start gives a finite likelihood. */
-int bo_gp_fit(bo_gp *gp, int n_restarts, bo_rng *rng);
+int bo_gp_fit(bo_gp *gp, int n_restarts, ls_rng *rng);
 /* Add one observation keeping hyperparameters and standardisation: O(n^2) update of the
  * Cholesky factor (growing jitter if the new pivot is not positive). */
 int bo_gp_add(bo_gp *gp, const double *x, double y, double noise_var);
@@ -182,97 +171,98 @@ typedef struct bo_choice {
  * are scored in full once and batches re-scored on a shortlist of the best 4096; for EI
  * and UCB a bound proves the shortlist exact, else it is widened. */
 int bo_select_pool(const bo_select_config *cfg, long n_cand, int dim, const double *cand,
-                   const unsigned char *available, bo_rng *rng, bo_choice *chosen,
+                   const unsigned char *available, ls_rng *rng, bo_choice *chosen,
                    double *x_chosen, int *n_chosen);
 
 /* Choose q points in the box [lo, hi]^dim: acquisition maximised by random screening of
  * n_raw points (0: 1000*dim) followed by Nelder-Mead from the best few. */
 int bo_select_box(const bo_select_config *cfg, int dim, const double *lo, const double *hi, long n_raw,
-                  bo_rng *rng, bo_choice *chosen, double *x_chosen);
+                  ls_rng *rng, bo_choice *chosen, double *x_chosen);
 
-/* ---------------------------------------------------------------- benchmarks */
+/* ---------------------------------------------------------------- ask/tell */
 
-/* A standard test function on a box, maximised sense (minimisation problems negated). */
-typedef struct bo_testfunction {
-    const char *name;          /* "branin", "hartmann6", "branincurrin" */
-    const char *description;   /* with the literature reference */
-    int dim, n_obj;
-    double lo[6], hi[6];
-    double optimum;            /* best value (n_obj = 1) or maximal hypervolume */
-    double ref[3];             /* reference point (maximised sense) when n_obj > 1 */
-    void (*eval)(const double *x, double *y); /* y[n_obj], maximised sense */
-} bo_testfunction;
+/* One decision of a Bayesian search over a discrete set of candidates, in memory: what
+ * `lodestone suggest` does with its CSV files and what a campaign does with its database.
+ *
+ *     bo_problem pb = {.dim = D, .n_obj = 1, .maximise = {1}};
+ *     bo_data d = {.n_cand = N, .x_cand = X, .n_obs = n, .x_obs = xo, .y_obs = yo};
+ *     bo_suggest_options opt;  bo_suggest_options_default(&opt);  opt.q = 4;
+ *     ls_rng rng;  ls_rng_seed(&rng, seed);
+ *     bo_suggest_result res;
+ *     LS_TRY(bo_suggest(&pb, &d, &opt, &rng, &res));   res.items[0 .. res.n-1]
+ *     bo_suggest_result_free(&res);
+ *
+ * One GP per objective and per constraint, fitted to the observations (hyperparameters by
+ * opt.n_restarts random restarts drawn from rng); the candidates that are neither observed nor
+ * pending, nor repeat an earlier identical candidate, are ranked by the acquisition; a batch of q
+ * by kriging believer, the pending points fantasised first.  With fewer than 2 observations the
+ * suggestions are uniformly random (acquisition "random").  Objectives and constraints are given in
+ * their own units and senses; the library flips minimised objectives and ">=" constraints.  Same
+ * data, options and rng state give the same suggestions.  Candidates and observations are encoded
+ * feature vectors (numeric; one-hot for categories: the caller's business).
+ * The GP matrices are small: a caller may prefer a single-threaded BLAS (openblas_set_num_threads)
+ * and spends the threads on the candidates (bo_gp_predict is parallel over them). */
 
-extern const bo_testfunction *const bo_testfunctions[]; /* NULL-terminated */
-int bo_testfunction_find(const char *name, const bo_testfunction **out);
+#define BO_MAX_OBJECTIVES 3
+#define BO_MAX_CONSTRAINTS 8
 
-/* Settings of a benchmark loop. */
-typedef struct bo_bench_config {
-    const char *acquisition;   /* default "ei" (EHVI for several objectives) */
-    bo_gp_options gp;
-    double kappa;              /* for UCB/LCB */
-    int n_init;                /* random initial points */
-    int q;                     /* batch size */
-    long budget;               /* evaluations (test functions) */
-    int n_runs;
-    uint64_t seed;             /* run r uses seed + r */
-    int refit_every;           /* pool: refit hyperparameters every k steps (warm start) */
-    int restart_every;         /* pool: multi-start refit every k steps */
-    int n_restarts;            /* random starts at a multi-start refit */
-    long restart_max_n;        /* pool: no random restarts once this many points are observed
-                                  (the warm start then suffices; 0: no limit) */
-    int n_threads;             /* OpenMP threads across runs (0: default) */
-} bo_bench_config;
+typedef struct bo_problem {
+    int dim;                                /* encoded features, 1 to 64 */
+    int n_obj;                              /* 1 to BO_MAX_OBJECTIVES (2 or 3: EHVI) */
+    int maximise[BO_MAX_OBJECTIVES];        /* 1: maximise objective k, 0: minimise it */
+    int n_con;                              /* 0 to BO_MAX_CONSTRAINTS */
+    int con_upper[BO_MAX_CONSTRAINTS];      /* 1: feasible when c <= bound; 0: when c >= bound */
+    double con_bound[BO_MAX_CONSTRAINTS];
+    int has_ref;                            /* EHVI reference point given (else: automatic) */
+    double ref[BO_MAX_OBJECTIVES];          /* in the objectives' units */
+} bo_problem;
 
-void bo_bench_config_default(bo_bench_config *c);
+typedef struct bo_data {
+    long n_cand;
+    const double *x_cand;    /* n_cand x dim */
+    long n_obs;
+    const double *x_obs;     /* n_obs x dim */
+    const double *y_obs;     /* n_obs x n_obj, objective units (finite) */
+    const double *c_obs;     /* n_obs x n_con, constraint units (finite); NULL when n_con = 0 */
+    long n_pending;
+    const double *x_pending; /* n_pending x dim: suggested, not observed yet */
+} bo_data;
 
-/* Result of the pool benchmark (BENCHMARK.md of ../shared/reference/bo). */
-typedef struct bo_pool_bench_result {
-    long n_pool, n_top, n_runs;
-    double *top_curve;         /* [n_runs * n_pool]: Top%(i) for i = 1..N per run */
-    double *median_curve;      /* [n_pool] median over runs */
-    long evals_to_top50, evals_to_top80;   /* from the median curve (-1 if never) */
-    double af50, af80;         /* acceleration factors ceil(tN) / i_BO(t) */
-    double ef_peak;            /* max_i EF(i) of the median curve */
-    long ef_peak_at;
-    double *run_evals_to_top50, *run_evals_to_top80; /* [n_runs] per run */
-    double wall_s;
-} bo_pool_bench_result;
+typedef struct bo_suggest_options {
+    const char *acquisition; /* NULL: "ei" for one objective, "ehvi" for several */
+    double kappa;            /* confidence-bound width of ucb/lcb (default 2) */
+    bo_gp_options gp;        /* bo_gp_options_default */
+    int n_restarts;          /* random restarts of each hyperparameter fit (default 5) */
+    int q;                   /* batch size (default 1), 1 to 1000 */
+} bo_suggest_options;
+void bo_suggest_options_default(bo_suggest_options *o);
 
-/* Group rows with identical x (mean of the distinct y of a group) into a pool. */
-int bo_pool_from_rows(long n_rows, int dim, const double *x, const double *y, long *n_pool,
-                      double **x_pool, double **y_pool);
-/* Run the pool benchmark: y maximised.  *out is created (bo_pool_bench_result_destroy). */
-int bo_bench_pool(long n, int dim, const double *x, const double *y, const bo_bench_config *cfg,
-                  bo_pool_bench_result **out);
-void bo_pool_bench_result_destroy(bo_pool_bench_result *r);
-/* Top% of random search in expectation, i/N, and the SVG plot of both median curves. */
-int bo_bench_pool_plot_svg(const char *path, const char *title, const bo_pool_bench_result *r,
-                           const char *label);
+typedef struct bo_suggestion {
+    long index;                      /* candidate row */
+    double mean[BO_MAX_OBJECTIVES];  /* posterior mean of the latent objective, its units; NaN when random */
+    double sd[BO_MAX_OBJECTIVES];    /* posterior standard deviation; NaN when random */
+    double p_feasible;               /* probability that every constraint holds (1 without); NaN when random */
+    double acq;                      /* acquisition value when chosen (a log for log_form); NaN when random */
+} bo_suggestion;
 
-/* Run a test function n_runs times; trace[r * budget + i] is the best value (or the
- * hypervolume) after i+1 evaluations of run r. */
-int bo_bench_function(const bo_testfunction *f, const bo_bench_config *cfg, double *trace);
+typedef struct bo_suggest_result {
+    int n;                   /* suggestions (fewer than q only when fewer candidates are available) */
+    bo_suggestion *items;    /* [q], owned */
+    const char *acquisition; /* the acquisition's name, or "random" */
+    int log_form;            /* acq values are logarithms (ei, pi) */
+    long n_available;        /* candidates that could be suggested */
+    long n_observed, n_pending;
+} bo_suggest_result;
 
-/* ---------------------------------------------------------------- command-line specs */
-
-#define BO_NAME_MAX 128
-
-typedef struct bo_objective_spec {
-    char column[BO_NAME_MAX];
-    int maximise;              /* 1 "max", 0 "min" */
-} bo_objective_spec;
-
-typedef struct bo_constraint_spec {
-    char column[BO_NAME_MAX];
-    int upper;                 /* 1: column <= bound; 0: column >= bound */
-    double bound;
-} bo_constraint_spec;
-
-/* "COL:max[,COL:min...]" (at most max_n); LS_ERR_USAGE naming the bad part and the fix.
- * Column names may contain ':' (the last one separates the sense) but not ','. */
-int bo_parse_objectives(const char *text, int max_n, bo_objective_spec *out, int *n);
-/* "COL<=v[,COL>=v...]" (at most max_n); LS_ERR_USAGE on anything else. */
-int bo_parse_constraints(const char *text, int max_n, bo_constraint_spec *out, int *n);
+/* LS_ERR_INPUT for inconsistent sizes, non-finite observations (naming the row), an unknown
+ * acquisition or kernel, EHVI with one objective; the GP's errors otherwise.  res is zeroed first
+ * (free it with bo_suggest_result_free in every case). */
+int bo_suggest(const bo_problem *pb, const bo_data *d, const bo_suggest_options *opt, ls_rng *rng,
+               bo_suggest_result *res);
+void bo_suggest_result_free(bo_suggest_result *res);
+/* The observed Pareto front: the indices (into d's observations, increasing order of the front
+ * routine) of the non-dominated observations among the feasible ones, *n_front of them, out of
+ * *n_feasible feasible ones.  idx has room for d->n_obs. */
+int bo_observed_front(const bo_problem *pb, const bo_data *d, long *idx, long *n_front, long *n_feasible);
 
 #endif

@@ -225,7 +225,7 @@ static int chol_jitter(double *cov, double *work, long m)
     LS_ERROR(LS_ERR_NUMERIC, "posterior covariance of %ld candidates not positive definite", m);
 }
 
-int bo_scorer_thompson(const bo_scorer *s, long m, const double *x, int n_draw, bo_rng *rng, double *scores)
+int bo_scorer_thompson(const bo_scorer *s, long m, const double *x, int n_draw, ls_rng *rng, double *scores)
 {
     const bo_select_config *cfg = s->cfg;
     int nc = cfg->n_con, status = LS_OK;
@@ -244,7 +244,7 @@ int bo_scorer_thompson(const bo_scorer *s, long m, const double *x, int n_draw, 
         for (long a = 0; a < m; a++) out[a] = 0.0;
         for (int k = 0; k <= nc; k++) {
             const double *L = chol + (size_t)k * m * m;
-            for (long a = 0; a < m; a++) z[a] = bo_rng_normal(rng);
+            for (long a = 0; a < m; a++) z[a] = ls_rng_normal(rng);
             for (long a = 0; a < m; a++) {
                 double v = mean[k * m + a];
                 for (long b = 0; b <= a; b++) v += L[a * m + b] * z[b];

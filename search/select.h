@@ -32,6 +32,6 @@ int bo_scorer_fantasize(bo_scorer *s, const double *x);
 /* Joint posterior draws for Thompson sampling: n_draw draws over m points; each draw's
  * score is the sampled objective where all sampled constraints hold, else minus the
  * summed violation minus 1e300.  scores: n_draw x m. */
-int bo_scorer_thompson(const bo_scorer *s, long m, const double *x, int n_draw, bo_rng *rng, double *scores);
+int bo_scorer_thompson(const bo_scorer *s, long m, const double *x, int n_draw, ls_rng *rng, double *scores);
 
 #endif

@@ -74,13 +74,13 @@ static void refine(struct box_ctx *c, gsl_multimin_fminimizer *m, const double *
 }
 
 /* Screening set: n uniform points, then perturbations around the best observed points. */
-static long screening_points(const bo_scorer *s, int D, const double *lo, const double *hi, long n_raw, bo_rng *rng,
+static long screening_points(const bo_scorer *s, int D, const double *lo, const double *hi, long n_raw, ls_rng *rng,
                              double *x)
 {
     const bo_select_config *cfg = s->cfg;
     long k = 0;
     for (long i = 0; i < n_raw; i++, k++)
-        for (int d = 0; d < D; d++) x[k * D + d] = lo[d] + bo_rng_uniform(rng) * (hi[d] - lo[d]);
+        for (int d = 0; d < D; d++) x[k * D + d] = lo[d] + ls_rng_uniform(rng) * (hi[d] - lo[d]);
     /* Up to 10 anchors: best observed values (one objective) or Pareto points. */
     long anchors[10], n_anchor = 0;
     for (long i = 0; i < cfg->n_obs && n_anchor < 10; i++) {
@@ -96,13 +96,13 @@ static long screening_points(const bo_scorer *s, int D, const double *lo, const 
         for (int rep = 0; rep < 20; rep++, k++)
             for (int d = 0; d < D; d++) {
                 double scale = (rep < 10 ? 0.01 : 0.1) * (hi[d] - lo[d]);
-                double v = cfg->x_obs[anchors[a] * D + d] + scale * bo_rng_normal(rng);
+                double v = cfg->x_obs[anchors[a] * D + d] + scale * ls_rng_normal(rng);
                 x[k * D + d] = v < lo[d] ? lo[d] : v > hi[d] ? hi[d] : v;
             }
     return k;
 }
 
-int bo_select_box(const bo_select_config *cfg, int dim, const double *lo, const double *hi, long n_raw, bo_rng *rng,
+int bo_select_box(const bo_select_config *cfg, int dim, const double *lo, const double *hi, long n_raw, ls_rng *rng,
                   bo_choice *chosen, double *x_chosen)
 {
     int status = LS_OK, D = dim, no = cfg->n_obj;

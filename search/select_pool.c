@@ -50,7 +50,7 @@ static void gather(const double *cand, int dim, const long *idx, long m, double 
 }
 
 static int select_thompson(bo_scorer *s, long n_cand, int dim, const double *cand, const struct ranked *avail,
-                           long n_avail, bo_rng *rng, bo_choice *chosen, double *x_chosen, int *n_chosen)
+                           long n_avail, ls_rng *rng, bo_choice *chosen, double *x_chosen, int *n_chosen)
 {
     int status = LS_OK, q = s->cfg->q, no = s->cfg->n_obj;
     long m = n_avail < BO_TS_MAX ? n_avail : BO_TS_MAX;
@@ -127,7 +127,7 @@ done:
 }
 
 int bo_select_pool(const bo_select_config *cfg, long n_cand, int dim, const double *cand,
-                   const unsigned char *available, bo_rng *rng, bo_choice *chosen, double *x_chosen, int *n_chosen)
+                   const unsigned char *available, ls_rng *rng, bo_choice *chosen, double *x_chosen, int *n_chosen)
 {
     int status = LS_OK, no = cfg->n_obj;
     bo_scorer s;

@@ -6,7 +6,7 @@
 #include "common/err.h"
 #include "common/test.h"
 #include "search/mo.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 static double ref_log_h(double z) /* long double reference, fine down to z = -30 */
 {
@@ -114,13 +114,13 @@ static double hv_brute(long n, int m, const double *y, const double *ref)
 
 static void test_hypervolume(void)
 {
-    bo_rng r;
-    bo_rng_seed(&r, 7);
+    ls_rng r;
+    ls_rng_seed(&r, 7);
     for (int m = 2; m <= 3; m++)
         for (int trial = 0; trial < 5; trial++) {
             long n = 12;
             double y[36], ref[3] = {0.1, -0.2, 0.05};
-            for (long i = 0; i < n * m; i++) y[i] = bo_rng_uniform(&r) * 2.385 - 0.3;
+            for (long i = 0; i < n * m; i++) y[i] = ls_rng_uniform(&r) * 2.385 - 0.3;
             LS_CHECK_NEAR(bo_hypervolume(n, m, y, ref), hv_brute(n, m, y, ref), 1e-12);
         }
     /* Pareto front of a small set. */
@@ -136,12 +136,12 @@ static void test_hypervolume(void)
 /* EHVI against Monte Carlo with the exact hypervolume: E[HV(P + Y) - HV(P)]. */
 static void test_ehvi_mc(void)
 {
-    bo_rng r;
-    bo_rng_seed(&r, 11);
+    ls_rng r;
+    ls_rng_seed(&r, 11);
     for (int m = 2; m <= 3; m++) {
         long n = 6;
         double front[24], ref[3] = {0, 0, 0}, all[27];
-        for (long i = 0; i < n * m; i++) front[i] = 0.2 + bo_rng_uniform(&r);
+        for (long i = 0; i < n * m; i++) front[i] = 0.2 + ls_rng_uniform(&r);
         double mean[3] = {0.9, 0.7, 0.8}, sd[3] = {0.3, 0.45, 0.2};
         bo_ehvi e;
         LS_CHECK_OK(bo_ehvi_prepare(&e, m, n, front, ref));
@@ -151,7 +151,7 @@ static void test_ehvi_mc(void)
         long ns = 40000;
         memcpy(all, front, sizeof *front * n * m);
         for (long t = 0; t < ns; t++) {
-            for (int d = 0; d < m; d++) all[n * m + d] = mean[d] + sd[d] * bo_rng_normal(&r);
+            for (int d = 0; d < m; d++) all[n * m + d] = mean[d] + sd[d] * ls_rng_normal(&r);
             double v = bo_hypervolume(n + 1, m, all, ref) - hv0;
             s += v, s2 += v * v;
         }
@@ -186,8 +186,8 @@ static void test_select_pool(void)
     LS_CHECK_OK(bo_gp_create(1, NULL, &gp));
     if (!gp) return;
     LS_CHECK_OK(bo_gp_set_data(gp, NOBS, xo, yo, NULL));
-    bo_rng r;
-    bo_rng_seed(&r, 5);
+    ls_rng r;
+    ls_rng_seed(&r, 5);
     LS_CHECK_OK(bo_gp_fit(gp, 2, &r));
     const char *names[] = {"ei", "pi", "ucb", "ts"};
     for (int a = 0; a < 4; a++) {
@@ -200,9 +200,9 @@ static void test_select_pool(void)
         c.q = 6;
         bo_choice ch1[6], ch2[6];
         int n1 = 0, n2 = 0;
-        bo_rng_seed(&r, 99);
+        ls_rng_seed(&r, 99);
         LS_CHECK_OK(bo_select_pool(&c, N, 1, cand, avail, &r, ch1, NULL, &n1));
-        bo_rng_seed(&r, 99);
+        ls_rng_seed(&r, 99);
         LS_CHECK_OK(bo_select_pool(&c, N, 1, cand, avail, &r, ch2, NULL, &n2));
         LS_CHECK(n1 == 6 && n2 == 6);
         for (int j = 0; j < n1; j++) {
@@ -252,8 +252,8 @@ static void test_constraint(void)
         avail[k] = 0;
     }
     bo_gp *g[2] = {NULL, NULL};
-    bo_rng r;
-    bo_rng_seed(&r, 2);
+    ls_rng r;
+    ls_rng_seed(&r, 2);
     for (int k = 0; k < 2; k++) {
         LS_CHECK_OK(bo_gp_create(1, NULL, &g[k]));
         LS_CHECK_OK(bo_gp_set_data(g[k], NOBS, xo, k ? co : yo, NULL));
@@ -289,17 +289,17 @@ static void test_select_box(void)
     LS_CHECK_OK(bo_gp_create(1, NULL, &gp));
     if (!gp) return;
     LS_CHECK_OK(bo_gp_set_data(gp, 5, xo, yo, NULL));
-    bo_rng r;
-    bo_rng_seed(&r, 1);
+    ls_rng r;
+    ls_rng_seed(&r, 1);
     LS_CHECK_OK(bo_gp_fit(gp, 2, &r));
     bo_select_config c = {0};
     LS_CHECK_OK(bo_acquisition_find("ei", &c.acq));
     c.n_obj = 1, c.obj = &gp, c.n_obs = 5, c.x_obs = xo, c.y_obs = yo, c.q = 3;
     double lo = 0.0, hi = 1.0, x1[3], x2[3];
     bo_choice ch[3];
-    bo_rng_seed(&r, 4);
+    ls_rng_seed(&r, 4);
     LS_CHECK_OK(bo_select_box(&c, 1, &lo, &hi, 200, &r, ch, x1));
-    bo_rng_seed(&r, 4);
+    ls_rng_seed(&r, 4);
     LS_CHECK_OK(bo_select_box(&c, 1, &lo, &hi, 200, &r, ch, x2));
     for (int j = 0; j < 3; j++) {
         LS_CHECK(x1[j] >= 0.0 && x1[j] <= 1.0 && x1[j] == x2[j]);
@@ -309,21 +309,9 @@ static void test_select_box(void)
     bo_gp_destroy(gp);
 }
 
-static void test_specs(void)
+/* Grouping identical rows of a benchmark pool (bo_pool_from_rows): the mean of the distinct y values. */
+static void test_pool_rows(void)
 {
-    bo_objective_spec o[3];
-    bo_constraint_spec c[8];
-    int n;
-    LS_CHECK_OK(bo_parse_objectives("Conductivity (S/cm):max, e_form:min", 3, o, &n));
-    LS_CHECK(n == 2 && o[0].maximise && !o[1].maximise && strcmp(o[1].column, "e_form") == 0);
-    LS_CHECK(bo_parse_objectives("y", 3, o, &n) == LS_ERR_USAGE);
-    LS_CHECK(bo_parse_objectives("y:maximum", 3, o, &n) == LS_ERR_USAGE);
-    LS_CHECK(bo_parse_objectives("a:max,b:max,c:max,d:max", 3, o, &n) == LS_ERR_USAGE);
-    LS_CHECK_OK(bo_parse_constraints("e_hull<=0.05,m>=-2.385", 8, c, &n));
-    LS_CHECK(n == 2 && c[0].upper && c[0].bound == 0.05 && !c[1].upper && c[1].bound == -2.385);
-    LS_CHECK(bo_parse_constraints("e_hull<0.05", 8, c, &n) == LS_ERR_USAGE);
-    LS_CHECK(bo_parse_constraints("e_hull<=abc", 8, c, &n) == LS_ERR_USAGE);
-    /* Grouping identical rows: the mean of the distinct y values. */
     double x[] = {1, 2, 1, 2, 3, 4, 1, 2}, y[] = {5, 7, 1, 5};
     long np;
     double *xp = NULL, *yp = NULL;
@@ -343,6 +331,6 @@ int main(void)
     LS_RUN(test_select_pool);
     LS_RUN(test_constraint);
     LS_RUN(test_select_box);
-    LS_RUN(test_specs);
+    LS_RUN(test_pool_rows);
     return ls_test_summary("test_acq");
 }

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "search/search.h"
+#include "search/bench.h"
 
 static double branin_raw(double x1, double x2)
 {

@@ -45,6 +45,9 @@ static int bp_init(nnp_descriptor *desc)
                  "bp descriptor: need 1 <= n_radial <= %d, 0 <= n_angular <= %d and 1 <= l_max (number of "
                  "zeta values) <= 8 (got %d, %d, %d)",
                  BP_MAX, BP_MAX, q->n_radial, q->n_angular, q->l_max);
+    if (q->chem != NNP_CHEM_ELEMENT || q->n_radial4 != 0)
+        LS_ERROR(LS_ERR_INPUT, "bp descriptor: only element channels and no four-body part (chem element, "
+                 "n_radial4 0); use the moment descriptor for those");
     struct bp_priv *p = calloc(1, sizeof *p);
     if (p == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     desc->priv = p;

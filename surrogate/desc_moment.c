@@ -17,11 +17,28 @@
  *
  * Derivatives: d(R u^a)/dd = R' u^a u + R (grad_u u^a - l u^a u) / r, since u^a is
  * homogeneous of degree l (u . grad_u u^a = l u^a) and du/dd = (1 - u u^T) / r.
+ *
+ * Chemical channels.  The angular channels are c = (k, n): the moments are weighted by the
+ * neighbour's element, M[k,n,a] = sum_j w_k(e_j) R_n(r_j) u_j^a.  With chem = element,
+ * w_k(e) = delta_ke and k runs over the elements (the format-1 descriptor, n_elem^2 growth of
+ * the three-body part).  With chem = chebyshev, w_k(e) = T_k(xi_e), k < K = min(n_chem,
+ * n_elem), where xi_e = -1 + 2 e / (n_elem - 1) is the element's place in the model's list
+ * (sorted by Z) mapped to [-1, 1]: the species weighting of Artrith, Urban and Ceder (Phys.
+ * Rev. B 96, 014112 (2017)) and the element-weighted ACSF of Gastegger et al. (J. Chem. Phys.
+ * 148, 241709 (2018), doi:10.1063/1.5019667), with K channels instead of one.  The two-body
+ * part stays resolved per element (n_elem n_radial: linear), the three- and four-body parts
+ * have a length independent of n_elem.  For K = n_elem the Chebyshev weights are an invertible
+ * transform of the one-hot ones, so nothing is lost; for K < n_elem the channels compress.
+ *
+ * Body order.  n_radial4 > 0 adds the four-body invariants of desc_body4.c (triple products
+ * of l-projected densities, l <= l_max4) of the first n_radial4 radial functions of chemical
+ * channel 0 (w_0 = 1: all neighbours alike; with chem = element only for one element).
  */
 #include <math.h>
 #include <stdlib.h>
 
 #include "common/err.h"
+#include "surrogate/desc_body4.h"
 #include "surrogate/descriptor.h"
 
 #define MOMENT_LMAX 8
@@ -33,11 +50,15 @@ struct moment_priv {
     int *l_of;               /* [n_mono] */
     double *w;               /* [n_mono] multinomial weight */
     int l_start[MOMENT_LMAX + 2]; /* monomials of order l: l_start[l] .. l_start[l+1]-1 */
-    int n_ch;                /* angular channels n_elem * n_angular */
+    int n_chem;              /* chemical channels K */
+    double *wchem;           /* [n_elem][K] weights w_k(e) */
+    int n_ch;                /* angular channels K * n_angular */
     int n_pair;              /* n_ch (n_ch + 1) / 2 */
     int (*pair)[2];          /* [n_pair] channels c <= c' */
     int n_two;               /* n_elem * n_radial */
     int n_rad;               /* max(n_radial, n_angular) */
+    int n_ch4;               /* four-body channels (0: none) */
+    struct nnp_body4 b4;
 };
 
 static void moment_free(nnp_descriptor *desc)
@@ -48,6 +69,8 @@ static void moment_free(nnp_descriptor *desc)
     free(p->l_of);
     free(p->w);
     free(p->pair);
+    free(p->wchem);
+    nnp_body4_free(&p->b4);
     free(p);
     desc->priv = NULL;
 }
@@ -71,13 +94,34 @@ static int moment_init(nnp_descriptor *desc)
     if (p == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     desc->priv = p;
     int L = q->n_angular > 0 ? q->l_max : 0;
+    int K = desc->n_elem;
+    if (q->chem == NNP_CHEM_CHEBYSHEV) {
+        if (q->n_chem < 1) LS_ERROR(LS_ERR_INPUT, "moment descriptor: n_chem must be at least 1 (got %d)", q->n_chem);
+        K = q->n_chem < desc->n_elem ? q->n_chem : desc->n_elem;
+    } else if (q->chem != NNP_CHEM_ELEMENT) {
+        LS_ERROR(LS_ERR_INPUT, "moment descriptor: unknown chemical channels %d", (int)q->chem);
+    }
+    p->n_chem = K;
+    p->wchem = malloc((size_t)desc->n_elem * (size_t)K * sizeof *p->wchem);
+    if (p->wchem == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    for (int e = 0; e < desc->n_elem; e++) {
+        double xi = desc->n_elem > 1 ? -1.0 + 2.0 * e / (desc->n_elem - 1) : 0.0, t0 = 1.0, t1 = xi;
+        for (int k = 0; k < K; k++) {
+            double t = k == 0 ? t0 : k == 1 ? t1 : 2.0 * xi * t1 - t0;
+            if (k >= 2) {
+                t0 = t1;
+                t1 = t;
+            }
+            p->wchem[e * K + k] = q->chem == NNP_CHEM_ELEMENT ? (double)(k == e) : t;
+        }
+    }
     int n_mono = 0;
     for (int l = 1; l <= L; l++) n_mono += (l + 1) * (l + 2) / 2;
     p->n_mono = n_mono;
     p->pw = malloc((size_t)(n_mono + 1) * sizeof *p->pw);
     p->l_of = malloc((size_t)(n_mono + 1) * sizeof *p->l_of);
     p->w = malloc((size_t)(n_mono + 1) * sizeof *p->w);
-    p->n_ch = desc->n_elem * q->n_angular;
+    p->n_ch = K * q->n_angular;
     p->n_pair = p->n_ch * (p->n_ch + 1) / 2;
     p->pair = malloc((size_t)(p->n_pair + 1) * sizeof *p->pair);
     if (!p->pw || !p->l_of || !p->w || !p->pair) LS_ERROR(LS_ERR_NOMEM, "out of memory");
@@ -107,6 +151,21 @@ static int moment_init(nnp_descriptor *desc)
     p->n_rad = q->n_radial > q->n_angular ? q->n_radial : q->n_angular;
     desc->n_feat = p->n_two + L * p->n_pair;
     desc->n_state = p->n_ch * p->n_mono;
+    if (q->n_radial4 > 0) {
+        if (q->n_radial4 > q->n_angular || q->l_max4 < 1 || q->l_max4 > L)
+            LS_ERROR(LS_ERR_INPUT, "moment descriptor: the four-body part needs n_radial4 <= n_angular and "
+                     "1 <= l_max4 <= l_max (got n_radial4 %d, n_angular %d, l_max4 %d, l_max %d)", q->n_radial4,
+                     q->n_angular, q->l_max4, L);
+        if (q->chem == NNP_CHEM_ELEMENT && desc->n_elem > 1)
+            LS_ERROR(LS_ERR_INPUT, "moment descriptor: four-body invariants with several elements need chebyshev "
+                     "chemical channels (chem chebyshev)");
+        p->n_ch4 = q->n_radial4;
+        LS_TRY(nnp_body4_init(&p->b4, p->n_ch4, q->l_max4, p->n_mono, (const int(*)[3])p->pw, p->l_of));
+        desc->n_feat += p->b4.n_trip;
+        desc->n_state += p->n_ch4; /* M0 of the four-body channels after the moments */
+    } else if (q->n_radial4 < 0) {
+        LS_ERROR(LS_ERR_INPUT, "moment descriptor: n_radial4 must be 0 or more (got %d)", q->n_radial4);
+    }
     return LS_OK;
 }
 
@@ -114,7 +173,9 @@ static long moment_n_scratch(const nnp_descriptor *desc, int n_neigh)
 {
     const struct moment_priv *p = desc->priv;
     (void)n_neigh;
-    return (long)p->n_ch * p->n_mono + 2L * p->n_rad + 6L * (p->n_mono + 1) + 3L * (MOMENT_LMAX + 1);
+    long n = (long)p->n_ch * p->n_mono + 2L * p->n_rad + 6L * (p->n_mono + 1) + 3L * (MOMENT_LMAX + 1);
+    if (p->n_ch4 > 0) n += p->n_ch4 + nnp_body4_n_scratch(&p->b4);
+    return n;
 }
 
 /* R_n(r) and dR_n/dr for n < n_rad. */
@@ -169,6 +230,7 @@ static void monomials(const struct moment_priv *p, int L, const double u[3], dou
 struct moment_scratch {
     double *buf; /* n_ch * n_mono: Mbar or Mdot */
     double *R, *dR, *mono, (*grad)[3], *P, *Q, *pows;
+    double *buf0, *b4; /* n_ch4: M0bar or M0dot; the four-body scratch */
 };
 
 static struct moment_scratch split_scratch(const struct moment_priv *p, double *s)
@@ -189,6 +251,10 @@ static struct moment_scratch split_scratch(const struct moment_priv *p, double *
     w.Q = s;
     s += p->n_mono + 1;
     w.pows = s;
+    s += 3 * (MOMENT_LMAX + 1);
+    w.buf0 = s;
+    s += p->n_ch4;
+    w.b4 = s;
     return w;
 }
 
@@ -196,24 +262,30 @@ static void moment_compute(const nnp_descriptor *desc, const struct nnp_env *env
                            double *scratch)
 {
     const struct moment_priv *p = desc->priv;
-    const int N2 = desc->p.n_radial, N3 = desc->p.n_angular, nm = p->n_mono;
+    const int N2 = desc->p.n_radial, N3 = desc->p.n_angular, nm = p->n_mono, K = p->n_chem, N4 = p->n_ch4;
     const int L = N3 > 0 ? desc->p.l_max : 0;
     struct moment_scratch w = split_scratch(p, scratch);
+    double *M0 = M + (long)p->n_ch * nm;
     for (int f = 0; f < desc->n_feat; f++) G[f] = 0.0;
     for (int i = 0; i < desc->n_state; i++) M[i] = 0.0;
     for (int j = 0; j < env->n_neigh; j++) {
         double r = env->r[j];
         if (r >= desc->p.r_cut) continue;
         int e = env->elem[j];
+        const double *we = p->wchem + (long)e * K;
         radial(r, desc->p.r_cut, p->n_rad, w.R, w.dR);
         for (int n = 0; n < N2; n++) G[e * N2 + n] += w.R[n];
+        for (int n = 0; n < N4; n++) M0[n] += we[0] * w.R[n];
         if (nm == 0) continue;
         double u[3] = {env->d[j][0] / r, env->d[j][1] / r, env->d[j][2] / r};
         monomials(p, L, u, w.pows, w.mono, w.grad);
-        for (int n = 0; n < N3; n++) {
-            double *Mc = M + (long)(e * N3 + n) * nm;
-            double Rn = w.R[n];
-            for (int m = 0; m < nm; m++) Mc[m] += Rn * w.mono[m];
+        for (int k = 0; k < K; k++) {
+            if (we[k] == 0.0) continue;
+            for (int n = 0; n < N3; n++) {
+                double *Mc = M + (long)(k * N3 + n) * nm;
+                double Rn = we[k] * w.R[n];
+                for (int m = 0; m < nm; m++) Mc[m] += Rn * w.mono[m];
+            }
         }
     }
     double *G3 = G + p->n_two;
@@ -226,17 +298,20 @@ static void moment_compute(const nnp_descriptor *desc, const struct nnp_env *env
             G3[(long)(l - 1) * p->n_pair + k] = s;
         }
     }
+    if (N4 > 0) nnp_body4_compute(&p->b4, M, M0, G3 + (long)L * p->n_pair, w.b4);
 }
 
 static void moment_vjp(const nnp_descriptor *desc, const struct nnp_env *env, const double *gbar,
                        const double *M, double *scratch, double (*dE_dd)[3])
 {
     const struct moment_priv *p = desc->priv;
-    const int N2 = desc->p.n_radial, N3 = desc->p.n_angular, nm = p->n_mono;
+    const int N2 = desc->p.n_radial, N3 = desc->p.n_angular, nm = p->n_mono, K = p->n_chem, N4 = p->n_ch4;
     const int L = N3 > 0 ? desc->p.l_max : 0;
     struct moment_scratch w = split_scratch(p, scratch);
-    double *Mbar = w.buf;
+    const double *M0 = M + (long)p->n_ch * nm;
+    double *Mbar = w.buf, *M0bar = w.buf0;
     for (long i = 0; i < (long)p->n_ch * nm; i++) Mbar[i] = 0.0;
+    for (int n = 0; n < N4; n++) M0bar[n] = 0.0;
     const double *g3 = gbar + p->n_two;
     for (int l = 1; l <= L; l++) {
         int m0 = p->l_start[l], m1 = p->l_start[l + 1];
@@ -250,25 +325,31 @@ static void moment_vjp(const nnp_descriptor *desc, const struct nnp_env *env, co
             }
         }
     }
+    if (N4 > 0) nnp_body4_vjp(&p->b4, M, M0, g3 + (long)L * p->n_pair, Mbar, M0bar, w.b4);
     for (int j = 0; j < env->n_neigh; j++) {
         double r = env->r[j];
         dE_dd[j][0] = dE_dd[j][1] = dE_dd[j][2] = 0.0;
         if (r >= desc->p.r_cut) continue;
         int e = env->elem[j];
+        const double *we = p->wchem + (long)e * K;
         double u[3] = {env->d[j][0] / r, env->d[j][1] / r, env->d[j][2] / r};
         radial(r, desc->p.r_cut, p->n_rad, w.R, w.dR);
         double radial_part = 0.0; /* dE/dr along u */
         for (int n = 0; n < N2; n++) radial_part += gbar[e * N2 + n] * w.dR[n];
+        for (int n = 0; n < N4; n++) radial_part += we[0] * M0bar[n] * w.dR[n];
         double tang[3] = {0.0, 0.0, 0.0};
         if (nm > 0) {
             monomials(p, L, u, w.pows, w.mono, w.grad);
             for (int m = 0; m < nm; m++) w.P[m] = w.Q[m] = 0.0;
-            for (int n = 0; n < N3; n++) {
-                const double *Mb = Mbar + (long)(e * N3 + n) * nm;
-                double Rn = w.R[n], dRn = w.dR[n];
-                for (int m = 0; m < nm; m++) {
-                    w.P[m] += Rn * Mb[m];
-                    w.Q[m] += dRn * Mb[m];
+            for (int k = 0; k < K; k++) {
+                if (we[k] == 0.0) continue;
+                for (int n = 0; n < N3; n++) {
+                    const double *Mb = Mbar + (long)(k * N3 + n) * nm;
+                    double Rn = we[k] * w.R[n], dRn = we[k] * w.dR[n];
+                    for (int m = 0; m < nm; m++) {
+                        w.P[m] += Rn * Mb[m];
+                        w.Q[m] += dRn * Mb[m];
+                    }
                 }
             }
             double lsum = 0.0;
@@ -289,20 +370,24 @@ static void moment_jvp(const nnp_descriptor *desc, const struct nnp_env *env, co
                        const double *M, double *scratch, double *Gdot)
 {
     const struct moment_priv *p = desc->priv;
-    const int N2 = desc->p.n_radial, N3 = desc->p.n_angular, nm = p->n_mono;
+    const int N2 = desc->p.n_radial, N3 = desc->p.n_angular, nm = p->n_mono, K = p->n_chem, N4 = p->n_ch4;
     const int L = N3 > 0 ? desc->p.l_max : 0;
     struct moment_scratch w = split_scratch(p, scratch);
-    double *Mdot = w.buf;
+    const double *M0 = M + (long)p->n_ch * nm;
+    double *Mdot = w.buf, *M0dot = w.buf0;
     for (long i = 0; i < (long)p->n_ch * nm; i++) Mdot[i] = 0.0;
+    for (int n = 0; n < N4; n++) M0dot[n] = 0.0;
     for (int f = 0; f < desc->n_feat; f++) Gdot[f] = 0.0;
     for (int j = 0; j < env->n_neigh; j++) {
         double r = env->r[j];
         if (r >= desc->p.r_cut) continue;
         int e = env->elem[j];
+        const double *we = p->wchem + (long)e * K;
         double u[3] = {env->d[j][0] / r, env->d[j][1] / r, env->d[j][2] / r};
         double ut = u[0] * t[j][0] + u[1] * t[j][1] + u[2] * t[j][2];
         radial(r, desc->p.r_cut, p->n_rad, w.R, w.dR);
         for (int n = 0; n < N2; n++) Gdot[e * N2 + n] += w.dR[n] * ut;
+        for (int n = 0; n < N4; n++) M0dot[n] += we[0] * w.dR[n] * ut;
         if (nm == 0) continue;
         monomials(p, L, u, w.pows, w.mono, w.grad);
         for (int m = 0; m < nm; m++) {
@@ -310,10 +395,13 @@ static void moment_jvp(const nnp_descriptor *desc, const struct nnp_env *env, co
             w.P[m] = (gt - p->l_of[m] * w.mono[m] * ut) / r; /* d(u^a) along t */
             w.Q[m] = w.mono[m] * ut;
         }
-        for (int n = 0; n < N3; n++) {
-            double *Md = Mdot + (long)(e * N3 + n) * nm;
-            double Rn = w.R[n], dRn = w.dR[n];
-            for (int m = 0; m < nm; m++) Md[m] += dRn * w.Q[m] + Rn * w.P[m];
+        for (int k = 0; k < K; k++) {
+            if (we[k] == 0.0) continue;
+            for (int n = 0; n < N3; n++) {
+                double *Md = Mdot + (long)(k * N3 + n) * nm;
+                double Rn = we[k] * w.R[n], dRn = we[k] * w.dR[n];
+                for (int m = 0; m < nm; m++) Md[m] += dRn * w.Q[m] + Rn * w.P[m];
+            }
         }
     }
     double *G3 = Gdot + p->n_two;
@@ -326,11 +414,12 @@ static void moment_jvp(const nnp_descriptor *desc, const struct nnp_env *env, co
             G3[(long)(l - 1) * p->n_pair + k] = s;
         }
     }
+    if (N4 > 0) nnp_body4_jvp(&p->b4, M, M0, Mdot, M0dot, G3 + (long)L * p->n_pair, w.b4);
 }
 
 const struct nnp_descriptor_type nnp_descriptor_moment = {
     .name = "moment",
-    .summary = "Chebyshev radial basis with Cartesian angular moments (two- and three-body)",
+    .summary = "Chebyshev radial basis with Cartesian angular moments (two-, three- and four-body)",
     .init = moment_init,
     .free_priv = moment_free,
     .n_scratch = moment_n_scratch,

@@ -10,6 +10,16 @@
 const struct nnp_descriptor_type *const nnp_descriptor_types[] = {&nnp_descriptor_moment, &nnp_descriptor_bp,
                                                                   NULL};
 
+int nnp_chem_parse(const char *name, enum nnp_chem *chem)
+{
+    if (strcmp(name, "element") == 0) *chem = NNP_CHEM_ELEMENT;
+    else if (strcmp(name, "chebyshev") == 0) *chem = NNP_CHEM_CHEBYSHEV;
+    else LS_ERROR(LS_ERR_INPUT, "unknown chemical channels '%s' (known: element, chebyshev)", name);
+    return LS_OK;
+}
+
+const char *nnp_chem_name(enum nnp_chem chem) { return chem == NNP_CHEM_CHEBYSHEV ? "chebyshev" : "element"; }
+
 void nnp_cutoff(double r, double r_cut, double *fc, double *dfc)
 {
     if (r >= r_cut) {

@@ -53,8 +53,13 @@ void nnp_error_sums_add(struct nnp_error_sums *a, const ls_structure *s, const s
         a->e_std += sd;
         a->e_in1 += fabs(d) <= sd;
         a->e_in2 += fabs(d) <= 2 * sd;
+        double sr = r->unc_scale_energy > 0 ? sd / r->unc_scale_energy : sd;
+        a->e_in1_raw += fabs(d) <= sr;
+        a->e_in2_raw += fabs(d) <= 2 * sr;
+        a->unc_scale_energy = r->unc_scale_energy;
         a->n_e++;
     }
+    if (s->forces && r->forces) a->unc_scale_force = r->unc_scale_force;
     if (s->forces && r->forces)
         for (int i = 0; i < s->n_atom; i++)
             for (int k = 0; k < 3; k++) {
@@ -64,6 +69,9 @@ void nnp_error_sums_add(struct nnp_error_sums *a, const ls_structure *s, const s
                 a->f_std += sd;
                 a->f_in1 += fabs(d) <= sd;
                 a->f_in2 += fabs(d) <= 2 * sd;
+                double sr = r->unc_scale_force > 0 ? sd / r->unc_scale_force : sd;
+                a->f_in1_raw += fabs(d) <= sr;
+                a->f_in2_raw += fabs(d) <= 2 * sr;
                 a->n_f++;
             }
     if (s->has_stress && r->has_stress)
@@ -87,6 +95,8 @@ void nnp_error_sums_finish(const struct nnp_error_sums *a, struct nnp_errors *er
         err->mean_energy_std_mev_atom = a->e_std / a->n_e * mev;
         err->energy_in_1sigma = (double)a->e_in1 / a->n_e;
         err->energy_in_2sigma = (double)a->e_in2 / a->n_e;
+        err->energy_in_1sigma_raw = (double)a->e_in1_raw / a->n_e;
+        err->energy_in_2sigma_raw = (double)a->e_in2_raw / a->n_e;
     }
     if (a->n_f) {
         err->force_mae_ev_a = a->f_abs / a->n_f * fa;
@@ -94,7 +104,11 @@ void nnp_error_sums_finish(const struct nnp_error_sums *a, struct nnp_errors *er
         err->mean_force_std_ev_a = a->f_std / a->n_f * fa;
         err->force_in_1sigma = (double)a->f_in1 / a->n_f;
         err->force_in_2sigma = (double)a->f_in2 / a->n_f;
+        err->force_in_1sigma_raw = (double)a->f_in1_raw / a->n_f;
+        err->force_in_2sigma_raw = (double)a->f_in2_raw / a->n_f;
     }
+    err->unc_scale_energy = a->unc_scale_energy;
+    err->unc_scale_force = a->unc_scale_force;
     if (a->n_s) err->stress_rmse_gpa = sqrt(a->s_sq / a->n_s) * LS_HA_BOHR3_GPA;
 }
 

@@ -26,6 +26,10 @@ void nnp_model_config_default(struct nnp_model_config *cfg)
     cfg->desc.n_radial = 12;
     cfg->desc.n_angular = 6;
     cfg->desc.l_max = 4;
+    cfg->desc.chem = NNP_CHEM_CHEBYSHEV;
+    cfg->desc.n_chem = 2;
+    cfg->desc.n_radial4 = 0; /* four-body off: slower to train at equal epochs (validation/mlearn/README.md) */
+    cfg->desc.l_max4 = 2;
     cfg->n_hidden = 2;
     cfg->hidden[0] = 32;
     cfg->hidden[1] = 32;
@@ -86,6 +90,7 @@ int nnp_model_create(const struct nnp_model_config *cfg, int n_elem, const int *
         m->feat_max[f] = 1e300;
     }
     m->energy_scale = 1.0 * LS_EV_HARTREE;
+    m->unc_scale_energy = m->unc_scale_force = 1.0;
     for (int k = 0; k < n_member; k++) {
         unsigned long long rng = seed + (unsigned long long)k * 7919ULL;
         for (int e = 0; e < n_elem; e++) nnp_network_init_params(&m->net, nnp_model_params(m, k, e), &rng);
@@ -147,6 +152,8 @@ int nnp_model_predict(const nnp_model *m, const ls_structure *s, struct nnp_resu
     res->energy = res->energy_std = res->max_force_std = 0.0;
     res->has_stress = 0;
     res->n_extrapolating = 0;
+    res->unc_scale_energy = m->unc_scale_energy;
+    res->unc_scale_force = m->unc_scale_force;
     memset(res->stress, 0, sizeof res->stress);
     if (n == 0) return LS_OK;
     elem = malloc((size_t)(n > 0 ? n : 1) * sizeof *elem);
@@ -217,7 +224,7 @@ int nnp_model_predict(const nnp_model *m, const ls_structure *s, struct nnp_resu
     for (int k = 0; k < K; k++) emean += ek_sum[k] / K;
     for (int k = 0; k < K; k++) evar += (ek_sum[k] - emean) * (ek_sum[k] - emean);
     res->energy = emean;
-    res->energy_std = K > 1 ? sqrt(evar / K) : 0.0;
+    res->energy_std = K > 1 ? m->unc_scale_energy * sqrt(evar / K) : 0.0;
     if (res->forces == NULL && res->force_std == NULL) goto done;
 
     /* Pass 2, per member: pair derivatives, then forces and virial. */
@@ -263,7 +270,7 @@ int nnp_model_predict(const nnp_model *m, const ls_structure *s, struct nnp_resu
             for (int k = 0; k < K; k++) mean += Fk[(long)k * n + i][a];
             mean /= K;
             for (int k = 0; k < K; k++) var += (Fk[(long)k * n + i][a] - mean) * (Fk[(long)k * n + i][a] - mean);
-            var = K > 1 ? var / K : 0.0;
+            var = K > 1 ? var / K * m->unc_scale_force * m->unc_scale_force : 0.0;
             if (res->forces) res->forces[i][a] = mean;
             if (res->force_std) res->force_std[i][a] = sqrt(var);
             var_i += var;

@@ -7,7 +7,7 @@
 #include "surrogate/network.h"
 #include "surrogate/surrogate.h"
 
-#define NNP_MODEL_FORMAT_VERSION 1
+#define NNP_MODEL_FORMAT_VERSION 2 /* written; versions 1 and 2 are read */
 
 struct nnp_model {
     struct nnp_model_config cfg;
@@ -15,6 +15,8 @@ struct nnp_model {
     int z[NNP_MAX_ELEMENTS];
     double e_ref[NNP_MAX_ELEMENTS]; /* Ha per atom */
     double energy_scale;            /* Ha: atomic energy = e_ref + energy_scale * y */
+    double unc_scale_energy;        /* calibration of the ensemble spread (1: none): energy */
+    double unc_scale_force;         /* and forces; fitted by nnp_model_calibrate */
     nnp_descriptor *desc;
     int n_feat;
     double *feat_mean, *feat_inv_std, *feat_min, *feat_max; /* [n_feat] */

@@ -82,6 +82,8 @@ int nnp_neighbor_build(const ls_structure *s, double r_cut, nnp_neighbor_list **
     l->n_pair = 0;
     l->r_cut = r_cut;
     l->offset[0] = 0;
+    /* The pair arrays exist also when no atom has a neighbour (callers index them at offset 0). */
+    LS_TRY_GOTO(status, reserve(l, 1), done);
     if (n == 0) goto done;
 
     double cell[3][3], recip[3][3];

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/rng.h"
 
 static const char *act_names[] = {"tanh", "silu", "softplus"};
 
@@ -65,11 +66,10 @@ int nnp_network_setup(struct nnp_network *net, int n_layer, const int *widths, e
 
 double nnp_rand_uniform(unsigned long long *state)
 {
-    unsigned long long z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53;
+    uint64_t s = *state; /* the common SplitMix64 stream (common/rng.h) */
+    double u = ls_splitmix64_uniform(&s);
+    *state = s;
+    return u;
 }
 
 void nnp_network_init_params(const struct nnp_network *net, double *param, unsigned long long *rng)

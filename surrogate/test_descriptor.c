@@ -15,8 +15,8 @@
 
 static double urand(unsigned long long *s) { return nnp_rand_uniform(s); }
 
-/* A random two-element environment inside r_cut (untidy numbers). */
-static void make_env(double rc, unsigned long long *rng, double (*d)[3], double *r, int *el)
+/* A random environment of up to three elements inside r_cut (untidy numbers). */
+static void make_env(double rc, int n_elem, unsigned long long *rng, double (*d)[3], double *r, int *el)
 {
     for (int j = 0; j < NN; j++) {
         double len;
@@ -25,7 +25,7 @@ static void make_env(double rc, unsigned long long *rng, double (*d)[3], double 
             len = sqrt(d[j][0] * d[j][0] + d[j][1] * d[j][1] + d[j][2] * d[j][2]);
         } while (len < 0.3 * rc || len > 0.97 * rc);
         r[j] = len;
-        el[j] = j % 3 == 0 ? 1 : 0;
+        el[j] = n_elem > 2 ? j % 3 : n_elem == 2 ? (j % 3 == 0 ? 1 : 0) : 0;
     }
 }
 
@@ -36,24 +36,59 @@ static void refresh_r(double (*d)[3], double *r)
 
 static nnp_descriptor *make_desc(const char *type, int n_elem)
 {
-    struct nnp_descriptor_params p = {"", 4.7 * LS_ANGSTROM_BOHR, 5, 3, 3};
+    struct nnp_descriptor_params p = {"", 4.7 * LS_ANGSTROM_BOHR, 5, 3, 3, NNP_CHEM_ELEMENT, 0, 0, 0};
     snprintf(p.type, sizeof p.type, "%s", type);
     nnp_descriptor *d = NULL;
     LS_CHECK_OK(nnp_descriptor_create(&p, n_elem, &d));
     return d;
 }
 
+/* The cases of the battery: every registry entry with its format-1 settings, then the
+ * moment descriptor with Chebyshev chemical channels (2 of 3 elements) and four-body
+ * invariants, and with four-body invariants up to l = 4 and element channels (1 element).
+ * NULL past the end. */
+static nnp_descriptor *make_case(int ic, const char **name)
+{
+    int n_reg = 0;
+    while (nnp_descriptor_types[n_reg]) n_reg++;
+    if (ic < n_reg) {
+        *name = nnp_descriptor_types[ic]->name;
+        return make_desc(*name, 2);
+    }
+    struct nnp_descriptor_params p = {"moment", 4.7 * LS_ANGSTROM_BOHR, 5, 3, 3, NNP_CHEM_ELEMENT, 0, 0, 0};
+    nnp_descriptor *d = NULL;
+    if (ic == n_reg) {
+        *name = "moment chebyshev 2 of 3 + four-body";
+        p.chem = NNP_CHEM_CHEBYSHEV;
+        p.n_chem = 2;
+        p.n_radial4 = 2;
+        p.l_max4 = 3;
+        LS_CHECK_OK(nnp_descriptor_create(&p, 3, &d));
+        return d;
+    }
+    if (ic == n_reg + 1) {
+        *name = "moment four-body l 4";
+        p.l_max = 4;
+        p.n_radial4 = 3;
+        p.l_max4 = 4;
+        LS_CHECK_OK(nnp_descriptor_create(&p, 1, &d));
+        return d;
+    }
+    return NULL;
+}
+
 /* vjp and jvp against central differences of G, for every descriptor type. */
 static void test_derivatives(void)
 {
-    for (int it = 0; nnp_descriptor_types[it]; it++) {
-        nnp_descriptor *desc = make_desc(nnp_descriptor_types[it]->name, 2);
-        if (desc == NULL) continue;
+    for (int it = 0;; it++) {
+        const char *name = NULL;
+        nnp_descriptor *desc = make_case(it, &name);
+        if (desc == NULL) break;
         const int nf = desc->n_feat;
         unsigned long long rng = 2024 + it;
         double d[NN][3], r[NN], dE[NN][3], t[NN][3];
         int el[NN];
-        make_env(desc->p.r_cut, &rng, d, r, el);
+        make_env(desc->p.r_cut, desc->n_elem, &rng, d, r, el);
         double *G = malloc(nf * sizeof *G), *Gp = malloc(nf * sizeof *Gp), *Gm = malloc(nf * sizeof *Gm);
         double *gbar = malloc(nf * sizeof *gbar), *Gdot = malloc(nf * sizeof *Gdot);
         double *st = malloc((desc->n_state + 1) * sizeof *st), *st2 = malloc((desc->n_state + 1) * sizeof *st2);
@@ -83,7 +118,7 @@ static void test_derivatives(void)
                 max_err = fmax(max_err, fabs(fd - dE[j][c]));
                 max_val = fmax(max_val, fabs(fd));
             }
-        LS_CHECK_MSG(max_err < 1e-6 * (1 + max_val), "%s vjp: max error %g (scale %g)", desc->type->name, max_err, max_val);
+        LS_CHECK_MSG(max_err < 1e-6 * (1 + max_val), "%s vjp: max error %g (scale %g)", name, max_err, max_val);
         /* jvp: G(d + h t) */
         double max_jerr = 0.0, max_jval = 0.0;
         for (int s = 0; s < 2; s++) {
@@ -100,7 +135,7 @@ static void test_derivatives(void)
             max_jerr = fmax(max_jerr, fabs(fd - Gdot[f]));
             max_jval = fmax(max_jval, fabs(fd));
         }
-        LS_CHECK_MSG(max_jerr < 1e-6 * (1 + max_jval), "%s jvp: max error %g (scale %g)", desc->type->name, max_jerr,
+        LS_CHECK_MSG(max_jerr < 1e-6 * (1 + max_jval), "%s jvp: max error %g (scale %g)", name, max_jerr,
                      max_jval);
         /* Adjoint identity: gbar . jvp(t) = sum_j vjp(gbar)_j . t_j (exact, up to rounding). */
         double lhs = 0.0, rhs = 0.0;
@@ -117,14 +152,15 @@ static void test_derivatives(void)
  * the cutoff contributes almost nothing (smooth cutoff). */
 static void test_invariance(void)
 {
-    for (int it = 0; nnp_descriptor_types[it]; it++) {
-        nnp_descriptor *desc = make_desc(nnp_descriptor_types[it]->name, 2);
-        if (desc == NULL) continue;
+    for (int it = 0;; it++) {
+        const char *name = NULL;
+        nnp_descriptor *desc = make_case(it, &name);
+        if (desc == NULL) break;
         const int nf = desc->n_feat;
         unsigned long long rng = 77 + it;
         double d[NN][3], r[NN], d2[NN][3], r2[NN];
         int el[NN], el2[NN];
-        make_env(desc->p.r_cut, &rng, d, r, el);
+        make_env(desc->p.r_cut, desc->n_elem, &rng, d, r, el);
         double *G = malloc(nf * sizeof *G), *G2 = malloc(nf * sizeof *G2);
         double *st = malloc((desc->n_state + 1) * sizeof *st);
         double *scr = malloc(desc->type->n_scratch(desc, NN + 1) * sizeof *scr);
@@ -155,7 +191,7 @@ static void test_invariance(void)
             err = fmax(err, fabs(G[f] - G2[f]));
             scale = fmax(scale, fabs(G[f]));
         }
-        LS_CHECK_MSG(err < 1e-11 * (1 + scale), "%s rotation: %g", desc->type->name, err);
+        LS_CHECK_MSG(err < 1e-11 * (1 + scale), "%s rotation: %g", name, err);
         /* permutation: reverse the order (like atoms swap among themselves) */
         for (int j = 0; j < NN; j++) {
             for (int a = 0; a < 3; a++) d2[j][a] = d[NN - 1 - j][a];
@@ -165,19 +201,19 @@ static void test_invariance(void)
         desc->type->compute(desc, &env2, G2, st, scr);
         err = 0.0;
         for (int f = 0; f < nf; f++) err = fmax(err, fabs(G[f] - G2[f]));
-        LS_CHECK_MSG(err < 1e-11 * (1 + scale), "%s permutation: %g", desc->type->name, err);
-        /* swapping the elements of two neighbours must change G (element resolution) */
+        LS_CHECK_MSG(err < 1e-11 * (1 + scale), "%s permutation: %g", name, err);
+        /* swapping the elements of two neighbours must change G (element resolution; the two differ) */
         for (int j = 0; j < NN; j++) {
             for (int a = 0; a < 3; a++) d2[j][a] = d[j][a];
             el2[j] = el[j];
         }
-        el2[0] = 0;
-        el2[1] = 1;
+        el2[0] = el[1];
+        el2[1] = el[0];
         refresh_r(d2, r2);
         desc->type->compute(desc, &env2, G2, st, scr);
         err = 0.0;
         for (int f = 0; f < nf; f++) err = fmax(err, fabs(G[f] - G2[f]));
-        LS_CHECK_MSG(err > 1e-6, "%s does not resolve elements", desc->type->name);
+        LS_CHECK_MSG(desc->n_elem < 2 || err > 1e-6, "%s does not resolve elements", name);
         /* smooth cutoff: an extra neighbour at 0.99999 r_c changes G by O(1e-10) */
         double d3[NN + 1][3], r3[NN + 1];
         int el3[NN + 1];
@@ -190,20 +226,44 @@ static void test_invariance(void)
         d3[NN][1] = d3[NN][0];
         d3[NN][2] = -d3[NN][0];
         r3[NN] = 0.99999 * desc->p.r_cut;
-        el3[NN] = 1;
+        el3[NN] = desc->n_elem - 1;
         struct nnp_env env3 = {NN + 1, el3, (const double(*)[3])d3, r3};
         desc->type->compute(desc, &env3, G2, st, scr);
         err = 0.0;
         for (int f = 0; f < nf; f++) err = fmax(err, fabs(G[f] - G2[f]));
-        LS_CHECK_MSG(err < 1e-7 * (1 + scale), "%s cutoff not smooth: %g", desc->type->name, err);
+        LS_CHECK_MSG(err < 1e-7 * (1 + scale), "%s cutoff not smooth: %g", name, err);
         free(G), free(G2), free(st), free(scr);
         nnp_descriptor_destroy(desc);
     }
 }
 
+/* Descriptor length against the number of elements: with Chebyshev channels only the two-body
+ * part grows (n_radial per element); with element channels the three-body part grows with the
+ * square.  Up to 20 elements (NNP_MAX_ELEMENTS is 32). */
+static void test_length_vs_elements(void)
+{
+    struct nnp_descriptor_params p = {"moment", 9.4, 12, 6, 4, NNP_CHEM_CHEBYSHEV, 2, 4, 2};
+    int len[21];
+    for (int n = 1; n <= 20; n++) {
+        nnp_descriptor *d = NULL;
+        LS_CHECK_OK(nnp_descriptor_create(&p, n, &d));
+        len[n] = d ? d->n_feat : -1;
+        nnp_descriptor_destroy(d);
+    }
+    for (int n = 3; n <= 20; n++) LS_CHECK(len[n] - len[n - 1] == 12);
+    /* one element: 12 two-body + 4 x 21 three-body (6 channels) + four-body (4 channels, l <= 2: 40 + 20) */
+    LS_CHECK_MSG(len[1] == 12 + 4 * 21 + 60, "one element: %d features", len[1]);
+    p.chem = NNP_CHEM_ELEMENT;
+    p.n_radial4 = 0;
+    nnp_descriptor *d = NULL;
+    LS_CHECK_OK(nnp_descriptor_create(&p, 10, &d));
+    if (d) LS_CHECK(d->n_feat == 10 * 12 + 4 * 60 * 61 / 2); /* the format-1 growth */
+    nnp_descriptor_destroy(d);
+}
+
 static void test_bad_params(void)
 {
-    struct nnp_descriptor_params p = {"nonsense", 9.0, 4, 2, 2};
+    struct nnp_descriptor_params p = {"nonsense", 9.0, 4, 2, 2, NNP_CHEM_ELEMENT, 0, 0, 0};
     nnp_descriptor *d = NULL;
     LS_CHECK(nnp_descriptor_create(&p, 1, &d) == LS_ERR_INPUT && d == NULL);
     LS_CHECK(strstr(ls_error_message(), "moment") != NULL);
@@ -284,6 +344,7 @@ int main(void)
 {
     LS_RUN(test_derivatives);
     LS_RUN(test_invariance);
+    LS_RUN(test_length_vs_elements);
     LS_RUN(test_bad_params);
     LS_RUN(test_neighbors);
     return ls_test_summary("test_descriptor");

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/io.h"
 #include "common/log.h"
 #include "common/test.h"
 #include "common/units.h"
@@ -42,6 +43,14 @@ static nnp_model *make_model(const char *desc, int n_member)
     cfg.desc.n_radial = 4;
     cfg.desc.n_angular = 3;
     cfg.desc.l_max = 3;
+    if (strcmp(desc, "moment") == 0) { /* the defaults' kind: Chebyshev channels and four-body */
+        cfg.desc.n_chem = 2;
+        cfg.desc.n_radial4 = 2;
+        cfg.desc.l_max4 = 2;
+    } else {
+        cfg.desc.chem = NNP_CHEM_ELEMENT;
+        cfg.desc.n_radial4 = 0;
+    }
     cfg.hidden[0] = 7;
     cfg.hidden[1] = 5;
     cfg.act = NNP_ACT_SILU;
@@ -325,12 +334,109 @@ static void test_errors(void)
     nnp_model_destroy(m);
 }
 
+/* Issue 12's sweep: model-file errors that named neither the file nor its line, and a shape that asks
+ * for more numbers than the file holds (4096-wide layers: terabytes) allocated before reading them. */
+static void test_file_lines(void)
+{
+    char path[1024];
+    ls_test_tmp_path(path, sizeof path, "test_model_lines.nnp");
+    static const char *const head = "lodestone-nnp-model 1\nelements 1 Cu\nreference_energy_ha -0.1\n";
+    static const struct {
+        const char *body, *what;
+    } cases[] = {
+        {"descriptor moment r_cut_bohr 8 n_radial 4 n_angular 3 l_max 3\nnetwork 7 4096 4096 4096 4096 4096 4096 4096 "
+         "activation tanh\nn_features 40\nenergy_scale_ha 1\nfeature_mean 0\nmembers 64\n",
+         "test_model_lines.nnp:6: unexpected end of the model file: 64 member(s) of 1 network(s) with 40 features and 7 "
+         "hidden layer(s)"},
+        {"descriptor moment r_cut_bohr 8 n_radial 4 n_angular 3 l_max 3\nnetwork 1 4 activation relu\n",
+         "test_model_lines.nnp:5: unknown activation"},
+        {"descriptor moment r_cut_bohr 8 n_radial 0 n_angular 3 l_max 3\nnetwork 1 4 activation tanh\nn_features 1\n"
+         "energy_scale_ha 1\nmembers 1\n0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+         "test_model_lines.nnp:4: moment descriptor: n_radial must be"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[2048];
+        snprintf(text, sizeof text, "%s%s", head, cases[i].body);
+        write_text(path, text);
+        nnp_model *m = NULL;
+        LS_CHECK(nnp_model_load(path, &m) == LS_ERR_INPUT && m == NULL);
+        LS_CHECK_MSG(strstr(ls_error_message(), cases[i].what) != NULL, "'%s' lacks '%s'", ls_error_message(),
+                     cases[i].what);
+    }
+}
+
+/* Found by fuzz/fuzz_model.c: a prediction where no atom has a neighbour within the cutoff indexed a
+ * NULL pair array (UBSan: zero offset applied to a null pointer).  The energy is then the reference
+ * energies plus the networks' values at the features of an empty environment. */
+static void test_no_neighbours(void)
+{
+    struct nnp_model_config cfg;
+    nnp_model_config_default(&cfg);
+    cfg.desc.r_cut = 2.0;
+    int z[1] = {13};
+    nnp_model *m = NULL;
+    LS_CHECK_OK(nnp_model_create(&cfg, 1, z, 1, 3, &m));
+    ls_structure *s = NULL;
+    LS_CHECK_OK(ls_structure_create(2, &s));
+    if (!m || !s) return;
+    for (int k = 0; k < 3; k++) s->cell[k][k] = 12.0;
+    s->pos[1][0] = s->pos[1][1] = 6.0;
+    LS_CHECK_OK(ls_structure_set_species(s, 0, "Al"));
+    LS_CHECK_OK(ls_structure_set_species(s, 1, "Al"));
+    double f[2][3];
+    struct nnp_result r = {.forces = f};
+    LS_CHECK_OK(nnp_model_predict(m, s, &r));
+    LS_CHECK(isfinite(r.energy) && f[0][0] == 0.0 && f[1][2] == 0.0);
+    ls_structure_destroy(s);
+    nnp_model_destroy(m);
+}
+
+/* A model file of format version 1 (written before the chemical channels, the four-body
+ * part and the uncertainty scale existed) loads and predicts what the format-1 program
+ * predicted (surrogate/testdata/README.md gives the command and commit). */
+static void test_format1(void)
+{
+    nnp_model *m = NULL;
+    ls_structure_list *set = NULL;
+    LS_CHECK_OK(nnp_model_load("surrogate/testdata/model_v1.nnp", &m));
+    LS_CHECK_OK(ls_structures_read("surrogate/testdata/cu16_lj.xyz", LS_FORMAT_AUTO, &set));
+    if (!m || !set) goto done;
+    double F[16][3];
+    struct nnp_result r;
+    memset(&r, 0, sizeof r);
+    r.forces = F;
+    LS_CHECK_OK(nnp_model_predict(m, set->items[0], &r));
+    const double fa = LS_HA_BOHR_EV_A, f_ref[3] = {0.929988254774378, -0.08410173403871975, 0.08769290578711911};
+    LS_CHECK_NEAR(r.energy * LS_HARTREE_EV, -111.91445270926737, 1e-10);
+    for (int c = 0; c < 3; c++) LS_CHECK_NEAR(F[0][c] * fa, f_ref[c], 1e-10);
+    LS_CHECK_NEAR(r.stress[0][0] * LS_HA_BOHR3_GPA / LS_EV_PER_A3_GPA, 0.055664934252235766, 1e-12);
+    /* saved again it is format 2 and predicts the same */
+    char path[512];
+    ls_test_tmp_path(path, sizeof path, "test_model_v1_again.nnp");
+    nnp_model *m2 = NULL;
+    LS_CHECK_OK(nnp_model_save(m, path));
+    LS_CHECK_OK(nnp_model_load(path, &m2));
+    if (m2) {
+        struct nnp_result r2;
+        memset(&r2, 0, sizeof r2);
+        LS_CHECK_OK(nnp_model_predict(m2, set->items[0], &r2));
+        LS_CHECK(r2.energy == r.energy);
+    }
+    nnp_model_destroy(m2);
+done:
+    nnp_model_destroy(m);
+    ls_structure_list_destroy(set);
+}
+
 int main(void)
 {
+    LS_RUN(test_format1);
     ls_log_set_level(LS_LOG_WARN);
     LS_RUN(test_forces_stress);
     LS_RUN(test_training_gradient);
     LS_RUN(test_train_save_load);
     LS_RUN(test_errors);
+    LS_RUN(test_file_lines);
+    LS_RUN(test_no_neighbours);
     return ls_test_summary("test_model");
 }

@@ -14,6 +14,13 @@
  * descriptor Jacobians are stored.  Reference: the force-training scheme of Behler,
  * Int. J. Quantum Chem. 115, 1032 (2015), doi:10.1002/qua.24890, computed here exactly.
  *
+ * Warm start (cfg->warm_start): the members continue from their weights after the rule of
+ * nnp_model_renormalise (active.c) has refitted the reference energies and normalisation on
+ * the training split without changing any prediction.
+ *
+ * Ensembles: after training, the spread is calibrated on the validation set
+ * (nnp_model_calibrate, calibrate.c).
+ *
  * Reproducibility: a fixed seed gives the same model whatever the thread count (per-
  * structure gradients are summed in a fixed order).
  */
@@ -178,8 +185,12 @@ int nnp_model_train(nnp_model *m, const ls_structure_list *train, const ls_struc
                 }
         }
     }
-    LS_TRY_GOTO(status, nnp_tdata_fit_reference(m, data, tr_idx, n_tr), done);
-    LS_TRY_GOTO(status, nnp_tdata_fit_normalisation(m, data, tr_idx, n_tr), done);
+    if (cfg->warm_start) {
+        LS_TRY_GOTO(status, nnp_model_refit_preserving(m, data, tr_idx, n_tr), done);
+    } else {
+        LS_TRY_GOTO(status, nnp_tdata_fit_reference(m, data, tr_idx, n_tr), done);
+        LS_TRY_GOTO(status, nnp_tdata_fit_normalisation(m, data, tr_idx, n_tr), done);
+    }
     ls_log_info("training on %d structures, validating on %d; %d features, %ld parameters per member, %d threads",
                 n_tr, n_va, m->n_feat, m->n_param, n_thread);
 
@@ -196,7 +207,8 @@ int nnp_model_train(nnp_model *m, const ls_structure_list *train, const ls_struc
     for (int k = 0; k < m->n_member; k++) {
         double *w = m->param + (long)k * m->n_param;
         unsigned long long rng = cfg->seed + (unsigned long long)k * 7919ULL;
-        for (int e = 0; e < m->n_elem; e++) nnp_network_init_params(&m->net, w + (long)e * m->net.n_param, &rng);
+        if (!cfg->warm_start)
+            for (int e = 0; e < m->n_elem; e++) nnp_network_init_params(&m->net, w + (long)e * m->net.n_param, &rng);
         /* Members of an ensemble: own seed, and optionally a random subset of the data. */
         int n_sub = n_tr;
         memcpy(sub, tr_idx, (size_t)n_tr * sizeof *sub);
@@ -263,6 +275,20 @@ int nnp_model_train(nnp_model *m, const ls_structure_list *train, const ls_struc
         memcpy(w, best, (size_t)m->n_param * sizeof *best);
         opt->destroy(opt_state);
         opt_state = NULL;
+    }
+    /* Ensembles: the spread's scale factors by maximum likelihood on the validation set. */
+    if (m->n_member > 1 && n_va > 0) {
+        ls_structure *items[n_va];
+        for (int v = 0; v < n_va; v++) items[v] = (ls_structure *)data[va_idx[v]].s;
+        ls_structure_list vl = {n_va, n_va, items}; /* borrowed: not destroyed */
+        struct nnp_errors before, after;
+        LS_TRY_GOTO(status, nnp_model_calibrate(m, &vl, &before, &after), done);
+        ls_log_info("uncertainty calibrated on %d validation structures: scale energy %.3f, forces %.3f; within 1/2 "
+                    "spreads: energy %.0f/%.0f%% -> %.0f/%.0f%%, forces %.0f/%.0f%% -> %.0f/%.0f%%", n_va,
+                    m->unc_scale_energy, m->unc_scale_force, 100 * before.energy_in_1sigma,
+                    100 * before.energy_in_2sigma, 100 * after.energy_in_1sigma, 100 * after.energy_in_2sigma,
+                    100 * before.force_in_1sigma, 100 * before.force_in_2sigma, 100 * after.force_in_1sigma,
+                    100 * after.force_in_2sigma);
     }
 done:
     if (opt && opt_state) opt->destroy(opt_state);

@@ -44,6 +44,10 @@ int nnp_tdata_fit_reference(nnp_model *m, const struct nnp_tdata *data, const in
 /* Feature mean, 1/std, min, max and the energy scale over structures idx[0..n-1]. */
 int nnp_tdata_fit_normalisation(nnp_model *m, const struct nnp_tdata *data, const int *idx, int n);
 
+/* Refit reference energies and normalisation on structures idx[0..n-1] and re-express the
+ * networks so that predictions are unchanged (active.c; the warm-start rule). */
+int nnp_model_refit_preserving(nnp_model *m, const struct nnp_tdata *data, const int *idx, int n);
+
 /* Loss of one structure with member parameters w; adds dL/dw to grad unless grad is NULL;
  * fills *acc (overwritten). */
 double nnp_tdata_pass(const nnp_model *m, const double *w, const struct nnp_tdata *t,

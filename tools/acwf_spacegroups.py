@@ -2,7 +2,7 @@
 """Space groups of the ACWF verification structures, as an independent reference for
 common/test_symmetry.c.
 
-Reads every XSF file under ../shared/reference/acwf/{unaries,oxides}-verification-PBE-v1/
+Reads every XSF file under common/testdata/acwf/{unaries,oxides}-verification-PBE-v1/
 with ASE (ase.io.read, its own XSF parser) and asks spglib's Python bindings for the space
 group with symprec = 1e-5 Å (Lodestone's default tolerance, LS_SYMPREC_DEFAULT_A).  Atoms
 are typed by atomic number.  Writes a TSV: set/file name, space group number, symbol.
@@ -23,7 +23,7 @@ SETS = ("unaries-verification-PBE-v1", "oxides-verification-PBE-v1")
 
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "reference", "acwf")
+        os.path.dirname(os.path.abspath(__file__)), "..", "common", "testdata", "acwf")
     rows = []
     for subset in SETS:
         folder = os.path.join(root, subset)

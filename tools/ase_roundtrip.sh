@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Extended XYZ agreement with ASE: tools/ase_roundtrip.sh PATH/TO/lodestone
 #
-# Writes structures with ASE, passes them (and ../shared/reference/mlearn/Si_test.xyz)
-# through `lodestone convert IN.xyz OUT.xyz`, and checks with ASE that nothing changed
-# (see tools/ase_roundtrip.py).  Needs python3 with ase and numpy (Debian: python3-ase);
-# set PYTHON to choose the interpreter, LODESTONE_SHARED to move the shared data.
+# Writes structures with ASE, passes them (and common/testdata/mlearn/Si_test.xyz, the mlearn
+# Si test set) through `lodestone convert IN.xyz OUT.xyz`, and checks with ASE that nothing
+# changed (see tools/ase_roundtrip.py).  Needs python3 with ase and numpy (Debian: python3-ase);
+# set PYTHON to choose the interpreter.
 # Exit 0 when every check passes, 1 when one fails, 2 for a usage or setup problem.
 set -u
 
@@ -20,10 +20,9 @@ fi
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 
 here=$(cd "$(dirname "$0")" && pwd)
-shared=${LODESTONE_SHARED:-$here/../../shared}
-mlearn=$shared/reference/mlearn/Si_test.xyz
+mlearn=$here/../common/testdata/mlearn/Si_test.xyz
 if [ ! -r "$mlearn" ]; then
-    echo "FAIL  reference file $mlearn not found (set LODESTONE_SHARED)" >&2
+    echo "FAIL  reference file $mlearn not found (a complete checkout has it)" >&2
     exit 2
 fi
 

@@ -3,7 +3,7 @@
 upflib/read_upf_v1.f90), keeping every number as the same text so that both files hold
 identical data.  Used to make the v1 test fixture dft/testdata/Si.v1.upf:
 
-    python3 tools/upf2to1.py ../shared/pseudo/pd04-pbe-sr/trim600/Si.upf dft/testdata/Si.v1.upf
+    python3 tools/upf2to1.py inputs/pseudo/pd04-pbe-sr/Si.upf dft/testdata/Si.v1.upf
 
 Only what the v1 format carries is written: header, mesh, core charge, local part,
 projectors (the first cutoff_radius_index points, as v1 stores them), D_ij (nonzero

@@ -1,7 +1,8 @@
 """Where a validation report was made: the git commit of the project and the CPU (standard library).
 
-Shared by validation/acwf/report.py and validation/qe/qe_common.py.
+Shared by validation/acwf/report.py, validation/qe/qe_common.py and validation/python/bench_potential.py.
 """
+import os
 import platform
 import subprocess
 
@@ -21,6 +22,15 @@ def git_description(root, excluded=()):
     branch = git("rev-parse", "--abbrev-ref", "HEAD") or "?"
     dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", *[":!" + p for p in excluded])
     return f"{h} ({branch}{', uncommitted changes' if dirty else ''})"
+
+
+def repo_path(path, root):
+    """`path` relative to the project root `root` when it lies inside it (results files name no folder
+    of the machine they were made on), else as given."""
+    if not path or path == "-":
+        return path
+    full, top = os.path.realpath(path), os.path.realpath(root)
+    return os.path.relpath(full, top) if full == top or full.startswith(top + os.sep) else path
 
 
 def cpu_model():

@@ -19,10 +19,14 @@ int dft_basis_create(const dft_grid *grid, const double k_frac[3], double weight
     }
     double gmax = sqrt(2.0 * ecut_wfc);
     int m[3];
+    /* the sphere is chosen in the grid's selection cell (the cell itself, or a reference cell) */
+    double ks[3];
+    for (int j = 0; j < 3; j++)
+        ks[j] = k_frac[0] * grid->sel_recip[0][j] + k_frac[1] * grid->sel_recip[1][j] + k_frac[2] * grid->sel_recip[2][j];
     for (int j = 0; j < 3; j++) {
-        double len = sqrt(grid->cell[j][0] * grid->cell[j][0] + grid->cell[j][1] * grid->cell[j][1] +
-                          grid->cell[j][2] * grid->cell[j][2]);
-        m[j] = (int)ceil((gmax + sqrt(b->k[0] * b->k[0] + b->k[1] * b->k[1] + b->k[2] * b->k[2])) * len / (2 * M_PI)) + 1;
+        double len = sqrt(grid->sel_cell[j][0] * grid->sel_cell[j][0] + grid->sel_cell[j][1] * grid->sel_cell[j][1] +
+                          grid->sel_cell[j][2] * grid->sel_cell[j][2]);
+        m[j] = (int)ceil((gmax + sqrt(ks[0] * ks[0] + ks[1] * ks[1] + ks[2] * ks[2])) * len / (2 * M_PI)) + 1;
     }
     long cap = (long)(2 * m[0] + 1) * (2 * m[1] + 1) * (2 * m[2] + 1);
     /* Count first, then fill. */
@@ -32,11 +36,13 @@ int dft_basis_create(const dft_grid *grid, const double k_frac[3], double weight
         for (int m0 = -m[0]; m0 <= m[0]; m0++)
             for (int m1 = -m[1]; m1 <= m[1]; m1++)
                 for (int m2 = -m[2]; m2 <= m[2]; m2++) {
-                    double v[3];
-                    for (int j = 0; j < 3; j++)
+                    double v[3], vs[3];
+                    for (int j = 0; j < 3; j++) {
                         v[j] = b->k[j] + m0 * grid->recip[0][j] + m1 * grid->recip[1][j] + m2 * grid->recip[2][j];
+                        vs[j] = ks[j] + m0 * grid->sel_recip[0][j] + m1 * grid->sel_recip[1][j] + m2 * grid->sel_recip[2][j];
+                    }
                     double e = 0.5 * (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-                    if (e > ecut_wfc) continue;
+                    if (0.5 * (vs[0] * vs[0] + vs[1] * vs[1] + vs[2] * vs[2]) > ecut_wfc) continue;
                     if (pass == 1) {
                         int mm[3] = {m0, m1, m2};
                         for (int j = 0; j < 3; j++) {

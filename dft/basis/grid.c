@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/memory.h"
 #include "common/structure.h"
+#include "common/units.h"
 
 int dft_grid_fft_size(int n)
 {
@@ -19,21 +21,68 @@ int dft_grid_fft_size(int n)
     }
 }
 
-/* Largest Miller index along each direction for |G| <= gmax: |m_k| <= gmax |a_k| / (2 pi). */
-static void max_miller(const double cell[3][3], double ecut_rho, int m[3])
+/* Largest Miller index along each direction for |G| <= gmax: |m_k| <= gmax |a_k| / (2 pi), in
+ * double (so that an absurd cutoff cannot overflow an int). */
+static void max_miller_real(const double cell[3][3], double ecut_rho, double m[3])
 {
     double gmax = sqrt(2.0 * ecut_rho);
     for (int k = 0; k < 3; k++) {
         double len = sqrt(cell[k][0] * cell[k][0] + cell[k][1] * cell[k][1] + cell[k][2] * cell[k][2]);
-        m[k] = (int)floor(gmax * len / (2.0 * M_PI) + 1e-9);
+        m[k] = floor(gmax * len / (2.0 * M_PI) + 1e-9);
     }
 }
 
-void dft_grid_good_size(const double cell[3][3], double ecut_rho, int n[3])
+/* The same as ints, LS_ERR_INPUT when the grid 2 m + 1 would pass DFT_GRID_MAX_DIM. */
+static int max_miller(const double cell[3][3], double ecut_rho, int m[3])
+{
+    double mr[3];
+    max_miller_real(cell, ecut_rho, mr);
+    for (int k = 0; k < 3; k++) {
+        if (!(2.0 * mr[k] + 1.0 <= DFT_GRID_MAX_DIM))
+            LS_ERROR(LS_ERR_INPUT,
+                     "the density cutoff %.6g Ry needs an FFT grid of %.3g points along lattice vector %d (%.4g "
+                     "angstrom), more than the limit of %d: lower the cutoff (ecut, ecut_rho), or check its unit",
+                     2.0 * ecut_rho, 2.0 * mr[k] + 1.0, k + 1,
+                     LS_BOHR_ANGSTROM * sqrt(cell[k][0] * cell[k][0] + cell[k][1] * cell[k][1] + cell[k][2] * cell[k][2]),
+                     DFT_GRID_MAX_DIM);
+        m[k] = (int)mr[k];
+    }
+    return LS_OK;
+}
+
+int dft_grid_good_size(const double cell[3][3], double ecut_rho, int n[3])
 {
     int m[3];
-    max_miller(cell, ecut_rho, m);
+    if (!(ecut_rho > 0) || !isfinite(ecut_rho))
+        LS_ERROR(LS_ERR_INPUT, "the density cutoff must be a positive number, found %g Ry", 2.0 * ecut_rho);
+    LS_TRY(max_miller(cell, ecut_rho, m));
     for (int k = 0; k < 3; k++) n[k] = dft_grid_fft_size(2 * m[k] + 1);
+    return LS_OK;
+}
+
+int dft_grid_check_cutoff(const double cell[3][3], double ecut_rho, const int n[3])
+{
+    int m[3];
+    LS_TRY(max_miller(cell, ecut_rho, m));
+    for (int k = 0; k < 3; k++)
+        if (n[k] < 2 * m[k] + 1)
+            LS_ERROR(LS_ERR_INPUT, "FFT grid %d x %d x %d is too small for the density cutoff %.6g Ry: dimension %d needs "
+                     "at least %d", n[0], n[1], n[2], 2 * ecut_rho, k + 1, 2 * m[k] + 1);
+    return LS_OK;
+}
+
+int dft_grid_check_dims(const int n[3])
+{
+    for (int k = 0; k < 3; k++)
+        if (n[k] < 1 || n[k] > DFT_GRID_MAX_DIM)
+            LS_ERROR(LS_ERR_INPUT, "FFT grid %d x %d x %d: every dimension must be 1 to %d", n[0], n[1], n[2],
+                     DFT_GRID_MAX_DIM);
+    double bytes = (double)n[0] * n[1] * n[2] * sizeof(double complex);
+    double have = ls_memory_physical_bytes();
+    if (have > 0 && bytes > have)
+        LS_ERROR(LS_ERR_INPUT, "FFT grid %d x %d x %d: one array on it takes %.3g GB, more than this machine's %.3g GB "
+                 "of memory", n[0], n[1], n[2], bytes / 1e9, have / 1e9);
+    return LS_OK;
 }
 
 struct gsort {
@@ -61,6 +110,12 @@ static long fft_pos(const int n[3], const int m[3])
 
 int dft_grid_create(const double cell[3][3], double ecut_rho, const int n_in[3], dft_grid **out)
 {
+    return dft_grid_create_ref(cell, NULL, ecut_rho, n_in, out);
+}
+
+int dft_grid_create_ref(const double cell[3][3], const double (*ref_cell)[3], double ecut_rho, const int n_in[3],
+                        dft_grid **out)
+{
     int status = LS_OK;
     struct gsort *list = NULL;
     double complex *tmp = NULL;
@@ -71,19 +126,17 @@ int dft_grid_create(const double cell[3][3], double ecut_rho, const int n_in[3],
     g->ecut_rho = ecut_rho;
     g->omega = fabs(ls_cell_volume(cell));
     LS_TRY_GOTO(status, ls_cell_reciprocal(cell, g->recip), fail);
+    memcpy(g->sel_cell, ref_cell ? ref_cell : cell, sizeof g->sel_cell);
+    LS_TRY_GOTO(status, ls_cell_reciprocal((const double(*)[3])g->sel_cell, g->sel_recip), fail);
     int m[3];
-    max_miller(cell, ecut_rho, m);
+    LS_TRY_GOTO(status, max_miller((const double(*)[3])g->sel_cell, ecut_rho, m), fail);
     if (n_in && n_in[0] > 0 && n_in[1] > 0 && n_in[2] > 0) {
-        for (int k = 0; k < 3; k++) {
-            if (n_in[k] < 2 * m[k] + 1)
-                LS_ERROR_GOTO(status, LS_ERR_INPUT, fail,
-                              "FFT grid %d x %d x %d is too small for the density cutoff %.6g Ry: "
-                              "dimension %d needs at least %d",
-                              n_in[0], n_in[1], n_in[2], 2 * ecut_rho, k + 1, 2 * m[k] + 1);
-            g->n[k] = n_in[k];
-        }
+        LS_TRY_GOTO(status, dft_grid_check_dims(n_in), fail);
+        LS_TRY_GOTO(status, dft_grid_check_cutoff(cell, ecut_rho, n_in), fail);
+        for (int k = 0; k < 3; k++) g->n[k] = n_in[k];
     } else {
-        dft_grid_good_size(cell, ecut_rho, g->n);
+        LS_TRY_GOTO(status, dft_grid_good_size((const double(*)[3])g->sel_cell, ecut_rho, g->n), fail);
+        LS_TRY_GOTO(status, dft_grid_check_dims(g->n), fail);
     }
     g->n_r = (long)g->n[0] * g->n[1] * g->n[2];
 
@@ -95,11 +148,13 @@ int dft_grid_create(const double cell[3][3], double ecut_rho, const int n_in[3],
     for (int m0 = -m[0]; m0 <= m[0]; m0++)
         for (int m1 = -m[1]; m1 <= m[1]; m1++)
             for (int m2 = -m[2]; m2 <= m[2]; m2++) {
-                double gv[3];
-                for (int k = 0; k < 3; k++)
+                double gv[3], gs[3];
+                for (int k = 0; k < 3; k++) {
                     gv[k] = m0 * g->recip[0][k] + m1 * g->recip[1][k] + m2 * g->recip[2][k];
+                    gs[k] = m0 * g->sel_recip[0][k] + m1 * g->sel_recip[1][k] + m2 * g->sel_recip[2][k];
+                }
                 double g2 = gv[0] * gv[0] + gv[1] * gv[1] + gv[2] * gv[2];
-                if (0.5 * g2 <= ecut_rho) {
+                if (0.5 * (gs[0] * gs[0] + gs[1] * gs[1] + gs[2] * gs[2]) <= ecut_rho) {
                     list[n_g].g2 = g2;
                     list[n_g].m[0] = m0;
                     list[n_g].m[1] = m1;

@@ -22,6 +22,10 @@ typedef struct dft_grid {
     double recip[3][3];    /* rows, with 2 pi */
     double omega;          /* cell volume, bohr^3 */
     double ecut_rho;       /* Ha */
+    /* The cell in which the spheres are chosen: the cell itself, or a reference cell whose
+     * G-vectors (by Miller index) are kept as the cell changes (dft_grid_create_ref). */
+    double sel_cell[3][3];
+    double sel_recip[3][3];
 
     long n_g;              /* G-vectors in the density sphere */
     int (*miller)[3];      /* [n_g] */
@@ -37,9 +41,22 @@ typedef struct dft_grid {
     fftw_plan plan_g2r;    /* in-place, FFTW_BACKWARD (exp(+iGr)) */
 } dft_grid;
 
+/* The largest FFT grid dimension accepted (a limit on what a user's cutoff or fft_grid may ask
+ * for, checked before anything is allocated): 4096 covers a 100 angstrom cell at a density
+ * cutoff of 1600 Ry. */
+#define DFT_GRID_MAX_DIM 4096
+
 /* Grid dimensions large enough for the density cutoff: each n_k >= 2 m_k + 1 with m_k the
- * largest Miller index inside the sphere, rounded up to a product of 2, 3, 5 and 7. */
-void dft_grid_good_size(const double cell[3][3], double ecut_rho, int n[3]);
+ * largest Miller index inside the sphere, rounded up to a product of 2, 3, 5 and 7.
+ * LS_ERR_INPUT when a dimension would pass DFT_GRID_MAX_DIM (the message names the cutoff in
+ * Ry and the lattice vector) or the cutoff is not a positive number. */
+int dft_grid_good_size(const double cell[3][3], double ecut_rho, int n[3]);
+/* Given grid dimensions: LS_ERR_INPUT unless each is 1..DFT_GRID_MAX_DIM and one complex array
+ * on the grid fits in the machine's memory. */
+int dft_grid_check_dims(const int n[3]);
+/* Given grid dimensions: LS_ERR_INPUT naming the smallest one when a dimension is below 2 m + 1
+ * for the density cutoff (or the cutoff needs more than DFT_GRID_MAX_DIM). */
+int dft_grid_check_cutoff(const double cell[3][3], double ecut_rho, const int n[3]);
 /* Smallest n' >= n whose only prime factors are 2, 3, 5, 7. */
 int dft_grid_fft_size(int n);
 
@@ -47,6 +64,12 @@ int dft_grid_fft_size(int n);
  * chosen by dft_grid_good_size).  LS_ERR_INPUT if given dimensions are too small for the
  * cutoff (the message names the minimum). */
 int dft_grid_create(const double cell[3][3], double ecut_rho, const int n[3], dft_grid **out);
+/* The same with the density sphere (and, through sel_recip, the plane-wave bases of
+ * dft/basis/basis.c) chosen in ref_cell: the G-vectors with |G_ref|^2 / 2 <= ecut_rho, by Miller
+ * index, their lengths those of `cell` (pw.x's constant number of plane waves in variable-cell
+ * relaxations).  ref_cell NULL: dft_grid_create. */
+int dft_grid_create_ref(const double cell[3][3], const double (*ref_cell)[3], double ecut_rho, const int n[3],
+                        dft_grid **out);
 void dft_grid_destroy(dft_grid *grid);
 
 /* In-place transforms of one grid-sized array (thread-safe: uses fftw_execute_dft). */

@@ -6,14 +6,25 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/units.h"
 
-void dft_kpoints_mesh_from_spacing(const double recip[3][3], double spacing, int mesh[3])
+int dft_kpoints_mesh_from_spacing(const double recip[3][3], double spacing, int mesh[3])
 {
+    if (!(spacing > 0) || !isfinite(spacing))
+        LS_ERROR(LS_ERR_INPUT, "the k-point spacing must be a positive number, found %g 1/bohr", spacing);
+    double n[3], total = 1;
     for (int i = 0; i < 3; i++) {
         double b = sqrt(recip[i][0] * recip[i][0] + recip[i][1] * recip[i][1] + recip[i][2] * recip[i][2]);
-        int n = (int)ceil(b / spacing - 1e-9);
-        mesh[i] = n < 1 ? 1 : n;
+        n[i] = fmax(1.0, ceil(b / spacing - 1e-9));
+        total *= n[i];
     }
+    if (!(total <= DFT_KPOINTS_MAX_MESH))
+        LS_ERROR(LS_ERR_INPUT,
+                 "the k-point spacing %.4g 1/angstrom (with the 2 pi) gives a %.3g x %.3g x %.3g mesh, more than the limit "
+                 "of %d points: raise the spacing, or check its unit (1/angstrom)",
+                 spacing * LS_ANGSTROM_BOHR, n[0], n[1], n[2], DFT_KPOINTS_MAX_MESH);
+    for (int i = 0; i < 3; i++) mesh[i] = (int)n[i];
+    return LS_OK;
 }
 
 /* Integer coordinates: point (i0,i1,i2) has k_j = (2 i_j + s_j) / (2 N_j).  Returns the mesh
@@ -45,6 +56,9 @@ int dft_kpoints_mp_mag(const int mesh[3], const int shift[3], int n_op, const in
         if (mesh[j] < 1) LS_ERROR(LS_ERR_INPUT, "k-point mesh %d %d %d: every division must be at least 1", mesh[0], mesh[1], mesh[2]);
         if (shift[j] != 0 && shift[j] != 1) LS_ERROR(LS_ERR_INPUT, "k-point shifts must be 0 or 1, got %d %d %d", shift[0], shift[1], shift[2]);
     }
+    if (!((double)mesh[0] * mesh[1] * mesh[2] <= DFT_KPOINTS_MAX_MESH))
+        LS_ERROR(LS_ERR_INPUT, "k-point mesh %d x %d x %d: more than the limit of %d points", mesh[0], mesh[1], mesh[2],
+                 DFT_KPOINTS_MAX_MESH);
     long n_mesh = (long)mesh[0] * mesh[1] * mesh[2];
     long *owner = malloc((size_t)n_mesh * sizeof *owner);
     long *count = calloc((size_t)n_mesh, sizeof *count);
@@ -91,9 +105,10 @@ int dft_kpoints_mp_mag(const int mesh[3], const int shift[3], int n_op, const in
         }
     }
     for (long i = 0; i < n_mesh; i++) count[owner[i]]++;
+    kp->mesh_map = malloc((size_t)n_mesh * sizeof *kp->mesh_map);
     kp->k = malloc((size_t)n_irr * sizeof *kp->k);
     kp->weight = malloc((size_t)n_irr * sizeof *kp->weight);
-    if (!kp->k || !kp->weight) {
+    if (!kp->k || !kp->weight || !kp->mesh_map) {
         free(owner);
         free(count);
         dft_kpoints_destroy(kp);
@@ -101,7 +116,11 @@ int dft_kpoints_mp_mag(const int mesh[3], const int shift[3], int n_op, const in
     }
     int n = 0;
     for (long i = 0; i < n_mesh; i++) {
-        if (owner[i] != i) continue;
+        if (owner[i] != i) {
+            kp->mesh_map[i] = kp->mesh_map[owner[i]]; /* owners come first */
+            continue;
+        }
+        kp->mesh_map[i] = n;
         long idx[3] = {i / (mesh[1] * mesh[2]), (i / mesh[2]) % mesh[1], i % mesh[2]};
         for (int j = 0; j < 3; j++) {
             double k = (2.0 * idx[j] + shift[j]) / (2.0 * mesh[j]);
@@ -125,5 +144,6 @@ void dft_kpoints_destroy(dft_kpoints *kp)
     if (kp == NULL) return;
     free(kp->k);
     free(kp->weight);
+    free(kp->mesh_map);
     free(kp);
 }

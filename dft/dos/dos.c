@@ -38,11 +38,10 @@ void dft_dos_destroy(dft_dos *d)
     free(d);
 }
 
+/* A deep copy of p (dft_params_free it) without forces and stress. */
 static int params_copy(const dft_params *p, dft_params *q)
 {
-    *q = *p;
-    q->structure = NULL;
-    LS_TRY(ls_structure_copy(p->structure, &q->structure));
+    LS_TRY(dft_params_copy(p, q));
     q->compute_forces = q->compute_stress = 0;
     return LS_OK;
 }
@@ -271,6 +270,9 @@ int dft_dos_run(const dft_params *p, const struct dft_dos_options *o, dft_dos **
         if (status == LS_OK) {
             memcpy(r.kmesh, o->mesh, sizeof r.kmesh);
             r.kspacing = 0;
+            free(r.klist); /* the mesh replaces an explicit list */
+            r.klist = NULL;
+            r.n_klist = 0;
             memcpy(r.fft, sys->grid->n, sizeof r.fft);
             status = dft_system_create(&r, &nscf);
             if (status == LS_OK) {

@@ -1,5 +1,5 @@
-/* Magnetic keys of pw.x inputs (see dft/input/input_qe_magnetic.h and the magnetism block of
- * dft_params in dft/dft.h), as Quantum ESPRESSO 6.7 reads them (INPUT_PW; PW/src/input.f90):
+/* Magnetic keys of pw.x inputs (a table of the registry of dft/input/input_qe.c; see
+ * dft/input/input_qe_magnetic.h and the magnetism block of dft_params in dft/dft.h), as Quantum ESPRESSO 6.7 reads them (INPUT_PW; PW/src/input.f90):
  *
  *   noncolin = .true.            two-component spinors (nspin = 4 is pw.x's other spelling)
  *   lspinorb = .true.            spin-orbit coupling (needs noncolin and fully relativistic files)
@@ -34,151 +34,145 @@
 #include "dft/input/input_qe_magnetic.h"
 #include "dft/pseudo/pseudo.h"
 
-static int logical(const ls_text_reader *r, const char *key, const char *v, int *out)
+/* Where the keys were: the consistency checks run once the whole file is read (pw.x files give
+ * keys in any order), and their errors name the line. */
+struct qe_magnetic_keys {
+    long noncolin_line, lspinorb_line, nspin_line, tot_mag_line, constraint_line, lambda_line;
+    int nspin; /* as given (0 if absent) */
+};
+
+static struct qe_magnetic_keys *keys_of(struct qe_state *st)
 {
-    char b[16];
-    size_t i = 0;
-    for (; v[i] && i + 1 < sizeof b; i++) b[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] - 'A' + 'a' : v[i]);
-    b[i] = '\0';
-    if (!strcmp(b, ".true.") || !strcmp(b, "t") || !strcmp(b, ".t.") || !strcmp(b, "true")) *out = 1;
-    else if (!strcmp(b, ".false.") || !strcmp(b, "f") || !strcmp(b, ".f.") || !strcmp(b, "false")) *out = 0;
-    else return ls_text_error(r, "%s = %s: expected .true. or .false.", key, v);
+    if (!st->ext[QE_EXT_MAGNETIC]) st->ext[QE_EXT_MAGNETIC] = calloc(1, sizeof(struct qe_magnetic_keys));
+    return st->ext[QE_EXT_MAGNETIC];
+}
+
+#define KEYS_OR_NOMEM(k)                                        \
+    struct qe_magnetic_keys *k = keys_of(st);                   \
+    if (!k) LS_ERROR(LS_ERR_NOMEM, "out of memory")
+
+/* nspin: 4 is pw.x's other spelling of noncolin; 1 and 2 go on to the used table's handler. */
+static int set_nspin(struct qe_state *st, const struct qe_key *key, int idx, const char *v)
+{
+    KEYS_OR_NOMEM(k);
+    int n;
+    LS_TRY(qe_value_int(st, key->name, v, &n));
+    k->nspin = n;
+    k->nspin_line = st->r->line_no;
+    if (n == 4) {
+        st->p->noncolin = 1;
+        st->p->n_spin = 1;
+        st->nspin_given = 1;
+        if (!k->noncolin_line) k->noncolin_line = st->r->line_no;
+        if (!st->p->line_noncolin) st->p->line_noncolin = (int)st->r->line_no;
+        return LS_OK;
+    }
+    for (const struct qe_key *u = qe_keys_used.keys; u->name; u++)
+        if (!strcmp(u->nl, "system") && !strcmp(u->name, "nspin")) return u->set(st, u, idx, v);
+    return ls_text_error(st->r, "nspin = %s: expected 1, 2 or 4", v);
+}
+
+static int set_flag(struct qe_state *st, const struct qe_key *key, int idx, const char *v)
+{
+    (void)idx;
+    KEYS_OR_NOMEM(k);
+    dft_params *p = st->p;
+    int line = (int)st->r->line_no;
+    if (!strcmp(key->name, "noncolin")) {
+        k->noncolin_line = line;
+        p->line_noncolin = line;
+        return qe_value_logical(st, key->name, v, &p->noncolin);
+    }
+    k->lspinorb_line = line;
+    p->line_lspinorb = line;
+    return qe_value_logical(st, key->name, v, &p->spinorbit);
+}
+
+static int set_angle(struct qe_state *st, const struct qe_key *key, int idx, const char *v)
+{
+    dft_params *p = st->p;
+    int first = key->name[5] == '1';
+    if (idx < 1 || idx > DFT_MAX_SPECIES)
+        return ls_text_error(st->r, "%s(%d): the species index runs from 1 to ntyp (at most %d)", key->name, idx,
+                             DFT_MAX_SPECIES);
+    double a;
+    LS_TRY(qe_value_double(st, key->name, v, &a));
+    if (first && !(a >= 0 && a <= 180))
+        return ls_text_error(st->r, "angle1(%d) = %g degrees is out of range: angle1 is the polar angle of the starting "
+                             "moment from the z axis, 0 to 180 (for %g, use angle1 = %g and angle2 + 180)",
+                             idx, a, a, a > 180 && a <= 360 ? 360 - a : fabs(fmod(a, 360.0)));
+    if (!first && !(a >= -360 && a <= 360))
+        return ls_text_error(st->r, "angle2(%d) = %g degrees is out of range: angle2, the azimuth of the starting moment "
+                             "from the x axis, must be within -360..360 (use %g)", idx, a, fmod(a, 360.0));
+    (first ? p->angle1_deg : p->angle2_deg)[idx - 1] = a;
     return LS_OK;
 }
 
-static int number(const ls_text_reader *r, const char *key, const char *v, double *out)
+static int set_moment(struct qe_state *st, const struct qe_key *key, int idx, const char *v)
 {
-    if (ls_parse_double(v, out) != 0) return ls_text_error(r, "%s = %s: expected a number", key, v);
-    return LS_OK;
-}
-
-/* "name(i)" -> name and i (0 if no index). */
-static void split_index(const char *key, char *base, size_t n, int *idx)
-{
-    snprintf(base, n, "%s", key);
-    char *p = strchr(base, '(');
-    *idx = 0;
-    if (p) {
-        *p = '\0';
-        *idx = atoi(p + 1);
-    }
-}
-
-int qe_magnetic_set_key(struct qe_magnetic_keys *k, const ls_text_reader *r, const char *nl, const char *key,
-                        const char *v, dft_params *p, int *handled)
-{
-    *handled = 0;
-    if (strcmp(nl, "system") != 0) {
-        if (!strcmp(nl, "control") && !strcmp(key, "lforcet"))
-            return ls_text_error(r, "lforcet (pw.x's force-theorem nscf step) is not read: run 'lodestone mae' on the scf "
-                                 "input instead, which does the force theorem for every direction");
-        return LS_OK;
-    }
-    char base[64];
-    int idx;
-    split_index(key, base, sizeof base, &idx);
-    if (!strcmp(key, "nspin")) { /* noted; 1 and 2 are the main reader's */
-        k->nspin_line = r->line_no;
-        long n;
-        if (ls_parse_long(v, &n) == 0) k->nspin = (int)n;
-        if (n == 4) { /* pw.x: nspin = 4 is noncolin = .true. */
-            p->noncolin = 1;
-            if (!k->noncolin_line) k->noncolin_line = r->line_no;
-            *handled = 1;
-        }
-        return LS_OK;
-    }
-    if (!strcmp(key, "occupations")) {
-        k->occupations_line = r->line_no;
-        k->occupations_given = 1;
-        k->fixed_occupations = !strcmp(v, "fixed") || !strcmp(v, "FIXED") || !strcmp(v, "Fixed");
-        return LS_OK;
-    }
-    if (!strcmp(base, "starting_magnetization")) {
-        if (idx >= 1 && idx <= DFT_MAX_SPECIES) {
-            k->smag_line[idx] = r->line_no;
-            ls_parse_double(v, &k->smag[idx]);
-        }
-        return LS_OK;
-    }
-    *handled = 1;
-    if (!strcmp(key, "noncolin")) {
-        k->noncolin_line = r->line_no;
-        p->line_noncolin = (int)r->line_no;
-        return logical(r, key, v, &p->noncolin);
-    }
-    if (!strcmp(key, "lspinorb")) {
-        k->lspinorb_line = r->line_no;
-        p->line_lspinorb = (int)r->line_no;
-        return logical(r, key, v, &p->spinorbit);
-    }
-    if (!strcmp(base, "angle1") || !strcmp(base, "angle2")) {
-        int first = base[5] == '1';
-        if (idx < 1 || idx > DFT_MAX_SPECIES)
-            return ls_text_error(r, "%s: species index out of range 1..%d", key, DFT_MAX_SPECIES);
-        double a;
-        LS_TRY(number(r, key, v, &a));
-        if (first && (a < 0 || a > 180))
-            return ls_text_error(r, "%s = %g degrees is out of range: angle1 is the polar angle of the starting moment "
-                                 "from the z axis, 0 to 180 (for %g, use angle1 = %g and angle2 + 180)",
-                                 key, a, a, a > 180 && a <= 360 ? 360 - a : fabs(fmod(a, 360.0)));
-        if (!first && (a < -360 || a > 360))
-            return ls_text_error(r, "%s = %g degrees is out of range: angle2, the azimuth of the starting moment from "
-                                 "the x axis, must be within -360..360 (use %g)", key, a, fmod(a, 360.0));
-        (first ? p->angle1_deg : p->angle2_deg)[idx - 1] = a;
-        return LS_OK;
-    }
-    if (!strcmp(key, "tot_magnetization")) {
+    (void)idx;
+    KEYS_OR_NOMEM(k);
+    dft_params *p = st->p;
+    if (!strcmp(key->name, "tot_magnetization")) {
         double m;
-        LS_TRY(number(r, key, v, &m));
+        LS_TRY(qe_value_double(st, key->name, v, &m));
         if (m == -1) return LS_OK; /* pw.x's "unset" */
-        if (m < 0)
-            return ls_text_error(r, "tot_magnetization = %g: the fixed moment must be positive or zero (-1: unset); the "
-                                 "majority spin is up", m);
+        if (!(m >= 0 && m < 1e6))
+            return ls_text_error(st->r, "tot_magnetization = %s: the fixed moment must be positive or zero, in Bohr "
+                                 "magnetons per cell (-1: unset); the majority spin is up", v);
         p->has_tot_magnetization = 1;
         p->tot_magnetization = m;
-        k->tot_mag_line = r->line_no;
-        p->line_tot_magnetization = (int)r->line_no;
+        k->tot_mag_line = st->r->line_no;
+        p->line_tot_magnetization = (int)st->r->line_no;
         return LS_OK;
     }
-    if (!strcmp(key, "constrained_magnetization")) {
+    if (!strcmp(key->name, "constrained_magnetization")) {
         char c[32];
-        size_t i = 0;
-        for (; v[i] && i + 1 < sizeof c; i++) c[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] - 'A' + 'a' : v[i]);
-        c[i] = '\0';
-        k->constraint_line = r->line_no;
+        qe_lower_copy(c, sizeof c, v);
+        k->constraint_line = st->r->line_no;
         if (!strcmp(c, "none")) p->mag_constraint = DFT_MAG_CONSTRAINT_NONE;
         else if (!strcmp(c, "atomic")) p->mag_constraint = DFT_MAG_CONSTRAINT_ATOMIC;
         else if (!strcmp(c, "atomic direction")) p->mag_constraint = DFT_MAG_CONSTRAINT_ATOMIC_DIRECTION;
         else
-            return ls_text_error(r, "constrained_magnetization = '%s' is not supported: use 'atomic' or 'atomic "
-                                 "direction' (for the total moment, tot_magnetization)", v);
+            return ls_text_error(st->r, "constrained_magnetization = '%s' is not supported by Lodestone: use 'atomic' or "
+                                 "'atomic direction' (for the total moment, tot_magnetization)", v);
         return LS_OK;
     }
-    if (!strcmp(key, "lambda")) {
-        double l;
-        LS_TRY(number(r, key, v, &l));
-        if (l < 0) return ls_text_error(r, "lambda = %g: the penalty strength must not be negative", l);
-        p->mag_lambda = l * LS_RY_HARTREE;
-        k->lambda_line = r->line_no;
-        return LS_OK;
-    }
-    if (!strcmp(key, "starting_spin_angle") || !strcmp(key, "report")) {
-        ls_log_info("%s:%ld: %s is accepted and not used (it changes only pw.x's starting wavefunctions or printing)",
-                    r->path, r->line_no, key);
-        return LS_OK;
-    }
-    if (!strcmp(key, "lforcet"))
-        return ls_text_error(r, "lforcet (pw.x's force-theorem nscf step) is not read: run 'lodestone mae' on the scf "
-                             "input instead, which does the force theorem for every direction");
-    if (!strcmp(key, "nelup") || !strcmp(key, "neldw") || !strcmp(key, "two_fermi_energies"))
-        return ls_text_error(r, "%s is not a key of pw.x 6.7: give the moment with tot_magnetization", key);
-    if (!strcmp(base, "fixed_magnetization") || !strcmp(key, "b_field") || !strcmp(base, "b_field"))
-        return ls_text_error(r, "%s is not supported (no external field; for the total moment use tot_magnetization)",
-                             key);
-    *handled = 0;
+    /* lambda */
+    double l;
+    LS_TRY(qe_value_double(st, key->name, v, &l));
+    if (!(l >= 0 && l < 1e6)) return ls_text_error(st->r, "lambda = %s: the penalty strength must be 0 or more (Ry)", v);
+    p->mag_lambda = l * LS_RY_HARTREE;
+    k->lambda_line = st->r->line_no;
     return LS_OK;
 }
+
+static int refuse_magnetic(struct qe_state *st, const struct qe_key *key, int idx, const char *v)
+{
+    (void)idx;
+    (void)v;
+    if (!strcmp(key->name, "lforcet"))
+        return ls_text_error(st->r, "lforcet (pw.x's force-theorem nscf step) is not read: run 'lodestone mae' on the scf "
+                             "input instead, which does the force theorem for every direction");
+    return ls_text_error(st->r, "%s is not supported by Lodestone: give the moment with tot_magnetization", key->name);
+}
+
+static const struct qe_key magnetic_keys[] = {
+    {"system", "nspin", set_nspin, NULL, NULL},
+    {"system", "noncolin", set_flag, NULL, NULL},
+    {"system", "lspinorb", set_flag, NULL, NULL},
+    {"system", "angle1", set_angle, NULL, NULL},
+    {"system", "angle2", set_angle, NULL, NULL},
+    {"system", "tot_magnetization", set_moment, NULL, NULL},
+    {"system", "constrained_magnetization", set_moment, NULL, NULL},
+    {"system", "lambda", set_moment, NULL, NULL},
+    {"system", "starting_spin_angle", qe_accept_logical, NULL, "it changes only pw.x's starting wavefunctions"},
+    {"system", "report", qe_accept_int, NULL, "it changes only pw.x's printing of the moments"},
+    {"system", "lforcet", refuse_magnetic, NULL, NULL},
+    {"system", "nelup", refuse_magnetic, NULL, NULL},
+    {"system", "neldw", refuse_magnetic, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
 
 static int err_at(const char *path, long line, const char *msg)
 {
@@ -186,8 +180,12 @@ static int err_at(const char *path, long line, const char *msg)
     return ls_error_set(LS_ERR_INPUT, __FILE__, __LINE__, "%s: %s", path, msg);
 }
 
-int qe_magnetic_check(const struct qe_magnetic_keys *k, const char *path, dft_params *p)
+static int finish_magnetic(struct qe_state *st)
 {
+    static const struct qe_magnetic_keys none;
+    const struct qe_magnetic_keys *k = st->ext[QE_EXT_MAGNETIC] ? st->ext[QE_EXT_MAGNETIC] : &none;
+    dft_params *p = st->p;
+    const char *path = st->path;
     char msg[512];
     if (p->noncolin && k->nspin == 2)
         return err_at(path, k->nspin_line ? k->nspin_line : k->noncolin_line,
@@ -196,12 +194,6 @@ int qe_magnetic_check(const struct qe_magnetic_keys *k, const char *path, dft_pa
     if (p->spinorbit && !p->noncolin)
         return err_at(path, k->lspinorb_line,
                       "lspinorb = .true. needs noncolin = .true. (spin-orbit mixes the spins, as pw.x requires)");
-    for (int s = 1; s <= DFT_MAX_SPECIES; s++)
-        if (k->smag_line[s] && (k->smag[s] < -1 || k->smag[s] > 1)) {
-            snprintf(msg, sizeof msg, "starting_magnetization(%d) = %g is out of -1..1 (a fraction of the valence charge)",
-                     s, k->smag[s]);
-            return err_at(path, k->smag_line[s], msg);
-        }
     if (p->has_tot_magnetization) {
         if (!p->noncolin && k->nspin != 2)
             return err_at(path, k->tot_mag_line,
@@ -217,18 +209,38 @@ int qe_magnetic_check(const struct qe_magnetic_keys *k, const char *path, dft_pa
                          "occupations = 'smearing'", p->tot_magnetization);
                 return err_at(path, k->tot_mag_line, msg);
             }
+        } else if (p->occupations != DFT_OCC_SMEARING) {
+            return err_at(path, k->tot_mag_line, "tot_magnetization is supported with occupations = 'smearing' or "
+                                                 "'fixed'");
         }
     } else if (k->nspin == 2 && p->occupations == DFT_OCC_FIXED && !p->noncolin) {
-        return err_at(path, k->occupations_line ? k->occupations_line : k->nspin_line,
+        return err_at(path, st->occupations_line ? st->occupations_line : k->nspin_line,
                       "fixed occupations with nspin = 2 need tot_magnetization (pw.x: \"fixed occupations and lsda need "
                       "tot_magnetization\"), or use occupations = 'smearing'");
     }
+    if (p->noncolin && p->occupations != DFT_OCC_SMEARING && p->occupations != DFT_OCC_FIXED)
+        return err_at(path, st->occupations_line ? st->occupations_line : k->noncolin_line,
+                      "noncolin = .true. is supported with occupations = 'smearing' or 'fixed' (tetrahedra and "
+                      "from_input are collinear only in Lodestone)");
     if (p->mag_constraint != DFT_MAG_CONSTRAINT_NONE) {
         if (!p->noncolin)
             return err_at(path, k->constraint_line, "constrained_magnetization 'atomic' / 'atomic direction' is for "
                                                     "noncollinear calculations (noncolin = .true.)");
         if (!k->lambda_line) p->mag_lambda = 1.0 * LS_RY_HARTREE; /* pw.x's default lambda = 1 */
     }
+    if (p->noncolin && p->has_tot_magnetization)
+        ls_log_info("%s:%ld: tot_magnetization with noncolin (refused by pw.x 6.7): the moment is held by a uniform "
+                    "field along its direction", path, k->tot_mag_line);
+    return LS_OK;
+}
+
+const struct qe_key_table qe_keys_magnetic = {"magnetic", magnetic_keys, finish_magnetic};
+
+int qe_magnetic_check_pseudo(struct qe_state *st)
+{
+    dft_params *p = st->p;
+    const struct qe_magnetic_keys *k = st->ext[QE_EXT_MAGNETIC];
+    char msg[1024];
     /* Spin-orbit needs every species' projectors with their j (PP_SPIN_ORB). */
     for (int s = 0; p->spinorbit && s < p->n_species; s++) {
         dft_pseudo *ps = NULL;
@@ -239,14 +251,11 @@ int qe_magnetic_check(const struct qe_magnetic_keys *k, const char *path, dft_pa
         int so = ps->has_so;
         dft_pseudo_destroy(ps);
         if (!so) {
-            snprintf(msg, sizeof msg, "lspinorb = .true., but the pseudopotential of species %s (%s) is "
+            snprintf(msg, sizeof msg, "lspinorb = .true., but the pseudopotential of species %s (%.400s) is "
                      "scalar-relativistic (no PP_SPIN_ORB): use a fully relativistic file (the set in "
                      "inputs/pseudo/pd04-pbe-fr/) or remove lspinorb", p->species[s].label, p->species[s].pseudo);
-            return err_at(path, k->lspinorb_line, msg);
+            return err_at(st->path, k ? k->lspinorb_line : 0, msg);
         }
     }
-    if (p->noncolin && p->has_tot_magnetization)
-        ls_log_info("%s:%ld: tot_magnetization with noncolin (refused by pw.x 6.7): the moment is held by a uniform "
-                    "field along its direction", path, k->tot_mag_line);
     return LS_OK;
 }

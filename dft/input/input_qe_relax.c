@@ -152,7 +152,7 @@ static int control_key(struct qe_relax_keys *k, const ls_text_reader *r, const c
          * thresholds.  Dropping the energy test would let a run stop earlier than pw.x would
          * on the same input, and refusing the key would make users delete a line that nearly
          * every pw.x relaxation input carries.  So the relaxation applies it as pw.x does
-         * (common/relax.h, energy_tol_ev). */
+         * (workflow/relax.h, energy_tol_ev). */
         note_key(&k->relax_line, k->relax_key, sizeof k->relax_key, r, key);
         LS_TRY(positive(r, key, v, "Ry", QE_RY_EV, &req->etot_conv_thr_ev));
         req->has_etot_conv_thr = 1;
@@ -182,9 +182,15 @@ static int ions_key(struct qe_relax_keys *k, const ls_text_reader *r, const char
     note_key(&k->relax_line, k->relax_key, sizeof k->relax_key, r, key);
     char c[32];
     lower_copy(c, sizeof c, v);
+    if (!strcmp(c, "damp")) {
+        /* pw.x's damped dynamics is a minimiser too: it ends where the forces vanish, as BFGS does */
+        ls_log_info("%s:%ld: ion_dynamics = '%s' accepted: pw.x's damped dynamics minimises the energy; Lodestone's BFGS "
+                    "finds the same minimum (dt and the damping are not used)", r->path, r->line_no, v);
+        snprintf(c, sizeof c, "bfgs");
+    }
     if (strcmp(c, "bfgs") != 0 && strcmp(c, "fire") != 0)
-        return ls_text_error(r, "ion_dynamics = '%s' is not supported: use 'bfgs' or 'fire' (Lodestone's "
-                             "optimisers; molecular dynamics and damped dynamics are not available here)", v);
+        return ls_text_error(r, "ion_dynamics = '%s' is not supported: use 'bfgs', 'fire' or 'damp' (minimisers; "
+                             "molecular dynamics with DFT is not available in Lodestone)", v);
     snprintf(req->optimizer, sizeof req->optimizer, "%s", strcmp(c, "fire") ? "bfgs" : "fire");
     req->has_ion_dynamics = 1;
     k->ion_dynamics_line = r->line_no;
@@ -198,10 +204,19 @@ static int cell_key(struct qe_relax_keys *k, const ls_text_reader *r, const char
     char c[32];
     lower_copy(c, sizeof c, v);
     if (!strcmp(key, "cell_dynamics")) {
-        if (strcmp(c, "bfgs") != 0)
-            return ls_text_error(r, "cell_dynamics = '%s' is not supported: use 'bfgs' (Lodestone moves the cell "
-                                 "together with the atoms in one optimisation)", v);
-        req->has_cell_dynamics = 1;
+        if (!strcmp(c, "damp-w") || !strcmp(c, "damp-pr") || !strcmp(c, "sd")) {
+            /* pw.x's damped (Wentzcovitch, Parrinello-Rahman) and steepest-descent cell minimisers end
+             * where the stress equals -press and the forces vanish, as Lodestone's BFGS does */
+            ls_log_info("%s:%ld: cell_dynamics = '%s' accepted: it minimises the enthalpy as pw.x's BFGS does; "
+                        "Lodestone's BFGS moves atoms and cell to the same minimum (wmass and dt are not used) and, "
+                        "as pw.x after these dynamics, reports it without a final SCF", r->path, r->line_no, v);
+            k->damped_cell = 1;
+        } else if (strcmp(c, "bfgs") != 0) {
+            return ls_text_error(r, "cell_dynamics = '%s' is not supported: use 'bfgs' (or pw.x's minimisers 'damp-w', "
+                                 "'damp-pr', 'sd'; Lodestone moves the cell with the atoms in one BFGS optimisation)", v);
+        } else {
+            req->has_cell_dynamics = 1;
+        }
     } else if (!strcmp(key, "press")) {
         double kbar;
         if (ls_parse_double(v, &kbar) != 0) return ls_text_error(r, "press = %s: expected a number (kbar)", v);
@@ -218,6 +233,12 @@ static int cell_key(struct qe_relax_keys *k, const ls_text_reader *r, const char
         req->fixed_volume = !strcmp(c, "shape");
         req->has_cell_dofree = 1;
         k->cell_dofree_line = r->line_no;
+    } else if (!strcmp(key, "treinit_gvecs")) {
+        /* pw.x keeps the plane waves of the starting cell during a vc-relax unless this is true;
+         * Lodestone does either (dft_params.basis_ref_given, set in input_qe_structure.c) */
+        if (!strcmp(c, ".true.") || !strcmp(c, "t") || !strcmp(c, ".t.") || !strcmp(c, "true")) k->treinit_gvecs = 1;
+        else if (!strcmp(c, ".false.") || !strcmp(c, "f") || !strcmp(c, ".f.") || !strcmp(c, "false")) k->treinit_gvecs = 0;
+        else return ls_text_error(r, "treinit_gvecs = %s: expected .true. or .false.", v);
     } else {
         return tuning_key(k, r, "cell", key, v, handled); /* else the caller: not supported */
     }
@@ -254,12 +275,4 @@ int qe_relax_check(const struct qe_relax_keys *k, const char *path, const struct
                  "the atoms and the cell with one optimiser): use ion_dynamics = 'bfgs', or remove cell_dynamics "
                  "to relax the cell with FIRE", path, k->ion_dynamics_line);
     return LS_OK;
-}
-
-int dft_params_check_single_point(const dft_params *p, const char *command)
-{
-    if (p->relax.kind == DFT_RELAX_NONE) return LS_OK;
-    LS_ERROR(LS_ERR_INPUT, "%s:%d: calculation = '%s' asks for a relaxation, which '%s' does not do: run "
-             "'lodestone relax %s' (or set calculation = 'scf' for the starting geometry only)",
-             p->source, p->relax.line, p->relax.kind == DFT_RELAX_CELL ? "vc-relax" : "relax", command, p->source);
 }

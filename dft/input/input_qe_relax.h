@@ -17,6 +17,8 @@ struct qe_relax_keys {
     char cell_key[64];
     long ion_dynamics_line;
     long cell_dofree_line;
+    int treinit_gvecs;     /* &cell treinit_gvecs = .true.: new plane waves at every step (constant cutoff) */
+    int damped_cell;       /* cell_dynamics 'damp-w', 'damp-pr' or 'sd': pw.x ends without a final SCF */
 };
 
 /* pw.x's defaults for every value of the request (kind none, nothing given). */

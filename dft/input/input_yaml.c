@@ -1,11 +1,12 @@
-/* Lodestone's own YAML input for `lodestone scf` (the schema is documented in dft/README.md,
- * section "YAML input").  Read through common/config.h, so every error names the file, the
+/* Lodestone's own YAML input for `lodestone scf` (the schema is documented in
+ * docs/yaml-input.md).  Read through common/config.h, so every error names the file, the
  * line and the key.  Every dimensioned quantity carries its unit ("90 Ry", "0.02 Ry",
  * "0.15 1/angstrom"); a bare number is refused rather than guessed.  Defaults follow
  * pw.x (fixed occupations, no spin) and DFTK (k-point spacing 2 pi x 0.022 1/bohr), with the
  * cutoff from the pseudopotentials' hints (HINTS.tsv), and the pseudopotentials from the
  * library inputs/pseudo/pd04-pbe-sr/.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +21,14 @@
 #include "common/log.h"
 #include "common/textio.h"
 #include "common/units.h"
+#include "dft/basis/grid.h"
+#include "dft/basis/kpoints.h"
 #include "dft/dft.h"
+#include "dft/input/species.h"
+#include "dft/pseudo/pseudo.h"
 #include "dft/pseudo/pseudo_hints.h"
+#include "dft/scf/mixer.h"
 #include "dft/terms/xc.h"
-
-/* DFTK's default k-point spacing (PlaneWaveBasis: kgrid_from_maximal_spacing(model, 2pi * 0.022)),
- * in 1/bohr with the 2 pi. */
-#define YAML_DEFAULT_KSPACING (2.0 * 3.14159265358979323846 * 0.022)
 
 static const char *const top_keys[] = {"structure", "cell", "functional", "pseudopotentials", "ecut", "ecut_rho",
                                        "kpoints", "occupations", "smearing", "spin", "scf", "fft_grid", "bands",
@@ -50,7 +52,16 @@ struct yaml_state {
     ls_config *cfg;
     dft_params *p;
     char dir[4096]; /* folder of the YAML file, for relative paths */
+    double z_valence[DFT_MAX_SPECIES]; /* of each species' pseudopotential */
 };
+
+/* Put "FILE:LINE: key 'PATH': " before the current error message (a library check's). */
+static int prefix_key(const struct yaml_state *st, const char *path, int status)
+{
+    int line = ls_config_line(st->cfg, path);
+    ls_error_prefix("%s:%d: key '%s': ", ls_config_name(st->cfg), line > 0 ? line : 1, path);
+    return status;
+}
 
 /* "FILE:LINE: key 'PATH': message", the format of common/config.c. */
 static int key_error(const struct yaml_state *st, const char *path, const char *fmt, ...)
@@ -188,19 +199,7 @@ static int read_structure(struct yaml_state *st)
 /* Species: the distinct labels of the atoms in order of first appearance. */
 static int collect_species(struct yaml_state *st)
 {
-    dft_params *p = st->p;
-    const ls_structure *s = p->structure;
-    p->n_species = 0;
-    for (int a = 0; a < s->n_atom; a++) {
-        int known = 0;
-        for (int k = 0; k < p->n_species && !known; k++) known = strcmp(p->species[k].label, s->species[a]) == 0;
-        if (known) continue;
-        if (p->n_species == DFT_MAX_SPECIES)
-            LS_ERROR(LS_ERR_INPUT, "%s: more than %d species in the structure", ls_config_name(st->cfg), DFT_MAX_SPECIES);
-        snprintf(p->species[p->n_species].label, sizeof p->species[0].label, "%s", s->species[a]);
-        p->n_species++;
-    }
-    return LS_OK;
+    return dft_species_collect(st->p, ls_config_name(st->cfg));
 }
 
 /* NULL-terminated list of the species labels, for ls_config_check_keys. */
@@ -208,6 +207,20 @@ static void species_list(const dft_params *p, const char *list[DFT_MAX_SPECIES +
 {
     for (int k = 0; k < p->n_species; k++) list[k] = p->species[k].label;
     list[p->n_species] = NULL;
+}
+
+/* Read species k's pseudopotential (so that a broken file is reported here, with the line of
+ * the key that names it, or line 1 for a default one) and keep its valence charge. */
+static int read_valence(struct yaml_state *st, int k, const char *key)
+{
+    dft_pseudo *ps = NULL;
+    int status = dft_pseudo_read(st->p->species[k].pseudo, &ps);
+    if (status == LS_OK) st->z_valence[k] = ps->z_valence;
+    dft_pseudo_destroy(ps);
+    if (status == LS_OK) return LS_OK;
+    if (key[0]) return prefix_key(st, key, status);
+    ls_error_prefix("%s:1: the default pseudopotential of species '%s': ", ls_config_name(st->cfg), st->p->species[k].label);
+    return status;
 }
 
 static int read_pseudopotentials(struct yaml_state *st)
@@ -232,6 +245,7 @@ static int read_pseudopotentials(struct yaml_state *st)
             if (access(only_file, R_OK) != 0)
                 return key_error(st, key, "cannot read the pseudopotential file '%s' (paths are relative to this input file)",
                                  only_file);
+            LS_TRY(read_valence(st, k, key));
             continue;
         }
         const char *element = ls_element_symbol(ls_element_z_from_label(sp->label));
@@ -245,6 +259,7 @@ static int read_pseudopotentials(struct yaml_state *st)
             LS_ERROR(LS_ERR_INPUT, "%s:%d: species '%s' has no pseudopotential: add 'pseudopotentials: {%s: FILE.upf}' (%s)",
                      ls_config_name(st->cfg), line > 0 ? line : 1, sp->label, sp->label, why);
         }
+        LS_TRY(read_valence(st, k, ls_config_has(st->cfg, "pseudopotentials") ? "pseudopotentials" : ""));
     }
     return LS_OK;
 }
@@ -276,30 +291,26 @@ static int read_cutoffs(struct yaml_state *st)
     if (given) {
         dft_cutoff_hints_warn(p);
     } else {
-        double best = 0;
-        const char *from = "";
-        for (int k = 0; k < p->n_species; k++) {
-            const struct dft_species *sp = &p->species[k];
-            struct dft_cutoff_hints h;
-            const char *element = ls_element_symbol(ls_element_z_from_label(sp->label));
-            LS_TRY(dft_cutoff_hints_find(sp->pseudo, element, &h));
-            if (!h.found)
-                LS_ERROR(LS_ERR_INPUT, "%s:1: no 'ecut' and no cutoff hint for species '%s' (no HINTS.tsv row for %s beside "
-                         "%s): add the cutoff, e.g. 'ecut: 80 Ry'", ls_config_name(st->cfg), sp->label, element, sp->pseudo);
-            if (h.normal > best) {
-                best = h.normal;
-                from = sp->label;
-            }
+        int from = 0, missing = -1;
+        LS_TRY(dft_species_ecut_hint(p, 1, &p->ecut_wfc, &from, &missing));
+        if (missing >= 0) {
+            const struct dft_species *sp = &p->species[missing];
+            LS_ERROR(LS_ERR_INPUT, "%s:1: no 'ecut' and no cutoff hint for species '%s' (no HINTS.tsv row for %s beside "
+                     "%s): add the cutoff, e.g. 'ecut: 80 Ry'", ls_config_name(st->cfg), sp->label,
+                     ls_element_symbol(ls_element_z_from_label(sp->label)), sp->pseudo);
         }
-        p->ecut_wfc = best;
         ls_log_info("%s: ecut %.6g Ry, the 'normal' cutoff hint of the pseudopotential for %s", ls_config_name(st->cfg),
-                    best * LS_HARTREE_RY, from);
+                    p->ecut_wfc * LS_HARTREE_RY, p->species[from].label);
     }
     LS_TRY(get_unit_quantity(st, "ecut_rho", LS_DIM_ENERGY, "360 Ry", &p->ecut_rho, &given));
     if (given && p->ecut_rho < 4.0 * p->ecut_wfc * (1 - 1e-12))
         return key_error(st, "ecut_rho", "the density cutoff (%.6g Ry) must be at least 4 times ecut (%.6g Ry) for "
                          "norm-conserving pseudopotentials", p->ecut_rho * LS_HARTREE_RY, p->ecut_wfc * LS_HARTREE_RY);
     if (!given) p->ecut_rho = 4.0 * p->ecut_wfc;
+    int n[3];
+    int status = dft_grid_good_size(p->structure->cell, p->ecut_rho, n);
+    if (status == LS_OK) status = dft_grid_check_dims(n);
+    if (status != LS_OK) return prefix_key(st, given ? "ecut_rho" : "ecut", status);
     return LS_OK;
 }
 
@@ -317,13 +328,21 @@ static int read_kpoints(struct yaml_state *st)
         LS_TRY(ls_config_get_ints(c, "kpoints/mesh", 3, 3, p->kmesh, &n));
         for (int k = 0; k < 3; k++)
             if (p->kmesh[k] < 1) return key_error(st, "kpoints/mesh", "divisions must be at least 1, found %d", p->kmesh[k]);
+        if (!((double)p->kmesh[0] * p->kmesh[1] * p->kmesh[2] <= DFT_KPOINTS_MAX_MESH))
+            return key_error(st, "kpoints/mesh", "a %d x %d x %d mesh has more than the limit of %d points", p->kmesh[0],
+                             p->kmesh[1], p->kmesh[2], DFT_KPOINTS_MAX_MESH);
         p->kspacing = 0;
     } else if (has_spacing) {
         int given;
         LS_TRY(get_unit_quantity(st, "kpoints/spacing", LS_DIM_INVLENGTH, "0.15 1/angstrom", &p->kspacing, &given));
         if (!(p->kspacing > 0)) return key_error(st, "kpoints/spacing", "the spacing must be positive");
+        double recip[3][3];
+        int mesh[3];
+        int status = ls_cell_reciprocal(p->structure->cell, recip);
+        if (status == LS_OK) status = dft_kpoints_mesh_from_spacing(recip, p->kspacing, mesh);
+        if (status != LS_OK) return prefix_key(st, "kpoints/spacing", status);
     } else {
-        p->kspacing = YAML_DEFAULT_KSPACING;
+        p->kspacing = DFT_DEFAULT_KSPACING;
         ls_log_info("%s: no 'kpoints': Monkhorst-Pack mesh with a spacing of %.4f 1/angstrom (DFTK's default)",
                     ls_config_name(c), p->kspacing / LS_ANGSTROM_BOHR);
     }
@@ -472,7 +491,9 @@ static int read_scf(struct yaml_state *st)
     LS_TRY(ls_config_opt_double(c, "scf/mixing_beta", p->mixing_beta, &p->mixing_beta));
     if (!(p->mixing_beta > 0 && p->mixing_beta <= 1)) return key_error(st, "scf/mixing_beta", "expected a value in (0, 1]");
     LS_TRY(ls_config_opt_int(c, "scf/mixing_history", p->mixing_history, &p->mixing_history));
-    if (p->mixing_history < 1) return key_error(st, "scf/mixing_history", "at least 1");
+    if (p->mixing_history < 1 || p->mixing_history > DFT_MIXER_MAX_HISTORY)
+        return key_error(st, "scf/mixing_history", "%d steps: expected 1 to %d (pw.x's default is 8)", p->mixing_history,
+                         DFT_MIXER_MAX_HISTORY);
     return LS_OK;
 }
 
@@ -485,10 +506,28 @@ static int read_misc(struct yaml_state *st)
         LS_TRY(ls_config_get_ints(c, "fft_grid", 3, 3, p->fft, &n));
         for (int k = 0; k < 3; k++)
             if (p->fft[k] < 1) return key_error(st, "fft_grid", "grid sizes must be positive, found %d", p->fft[k]);
+        int status = dft_grid_check_dims(p->fft);
+        if (status == LS_OK) status = dft_grid_check_cutoff(p->structure->cell, p->ecut_rho, p->fft);
+        if (status != LS_OK) return prefix_key(st, "fft_grid", status);
     }
     LS_TRY(ls_config_opt_int(c, "bands", 0, &p->n_bands));
     if (ls_config_has(c, "bands") && p->n_bands < 1) return key_error(st, "bands", "at least 1 band");
+    /* No more bands than plane waves: about Omega k^3 / (6 pi^2) within k = sqrt(2 ecut) (with a
+     * margin, the count at a k-point varies). */
+    double n_pw = fabs(ls_cell_volume(p->structure->cell)) * pow(2.0 * p->ecut_wfc, 1.5) / (6.0 * M_PI * M_PI);
+    if (p->n_bands > 2.0 * n_pw + 100)
+        return key_error(st, "bands", "%d bands, but the cutoff gives about %.0f plane waves per k-point: lower the "
+                         "number of bands or raise the cutoff", p->n_bands, n_pw);
     LS_TRY(ls_config_opt_double(c, "charge", 0.0, &p->total_charge));
+    /* The charge must leave electrons, and may add at most as many as the atoms have. */
+    double valence = 0;
+    for (int a = 0; a < p->structure->n_atom; a++)
+        for (int k = 0; k < p->n_species; k++)
+            if (strcmp(p->species[k].label, p->structure->species[a]) == 0) valence += st->z_valence[k];
+    if (!(fabs(p->total_charge) < valence))
+        return key_error(st, "charge", "%g leaves %g electrons: the pseudopotentials give the atoms %g valence electrons, "
+                         "so the charge (the electrons removed) must lie between %g and %g, exclusive",
+                         p->total_charge, valence - p->total_charge, valence, -valence, valence);
     LS_TRY(ls_config_opt_bool(c, "symmetry", 1, &p->use_symmetry));
     LS_TRY(ls_config_opt_bool(c, "forces", 1, &p->compute_forces));
     LS_TRY(ls_config_opt_bool(c, "stress", 1, &p->compute_stress));
@@ -522,11 +561,4 @@ int dft_params_read_yaml(const char *path, dft_params *p)
 done:
     ls_config_destroy(st.cfg);
     return status;
-}
-
-int dft_params_read(const char *path, dft_params *p)
-{
-    const char *ext = ls_path_extension(path);
-    int yaml = strcmp(ext, "yaml") == 0 || strcmp(ext, "yml") == 0;
-    return yaml ? dft_params_read_yaml(path, p) : dft_params_read_qe(path, p);
 }

@@ -27,8 +27,7 @@
 #include "common/textio.h"
 #include "common/units.h"
 #include "dft/dft.h"
-
-static char g_lib_pseudo[PATH_MAX]; /* absolute inputs/pseudo/pd04-pbe-sr */
+#include "dft/input/test_qe_util.h"
 
 /* Lines 1-3 are &control, calculation and pseudo_dir; the &control extras follow from line 4. */
 #define HEAD(calc, control) "&control\n  calculation = '" calc "'\n  pseudo_dir = '@LIB@'\n" control "/\n" SYSTEM
@@ -37,36 +36,6 @@ static char g_lib_pseudo[PATH_MAX]; /* absolute inputs/pseudo/pd04-pbe-sr */
     "ATOMIC_SPECIES\nSi 28.086 Si.upf\nCELL_PARAMETERS angstrom\n  0.0 2.7155 2.7155\n  2.7155 0.0 2.7155\n" \
     "  2.7155 2.7155 0.0\nATOMIC_POSITIONS crystal\n" pos1 "\n" pos2 "\nK_POINTS automatic\n2 2 2 0 0 0\n"
 #define SI_CARDS CARDS("Si 0.0 0.0 0.0", "Si 0.25 0.25 0.25")
-
-/* Scratch file NAME with every "@LIB@" replaced by g_lib_pseudo. */
-static const char *scratch(const char *name, const char *text, char *path, size_t n)
-{
-    ls_test_tmp_path(path, n, name);
-    char buf[8192];
-    size_t used = 0;
-    const char *p = text, *hit;
-    buf[0] = '\0';
-    while ((hit = strstr(p, "@LIB@")) != NULL) {
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%.*s%s", (int)(hit - p), p, g_lib_pseudo);
-        p = hit + strlen("@LIB@");
-    }
-    snprintf(buf + used, sizeof buf - used, "%s", p);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(1);
-    }
-    fputs(buf, f);
-    fclose(f);
-    return path;
-}
-
-static int read_text(const char *name, const char *text, dft_params *p, char *path, size_t n)
-{
-    scratch(name, text, path, n);
-    dft_params_init(p);
-    return dft_params_read_qe(path, p);
-}
 
 /* Every key given, untidy values, Fortran exponents, mixed case. */
 static void test_vc_relax_values(void)
@@ -77,7 +46,7 @@ static void test_vc_relax_values(void)
     dft_params p;
     char path[1024];
     LS_CHECK_OK(read_text("qe_vc.in", text, &p, path, sizeof path));
-    const struct dft_relax_request *r = &p.relax;
+    const struct dft_relax_request *r = &g_req;
     LS_CHECK(r->kind == DFT_RELAX_CELL && r->line == 2);
     LS_CHECK(r->has_forc_conv_thr && r->has_etot_conv_thr && r->has_nstep && r->has_ion_dynamics &&
              r->has_cell_dynamics && r->has_press && r->has_press_conv_thr && r->has_cell_dofree);
@@ -104,7 +73,7 @@ static void test_vc_relax_shape(void)
     dft_params p;
     char path[1024];
     LS_CHECK_OK(read_text("qe_shape.in", text, &p, path, sizeof path));
-    const struct dft_relax_request *r = &p.relax;
+    const struct dft_relax_request *r = &g_req;
     LS_CHECK(r->kind == DFT_RELAX_CELL && r->has_cell_dofree && r->fixed_volume == 1);
     LS_CHECK(!r->has_press && r->press_gpa == 0.0 && !r->has_ion_dynamics && strcmp(r->optimizer, "bfgs") == 0);
     dft_params_free(&p);
@@ -116,7 +85,7 @@ static void test_relax_defaults(void)
     dft_params p;
     char path[1024];
     LS_CHECK_OK(read_text("qe_relax.in", HEAD("relax", "") "&ions\n/\n" SI_CARDS, &p, path, sizeof path));
-    const struct dft_relax_request *r = &p.relax;
+    const struct dft_relax_request *r = &g_req;
     LS_CHECK(r->kind == DFT_RELAX_POSITIONS && r->line == 2);
     LS_CHECK(!r->has_forc_conv_thr && !r->has_etot_conv_thr && !r->has_nstep && !r->has_ion_dynamics &&
              !r->has_cell_dynamics && !r->has_press && !r->has_press_conv_thr && !r->has_cell_dofree &&
@@ -131,10 +100,10 @@ static void test_relax_defaults(void)
     /* FIRE (pw.x 7), in capitals; a relaxation without &ions at all is fine. */
     LS_CHECK_OK(read_text("qe_relax.in", HEAD("relax", "") "&ions\n  ion_dynamics = 'FIRE'\n/\n" SI_CARDS, &p, path,
                           sizeof path));
-    LS_CHECK(p.relax.has_ion_dynamics && strcmp(p.relax.optimizer, "fire") == 0);
+    LS_CHECK(g_req.has_ion_dynamics && strcmp(g_req.optimizer, "fire") == 0);
     dft_params_free(&p);
     LS_CHECK_OK(read_text("qe_relax.in", HEAD("relax", "") SI_CARDS, &p, path, sizeof path));
-    LS_CHECK(p.relax.kind == DFT_RELAX_POSITIONS);
+    LS_CHECK(g_req.kind == DFT_RELAX_POSITIONS);
     dft_params_free(&p);
 }
 
@@ -144,11 +113,11 @@ static void test_scf(void)
     dft_params p;
     char path[1024];
     LS_CHECK_OK(read_text("qe_scf.in", HEAD("scf", "") "&ions\n/\n&cell\n/\n" SI_CARDS, &p, path, sizeof path));
-    LS_CHECK(p.relax.kind == DFT_RELAX_NONE && p.relax.line == 2);
-    LS_CHECK_OK(dft_params_check_single_point(&p, "lodestone scf"));
+    LS_CHECK(g_req.kind == DFT_RELAX_NONE && g_req.line == 2);
+    LS_CHECK_OK(dft_relax_request_check_single_point(&g_req, p.source, "lodestone scf"));
     dft_params_free(&p);
     LS_CHECK_OK(read_text("qe_scf.in", "&control\n  pseudo_dir = '@LIB@'\n/\n" SYSTEM SI_CARDS, &p, path, sizeof path));
-    LS_CHECK(p.relax.kind == DFT_RELAX_NONE && p.relax.line == 0);
+    LS_CHECK(g_req.kind == DFT_RELAX_NONE && g_req.line == 0);
     dft_params_free(&p);
 }
 
@@ -187,13 +156,13 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
     /* calculation */
-    {HEAD("md", "") SI_CARDS, 2, "calculation = 'md' is not supported: use 'scf' (lodestone scf), 'relax' or"},
-    {HEAD("bands", "") SI_CARDS, 2, "calculation = 'bands' is not supported"},
+    {HEAD("ensemble", "") SI_CARDS, 2, "calculation = 'ensemble': expected one of scf, nscf, bands, relax, vc-relax"},
+    {HEAD("bands", "") SI_CARDS, 19, "calculation = 'bands' needs a list or a path of k-points"},
     /* &ions */
-    {HEAD("relax", "") "&ions\n  ion_dynamics = 'damp'\n/\n" SI_CARDS, 11, "ion_dynamics = 'damp' is not supported: use 'bfgs' or 'fire'"},
-    {HEAD("relax", "") "&ions\n  ion_dynamics = 'verlet'\n/\n" SI_CARDS, 11, "use 'bfgs' or 'fire'"},
-    {HEAD("relax", "") "&ions\n  remove_rigid_rot = .true.\n/\n" SI_CARDS, 11, "the key 'remove_rigid_rot' in &ions is not supported"},
-    {HEAD("relax", "") "&ions\n  refold_pos = .true.\n/\n" SI_CARDS, 11, "'lodestone relax --help'"},
+    {HEAD("relax", "") "&ions\n  ion_dynamics = 'langevin'\n/\n" SI_CARDS, 11, "ion_dynamics = 'langevin' is not supported: use 'bfgs', 'fire' or 'damp'"},
+    {HEAD("relax", "") "&ions\n  ion_dynamics = 'verlet'\n/\n" SI_CARDS, 11, "use 'bfgs', 'fire' or 'damp' (minimisers"},
+    {HEAD("relax", "") "&ions\n  ion_sneeze = .true.\n/\n" SI_CARDS, 11, "the key 'ion_sneeze' in &ions is not supported by Lodestone"},
+    {HEAD("relax", "") "&ions\n  refold_pos = maybe\n/\n" SI_CARDS, 11, "refold_pos = maybe: expected .true. or .false."},
     /* pw.x's optimiser-tuning keys: accepted unused, but their values are checked */
     {HEAD("relax", "") "&ions\n  upscale = lots\n/\n" SI_CARDS, 11, "upscale = lots: expected a number"},
     {HEAD("relax", "") "&ions\n  pot_extrapolation = 'cubic'\n/\n" SI_CARDS, 11, "pot_extrapolation = 'cubic': expected one of none|atomic|first_order|second_order"},
@@ -202,7 +171,7 @@ static const struct bad_case bad_cases[] = {
     {HEAD("scf", "") "&ions\n  trust_radius_max = 0.5\n/\n" SI_CARDS, 11, "'trust_radius_max' is a relaxation setting, but the calculation is 'scf'"},
     {HEAD("relax", "") "&ions\n/\n&cell\n  wmass = 0.01\n/\n" SI_CARDS, 13, "'wmass' in &cell needs calculation = 'vc-relax'"},
     /* &cell */
-    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dynamics = 'damp-w'\n/\n" SI_CARDS, 13, "cell_dynamics = 'damp-w' is not supported: use 'bfgs'"},
+    {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dynamics = 'pr'\n/\n" SI_CARDS, 13, "cell_dynamics = 'pr' is not supported: use 'bfgs'"},
     {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'ibrav'\n/\n" SI_CARDS, 13, "use 'all' (the whole cell) or 'shape' (the shape at fixed volume)"},
     {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'x'\n/\n" SI_CARDS, 13, "cell_dofree = 'x' is not supported"},
     {HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'volume'\n/\n" SI_CARDS, 13, "cell_dofree = 'volume' is not supported"},
@@ -257,31 +226,29 @@ static void test_errors(void)
 static void test_single_point_refused(void)
 {
     dft_params p;
-    char path[1024], where[1100];
+    char path[1024], where[1200];
     LS_CHECK_OK(read_text("qe_refuse.in", HEAD("vc-relax", "") SI_CARDS, &p, path, sizeof path));
-    LS_CHECK(dft_params_check_single_point(&p, "lodestone scf") == LS_ERR_INPUT);
+    LS_CHECK(dft_relax_request_check_single_point(&g_req, p.source, "lodestone scf") == LS_ERR_INPUT);
     snprintf(where, sizeof where, "%s:2: calculation = 'vc-relax' asks for a relaxation, which 'lodestone scf'", path);
     LS_CHECK_MSG(strstr(ls_error_message(), where) != NULL, "%s", ls_error_message());
     LS_CHECK_MSG(strstr(ls_error_message(), "run 'lodestone relax ") != NULL, "%s", ls_error_message());
     ls_error_clear();
     dft_params_free(&p);
+    /* The readers for a computation of the given geometry refuse it themselves. */
+    dft_params_init(&p);
+    LS_CHECK(dft_params_read(path, &p) == LS_ERR_INPUT);
+    snprintf(where, sizeof where, "%s:2: calculation = 'vc-relax' asks for a relaxation, which a single-point "
+             "calculation does not do", path);
+    LS_CHECK_MSG(strstr(ls_error_message(), where) != NULL, "%s", ls_error_message());
+    dft_params_free(&p);
+    dft_params_init(&p);
+    LS_CHECK(dft_params_read_qe(path, &p) == LS_ERR_INPUT);
+    dft_params_free(&p);
 }
 
 static int run_program(const char *args, const char *err_path)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s > /dev/null 2> '%s'", ls_test_bin(), args, err_path);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static int file_has(const char *path, const char *what)
-{
-    char *t = NULL;
-    if (ls_file_read_all(path, &t, NULL) != LS_OK) return 0;
-    int hit = strstr(t, what) != NULL;
-    free(t);
-    return hit;
+    return ls_test_run(NULL, args, NULL, err_path);
 }
 
 /* Through the program: exit code 2 and FILE:LINE on stderr, before any SCF. */
@@ -293,28 +260,22 @@ static void test_program(void)
     snprintf(where, sizeof where, "%s:2:", in);
     snprintf(args, sizeof args, "scf '%s'", in);
     LS_CHECK(run_program(args, err) == 2);
-    LS_CHECK_MSG(file_has(err, where) && file_has(err, "lodestone relax"), "scf: see %s", err);
+    LS_CHECK_MSG(ls_test_file_has(err, where) && ls_test_file_has(err, "lodestone relax"), "scf: see %s", err);
     snprintf(args, sizeof args, "eos '%s' --checkpoint none", in);
     LS_CHECK(run_program(args, err) == 2);
-    LS_CHECK_MSG(file_has(err, where) && file_has(err, "'lodestone eos'"), "eos: see %s", err);
+    LS_CHECK_MSG(ls_test_file_has(err, where) && ls_test_file_has(err, "'lodestone eos'"), "eos: see %s", err);
     /* An input error of a relax input: exit 2 from relax too. */
     scratch("qe_prog.in", HEAD("vc-relax", "") "&ions\n/\n&cell\n  cell_dofree = 'volume'\n/\n" SI_CARDS, in, sizeof in);
     snprintf(where, sizeof where, "%s:13:", in);
     snprintf(args, sizeof args, "relax '%s' --checkpoint none", in);
     LS_CHECK(run_program(args, err) == 2);
-    LS_CHECK_MSG(file_has(err, where) && file_has(err, "cell_dofree = 'volume'"), "relax: see %s", err);
+    LS_CHECK_MSG(ls_test_file_has(err, where) && ls_test_file_has(err, "cell_dofree = 'volume'"), "relax: see %s", err);
 }
 
 int main(void)
 {
     ls_log_set_level(LS_LOG_ERROR);
-    if (!realpath("inputs/pseudo/pd04-pbe-sr", g_lib_pseudo)) {
-        fprintf(stderr, "test_input_qe: run from the project root\n");
-        return 1;
-    }
-    char tmp[1024];
-    ls_test_tmp_path(tmp, sizeof tmp, "");
-    mkdir(tmp, 0755); /* build/tmp when run on its own */
+    if (qe_test_init("test_input_qe")) return 1;
     LS_RUN(test_vc_relax_values);
     LS_RUN(test_vc_relax_shape);
     LS_RUN(test_relax_defaults);

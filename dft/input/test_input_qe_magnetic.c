@@ -123,7 +123,7 @@ static void test_errors(void)
                  "need tot_magnetization");
     expect_error("mag_nctm.in", g_fr, "  noncolin = .true., starting_magnetization(1) = 0.5\n  tot_magnetization = 2\n",
                  FIXED, 7, "smearing");
-    expect_error("mag_smag.in", g_fr, "  nspin = 2\n  starting_magnetization(1) = 1.5\n", SMEAR, 7, "-1..1");
+    expect_error("mag_smag.in", g_fr, "  nspin = 2\n  starting_magnetization(1) = 1.5\n", SMEAR, 7, "-1 to 1");
     expect_error("mag_total.in", g_fr, "  noncolin = .true.\n  constrained_magnetization = 'total'\n", SMEAR, 7,
                  "not supported");
     expect_error("mag_forcet.in", g_fr, "  noncolin = .true.\n  lforcet = .true.\n", SMEAR, 7, "lodestone mae");

@@ -1,7 +1,7 @@
 /* Tests of the YAML input (dft/input/input_yaml.c) and the cutoff hints (dft/pseudo/pseudo_hints.c).
  *
  * - A YAML input gives the same dft_params as the equivalent pw.x input: the pw.x inputs are
- *   ../shared/reference/qe/si2.in and fe-bcc.in (PSEUDO_DIR replaced), the YAML files are
+ *   dft/testdata/qe/si2.in and fe-bcc.in (PSEUDO_DIR replaced), the YAML files are
  *   written here with the same settings.
  * - Units are converted; defaults come from inputs/pseudo/pd04-pbe-sr/ and its HINTS.tsv
  *   (Fe: low 82 Ry, normal 90 Ry; Si: low 28, normal 36; PseudoDojo hints, see its README).
@@ -23,19 +23,10 @@
 #include "dft/dft.h"
 #include "dft/scf/smearing.h"
 
-static char g_shared_pseudo[PATH_MAX]; /* absolute ../shared/pseudo/pd04-pbe-sr/trim600 */
+/* A pseudopotential folder without HINTS.tsv (absolute): build/tmp/yaml_nohints/ with copies of
+ * inputs/pseudo/pd04-pbe-sr/{Si,Fe}.upf, made by main(); "@SHARED@" in the texts below. */
+static char g_shared_pseudo[PATH_MAX];
 static char g_lib_pseudo[PATH_MAX];    /* absolute inputs/pseudo/pd04-pbe-sr */
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "cannot write %s\n", path);
-        exit(1);
-    }
-    fputs(text, f);
-    fclose(f);
-}
 
 /* Scratch file path; the text is written with every "@SHARED@" replaced by g_shared_pseudo. */
 static const char *scratch(const char *name, const char *text, char *path, size_t n)
@@ -50,16 +41,15 @@ static const char *scratch(const char *name, const char *text, char *path, size_
         p = hit + strlen("@SHARED@");
     }
     snprintf(buf + used, sizeof buf - used, "%s", p);
-    write_text(path, buf);
+    ls_test_write_file(path, buf);
     return path;
 }
 
-/* The shared pw.x reference input NAME.in with PSEUDO_DIR replaced by `pseudo_dir`. */
+/* The pw.x reference input dft/testdata/qe/NAME.in with PSEUDO_DIR replaced by `pseudo_dir`. */
 static const char *qe_input(const char *name, const char *pseudo_dir, char *path, size_t n)
 {
-    char src[1024], rel[256];
-    snprintf(rel, sizeof rel, "reference/qe/%s.in", name);
-    ls_test_shared_path(src, sizeof src, rel);
+    char src[1024];
+    snprintf(src, sizeof src, "dft/testdata/qe/%s.in", name);
     char *text = NULL;
     if (ls_file_read_all(src, &text, NULL) != LS_OK) {
         fprintf(stderr, "cannot read %s: %s\n", src, ls_error_message());
@@ -72,7 +62,7 @@ static const char *qe_input(const char *name, const char *pseudo_dir, char *path
     char tmpname[256];
     snprintf(tmpname, sizeof tmpname, "yaml_%s.in", name);
     ls_test_tmp_path(path, n, tmpname);
-    write_text(path, out);
+    ls_test_write_file(path, out);
     return path;
 }
 
@@ -260,24 +250,20 @@ static void test_defaults(void)
 /* A GTH entry FILE:ELEMENT:NAME is kept as it is (the FILE part must exist). */
 static void test_gth_entry(void)
 {
-    const char *gth = "/usr/share/cp2k/GTH_POTENTIALS";
-    FILE *f = fopen(gth, "r");
-    if (!f) {
-        printf("  test_gth_entry: %s absent (Debian cp2k-data), skipped\n", gth);
-        return;
-    }
-    fclose(f);
-    char path[1024];
-    scratch("yaml_gth.yaml",
-            "cell: {lattice: [[0, 2.7155, 2.7155], [2.7155, 0, 2.7155], [2.7155, 2.7155, 0]], units: angstrom,\n"
-            "       species: [Si, Si], positions: [[0, 0, 0], [0.25, 0.25, 0.25]], coordinates: fractional}\n"
-            "pseudopotentials: {Si: /usr/share/cp2k/GTH_POTENTIALS:Si:GTH-PBE}\n"
-            "ecut: 30 Ry\n",
-            path, sizeof path);
+    char path[1024], gth[PATH_MAX] = "", spec[PATH_MAX + 32], text[PATH_MAX + 512];
+    LS_CHECK(realpath("dft/testdata/GTH_POTENTIALS", gth) != NULL);
+    snprintf(spec, sizeof spec, "%s:Si:GTH-PBE", gth);
+    snprintf(text, sizeof text,
+             "cell: {lattice: [[0, 2.7155, 2.7155], [2.7155, 0, 2.7155], [2.7155, 2.7155, 0]], units: angstrom,\n"
+             "       species: [Si, Si], positions: [[0, 0, 0], [0.25, 0.25, 0.25]], coordinates: fractional}\n"
+             "pseudopotentials: {Si: %s}\n"
+             "ecut: 30 Ry\n",
+             spec);
+    scratch("yaml_gth.yaml", text, path, sizeof path);
     dft_params p;
     dft_params_init(&p);
     LS_CHECK_OK(dft_params_read_yaml(path, &p));
-    LS_CHECK(strcmp(p.species[0].pseudo, "/usr/share/cp2k/GTH_POTENTIALS:Si:GTH-PBE") == 0);
+    LS_CHECK_MSG(strcmp(p.species[0].pseudo, spec) == 0, "%s", p.species[0].pseudo);
     dft_params_free(&p);
 }
 
@@ -333,7 +319,7 @@ static void test_low_cutoff_warning(void)
         if (e) memcpy(e, "ecutwfc=30", 10);
         char *r = strstr(text, "ecutrho=360");
         if (r) memcpy(r, "ecutrho=120", 11);
-        write_text(qpath, text);
+        ls_test_write_file(qpath, text);
         free(text);
     }
     dft_params_init(&p);
@@ -343,7 +329,7 @@ static void test_low_cutoff_warning(void)
     LS_CHECK_MSG(strstr(log, "ecut 30 Ry is below the pseudopotential's hint of 82 Ry for Fe") != NULL, "%s", log);
     dft_params_free(&p);
 
-    /* pw.x input with the shared trim600 folder (no HINTS.tsv there): no warning. */
+    /* pw.x input with a pseudopotential folder that has no HINTS.tsv: no warning. */
     qe_input("fe-bcc", g_shared_pseudo, qpath, sizeof qpath);
     dft_params_init(&p);
     before = ls_log_warning_count();
@@ -453,13 +439,12 @@ static void test_errors(void)
  * chosen by the extension (.yml too). */
 static void test_program_exit_code(void)
 {
-    const char *bin = ls_test_bin();
     char path[1024], out[1024], cmd[4096];
     scratch("yaml_prog.yml", FE_CELL "ecutt: 90 Ry\n", path, sizeof path);
     ls_test_tmp_path(out, sizeof out, "yaml_prog.err");
-    snprintf(cmd, sizeof cmd, "'%s' scf '%s' > /dev/null 2> '%s'", bin, path, out);
-    int rc = system(cmd);
-    LS_CHECK_MSG(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "exit status %d", rc);
+    snprintf(cmd, sizeof cmd, "scf '%s'", path);
+    int rc = ls_test_run(NULL, cmd, NULL, out);
+    LS_CHECK_MSG(rc == 2, "exit status %d", rc);
     char *text = NULL;
     LS_CHECK_OK(ls_file_read_all(out, &text, NULL));
     char where[1100];
@@ -471,10 +456,11 @@ static void test_program_exit_code(void)
 int main(void)
 {
     ls_log_set_level(LS_LOG_WARN);
-    char rel[1024];
-    if (!realpath(ls_test_shared_path(rel, sizeof rel, "pseudo/pd04-pbe-sr/trim600"), g_shared_pseudo) ||
-        !realpath("inputs/pseudo/pd04-pbe-sr", g_lib_pseudo)) {
-        fprintf(stderr, "test_input_yaml: run from the project root with ../shared present\n");
+    char nohints[1024], cmd[3200];
+    ls_test_fresh_dir(nohints, sizeof nohints, "yaml_nohints");
+    snprintf(cmd, sizeof cmd, "cp inputs/pseudo/pd04-pbe-sr/Si.upf inputs/pseudo/pd04-pbe-sr/Fe.upf '%s'", nohints);
+    if (system(cmd) != 0 || !realpath(nohints, g_shared_pseudo) || !realpath("inputs/pseudo/pd04-pbe-sr", g_lib_pseudo)) {
+        fprintf(stderr, "test_input_yaml: run from the project root\n");
         return 1;
     }
     LS_RUN(test_same_as_qe_si2);

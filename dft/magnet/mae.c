@@ -36,13 +36,14 @@
 
 void dft_mae_result_destroy(dft_mae_result *r) { free(r); }
 
-/* A deep copy of p for one run of the workflow (the structure is the caller's to free). */
+/* A deep copy of p for one run of the workflow (dft_params_free it), on a Monkhorst-Pack mesh
+ * (an explicit k-point list of the input is dropped: the caller sets the mesh). */
 static int params_copy(const dft_params *p, dft_params *q)
 {
-    *q = *p;
-    q->structure = NULL;
-    LS_TRY(ls_structure_copy(p->structure, &q->structure));
-    q->relax.kind = DFT_RELAX_NONE;
+    LS_TRY(dft_params_copy(p, q));
+    free(q->klist);
+    q->klist = NULL;
+    q->n_klist = 0;
     return LS_OK;
 }
 
@@ -79,7 +80,7 @@ static int direction_params(const dft_params *p, const double *smag, const doubl
 {
     LS_TRY(params_copy(p, q));
     q->noncolin = 1;
-    q->spinorbit = getenv("LS_MAE_NOSOC") ? 0 : 1;
+    q->spinorbit = 1;
     q->n_spin = 1;
     memcpy(q->kmesh, mesh, sizeof q->kmesh);
     q->kspacing = 0;
@@ -176,15 +177,6 @@ static int run_force_theorem(const dft_params *p, const double *smag, const dft_
             e->done_ft = 1;
             e->converged_ft = status == LS_OK;
             e->e_band = rep.e_band;
-            if (getenv("LS_MAE_DEBUG")) {
-                for (int ik = 0; ik < sys->kpts->n_kpt; ik++) {
-                    fprintf(stderr, "DEBUG dir %.3f %.3f %.3f fermi %.8f eV; k = (%.4f %.4f %.4f) w %.7f:", d[0], d[1], d[2],
-                            sys->fermi * LS_HARTREE_EV, sys->basis[ik]->k[0], sys->basis[ik]->k[1], sys->basis[ik]->k[2],
-                            sys->kpts->weight[ik]);
-                    for (int ib = 0; ib < sys->n_band; ib++) fprintf(stderr, " %.4f", sys->eig[(size_t)ik * sys->n_band + ib] * LS_HARTREE_EV);
-                    fprintf(stderr, "\n");
-                }
-            }
             e->e_band_ts = rep.e_band + sys->minus_ts;
             e->n_kpt = sys->kpts->n_kpt;
             e->n_sym = sys->n_sym > 0 ? sys->n_sym : 1;

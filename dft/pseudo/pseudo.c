@@ -23,6 +23,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,6 +166,18 @@ int dft_pseudo_read(const char *spec, dft_pseudo **out)
     *out = NULL;
     const char *ext = ls_path_extension(spec);
     if (strcmp(ext, "upf") == 0) return dft_pseudo_read_upf(spec, out);
+    if (strcmp(ext, "gth") == 0) return dft_pseudo_read_gth_abinit(spec, out);
+    FILE *f = fopen(spec, "rb"); /* a UPF file under another name (pw.x reads UPF whatever the name) */
+    if (f) {
+        char head[4097];
+        size_t n = fread(head, 1, sizeof head - 1, f);
+        fclose(f);
+        head[n] = '\0';
+        if (strstr(head, "<UPF") || strstr(head, "<PP_INFO") || strstr(head, "<PP_HEADER")) return dft_pseudo_read_upf(spec, out);
+        LS_ERROR(LS_ERR_UNSUPPORTED, "pseudopotential '%s' is neither UPF nor GTH (perhaps one of Quantum ESPRESSO's old "
+                 "formats, norm-conserving 'NC' or RRKJ3): not supported by Lodestone; convert it to UPF with QE's "
+                 "upfconv.x (upfconv.x -u FILE)", spec);
+    }
     /* FILE:ELEMENT:NAME, split at the last two colons (the path may contain colons). */
     const char *c2 = strrchr(spec, ':');
     const char *c1 = NULL;

@@ -93,7 +93,11 @@ int dft_pseudo_read_upf(const char *path, dft_pseudo **out);
 /* Read one GTH/HGH potential from a CP2K GTH_POTENTIALS file: `element` ("Si") and `name`
  * ("GTH-PBE-q4", or "GTH-PBE" to take the first for the element). */
 int dft_pseudo_read_gth(const char *path, const char *element, const char *name, dft_pseudo **out);
-/* Read by extension: .upf/.UPF as UPF, otherwise "FILE:ELEMENT:NAME" selects a GTH entry. */
+/* Read one GTH/HGH potential from the single-file format QE ships (*.gth, ABINIT's pspcod = 10;
+ * pseudo_gth_abinit.c). */
+int dft_pseudo_read_gth_abinit(const char *path, dft_pseudo **out);
+/* Read by extension: .upf/.UPF as UPF, .gth as QE's GTH file, otherwise "FILE:ELEMENT:NAME"
+ * selects a GTH entry of a CP2K file. */
 int dft_pseudo_read(const char *spec, dft_pseudo **out);
 void dft_pseudo_destroy(dft_pseudo *p);
 

@@ -41,6 +41,10 @@
 /* ---------------------------------------------------------------------------------------
  * Reader. */
 
+/* The range of the radii r_loc and r_l accepted (bohr). */
+#define DFT_GTH_MIN_RADIUS 0.01
+#define DFT_GTH_MAX_RADIUS 10.0
+
 /* Read n numbers starting with tokens tok[0..nt) of the current line, continuing on the next
  * lines. */
 static int gth_numbers(ls_text_reader *r, char **tok, int nt, int n, const char *what, double *out)
@@ -71,6 +75,25 @@ static int gth_int_token(ls_text_reader *r, const char *tok, const char *what, i
     return LS_OK;
 }
 
+/* GTH radii are a fraction of a bohr to about two (CP2K's tables); far outside that range the
+ * analytic form factors over- or underflow (r^-(l+2k+3/2)). */
+static int check_radius(ls_text_reader *r, const char *what, double v)
+{
+    if (!(v >= DFT_GTH_MIN_RADIUS && v <= DFT_GTH_MAX_RADIUS))
+        return ls_text_error(r, "%s = %g bohr, expected %g to %g (GTH radii are a fraction of a bohr to about 2)",
+                             what, v, DFT_GTH_MIN_RADIUS, DFT_GTH_MAX_RADIUS);
+    return LS_OK;
+}
+
+/* Coefficients (Ha) beyond +-1e6 are no potential's: a misplaced exponent or a shifted column. */
+static int check_coefficients(ls_text_reader *r, const char *what, const double *c, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!(fabs(c[i]) <= 1e6))
+            return ls_text_error(r, "%s = %g: expected a coefficient of magnitude below 1e6 Ha", what, c[i]);
+    return LS_OK;
+}
+
 static int gth_entry(ls_text_reader *r, dft_pseudo *p)
 {
     char *line, *tok[32];
@@ -91,9 +114,10 @@ static int gth_entry(ls_text_reader *r, dft_pseudo *p)
     nt = ls_text_split(line, tok, 32);
     if (nt < 2) return ls_text_error(r, "expected 'r_loc n_c C1 ... C_nc'");
     LS_TRY(ls_text_parse_double(r, tok[0], "r_loc", &p->gth_rloc));
-    if (!(p->gth_rloc > 0.0)) return ls_text_error(r, "r_loc = %g, expected > 0", p->gth_rloc);
+    LS_TRY(check_radius(r, "r_loc", p->gth_rloc));
     LS_TRY(gth_int_token(r, tok[1], "n_c", 0, 4, &p->gth_n_c));
     LS_TRY(gth_numbers(r, tok + 2, nt - 2, p->gth_n_c, "local coefficients C_i", p->gth_c));
+    LS_TRY(check_coefficients(r, "C_i", p->gth_c, p->gth_n_c));
     /* nonlocal channels */
     LS_TRY(ls_text_expect(r, "the number of nonlocal channels", &line));
     nt = ls_text_split(line, tok, 32);
@@ -111,16 +135,23 @@ static int gth_entry(ls_text_reader *r, dft_pseudo *p)
         if (nt < 2 || ls_parse_long(tok[1], &v) != 0)
             return ls_text_error(r, "expected 'r_l n_proj h^l_11 h^l_12 ...' for channel l = %d", l);
         LS_TRY(ls_text_parse_double(r, tok[0], "r_l", &p->gth_r[l]));
-        if (!(p->gth_r[l] > 0.0)) return ls_text_error(r, "r_%d = %g, expected > 0", l, p->gth_r[l]);
+        LS_TRY(check_radius(r, l == 0 ? "r_0" : l == 1 ? "r_1" : l == 2 ? "r_2" : "r_3", p->gth_r[l]));
         int np;
         LS_TRY(gth_int_token(r, tok[1], "n_proj", 0, 3, &np));
         p->gth_n_proj[l] = np;
         double h[6];
         LS_TRY(gth_numbers(r, tok + 2, nt - 2, np * (np + 1) / 2, "coefficients h^l_ij (upper triangle)", h));
+        LS_TRY(check_coefficients(r, "h^l_ij", h, np * (np + 1) / 2));
         for (int i = 0, k = 0; i < np; i++)
             for (int j = i; j < np; j++, k++) p->gth_h[l][i][j] = p->gth_h[l][j][i] = h[k];
         p->n_beta += np;
     }
+    dft_gth_set_projectors(p);
+    return LS_OK;
+}
+
+void dft_gth_set_projectors(dft_pseudo *p)
+{
     /* projectors and D = h, block diagonal in l */
     int ib = 0, nb = p->n_beta;
     for (int l = 0; l < p->gth_n_l; l++) {
@@ -130,7 +161,6 @@ static int gth_entry(ls_text_reader *r, dft_pseudo *p)
         }
         ib += p->gth_n_proj[l];
     }
-    return LS_OK;
 }
 
 int dft_pseudo_read_gth(const char *path, const char *element, const char *name, dft_pseudo **out)

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/datadir.h"
 #include "common/elements.h"
 #include "common/err.h"
 #include "common/log.h"
@@ -104,54 +105,22 @@ int dft_cutoff_hints_warn(const dft_params *p)
     return n_warn;
 }
 
-/* DATA/pseudo/pd04-pbe-sr/<El>.upf if readable. */
-static int try_data_dir(const char *data, const char *element, char *path, size_t n)
-{
-    if ((size_t)snprintf(path, n, "%s/%s/%s.upf", data, DFT_DEFAULT_PSEUDO_SET, element) >= n) return 0;
-    return access(path, R_OK) == 0;
-}
-
 int dft_default_pseudo(const char *element, char *path, size_t n)
 {
-    const char *env = getenv("LODESTONE_DATA");
-    if (env && *env) {
-        if (try_data_dir(env, element, path, n)) return LS_OK;
-        LS_ERROR(LS_ERR_INPUT, "no default pseudopotential for %s: %s/%s/%s.upf does not exist "
-                 "(LODESTONE_DATA is set to '%s')", element, env, DFT_DEFAULT_PSEUDO_SET, element, env);
+    char rel[128], dir[4096];
+    snprintf(rel, sizeof rel, "%s/%s.upf", DFT_DEFAULT_PSEUDO_SET, element);
+    if (ls_datadir_find(rel, dir, sizeof dir, NULL) == LS_OK) {
+        if ((size_t)snprintf(path, n, "%s/%s", dir, rel) >= n)
+            LS_ERROR(LS_ERR_INPUT, "the path of the default pseudopotential %s/%s is too long", dir, rel);
+        return LS_OK;
     }
-    char exe[4096];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) {
-        exe[len] = '\0';
-        char dir[4096], data[4200];
-        dirname_of(exe, dir, sizeof dir);
-        /* build/lodestone, build/tests/test_x, build/asan/tests/test_x, PREFIX/bin/lodestone */
-        for (int up = 0; up < 5; up++) {
-            snprintf(data, sizeof data, "%s/inputs", dir);
-            if (try_data_dir(data, element, path, n)) return LS_OK;
-            snprintf(data, sizeof data, "%s/share/lodestone", dir);
-            if (try_data_dir(data, element, path, n)) return LS_OK;
-            char parent[4096];
-            dirname_of(dir, parent, sizeof parent);
-            if (strcmp(parent, dir) == 0) break;
-            snprintf(dir, sizeof dir, "%s", parent);
-        }
-        /* Is the library there at all (element missing from it) or not found? */
-        dirname_of(exe, dir, sizeof dir);
-        for (int up = 0; up < 5; up++) {
-            snprintf(data, sizeof data, "%s/inputs/%s/HINTS.tsv", dir, DFT_DEFAULT_PSEUDO_SET);
-            if (access(data, R_OK) == 0)
-                LS_ERROR(LS_ERR_INPUT, "no default pseudopotential for %s: the library %s/inputs/%s/ has none",
-                         element, dir, DFT_DEFAULT_PSEUDO_SET);
-            char parent[4096];
-            dirname_of(dir, parent, sizeof parent);
-            if (strcmp(parent, dir) == 0) break;
-            snprintf(dir, sizeof dir, "%s", parent);
-        }
-    }
-    LS_ERROR(LS_ERR_INPUT, "no default pseudopotential for %s: the library inputs/%s/ was not found beside the "
-             "program; set LODESTONE_DATA to the inputs/ folder of a Lodestone checkout", element,
-             DFT_DEFAULT_PSEUDO_SET);
+    /* Is the library there at all (the element missing from it), or not found? */
+    snprintf(rel, sizeof rel, "%s/HINTS.tsv", DFT_DEFAULT_PSEUDO_SET);
+    if (ls_datadir_find(rel, dir, sizeof dir, NULL) == LS_OK)
+        LS_ERROR(LS_ERR_INPUT, "no default pseudopotential for %s: the library %s/%s/ has none", element, dir,
+                 DFT_DEFAULT_PSEUDO_SET);
+    ls_error_prefix("no default pseudopotential for %s: ", element);
+    return LS_ERR_INPUT;
 }
 
 int dft_default_pseudo_fr(const char *element, char *path, size_t n)

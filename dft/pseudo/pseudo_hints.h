@@ -32,10 +32,11 @@ int dft_cutoff_hints_find(const char *pseudo_path, const char *element, struct d
  * HINTS.tsv are warned about, not returned (the hint is advice). */
 int dft_cutoff_hints_warn(const dft_params *p);
 
-/* Default pseudopotential of an element: DATA/pseudo/pd04-pbe-sr/<El>.upf, where DATA is
- * $LODESTONE_DATA if set, else an `inputs/` folder found beside the running executable or
- * in one of its parent folders (build/lodestone -> inputs/).  LS_ERR_INPUT with a message
- * saying what was searched when there is no such file; `path` gets the file. */
+/* Default pseudopotential of an element: DATA/pseudo/pd04-pbe-sr/<El>.upf, where DATA is the data
+ * folder of common/datadir.h ($LODESTONE_DATA if set, else inputs/ or share/lodestone/ beside the
+ * running program or in a parent folder of it, else the compiled-in PREFIX/share/lodestone).
+ * LS_ERR_INPUT with a message saying what was searched when there is no such file; `path` gets
+ * the file. */
 int dft_default_pseudo(const char *element, char *path, size_t n);
 /* The same from the fully relativistic library pseudo/pd04-pbe-fr/ beside it (for spin-orbit
  * coupling; inputs/pseudo/pd04-pbe-fr/README.md lists its elements). */

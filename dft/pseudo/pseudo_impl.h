@@ -27,6 +27,9 @@ int dft_upf_finish(dft_pseudo *p, const int *kbeta);
 int dft_pseudo_read_upf_v1(const char *path, const char *text, dft_pseudo *p);
 int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p);
 
+/* After a GTH reader filled gth_n_l, gth_n_proj and gth_h (and n_beta): the projectors' l and
+ * D_ij = h^l_ij, block diagonal in l (pseudo_gth.c; shared with pseudo_gth_abinit.c). */
+void dft_gth_set_projectors(dft_pseudo *p);
 /* Analytic GTH form factors (pseudo_gth.c); same conventions as the public functions. */
 void dft_gth_vloc_q(const dft_pseudo *p, int n_q, const double *q, double *out);
 void dft_gth_vloc_dq(const dft_pseudo *p, int n_q, const double *q, double *out);

@@ -179,6 +179,14 @@ static int find_tag(const upf_doc *d, const char *name, upf_tag *t, int *found)
             t->body_end = c2;
         }
         *found = 1;
+        /* A section twice: which one is meant?  (No UPF v2 section repeats.) */
+        for (const char *s2 = strchr((t->body_end ? t->body_end : e) + 1, '<'); s2 != NULL; s2 = strchr(s2 + 1, '<')) {
+            if (strncmp(s2 + 1, name, nl) != 0) continue;
+            char c2 = s2[1 + nl]; /* within the text: the name matched */
+            if (isspace((unsigned char)c2) || c2 == '>' || c2 == '/')
+                return doc_error(d, s2, "<%s> appears twice (also on line %ld): give each section once", name,
+                                 line_at(d, s));
+        }
         return LS_OK;
     }
     return LS_OK;
@@ -408,6 +416,17 @@ int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p)
         LS_TRY(tag_values(d, &t, nb * nb, nb * nb, exp_d, dij));
         /* Fortran column order: value k is D(i, j) with i = k % nb, j = k / nb. */
         for (int k = 0; k < nb * nb; k++) p->dij[(k % nb) * nb + k / nb] = dij[k];
+    }
+    /* A projector beyond number_of_proj would be dropped silently (number_of_proj="0" with
+     * projector data makes a local-only potential of a nonlocal one). */
+    {
+        char name[32];
+        snprintf(name, sizeof name, "PP_BETA.%d", p->n_beta + 1);
+        LS_TRY(find_tag(d, name, &t, &found));
+        if (found)
+            return doc_error(d, t.start, "<%s>: the header (line %ld) declares number_of_proj=\"%d\", but the file has "
+                             "more projectors: make number_of_proj the number of <PP_BETA.i> sections", name,
+                             line_at(d, h.start), p->n_beta);
     }
     /* Pseudo-atomic wavefunctions (optional): r chi(r) in PP_PSWFC/PP_CHI.i. */
     for (int ic = 0; ic < DFT_PSEUDO_MAX_BETA; ic++) {

@@ -154,6 +154,7 @@ int dft_pseudo_read_upf_v1(const char *path, const char *text, dft_pseudo *p)
     ls_text_reader *r = NULL;
     int status = LS_OK, have_header = 0, have_mesh = 0, have_local = 0, have_nl = 0;
     int kbeta[DFT_PSEUDO_MAX_BETA] = {0};
+    long seen_line[6] = {0};
     char *line, *tok[4];
     LS_TRY(ls_text_open(path, &r));
     for (;;) {
@@ -162,6 +163,18 @@ int dft_pseudo_read_upf_v1(const char *path, const char *text, dft_pseudo *p)
         if (ls_text_split(line, tok, 2) == 0 || tok[0][0] != '<' || tok[0][1] == '/') continue;
         char sec[64];
         snprintf(sec, sizeof sec, "%s", tok[0]);
+        /* A data section twice would leave one of the two unread (and its arrays leaked). */
+        static const char *const once[] = {"<PP_HEADER>", "<PP_MESH>", "<PP_NLCC>", "<PP_LOCAL>", "<PP_NONLOCAL>",
+                                           "<PP_RHOATOM>"};
+        for (int i = 0; i < 6; i++)
+            if (strcmp(sec, once[i]) == 0) {
+                if (seen_line[i] > 0) {
+                    status = ls_text_error(r, "section %s appears twice (also on line %ld): give each section once", sec,
+                                           seen_line[i]);
+                    goto done;
+                }
+                seen_line[i] = r->line_no;
+            }
         if (strcmp(sec, "<PP_HEADER>") == 0) {
             LS_TRY_GOTO(status, v1_header(r, p), done);
             LS_TRY_GOTO(status, dft_upf_alloc_mesh(p, p->n_mesh), done);

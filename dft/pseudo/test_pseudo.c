@@ -1,7 +1,10 @@
 /* Tests of dft/pseudo*.c: Simpson's rule, Bessel functions, UPF v1/v2 and GTH readers,
  * form factors, their q-derivatives, the interpolation table, and the documented errors.
- * Reference data: /work/shared/pseudo/pd04-pbe-sr (PseudoDojo v0.4, trim600), HINTS.tsv,
- * CP2K's GTH_POTENTIALS (Debian cp2k-data), dft/testdata/Si.v1.upf (tools/upf2to1.py). */
+ * Reference data (all in the repository): inputs/pseudo/pd04-pbe-sr (PseudoDojo v0.4 trim600) and its
+ * HINTS.tsv; three original (untrimmed) files in dft/testdata/pd04-orig (H, Si, Cu), or all 30 in
+ * $LODESTONE_PSEUDO_ORIG (validation/pseudo/originals.sh); dft/testdata/GTH_POTENTIALS, the Si and
+ * Fe entries of CP2K's file (Debian cp2k-data 2023.1-2); dft/testdata/Si.v1.upf (tools/upf2to1.py).
+ * Sources and licences in dft/testdata/README.md. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +16,24 @@
 #include "dft/pseudo/pseudo.h"
 #include "dft/pseudo/pseudo_impl.h"
 
-#define GTH_FILE "/usr/share/cp2k/GTH_POTENTIALS"
+#define GTH_FILE "dft/testdata/GTH_POTENTIALS"
 
 static const char *trim600(char *buf, size_t n, const char *el)
 {
-    char rel[128];
-    snprintf(rel, sizeof rel, "pseudo/pd04-pbe-sr/trim600/%s.upf", el);
-    return ls_test_shared_path(buf, n, rel);
+    snprintf(buf, n, "inputs/pseudo/pd04-pbe-sr/%s.upf", el);
+    return buf;
+}
+
+/* The original (untrimmed) PseudoDojo file of `el`: all 30 in $LODESTONE_PSEUDO_ORIG when it is set
+ * (validation/pseudo/originals.sh), else the three in dft/testdata/pd04-orig (NULL for the others). */
+static const char *original(char *buf, size_t n, const char *el)
+{
+    const char *dir = getenv("LODESTONE_PSEUDO_ORIG");
+    if (dir && *dir) snprintf(buf, n, "%s/%s.upf", dir, el);
+    else if (!strcmp(el, "H") || !strcmp(el, "Si") || !strcmp(el, "Cu"))
+        snprintf(buf, n, "dft/testdata/pd04-orig/%s.upf", el);
+    else return NULL;
+    return buf;
 }
 
 static dft_pseudo *load(const char *el)
@@ -127,10 +141,10 @@ static int expected_nbeta(const char *el)
 static void test_read_all(void)
 {
     char buf[512], line[512];
-    FILE *f = fopen(ls_test_shared_path(buf, sizeof buf, "pseudo/pd04-pbe-sr/HINTS.tsv"), "r");
+    FILE *f = fopen("inputs/pseudo/pd04-pbe-sr/HINTS.tsv", "r");
     LS_CHECK(f != NULL);
     if (!f) return;
-    int n_read = 0;
+    int n_read = 0, n_orig = 0;
     double worst_norm = 0.0, worst_orig = 0.0, worst_full = 0.0;
     char worst_el[8] = "", worst_el_o[8] = "";
     while (fgets(line, sizeof line, f)) {
@@ -157,11 +171,10 @@ static void test_read_all(void)
         if (dev > worst_norm) worst_norm = dev, snprintf(worst_el, sizeof worst_el, "%s", el);
         /* trim600 cuts the density at 5.99 bohr; the original file (same first 600 points,
          * mesh to 9-19 bohr, QE integrates to r > 10 bohr) holds the rest */
-        char rel[128];
-        snprintf(rel, sizeof rel, "pseudo/pd04-pbe-sr/%s.upf", el);
         dft_pseudo *o = NULL;
-        LS_CHECK_OK(dft_pseudo_read_upf(ls_test_shared_path(buf, sizeof buf, rel), &o));
+        if (original(buf, sizeof buf, el)) LS_CHECK_OK(dft_pseudo_read_upf(buf, &o));
         if (o) {
+            n_orig++;
             double no;
             LS_CHECK_OK(dft_pseudo_atom_q(o, 1, &q0, &no));
             double devo = fabs(no - zv) / zv;
@@ -182,9 +195,11 @@ static void test_read_all(void)
     }
     fclose(f);
     LS_CHECK(n_read == 30);
-    printf("  read %d trim600 files; |int rho_atom - Z|/Z: trim600 (r < 5.99) up to %.2e (%s), original files "
+    const char *orig_dir = getenv("LODESTONE_PSEUDO_ORIG");
+    LS_CHECK_MSG(n_orig == (orig_dir && *orig_dir ? 30 : 3), "%d original files read", n_orig);
+    printf("  read %d trim600 files; |int rho_atom - Z|/Z: trim600 (r < 5.99) up to %.2e (%s); %d original files "
            "cut at r > 10 bohr as QE does up to %.2e (%s); whole original mesh up to %.1e\n",
-           n_read, worst_norm, worst_el, worst_orig, worst_el_o, worst_full);
+           n_read, worst_norm, worst_el, n_orig, worst_orig, worst_el_o, worst_full);
 }
 
 /* ---- UPF v1 == v2 --------------------------------------------------------------------- */
@@ -535,10 +550,8 @@ static void test_upf_untidy(void)
 /* ---- GTH ---------------------------------------------------------------------------------- */
 static void test_gth_read(void)
 {
-    if (!have_file(GTH_FILE)) {
-        printf("  %s not installed: GTH reading not tested\n", GTH_FILE);
-        return;
-    }
+    LS_CHECK_MSG(have_file(GTH_FILE), "no %s: run the tests from the project root", GTH_FILE);
+    if (!have_file(GTH_FILE)) return;
     dft_pseudo *p = NULL;
     /* Si GTH-PBE-q4, lines 2644-2650 of the Debian file */
     LS_CHECK_OK(dft_pseudo_read_gth(GTH_FILE, "Si", "GTH-PBE-q4", &p));

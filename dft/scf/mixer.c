@@ -32,6 +32,9 @@ struct dft_mixer {
 int dft_mixer_create(const dft_grid *grid, int n_comp, double beta, int n_hist, double kerker_q0, dft_mixer **out)
 {
     *out = NULL;
+    if (n_hist > DFT_MIXER_MAX_HISTORY)
+        LS_ERROR(LS_ERR_INPUT, "a mixing history of %d steps: at most %d are kept (pw.x's default is 8)", n_hist,
+                 DFT_MIXER_MAX_HISTORY);
     dft_mixer *m = calloc(1, sizeof *m);
     if (!m) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     m->grid = grid;

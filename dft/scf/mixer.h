@@ -13,7 +13,12 @@
 
 typedef struct dft_mixer dft_mixer;
 
-/* beta: step; n_hist: history length (Pulay/DIIS); kerker_q0 (1/bohr, 0 = off). */
+/* The longest Pulay history accepted (a limit on what an input's mixing_history / mixing_ndim may
+ * ask for: each step keeps two densities). */
+#define DFT_MIXER_MAX_HISTORY 100
+
+/* beta: step; n_hist: history length (Pulay/DIIS, 1..DFT_MIXER_MAX_HISTORY, else LS_ERR_INPUT);
+ * kerker_q0 (1/bohr, 0 = off). */
 int dft_mixer_create(const dft_grid *grid, int n_comp, double beta, int n_hist, double kerker_q0, dft_mixer **out);
 void dft_mixer_destroy(dft_mixer *m);
 

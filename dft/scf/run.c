@@ -12,6 +12,8 @@
 #include "common/log.h"
 #include "common/parallel.h"
 #include "dft/dft.h"
+#include "common/units.h"
+#include "dft/scf/density_file.h"
 #include "dft/scf/dist.h"
 #include "dft/terms/forces.h"
 #include "dft/scf/linalg.h"
@@ -154,9 +156,21 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
     double t0 = ls_wall_time(), cpu0 = ls_cpu_time(), comm0 = ls_par_comm_seconds(), comm_cpu0 = ls_par_comm_cpu_seconds();
     dft_linalg_init();
     dft_fftw_wisdom_load();
+    /* 'nscf' and 'bands': the density of the scf run first (dft/scf/density_file.h) */
+    dft_start *density = NULL;
+    double fermi_scf = 0;
+    if (p->calculation != DFT_CALC_SCF) {
+        int st = dft_density_file_read(p->density_file, p, &density, &fermi_scf);
+        if (st != LS_OK) {
+            free(r);
+            return st;
+        }
+        ls_log_info("density: read from %s (scf Fermi level %.6f eV)", p->density_file, fermi_scf * LS_HARTREE_EV);
+    }
     int status = dft_system_create(p, &sys);
     if (status == LS_OK) dft_fftw_wisdom_save();
     if (status != LS_OK) {
+        dft_start_destroy(density);
         free(r);
         return status;
     }
@@ -182,25 +196,38 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
     }
     struct dft_scf_report rep;
     double t1 = ls_wall_time();
-    int scf_status = dft_scf_solve(sys, &rep);
+    int nscf = p->calculation != DFT_CALC_SCF;
+    if (nscf) sys->start = density;
+    int scf_status = nscf ? dft_nscf_solve(sys, &rep) : dft_scf_solve(sys, &rep);
     double t_scf = ls_wall_time() - t1;
     if (scf_status != LS_OK && scf_status != LS_ERR_CONVERGENCE) {
         dft_system_destroy(sys);
+        dft_start_destroy(density);
         free(r);
         return scf_status;
     }
-    ls_log_info("energy: Harris-Foulkes %.10f Ry, Kohn-Sham at the final density %.10f Ry (difference %.2e Ry)",
-                2 * rep.energy, 2 * rep.energy_ks, 2 * (rep.energy_ks - rep.energy));
+    if (p->calculation == DFT_CALC_BANDS) sys->fermi = fermi_scf; /* no occupations: the scf's level */
+    if (!nscf)
+        ls_log_info("energy: Harris-Foulkes %.10f Ry, Kohn-Sham at the final density %.10f Ry (difference %.2e Ry)",
+                    2 * rep.energy, 2 * rep.energy_ks, 2 * (rep.energy_ks - rep.energy));
     status = collect(sys, &rep, r);
-    if (status == LS_OK && ctl && ctl->save) status = dft_start_save(sys, ctl->save);
+    if (status == LS_OK && ctl && ctl->save && !nscf) status = dft_start_save(sys, ctl->save);
+    /* The density for later 'nscf'/'bands' runs; a failure to write it loses nothing of this run. */
+    if (status == LS_OK && !nscf && scf_status == LS_OK && p->write_density && p->density_file[0]) {
+        if (dft_density_file_write(sys, p->density_file) == LS_OK)
+            ls_log_info("density: written to %s (for nscf and bands runs)", p->density_file);
+        else
+            ls_log_warn("density: not written (%s); nscf and bands runs cannot follow this one", ls_error_message());
+    }
+    dft_start_destroy(density);
     double t2 = ls_wall_time();
-    if (status == LS_OK && p->compute_forces) {
+    if (status == LS_OK && p->compute_forces && !nscf) {
         r->forces = calloc((size_t)sys->n_atom, sizeof *r->forces);
         if (!r->forces) status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
         else status = dft_forces_compute(sys, r->forces);
     }
     double t3 = ls_wall_time();
-    if (status == LS_OK && p->compute_stress) {
+    if (status == LS_OK && p->compute_stress && !nscf) {
         status = dft_stress_compute(sys, r->stress);
         r->has_stress = status == LS_OK;
     }
@@ -232,6 +259,9 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
         return status;
     }
     *out = r;
+    if (scf_status == LS_ERR_CONVERGENCE && nscf)
+        return ls_error_set(LS_ERR_CONVERGENCE, __FILE__, __LINE__, "non-self-consistent bands: some bands did not "
+                            "converge: results kept");
     if (scf_status == LS_ERR_CONVERGENCE) {
         /* Re-record: the forces and stress steps may have cleared nothing, but keep it explicit. */
         return ls_error_set(LS_ERR_CONVERGENCE, __FILE__, __LINE__,

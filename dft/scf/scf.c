@@ -18,6 +18,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/parallel.h"
+#include "common/rng.h"
 #include "common/units.h"
 #include "dft/scf/atwfc.h"
 #include "dft/scf/density.h"
@@ -33,6 +34,7 @@
 #include "dft/scf/scf.h"
 #include "dft/scf/start.h"
 #include "dft/scf/smearing.h"
+#include "dft/scf/tetra.h"
 
 void dft_params_init(dft_params *p)
 {
@@ -42,6 +44,7 @@ void dft_params_init(dft_params *p)
     p->kmesh[0] = p->kmesh[1] = p->kmesh[2] = 1;
     p->n_spin = 1;
     p->conv_thr = 0.5e-9;
+    p->conv_thr_factor = 1.0;
     p->max_iter = 100;
     p->mixing_beta = 0.3;
     p->mixing_history = 8;
@@ -54,17 +57,38 @@ void dft_params_free(dft_params *p)
 {
     ls_structure_destroy(p->structure);
     p->structure = NULL;
+    free(p->klist);
+    p->klist = NULL;
+    p->n_klist = 0;
+    free(p->occ_input);
+    p->occ_input = NULL;
 }
 
-/* splitmix64: a seeded, thread-independent random stream for the starting wavefunctions. */
-static double rand_unit(uint64_t *state)
+int dft_params_copy(const dft_params *src, dft_params *dst)
 {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
+    *dst = *src; /* every field is a value but the structure and the pw.x reader's arrays */
+    dst->structure = NULL;
+    dst->klist = NULL;
+    dst->occ_input = NULL;
+    int status = src->structure ? ls_structure_copy(src->structure, &dst->structure) : LS_OK;
+    if (status == LS_OK && src->n_klist > 0) { /* explicit k-points */
+        dst->klist = malloc((size_t)src->n_klist * sizeof *src->klist);
+        if (dst->klist) memcpy(dst->klist, src->klist, (size_t)src->n_klist * sizeof *src->klist);
+        else status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    }
+    if (status == LS_OK && src->occ_input) { /* occupations given per band */
+        size_t n = (size_t)(src->n_spin == 2 ? 2 : 1) * (size_t)src->n_bands;
+        dst->occ_input = malloc(n * sizeof *src->occ_input);
+        if (dst->occ_input) memcpy(dst->occ_input, src->occ_input, n * sizeof *src->occ_input);
+        else status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    }
+    if (status != LS_OK) dft_params_free(dst); /* then dst owns nothing */
+    return status;
 }
+
+/* SplitMix64 (common/rng.h): a seeded, thread-independent random stream for the starting
+ * wavefunctions. */
+static double rand_unit(uint64_t *state) { return ls_splitmix64_uniform(state); }
 
 static int init_states(dft_system *sys)
 {
@@ -169,6 +193,26 @@ static int occupy(dft_system *sys, double *homo, double *lumo)
         return dft_smearing_occupy(sys->smearing, sys->sigma, n_kpt, sys->n_spin, sys->n_band, sys->eig,
                                    sys->kpts->weight, sys->max_occ, sys->n_electrons, &sys->fermi, sys->occ,
                                    &sys->minus_ts);
+    }
+    if (sys->tetra) {
+        sys->minus_ts = 0; /* pw.x: no entropy term with tetrahedra */
+        return dft_tetra_occupy(sys->tetra, n_kpt, sys->n_spin, sys->n_band, sys->eig, sys->kpts->weight,
+                                sys->max_occ, sys->n_electrons, &sys->fermi, sys->occ);
+    }
+    const double *given = sys->params->occ_input;
+    if (given) { /* pw.x's from_input: the same occupations at every k-point */
+        int nb = sys->n_band;
+        for (int is = 0; is < sys->n_spin; is++)
+            for (int ik = 0; ik < n_kpt; ik++)
+                for (int ib = 0; ib < nb; ib++) {
+                    size_t i = ((size_t)is * n_kpt + ik) * nb + ib;
+                    sys->occ[i] = given[is * nb + ib];
+                    if (given[is * nb + ib] > 0) *homo = fmax(*homo, sys->eig[i]);
+                    else *lumo = fmin(*lumo, sys->eig[i]);
+                }
+        sys->fermi = *homo;
+        sys->minus_ts = 0;
+        return LS_OK;
     }
     double per_spin[2] = {sys->n_electrons / sys->n_spin, sys->n_electrons / sys->n_spin};
     LS_TRY(dft_occupations_fixed(n_kpt, sys->n_spin, sys->n_band, sys->eig, per_spin, sys->max_occ, sys->occ, homo, lumo));
@@ -422,7 +466,8 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         rep->lumo = lumo;
         e_prev = f_ks;
         /* One decision for all ranks (their numbers agree; this keeps them in step regardless). */
-        converged = dr2 < p->conv_thr && notconv_total == 0 && iter > 1;
+        converged = dr2 < p->conv_thr * (p->conv_thr_factor > 0 ? p->conv_thr_factor : 1.0) && notconv_total == 0 &&
+                    iter > 1;
         ls_comm_bcast(ls_comm_world(), &converged, sizeof converged, 0);
         if (converged) break;
         LS_TRY_GOTO(status, dft_mixer_mix(mixer, vin, vout), done);
@@ -485,4 +530,21 @@ done:
     free(rho_out);
     free(tmp);
     return status;
+}
+
+/* For the non-self-consistent runs (dft/scf/nscf.c): the same state allocation, starting
+ * wavefunctions and occupations as the SCF. */
+int dft_scf_alloc_states(dft_system *sys)
+{
+    return init_states(sys);
+}
+
+int dft_scf_atomic_start(dft_system *sys, dft_ham_work *hw)
+{
+    return atomic_start(sys, hw);
+}
+
+int dft_scf_occupy(dft_system *sys, double *homo, double *lumo)
+{
+    return occupy(sys, homo, lumo);
 }

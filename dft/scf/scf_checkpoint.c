@@ -42,8 +42,11 @@ static int check_identity(const ls_ckpt *c, const char *path, const dft_params *
     if (strcmp(kind, "lodestone scf") != 0)
         LS_ERROR(LS_ERR_INPUT, "%s: this is a '%s' checkpoint, not an SCF checkpoint", path, kind);
     LS_TRY(ls_ckpt_get_ints(c, "scf/atoms_spin", &id, &n_id));
+    if (n_id != 2)
+        LS_ERROR(LS_ERR_INPUT, "%s: corrupt SCF checkpoint (record scf/atoms_spin has %zu values, not 2); delete it to "
+                 "start afresh", path, n_id);
     LS_TRY(ls_ckpt_get_ints(c, "scf/z", &z, &n_z));
-    int same = n_id == 2 && id[0] == p->structure->n_atom && n_z == (size_t)p->structure->n_atom;
+    int same = id[0] == p->structure->n_atom && n_z == (size_t)p->structure->n_atom;
     for (size_t a = 0; same && a < n_z; a++) same = z[a] == p->structure->z[a];
     if (!same)
         LS_ERROR(LS_ERR_INPUT,

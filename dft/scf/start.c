@@ -1,6 +1,7 @@
 /* Starting an SCF from a previous solution (see start.h). */
 #include "dft/scf/start.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,8 @@
 
 #include "common/checkpoint.h"
 #include "common/err.h"
+#include "dft/basis/grid.h"
+#include "dft/basis/kpoints.h"
 #include "dft/scf/density.h"
 #include "dft/scf/dist.h"
 #include "dft/scf/eigensolver.h"
@@ -101,8 +104,9 @@ static long grid_index(const int n[3], const int m[3])
 {
     long idx = 0;
     for (int k = 0; k < 3; k++) {
-        if (2 * abs(m[k]) + 1 > n[k]) return -1;
-        idx = idx * n[k] + ((m[k] % n[k]) + n[k]) % n[k];
+        long mk = m[k]; /* long: |INT_MIN| does not fit an int */
+        if (2 * labs(mk) + 1 > n[k]) return -1;
+        idx = idx * n[k] + ((mk % n[k]) + n[k]) % n[k];
     }
     return idx;
 }
@@ -245,15 +249,56 @@ int dft_start_to_ckpt(const dft_start *st, struct ls_ckpt *c)
     return LS_OK;
 }
 
+/* Miller indices of a record into m[n][3], each within +-DFT_GRID_MAX_DIM (an index beyond any
+ * grid is a corrupt record, not one to carry to the int arithmetic of grid_index). */
+static int read_miller(const int64_t *v, long n, int (*m)[3], const char *name)
+{
+    for (long ig = 0; ig < n; ig++)
+        for (int k = 0; k < 3; k++) {
+            int64_t x = v[3 * ig + k];
+            if (x < -DFT_GRID_MAX_DIM || x > DFT_GRID_MAX_DIM)
+                LS_ERROR(LS_ERR_INPUT, "checkpoint: record %s holds the Miller index %lld, beyond any FFT grid", name,
+                         (long long)x);
+            m[ig][k] = (int)x;
+        }
+    return LS_OK;
+}
+
+/* n numbers, all finite (a NaN would spread through the whole SCF). */
+static int check_finite(const double *v, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i])) LS_ERROR(LS_ERR_INPUT, "checkpoint: record %s holds a non-finite number", name);
+    return LS_OK;
+}
+
 int dft_start_from_ckpt(const struct ls_ckpt *c, dft_start **out)
 {
     *out = NULL;
     const int64_t *dims, *m;
     const double *d;
-    size_t n;
+    size_t n, n_miller;
+    /* Every size is checked against the records that hold the data before anything is allocated. */
     LS_TRY(ls_ckpt_get_ints(c, "start/dims", &dims, &n));
-    if (n != 4 || dims[0] < 1 || dims[0] > 2 || dims[1] < 1 || dims[2] < 0 || dims[3] < 1)
+    if (n != 4 || dims[0] < 1 || dims[0] > 2 || dims[1] < 1 || dims[2] < 0 || dims[2] > DFT_KPOINTS_MAX_MESH ||
+        dims[3] < 1 || dims[3] > INT_MAX)
         LS_ERROR(LS_ERR_INPUT, "checkpoint: bad record start/dims");
+    /* Noncollinear runs: the density's components (1 or 4) and the spinor components (2). */
+    int n_rho = (int)dims[0], npol = 1;
+    if (ls_ckpt_has(c, "start/rho_npol")) {
+        LS_TRY(ls_ckpt_get_ints(c, "start/rho_npol", &m, &n));
+        if (n != 2 || (m[0] != 1 && m[0] != 4) || m[1] != 2 || dims[0] != 1)
+            LS_ERROR(LS_ERR_INPUT, "checkpoint: bad record start/rho_npol");
+        n_rho = (int)m[0];
+        npol = (int)m[1];
+    }
+    LS_TRY(ls_ckpt_get_ints(c, "start/miller", &m, &n_miller));
+    if (n_miller % 3 != 0 || (int64_t)(n_miller / 3) != dims[1])
+        LS_ERROR(LS_ERR_INPUT, "checkpoint: bad record start/miller (%zu values for %lld G-vectors)", n_miller,
+                 (long long)dims[1]);
+    LS_TRY(ls_ckpt_get_doubles(c, "start/drho", &d, &n));
+    if (n != (size_t)2 * (size_t)n_rho * n_miller / 3) LS_ERROR(LS_ERR_INPUT, "checkpoint: bad record start/drho");
+    LS_TRY(check_finite(d, n, "start/drho"));
     int status = LS_OK;
     dft_start *st = calloc(1, sizeof *st);
     if (!st) LS_ERROR(LS_ERR_NOMEM, "out of memory");
@@ -261,44 +306,41 @@ int dft_start_from_ckpt(const struct ls_ckpt *c, dft_start **out)
     st->n_g = (long)dims[1];
     st->n_kpt = (int)dims[2];
     st->n_band = (int)dims[3];
-    st->n_rho = st->n_spin;
-    st->npol = 1;
-    if (ls_ckpt_has(c, "start/rho_npol")) {
-        LS_TRY_GOTO(status, ls_ckpt_get_ints(c, "start/rho_npol", &m, &n), done);
-        if (n != 2 || (m[0] != 1 && m[0] != 4) || m[1] != 2 || st->n_spin != 1)
-            LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "checkpoint: bad record start/rho_npol");
-        st->n_rho = (int)m[0];
-        st->npol = (int)m[1];
-    }
+    st->n_rho = n_rho;
+    st->npol = npol;
     st->miller = malloc((size_t)st->n_g * sizeof *st->miller);
     st->drho = malloc((size_t)st->n_rho * st->n_g * sizeof *st->drho);
     if (!st->miller || !st->drho) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-    LS_TRY_GOTO(status, ls_ckpt_get_ints(c, "start/miller", &m, &n), done);
-    if (n != (size_t)3 * st->n_g) LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "checkpoint: bad record start/miller");
-    for (long ig = 0; ig < st->n_g; ig++)
-        for (int k = 0; k < 3; k++) st->miller[ig][k] = (int)m[3 * ig + k];
-    LS_TRY_GOTO(status, ls_ckpt_get_doubles(c, "start/drho", &d, &n), done);
-    if (n != (size_t)2 * st->n_rho * st->n_g) LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "checkpoint: bad record start/drho");
+    LS_TRY_GOTO(status, read_miller(m, st->n_g, st->miller, "start/miller"), done);
     memcpy(st->drho, d, n * sizeof *d);
-    LS_TRY_GOTO(status, alloc_states(st), done);
     LS_TRY_GOTO(status, ls_ckpt_get_doubles(c, "start/k_frac", &d, &n), done);
     if (n != (size_t)3 * st->n_kpt) LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "checkpoint: bad record start/k_frac");
+    LS_TRY_GOTO(status, check_finite(d, n, "start/k_frac"), done);
+    LS_TRY_GOTO(status, alloc_states(st), done);
     memcpy(st->k_frac, d, n * sizeof *d);
     for (int ik = 0; ik < st->n_kpt; ik++) {
         char name[64];
         snprintf(name, sizeof name, "start/miller_k/%d", ik);
         LS_TRY_GOTO(status, ls_ckpt_get_ints(c, name, &m, &n), done);
-        if (n % 3 != 0 || n == 0) LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "checkpoint: bad record %s", name);
+        if (n % 3 != 0 || n == 0 || n / 3 > INT_MAX) LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "checkpoint: bad record %s", name);
         st->n_pw[ik] = (int)(n / 3);
+        /* The wavefunctions of this k-point must be there, n_band x npol x n_pw each, before any allocation. */
+        size_t per_band = (size_t)st->npol * (size_t)st->n_pw[ik];
+        for (int is = 0; is < st->n_spin; is++) {
+            char psi_name[64];
+            size_t n_psi;
+            snprintf(psi_name, sizeof psi_name, "start/psi/%d/%d", is, ik);
+            LS_TRY_GOTO(status, ls_ckpt_get_doubles(c, psi_name, &d, &n_psi), done);
+            if (n_psi % 2 != 0 || n_psi / 2 / per_band != (size_t)st->n_band || n_psi / 2 % per_band != 0)
+                LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "checkpoint: bad record %s", psi_name);
+        }
         st->miller_k[ik] = malloc((size_t)st->n_pw[ik] * sizeof *st->miller_k[ik]);
         if (!st->miller_k[ik]) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-        for (int ig = 0; ig < st->n_pw[ik]; ig++)
-            for (int k = 0; k < 3; k++) st->miller_k[ik][ig][k] = (int)m[3 * ig + k];
+        LS_TRY_GOTO(status, read_miller(m, st->n_pw[ik], st->miller_k[ik], name), done);
         for (int is = 0; is < st->n_spin; is++) {
             snprintf(name, sizeof name, "start/psi/%d/%d", is, ik);
             LS_TRY_GOTO(status, ls_ckpt_get_doubles(c, name, &d, &n), done);
-            if (n != (size_t)2 * st->n_band * st->npol * st->n_pw[ik])
-                LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "checkpoint: bad record %s", name);
+            LS_TRY_GOTO(status, check_finite(d, n, name), done);
             st->psi[is * st->n_kpt + ik] = malloc(n / 2 * sizeof(double complex));
             if (!st->psi[is * st->n_kpt + ik]) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
             memcpy(st->psi[is * st->n_kpt + ik], d, n * sizeof *d);

@@ -24,6 +24,7 @@
 #include "dft/scf/magfield.h"
 #include "dft/scf/moments.h"
 #include "dft/scf/smearing.h"
+#include "dft/scf/tetra.h"
 
 void dft_structure_factor(const dft_system *sys, int species, double complex *sf)
 {
@@ -77,7 +78,12 @@ static int setup_atoms(const dft_params *p, dft_system *sys)
         memcpy(sys->tau[a], st->pos[a], sizeof sys->tau[a]);
     }
     for (int s = 0; s < p->n_species; s++) {
-        LS_TRY(dft_pseudo_read(p->species[s].pseudo, &sys->pseudo[s]));
+        int status = dft_pseudo_read(p->species[s].pseudo, &sys->pseudo[s]);
+        if (status != LS_OK) {
+            /* The input that names the file, then the file's own message (with its line). */
+            ls_error_prefix("%s: the pseudopotential of species '%s': ", p->source, p->species[s].label);
+            return status;
+        }
         int z_label = ls_element_z_from_label(p->species[s].label);
         if (z_label && sys->pseudo[s]->z && z_label != sys->pseudo[s]->z)
             LS_ERROR(LS_ERR_INPUT, "%s: species '%s' uses the pseudopotential '%s', which is for %s",
@@ -94,9 +100,14 @@ static int setup_atoms(const dft_params *p, dft_system *sys)
         }
         if (!p->spinorbit) LS_TRY(dft_pseudo_average_so(sys->pseudo[s]));
     }
-    double ne = -p->total_charge;
-    for (int a = 0; a < sys->n_atom; a++) ne += sys->pseudo[sys->species_of[a]]->z_valence;
-    sys->n_electrons = ne;
+    double valence = 0;
+    for (int a = 0; a < sys->n_atom; a++) valence += sys->pseudo[sys->species_of[a]]->z_valence;
+    /* A charge must leave electrons, and may add at most as many as the atoms have. */
+    if (!(fabs(p->total_charge) < valence))
+        LS_ERROR(LS_ERR_INPUT, "%s: a total charge of %g leaves %g electrons: the atoms' pseudopotentials have %g "
+                 "valence electrons, so the charge must lie between %g and %g (exclusive)",
+                 p->source, p->total_charge, valence - p->total_charge, valence, -valence, valence);
+    sys->n_electrons = valence - p->total_charge;
     return LS_OK;
 }
 
@@ -173,10 +184,10 @@ static int find_symmetry(const dft_params *p, dft_system *sys)
 /* The smallest grid of good FFT sizes for the cutoff whose dimension i is a multiple of the
  * denominators of the fractional translations along i (denominators up to 12; translations
  * with larger ones, rare in practice, leave their operations to be dropped). */
-static void symmetric_grid_size(const dft_system *sys, double ecut_rho, int n[3])
+static int symmetric_grid_size(const dft_system *sys, const double cell[3][3], double ecut_rho, int n[3])
 {
-    dft_grid_good_size(sys->cell, ecut_rho, n);
-    if (!sys->symops) return;
+    LS_TRY(dft_grid_good_size(cell, ecut_rho, n));
+    if (!sys->symops) return LS_OK;
     for (int i = 0; i < 3; i++) {
         int lcm = 1;
         for (int op = 0; op < sys->symops->n_op; op++) {
@@ -200,6 +211,7 @@ static void symmetric_grid_size(const dft_system *sys, double ecut_rho, int n[3]
         while (!(m % lcm == 0 && dft_grid_fft_size(m) == m)) m++;
         n[i] = m;
     }
+    return LS_OK;
 }
 
 int dft_params_n_rho(const dft_params *p)
@@ -252,7 +264,7 @@ static int setup_magnetism(const dft_params *p, dft_system *sys)
     if (first >= 0) {
         const double *u = sys->m_start[first];
         double un = sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
-        sys->lsign = getenv("LS_NO_LSIGN") ? 0 : 1;
+        sys->lsign = 1;
         for (int a = first + 1; a < sys->n_atom; a++) {
             const double *m = sys->m_start[a];
             double c[3] = {u[1] * m[2] - u[2] * m[1], u[2] * m[0] - u[0] * m[2], u[0] * m[1] - u[1] * m[0]};
@@ -274,7 +286,10 @@ static int setup_bands(const dft_params *p, dft_system *sys)
                      "or marzari-vanderbilt)", p->source, p->smearing);
         sys->sigma = p->smearing_width;
         if (!(sys->sigma > 0)) LS_ERROR(LS_ERR_INPUT, "%s: the smearing width must be positive", p->source);
-    } else if (!sys->noncolin) {
+    } else if (p->occupations == DFT_OCC_FROM_INPUT) {
+        if (!p->occ_input || p->n_bands < 1)
+            LS_ERROR(LS_ERR_INPUT, "%s: occupations from input need the occupation of each of the bands", p->source);
+    } else if (p->occupations == DFT_OCC_FIXED && !sys->noncolin) {
         double half = sys->n_electrons / 2.0;
         if (sys->n_spin == 1 && fabs(half - round(half)) > 1e-8)
             LS_ERROR(LS_ERR_INPUT, "%s: %.6g electrons is an odd or fractional count, which fixed occupations "
@@ -285,7 +300,7 @@ static int setup_bands(const dft_params *p, dft_system *sys)
     if (n_band <= 0) {
         /* pw.x's default: N/2 for insulators; max(1.2 N/2, N/2 + 4) for metals. */
         double half = sys->n_electrons / 2.0;
-        if (p->occupations == DFT_OCC_SMEARING || sys->n_spin == 2) {
+        if (p->occupations == DFT_OCC_SMEARING || p->occupations == DFT_OCC_TETRAHEDRA || sys->n_spin == 2) {
             int a = (int)lround(1.2 * half), b = (int)lround(half) + 4;
             n_band = a > b ? a : b;
         } else {
@@ -333,8 +348,11 @@ done:
 
 static int setup_nonlocal(dft_system *sys)
 {
-    /* Projector tables up to the largest |k+G| of the run (pw.x's interpolation scheme). */
+    /* Projector tables up to the largest |k+G| of the run (pw.x's interpolation scheme); with a
+     * reference cell the plane waves may reach beyond the cutoff's sphere. */
     double q_max = sqrt(2.0 * sys->params->ecut_wfc) * 1.2 + 1.0;
+    for (int ik = 0; ik < sys->kpts->n_kpt; ik++)
+        for (int ig = 0; ig < sys->basis[ik]->n_pw; ig++) q_max = fmax(q_max, sqrt(2.0 * sys->basis[ik]->kin[ig]) + 1.0);
     for (int s = 0; s < sys->n_species; s++) LS_TRY(dft_pseudo_tabulate(sys->pseudo[s], q_max));
     sys->proj_offset = malloc((size_t)(sys->n_atom + 1) * sizeof *sys->proj_offset);
     if (!sys->proj_offset) LS_ERROR(LS_ERR_NOMEM, "out of memory");
@@ -380,6 +398,7 @@ int dft_system_create(const dft_params *p, dft_system **out)
     sys->params = p;
     if (p->structure == NULL) LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: no structure given", p->source);
     LS_TRY_GOTO(status, ls_structure_check(p->structure, 0.5 * LS_ANGSTROM_BOHR, p->source), fail);
+    LS_TRY_GOTO(status, dft_params_check_sizes(p), fail);
     LS_TRY_GOTO(status, setup_atoms(p, sys), fail);
     LS_TRY_GOTO(status, setup_magnetism(p, sys), fail);
     LS_TRY_GOTO(status, setup_bands(p, sys), fail);
@@ -399,11 +418,20 @@ int dft_system_create(const dft_params *p, dft_system **out)
      * maps grid points onto grid points (a given grid keeps only the operations that do). */
     if (p->use_symmetry) LS_TRY_GOTO(status, find_symmetry(p, sys), fail);
     int n_fft[3] = {p->fft[0], p->fft[1], p->fft[2]};
-    if (!(n_fft[0] > 0 && n_fft[1] > 0 && n_fft[2] > 0)) symmetric_grid_size(sys, ecut_rho, n_fft);
+    /* pw.x's variable-cell runs keep the G-vectors of a reference cell (dft_params.basis_ref_cell) */
+    const double (*sel_cell)[3] = p->basis_ref_given ? p->basis_ref_cell : (const double(*)[3])sys->cell;
+    if (!(n_fft[0] > 0 && n_fft[1] > 0 && n_fft[2] > 0)) {
+        status = symmetric_grid_size(sys, sel_cell, ecut_rho, n_fft);
+        if (status != LS_OK) {
+            ls_error_prefix("%s: ", p->source);
+            goto fail;
+        }
+    }
     /* From here to the wavefunction FFTs: rank 0 plans first, the other ranks from its wisdom. */
     dft_fftw_plans_begin();
     planning = 1;
-    LS_TRY_GOTO(status, dft_grid_create(sys->cell, ecut_rho, n_fft, &sys->grid), fail);
+    LS_TRY_GOTO(status, dft_grid_create_ref(sys->cell, p->basis_ref_given ? sel_cell : NULL, ecut_rho, n_fft,
+                                            &sys->grid), fail);
     if (sys->symops) {
         keep_grid_operations(sys->symops, sys->grid->n, sys->t_rev);
         sys->n_sym = sys->symops->n_op;
@@ -414,11 +442,29 @@ int dft_system_create(const dft_params *p, dft_system **out)
     }
     int mesh[3];
     memcpy(mesh, p->kmesh, sizeof mesh);
-    if (p->kspacing > 0) dft_kpoints_mesh_from_spacing(sys->grid->recip, p->kspacing, mesh);
+    if (p->kspacing > 0) LS_TRY_GOTO(status, dft_kpoints_mesh_from_spacing(sys->grid->recip, p->kspacing, mesh), fail);
     /* k and -k are equivalent unless the state is magnetic and noncollinear (pw.x: time_reversal =
      * .not. noinv .and. .not. (noncolin .and. domag)); time-reversed operations map k to -R^T k. */
-    LS_TRY_GOTO(status, dft_kpoints_mp_mag(mesh, p->kshift, sys->n_sym, (const int(*)[3][3])sys->sym_rot, sys->t_rev,
-                                           p->time_reversal && !(sys->noncolin && sys->domag), &sys->kpts), fail);
+    int k_trev = p->time_reversal && !(sys->noncolin && sys->domag);
+    if (p->n_klist > 0) {
+        /* A list is reduced by the operations without time reversal (a subgroup), which the list
+         * code takes as plain rotations. */
+        int n_unitary = 0;
+        int(*unitary)[3][3] = malloc((size_t)(sys->n_sym > 0 ? sys->n_sym : 1) * sizeof *unitary);
+        if (!unitary) LS_ERROR_GOTO(status, LS_ERR_NOMEM, fail, "out of memory");
+        for (int op = 0; op < sys->n_sym; op++)
+            if (!(sys->t_rev && sys->t_rev[op])) memcpy(unitary[n_unitary++], sys->sym_rot[op], sizeof *unitary);
+        status = dft_kpoints_list(p->klist, p->n_klist, p->klist_symmetry, (const double(*)[3])sys->cell, n_unitary,
+                                  (const int(*)[3][3])unitary, k_trev, &sys->kpts);
+        free(unitary);
+        if (status != LS_OK) goto fail;
+    } else {
+        LS_TRY_GOTO(status, dft_kpoints_mp_mag(mesh, p->kshift, sys->n_sym, (const int(*)[3][3])sys->sym_rot, sys->t_rev,
+                                               k_trev, &sys->kpts), fail);
+    }
+    if (p->occupations == DFT_OCC_TETRAHEDRA)
+        LS_TRY_GOTO(status, dft_tetra_create(sys->kpts, (const double(*)[3])sys->grid->recip, p->tetrahedra,
+                                             &sys->tetra), fail);
     sys->basis = calloc((size_t)sys->kpts->n_kpt, sizeof *sys->basis);
     if (!sys->basis) LS_ERROR_GOTO(status, LS_ERR_NOMEM, fail, "out of memory");
     for (int ik = 0; ik < sys->kpts->n_kpt; ik++)
@@ -426,7 +472,7 @@ int dft_system_create(const dft_params *p, dft_system **out)
                                              &sys->basis[ik]), fail);
     for (int ik = 0; ik < sys->kpts->n_kpt; ik++)
         if (dft_system_npw(sys, ik) < sys->n_band)
-            LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: only %d plane waves at k-point %d for %d bands: raise the cutoff",
+            LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: only %d plane waves at k-point %d for %d bands: raise the cutoff or lower the number of bands",
                           p->source, dft_system_npw(sys, ik), ik + 1, sys->n_band);
 
     {
@@ -478,6 +524,7 @@ void dft_system_destroy(dft_system *sys)
             for (int i = 0; i < sys->kpts->n_kpt * sys->n_spin; i++) free(sys->psi[i]);
     }
     dft_kpoints_destroy(sys->kpts);
+    dft_tetra_destroy(sys->tetra);
     dft_dist_destroy(sys->dist);
     free(sys->basis);
     free(sys->projectors);

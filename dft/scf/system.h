@@ -18,6 +18,7 @@
 
 struct dft_smearing;
 struct dft_dist;
+struct dft_tetra;
 
 /* Projectors of one k-point: proj[ip * n_pw + ig] = (1/sqrt(Omega)) (-i)^l Y_lm(k+G)
  * beta_i(|k+G|) exp(-i (k+G).tau_a) for every atom a, projector i, m. */
@@ -42,6 +43,7 @@ typedef struct dft_system {
     double max_occ;               /* 2 without spin, 1 with */
     const struct dft_smearing *smearing; /* NULL for fixed occupations */
     double sigma;                 /* smearing width, Ha */
+    struct dft_tetra *tetra;      /* the tetrahedron method's tetrahedra (dft/scf/tetra.h), or NULL */
 
     dft_grid *grid;
     dft_wfft *wfft;               /* pruned FFTs for wavefunctions on the grid */

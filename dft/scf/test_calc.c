@@ -22,7 +22,7 @@
 #include "common/log.h"
 #include "common/stop.h"
 #include "common/test.h"
-#include "dft/scf/calc.h"
+#include "dft/calc.h"
 #include "dft/dft.h"
 
 static int setup(const char *el, double a_bohr, int smear, int spin, dft_params *p)
@@ -37,9 +37,7 @@ static int setup(const char *el, double a_bohr, int smear, int spin, dft_params 
     }
     p->n_species = 1;
     snprintf(p->species[0].label, sizeof p->species[0].label, "%s", el);
-    char rel[256];
-    snprintf(rel, sizeof rel, "pseudo/pd04-pbe-sr/trim600/%s.upf", el);
-    ls_test_shared_path(p->species[0].pseudo, sizeof p->species[0].pseudo, rel);
+    snprintf(p->species[0].pseudo, sizeof p->species[0].pseudo, "inputs/pseudo/pd04-pbe-sr/%s.upf", el);
     snprintf(p->functional, sizeof p->functional, "PBE");
     p->ecut_wfc = 10;
     p->kmesh[0] = p->kmesh[1] = p->kmesh[2] = 2;
@@ -178,6 +176,97 @@ static void test_stop_and_restart(void)
     remove(path);
 }
 
+/* The per-calculation limit (dft_calc_set_limit): a wall-time limit far below one SCF and a
+ * cancel callback each stop the SCF after its first iteration with LS_ERR_LIMIT, nothing filled
+ * and the message naming the limit; with the limit lifted the same calculator computes the energy
+ * of a fresh calculator (1e-9 Ha).  Also the calculator through struct ls_calc (dft_calc_bind: the
+ * info hook gives the SCF iterations of the last call) and atoms labelled differently from the
+ * parameters (the same elements): accepted, another element refused. */
+static int cancel_now(void *ctx)
+{
+    int *calls = ctx;
+    (*calls)++;
+    return 1;
+}
+
+static void test_limit_and_bind(void)
+{
+    dft_params p;
+    LS_CHECK(setup("Si", 10.26, 0, 0, &p) == LS_OK);
+    dft_calc *c = NULL;
+    LS_CHECK(dft_calc_create(&p, &c) == LS_OK);
+    if (c == NULL) return;
+    double e = 12345.0, f[2][3];
+    LS_CHECK(dft_calc_set_limit(c, -1, NULL, NULL) == LS_ERR_USAGE);
+    LS_CHECK_OK(dft_calc_set_limit(c, 1e-9, NULL, NULL));
+    LS_CHECK(dft_calc_compute(c, p.structure, &e, f, NULL) == LS_ERR_LIMIT);
+    LS_CHECK_MSG(strstr(ls_error_message(), "wall-time limit of 1e-09 s after iteration 1"), "%s", ls_error_message());
+    LS_CHECK(e == 12345.0 && dft_calc_result(c) == NULL);
+    int calls = 0;
+    LS_CHECK_OK(dft_calc_set_limit(c, 0, cancel_now, &calls));
+    LS_CHECK(dft_calc_compute(c, p.structure, &e, f, NULL) == LS_ERR_LIMIT);
+    LS_CHECK(calls == 1 && strstr(ls_error_message(), "cancelled by its caller after iteration 1"));
+    LS_CHECK_OK(dft_calc_set_limit(c, 0, NULL, NULL));
+    ls_calc calc;
+    dft_calc_bind(c, &calc);
+    LS_CHECK(strcmp(calc.name, "dft") == 0 && calc.ctx == c);
+    /* Labels Si1, Si2 for the atoms the parameters call Si: the same elements, accepted. */
+    ls_structure *s = NULL;
+    LS_CHECK_OK(ls_structure_copy(p.structure, &s));
+    LS_CHECK_OK(ls_structure_set_species(s, 0, "Si1"));
+    LS_CHECK_OK(ls_structure_set_species(s, 1, "Si2"));
+    LS_CHECK_OK(calc.compute(calc.ctx, s, &e, f, NULL));
+    struct ls_calc_info info;
+    ls_calc_last_info(&calc, &info);
+    LS_CHECK(info.n_iter == dft_calc_result(c)->n_iter && info.n_iter > 1 && !info.has_spread);
+    dft_result *r = NULL;
+    LS_CHECK(dft_scf_run(&p, &r) == LS_OK);
+    if (r) LS_CHECK_NEAR(e, r->energy_free, 1e-9);
+    dft_result_destroy(r);
+    LS_CHECK_OK(ls_structure_set_species(s, 1, "Ge"));
+    LS_CHECK(calc.compute(calc.ctx, s, &e, f, NULL) == LS_ERR_INPUT);
+    LS_CHECK(strstr(ls_error_message(), "atom 2 is Ge, but the DFT calculator was set up with Si there"));
+    ls_structure_destroy(s);
+    dft_calc_destroy(c);
+    dft_params_free(&p);
+}
+
+/* dft_params_copy owns its structure; dft_result_label gives the frame `scf --xyz` writes: free
+ * energy, forces, stress, per-atom moments of a spin-polarised run, calculator=lodestone-scf. */
+static void test_copy_and_label(void)
+{
+    dft_params p, q;
+    LS_CHECK(setup("Al", 7.6, 1, 1, &p) == LS_OK);
+    LS_CHECK_OK(dft_params_copy(&p, &q));
+    LS_CHECK(q.structure != p.structure && q.structure->n_atom == 2 && q.n_spin == 2 && q.ecut_wfc == p.ecut_wfc);
+    LS_CHECK(strcmp(q.species[0].pseudo, p.species[0].pseudo) == 0 && q.species[0].starting_magnetization == 0.3);
+    q.structure->pos[1][0] += 0.1;
+    LS_CHECK(p.structure->pos[1][0] != q.structure->pos[1][0]);
+    dft_result *r = NULL;
+    LS_CHECK(dft_scf_run(&q, &r) == LS_OK);
+    ls_structure *fr = NULL;
+    if (r) {
+        LS_CHECK_OK(dft_result_label(r, q.structure, &fr));
+        if (fr) {
+            LS_CHECK(fr->has_energy && fr->energy == r->energy_free && fr->has_stress);
+            LS_CHECK(fr->forces && memcmp(fr->forces, r->forces, 2 * sizeof *fr->forces) == 0);
+            LS_CHECK(memcmp(fr->stress, r->stress, sizeof fr->stress) == 0);
+            LS_CHECK(fr->magmom && fr->magmom[0] == r->atom_magnetization[0] && fr->magmom[1] == r->atom_magnetization[1]);
+            LS_CHECK(fr->pos[1][0] == q.structure->pos[1][0]);
+            const char *calc = ls_structure_info_get(fr, "calculator");
+            LS_CHECK(calc && strcmp(calc, "lodestone-scf") == 0);
+        }
+        ls_structure_destroy(fr);
+        ls_structure *one = NULL;
+        LS_CHECK_OK(ls_structure_create(1, &one));
+        LS_CHECK(dft_result_label(r, one, &fr) == LS_ERR_INPUT && fr == NULL);
+        ls_structure_destroy(one);
+    }
+    dft_result_destroy(r);
+    dft_params_free(&q);
+    dft_params_free(&p);
+}
+
 int main(void)
 {
     ls_log_set_level(LS_LOG_WARN);
@@ -185,5 +274,7 @@ int main(void)
     LS_RUN(test_si_strained);
     LS_RUN(test_al_spin_moved);
     LS_RUN(test_stop_and_restart);
+    LS_RUN(test_limit_and_bind);
+    LS_RUN(test_copy_and_label);
     return ls_test_summary("test_calc");
 }

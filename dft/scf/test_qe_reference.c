@@ -1,9 +1,9 @@
 /* Agreement with Quantum ESPRESSO on the fast reference systems.
  *
- * Inputs: ../shared/reference/qe/{si2,si2-displaced,al-fcc}.in run as they are (PSEUDO_DIR
- * replaced by ../shared/pseudo/pd04-pbe-sr/trim600).  Reference numbers: pw.x 6.7MaX (Debian
- * 6.7-2) on the same inputs and pseudopotentials, copied from the matching .json files in
- * ../shared/reference/qe/ (energy_eV = free energy, forces_eV_per_A, stress_GPa in ASE's sign,
+ * Inputs: dft/testdata/qe/{si2,si2-displaced,al-fcc}.in run as they are (PSEUDO_DIR replaced by
+ * inputs/pseudo/pd04-pbe-sr, the trim600 files, byte-identical to those pw.x ran).  Reference numbers:
+ * pw.x 6.7MaX (Debian 6.7-2) on the same inputs and pseudopotentials, copied from the matching .json
+ * files in dft/testdata/qe/ (energy_eV = free energy, forces_eV_per_A, stress_GPa in ASE's sign,
  * homo_eV / fermi_eV), converted there from Hartree with 27.211386245988 eV/Ha (CODATA 2018,
  * the same factor as common/units.h).  Tolerances: the DFT issue's acceptance (0.1 meV/atom,
  * 1 meV/Å, 0.05 GPa, 5 meV).  Under LODESTONE_TEST_QUICK (the sanitizer run) only si2 runs.
@@ -43,10 +43,9 @@ static const struct reference refs[] = {
 /* Write the reference input with PSEUDO_DIR replaced into the scratch folder. */
 static int prepare_input(const char *name, char *out, size_t n)
 {
-    char src[1024], pseudo[1024], rel[256];
-    snprintf(rel, sizeof rel, "reference/qe/%s.in", name);
-    ls_test_shared_path(src, sizeof src, rel);
-    ls_test_shared_path(pseudo, sizeof pseudo, "pseudo/pd04-pbe-sr/trim600");
+    char src[1024];
+    const char *pseudo = "inputs/pseudo/pd04-pbe-sr";
+    snprintf(src, sizeof src, "dft/testdata/qe/%s.in", name);
     char tmpname[256];
     snprintf(tmpname, sizeof tmpname, "%s.in", name);
     ls_test_tmp_path(out, n, tmpname);

@@ -14,7 +14,7 @@
  * printed.
  *
  * Cases (2 atoms, low-symmetry cells so that every component is non-zero, low cutoffs so one
- * SCF takes about a second; the PBE pseudopotentials of ../shared/pseudo/pd04-pbe-sr are run
+ * SCF takes about a second; the PBE pseudopotentials of inputs/pseudo/pd04-pbe-sr are run
  * with LDA too, which is fine for a consistency test):
  *   si-lda   Si, LDA, fixed occupations, triclinic cell, one atom displaced
  *   si-pbe   the same with PBE
@@ -98,9 +98,7 @@ static int case_params(const struct fd_case *c, const double cell[3][3], const d
     }
     p->n_species = 1;
     snprintf(p->species[0].label, sizeof p->species[0].label, "%s", c->element);
-    char rel[256];
-    snprintf(rel, sizeof rel, "pseudo/pd04-pbe-sr/trim600/%s.upf", c->element);
-    ls_test_shared_path(p->species[0].pseudo, sizeof p->species[0].pseudo, rel);
+    snprintf(p->species[0].pseudo, sizeof p->species[0].pseudo, "inputs/pseudo/pd04-pbe-sr/%s.upf", c->element);
     p->species[0].starting_magnetization = c->start_mag;
     snprintf(p->functional, sizeof p->functional, "%s", c->functional);
     p->ecut_wfc = c->ecut;

@@ -286,17 +286,16 @@ static void test_qe_reference(void)
 {
     /* pw.x 6.7 (Debian 6.7-2), run on si2.in for this test: "ewald contribution =
      * -16.79585061 Ry"; XML <ewald> -8.397925305959763 Ha; si2.json holds it in eV.
-     * The other systems: the "ewald" entry of each reference/qe/NAME.json / QE_HARTREE_EV. */
+     * The other systems: the "ewald" entry of each dft/testdata/qe/NAME.json / QE_HARTREE_EV. */
     const double si2_ewald_ry = -16.79585061;
     const char *names[] = {"si2", "si2-displaced", "al-fcc", "cu-fcc-fd", "fe-bcc", "si64"};
     for (int k = 0; k < 6; k++) {
-        char path[1024], rel[256];
+        char path[1024];
         static double pos[64][3], q[64];
         static char sym[64][8];
         double cell[3][3], e;
         int n = 0;
-        snprintf(rel, sizeof rel, "reference/qe/%s.in", names[k]);
-        ls_test_shared_path(path, sizeof path, rel);
+        snprintf(path, sizeof path, "dft/testdata/qe/%s.in", names[k]);
         if (read_qe_input(path, cell, 64, sym, pos, &n) != 0) {
             LS_CHECK_MSG(0, "cannot read %s", path);
             continue;
@@ -304,8 +303,8 @@ static void test_qe_reference(void)
         double ecutrho = read_qe_ecutrho(path), ztot = 0;
         for (int ia = 0; ia < n; ia++) ztot += (q[ia] = qe_zval(sym[ia]));
         LS_CHECK_OK(dft_ewald(cell, n, pos, q, &e, NULL, NULL));
-        snprintf(rel, sizeof rel, "reference/qe/%s.json", names[k]);
-        double ref = read_qe_ewald_ha(ls_test_shared_path(path, sizeof path, rel));
+        snprintf(path, sizeof path, "dft/testdata/qe/%s.json", names[k]);
+        double ref = read_qe_ewald_ha(path);
         double omitted = qe_omitted(cell, n, (const double(*)[3])pos, q, qe_alpha(ztot, ecutrho), ecutrho);
         /* QE's own truncation reproduced to 1e-10 Ry (measured: 2e-12 Ry for si2, 1.8e-10 Ry
          * for si64, i.e. 3e-13 relative: rounding in QE's sums) ... */

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/rng.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/test.h"
@@ -61,9 +62,7 @@ static int make_params(const struct pot_case *c, dft_params *p)
     }
     p->n_species = 1;
     snprintf(p->species[0].label, sizeof p->species[0].label, "%s", c->element);
-    char rel[256];
-    snprintf(rel, sizeof rel, "pseudo/pd04-pbe-sr/trim600/%s.upf", c->element);
-    ls_test_shared_path(p->species[0].pseudo, sizeof p->species[0].pseudo, rel);
+    snprintf(p->species[0].pseudo, sizeof p->species[0].pseudo, "inputs/pseudo/pd04-pbe-sr/%s.upf", c->element);
     p->species[0].starting_magnetization = c->start_mag;
     snprintf(p->functional, sizeof p->functional, "%s", c->functional);
     p->ecut_wfc = c->ecut;
@@ -75,14 +74,7 @@ static int make_params(const struct pot_case *c, dft_params *p)
     return LS_OK;
 }
 
-static double rand_unit(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
-}
+static double rand_unit(uint64_t *state) { return ls_splitmix64_uniform(state); }
 
 /* A smooth random real field on the density sphere: random coefficients damped by
  * exp(-|G|^2 / (2 g0^2)), times `scale` (1/bohr^3 at its largest). */

@@ -376,7 +376,7 @@ static double grid_exc(const char *name, long n, const double *rho, const double
     return sum;
 }
 
-/* Bulk "Si2" (the cell of reference/qe/si2.in, a = 5.431 A) and one "Si" atom in an 18 bohr
+/* Bulk "Si2" (the cell of dft/testdata/qe/si2.in, a = 5.431 A) and one "Si" atom in an 18 bohr
  * box (density down to 1e-25 at the corners).  Prints the measured differences (Ha per cell)
  * and checks their order of magnitude. */
 static void test_measure_choices(void)

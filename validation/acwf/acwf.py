@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """ACWF verification study driver: lodestone eos on the ACWF crystals, compared with the all-electron
-reference (Bosoni et al., Nat. Rev. Phys. 6, 45 (2024); protocol in ../shared/reference/acwf/PROTOCOL.md).
+reference (Bosoni et al., Nat. Rev. Phys. 6, 45 (2024); protocol in common/testdata/acwf/PROTOCOL.md).
 
     acwf.py [SYSTEMS ...|--set quick|quick-v1|all] [--work DIR] [--threads N] [--task-id I --n-tasks N]
             [--dry-run] [--results FILE|-] [--report] [--retry-failed] [--rewrite-inputs] [--list]

@@ -1,6 +1,6 @@
 """ACWF comparison metrics between two Birch-Murnaghan equations of state (standard library only).
 
-Definitions: ../shared/reference/acwf/PROTOCOL.md, from Bosoni et al., "How to verify the precision of
+Definitions: common/testdata/acwf/PROTOCOL.md, from Bosoni et al., "How to verify the precision of
 density-functional-theory implementations via reproducible and universal workflows", Nat. Rev. Phys.
 6, 45 (2024), doi:10.1038/s42254-023-00655-3.
 

@@ -186,7 +186,7 @@ def markdown(rows, s, meta):
           f"- report written on: {meta['machine']}; load average (1/5/15 min) {meta['load']}"]
     ms = machines(rows)
     L += ["- runs on: " + ("; ".join(ms) if ms else "(no run recorded)")]
-    L += ["- settings (`../shared/reference/acwf/PROTOCOL.md`): PBE, no spin, PseudoDojo v0.4 PBE standard trim600 "
+    L += ["- settings (`common/testdata/acwf/PROTOCOL.md`): PBE, no spin, PseudoDojo v0.4 PBE standard trim600 "
           "(`inputs/pseudo/pd04-pbe-sr/`), ecut = largest 'high' hint of the elements, ecut_rho = 4 ecut, "
           "Gamma-centred mesh ceil(|b_i| / 0.06 Å⁻¹) of the 0.94 V cell kept for all volumes, Fermi-Dirac 0.0045 Ry "
           "(free energy), SCF to 1e-10 Ry per atom, 7 volumes 0.94-1.06 V_central, Birch-Murnaghan fit",
@@ -336,7 +336,8 @@ def write_all(work, names, results, command, exe):
         load = "unknown"
     u = platform.uname()
     meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "git": git_description(),
-            "exe": exe or "-", "version": program_version(exe) if exe else "-", "command": command, "work": work,
+            "exe": provenance.repo_path(exe, systems.PROJECT_ROOT) or "-", "version": program_version(exe) if exe else "-",
+            "command": command, "work": provenance.repo_path(work, systems.PROJECT_ROOT),
             "machine": f"{u.node}, {cpu_model()}, {os.cpu_count()} logical cores", "load": load,
             "qe_reference": os.path.relpath(metrics.QE_REFERENCE_CSV, systems.PROJECT_ROOT) if qe_ref else None}
     if results == "-":

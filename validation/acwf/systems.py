@@ -1,14 +1,15 @@
 """The ACWF verification systems and their Lodestone inputs (standard library only).
 
 A system is "El-CONF": a unary crystal (CONF one of FCC, BCC, SC, Diamond) from
-<shared>/reference/acwf/unaries-verification-PBE-v1/<El>-<CONF>.xsf, or an oxide (CONF one of X2O, XO,
-X2O3, XO2, X2O5, XO3) from <shared>/reference/acwf/oxides-verification-PBE-v1/<El>-<CONF>.xsf.
-The protocol is ../shared/reference/acwf/PROTOCOL.md (Bosoni et al., Nat. Rev. Phys. 6, 45 (2024),
+<acwf>/unaries-verification-PBE-v1/<El>-<CONF>.xsf, or an oxide (CONF one of X2O, XO,
+X2O3, XO2, X2O5, XO3) from <acwf>/oxides-verification-PBE-v1/<El>-<CONF>.xsf.
+The protocol is <acwf>/PROTOCOL.md (Bosoni et al., Nat. Rev. Phys. 6, 45 (2024),
 doi:10.1038/s42254-023-00655-3).
 
 Paths:
   project root      = two folders above this file (validation/acwf/../..)
-  shared folder     = $LODESTONE_SHARED, else <project root>/../shared
+  <acwf>            = $LODESTONE_SHARED/reference/acwf when LODESTONE_SHARED is set, else the
+                      repository's copy <project root>/common/testdata/acwf (structures, AE reference CSVs)
   pseudopotentials  = <project root>/inputs/pseudo/pd04-pbe-sr/<El>.upf and HINTS.tsv beside them
 """
 import math
@@ -78,7 +79,9 @@ def shared_dir():
 
 
 def acwf_dir():
-    return os.path.join(shared_dir(), "reference", "acwf")
+    if os.environ.get("LODESTONE_SHARED"):
+        return os.path.join(shared_dir(), "reference", "acwf")
+    return os.path.join(PROJECT_ROOT, "common", "testdata", "acwf")
 
 
 def z_of(symbol):
@@ -239,12 +242,12 @@ def fmt_g(x):
 
 
 def input_yaml(system, st, pseudo_dir=PSEUDO_DIR):
-    """The text of input.yaml for `lodestone eos` (schema: dft/README.md, section 'YAML input')."""
+    """The text of input.yaml for `lodestone eos` (schema: docs/yaml-input.md)."""
     el, conf, subset = split_name(system)
     hint_src = ", ".join(f"{e}" for e in st["elements"])
     lines = [
         f"# ACWF verification, {system}: written by validation/acwf/acwf.py; do not edit (it is compared on rerun).",
-        "# Protocol: ../shared/reference/acwf/PROTOCOL.md (Bosoni et al., Nat. Rev. Phys. 6, 45 (2024)).",
+        "# Protocol: common/testdata/acwf/PROTOCOL.md (Bosoni et al., Nat. Rev. Phys. 6, 45 (2024)).",
         f"structure: {system}.xsf        # central structure, copied from {subset}/",
         "functional: PBE",
         "pseudopotentials:              # PseudoDojo v0.4 PBE standard, trim600 (inputs/pseudo/pd04-pbe-sr/)",

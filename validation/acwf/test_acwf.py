@@ -5,8 +5,8 @@ specification from the all-electron curve with V0 moved by +0.1 % (standard libr
 
     /usr/bin/python3 validation/acwf/test_acwf.py          (also run by `make test`)
 
-Last line "test_acwf: N passed, M failed"; exit 1 on a failure.  Needs ../shared/reference/acwf (or
-$LODESTONE_SHARED); skipped with a message when absent.
+Last line "test_acwf: N passed, M failed"; exit 1 on a failure.  Reads the ACWF data of the repository
+(common/testdata/acwf, or $LODESTONE_SHARED/reference/acwf); skipped with a message when absent.
 """
 import json
 import math

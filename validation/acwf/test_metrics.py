@@ -4,8 +4,8 @@
     /usr/bin/python3 validation/acwf/test_metrics.py        (also run by `make test`)
 
 The last line is "test_metrics: N passed, M failed" (the format tools/run_tests.sh reads); exit 1 on a failure.
-Tests that need the shared reference data (../shared/reference/acwf, or $LODESTONE_SHARED) are skipped,
-with a line saying so, when it is absent.
+The reference data is the repository's copy in common/testdata/acwf (or $LODESTONE_SHARED/reference/acwf);
+tests that need it are skipped, with a line saying so, when LODESTONE_SHARED names a folder without it.
 """
 import decimal
 import math

@@ -118,7 +118,7 @@ def main():
     print("\n".join(summary))
 
     if results_path:
-        version = "not run (--pw-only)" if a.pw_only else f"`{exe}`, {qc.program_version(exe)}"
+        version = "not run (--pw-only)" if a.pw_only else f"`{qc.repo_path(exe)}`, {qc.program_version(exe)}"
         md = ["# Lodestone vs Quantum ESPRESSO 6.7: wall time", "",
               f"- date: {started.strftime('%Y-%m-%d %H:%M UTC')}",
               f"- git commit: {qc.git_description()}",

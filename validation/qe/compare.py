@@ -208,7 +208,7 @@ def main():
         md = ["# Lodestone vs Quantum ESPRESSO 6.7: results", "",
               f"- date: {started.strftime('%Y-%m-%d %H:%M UTC')}",
               f"- git commit: {qc.git_description()}",
-              f"- lodestone: `{exe}`, {version}" + (f", --threads {a.threads}" if a.threads else ""),
+              f"- lodestone: `{qc.repo_path(exe)}`, {version}" + (f", --threads {a.threads}" if a.threads else ""),
               "- reference: pw.x 6.7MaX (Debian 6.7-2), PseudoDojo NC SR PBE v0.4 standard trim600, "
               "inputs and JSON in `../shared/reference/qe` (energies converted with CODATA 2018)"]
         md += ["- " + m for m in machine]

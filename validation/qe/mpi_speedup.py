@@ -74,7 +74,7 @@ def main():
     scratch = qc.make_scratch(a.scratch, "lodestone-mpi-speedup-")
     started = datetime.datetime.now(datetime.timezone.utc)
     header_lines = [f"date: {started:%Y-%m-%d %H:%M} UTC", f"git commit: {qc.git_description()}",
-                    f"lodestone: `{exe}`, {qc.program_version(exe) if not a.dry_run else '?'}"]
+                    f"lodestone: `{qc.repo_path(exe)}`, {qc.program_version(exe) if not a.dry_run else '?'}"]
     header_lines += qc.machine_description()
     print("\n".join(header_lines) + f"\nscratch: {scratch}")
 

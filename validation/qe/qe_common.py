@@ -239,6 +239,11 @@ def run_pwx(input_path, nproc=1, pw_args=()):
     return res
 
 
+def repo_path(path):
+    """A path as result files record it: relative to the project root when inside it."""
+    return provenance.repo_path(path, PROJECT_ROOT)
+
+
 def git_description(root=PROJECT_ROOT):
     """'<short hash> (<branch>)' plus ', uncommitted changes' when the tree differs from the commit
     (result files of this study excluded)."""

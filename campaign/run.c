@@ -1,0 +1,520 @@
+/* `campaign run`: create or resume a campaign and run its rounds until the budget is spent,
+ * the candidates are exhausted, or the loop has converged or stalled.
+ *
+ * One round: propose a batch (campaign/propose.c) and record it with its evaluations (one
+ * transaction), then verify each candidate: every magnetic start by the evaluator, each run's
+ * result file written and then recorded, the candidate's result and the derived properties
+ * (formation energies, hull) in one transaction.  Rounds are synchronous: round r + 1 is
+ * proposed from the results of rounds 1..r only, so a resumed campaign proposes what an
+ * uninterrupted one would.  The reference phases are evaluated first (round 0).
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "campaign/campaign.h"
+#include "campaign/propose.h"
+#include "campaign/references.h"
+#include "campaign/run_impl.h"
+#include "campaign/screen.h"
+#include "campaign/store_eval.h"
+#include "common/err.h"
+#include "common/log.h"
+#include "common/stop.h"
+#include "common/textio.h"
+
+void campaign_run_options_default(struct campaign_run_options *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
+const char *campaign_state_name(enum campaign_state s)
+{
+    switch (s) {
+    case CAMPAIGN_BUDGET: return "budget exhausted";
+    case CAMPAIGN_EXHAUSTED: return "every candidate evaluated";
+    case CAMPAIGN_CONVERGED: return "converged";
+    case CAMPAIGN_STALLED: return "stalled";
+    default: return "running";
+    }
+}
+
+/* ------------------------------------------------------------------ heartbeat thread */
+
+struct heartbeat {
+    pthread_t thread;
+    atomic_int stop;
+    atomic_llong eval_id;
+    atomic_llong progress;
+    double period_s;
+    char path[4096];
+    int pid;
+    int started;
+};
+
+static void *heartbeat_main(void *arg)
+{
+    struct heartbeat *hb = arg;
+    ls_db *db = NULL;
+    if (ls_db_open(hb->path, 0, &db) != LS_OK) return NULL;
+    double next = 0;
+    while (!atomic_load(&hb->stop)) {
+        double now = campaign_unix_now();
+        if (now >= next) {
+            long long id = atomic_load(&hb->eval_id), pr = atomic_load(&hb->progress);
+            /* Failures here are not fatal: the main thread's own writes report real trouble. */
+            if (ls_db_begin(db) == LS_OK) {
+                ls_db_run(db, "UPDATE runner SET heartbeat = ?1 WHERE id = 1 AND pid = ?2", "di", now, (long long)hb->pid);
+                if (id > 0)
+                    ls_db_run(db,
+                              "UPDATE evaluation SET heartbeat = ?1, progress = max(progress, ?2) WHERE id = ?3 AND "
+                              "state = 'running'",
+                              "dii", now, pr, id);
+                if (ls_db_commit(db) != LS_OK) ls_db_rollback(db);
+            }
+            next = now + hb->period_s;
+        }
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    ls_db_close(db);
+    return NULL;
+}
+
+static void heartbeat_start(struct heartbeat *hb, const campaign_store *st, double period_s)
+{
+    memset(hb, 0, sizeof *hb);
+    snprintf(hb->path, sizeof hb->path, "%s", st->path);
+    hb->pid = st->pid;
+    hb->period_s = period_s;
+    atomic_store(&hb->stop, 0);
+    atomic_store(&hb->eval_id, 0);
+    atomic_store(&hb->progress, 0);
+    hb->started = pthread_create(&hb->thread, NULL, heartbeat_main, hb) == 0;
+    if (!hb->started) ls_log_warn("campaign: no heartbeat thread (pthread_create failed)");
+}
+
+static void heartbeat_stop(struct heartbeat *hb)
+{
+    if (!hb->started) return;
+    atomic_store(&hb->stop, 1);
+    pthread_join(hb->thread, NULL);
+    hb->started = 0;
+}
+
+/* ------------------------------------------------------------------ one evaluation */
+
+struct run_ctx {
+    const struct campaign_run_options *opt;
+    const struct campaign_config *cfg;
+    campaign_store *st;
+    const struct campaign_candidate_list *cands, *refs;
+    const struct campaign_evaluator *ev;
+    struct heartbeat hb;
+    double t_start;
+    int n_evaluated;
+};
+
+static const struct campaign_candidate *candidate_by_id(const struct run_ctx *rc, long long id)
+{
+    if (id >= 1 && id <= rc->cands->n) return &rc->cands->items[id - 1];
+    if (id > rc->cands->n && id <= rc->cands->n + rc->refs->n) return &rc->refs->items[id - 1 - rc->cands->n];
+    return NULL;
+}
+
+void campaign_progress_note(void *ctx, long long progress)
+{
+    struct heartbeat *hb = ctx;
+    if (hb) atomic_store(&hb->progress, progress);
+}
+
+/* One line of the run log DB.files/runs.log (who started and who recorded each run: the
+ * audit trail of crash safety; appended with O_APPEND, so concurrent writers do not tear). */
+static void run_log(const struct run_ctx *rc, const char *what, const char *hash, const char *name, const char *order)
+{
+    char path[4200], line[512], utc[32];
+    snprintf(path, sizeof path, "%s/runs.log", rc->st->work_dir);
+    campaign_utc_now(utc);
+    int n = snprintf(line, sizeof line, "%s %s %.64s %d %s, %s start\n", utc, what, hash, rc->st->pid, name, order);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (fd < 0) return;
+    if (write(fd, line, (size_t)(n < (int)sizeof line ? n : (int)sizeof line - 1)) < 0) { /* the log is advice */
+    }
+    close(fd);
+}
+
+/* Compute (or recover from its file) one start; record it. */
+static int run_start(struct run_ctx *rc, long long eval_id, const struct campaign_candidate *c, int k, int *progress)
+{
+    const struct campaign_start *start = &c->starts[k];
+    char pseudo[2048], hash[65], state[16];
+    LS_TRY(campaign_pseudopotentials(c->s, pseudo, sizeof pseudo));
+    LS_TRY(campaign_run_hash(rc->cfg, c, start, pseudo, hash));
+    long long run_id = 0;
+    LS_TRY(campaign_store_run_get(rc->st, eval_id, campaign_order_name(start->order), hash, &run_id, state));
+    if (strcmp(state, "pending")) return LS_OK; /* done or failed earlier */
+    char dir[4200], result[4300];
+    snprintf(dir, sizeof dir, "%s/runs", rc->st->work_dir);
+    mkdir(dir, 0777);
+    snprintf(dir, sizeof dir, "%s/runs/%.24s", rc->st->work_dir, hash);
+    if (mkdir(dir, 0777) != 0) {
+        struct stat sb;
+        if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) LS_ERROR(LS_ERR_IO, "%s: cannot create the run's folder", dir);
+    }
+    snprintf(result, sizeof result, "%s/result.ckpt", dir);
+    struct campaign_eval_output out;
+    memset(&out, 0, sizeof out);
+    struct stat sb;
+    int status = LS_OK;
+    if (stat(result, &sb) == 0) {
+        /* The run finished before a crash kept it from the database: the file is the truth. */
+        status = campaign_result_file_read(result, hash, &out);
+        if (status == LS_OK) {
+            ls_log_info("campaign: %s, %s start: result recovered from %s", c->name, campaign_order_name(start->order),
+                        result);
+            campaign_store_event(rc->st, -1, "recovered", "%s %s start: result file %s imported", c->name,
+                                 campaign_order_name(start->order), result);
+        } else {
+            ls_log_warn("campaign: %s is unreadable (%s): computing the run again", result, ls_error_message());
+            remove(result);
+        }
+    }
+    if (out.n_atom == 0) {
+        struct campaign_eval_input in = {rc->cfg, c, start, hash, dir, rc->opt->n_threads, rc->opt->verbose,
+                                         campaign_progress_note, &rc->hb, *progress};
+        run_log(rc, "start", hash, c->name, campaign_order_name(start->order));
+        status = rc->ev->evaluate(&in, &out);
+        if (status != LS_OK) {
+            campaign_eval_output_clear(&out);
+            return status;
+        }
+        status = campaign_result_file_write(result, hash, &out);
+    }
+    if (status == LS_OK)
+        status = campaign_store_run_record(rc->st, run_id, hash, rc->ev->name, rc->opt->n_threads, &out);
+    if (status == LS_OK) run_log(rc, out.ok ? "recorded" : "recorded-failure", hash, c->name, campaign_order_name(start->order));
+    if (status == LS_OK) {
+        if (out.ok)
+            ls_log_info("campaign: %s, %s start: %.6f eV/atom, %.3f muB/atom (%s), %d relaxation steps, %.1f s", c->name,
+                        campaign_order_name(start->order), out.energy_ev / out.n_atom, out.total_moment_mub / out.n_atom,
+                        campaign_order_found(out.n_atom, out.moments_mub), out.n_relax_steps, out.wall_s);
+        else
+            ls_log_warn("campaign: %s, %s start failed: %s", c->name, campaign_order_name(start->order), out.reason);
+    }
+    *progress += 1000;
+    campaign_eval_output_clear(&out);
+    return status;
+}
+
+static int evaluate_one(struct run_ctx *rc, long long eval_id, long long cand_id, int round)
+{
+    const struct campaign_candidate *c = candidate_by_id(rc, cand_id);
+    if (!c) LS_ERROR(LS_ERR_INPUT, "%s: evaluation %lld names candidate %lld, which this campaign does not have",
+                     rc->st->path, eval_id, cand_id);
+    LS_TRY(campaign_store_eval_begin(rc->st, eval_id));
+    atomic_store(&rc->hb.progress, 0);
+    atomic_store(&rc->hb.eval_id, eval_id);
+    ls_log_info("campaign: round %d: verifying %s (%d magnetic start%s)", round, c->name, c->n_start,
+                c->n_start == 1 ? "" : "s");
+    int status = LS_OK, progress = 1;
+    for (int k = 0; k < c->n_start && status == LS_OK; k++) status = run_start(rc, eval_id, c, k, &progress);
+    atomic_store(&rc->hb.eval_id, 0);
+    if (status == LS_ERR_INTERRUPTED) {
+        int s2 = campaign_store_eval_requeue(rc->st, eval_id, "stopped by a signal; resumes from its checkpoints");
+        if (s2 != LS_OK) return s2;
+        LS_ERROR(LS_ERR_INTERRUPTED,
+                 "stopped by a signal while verifying %s; its state is saved: run the same 'lodestone campaign run' "
+                 "command again to resume",
+                 c->name);
+    }
+    if (status != LS_OK) {
+        /* A failure of the program or machine, not of the candidate: leave it to be resumed. */
+        char msg[LS_ERROR_MESSAGE_MAX];
+        snprintf(msg, sizeof msg, "%s", ls_error_message());
+        int code = ls_error_code();
+        campaign_store_eval_requeue(rc->st, eval_id, msg);
+        ls_error_set(code, __FILE__, __LINE__, "%s", msg);
+        return status;
+    }
+    LS_TRY(campaign_store_eval_finish(rc->st, eval_id, c, round));
+    rc->n_evaluated++;
+    return LS_OK;
+}
+
+/* ------------------------------------------------------------------ rounds */
+
+/* Best feasible value of the first objective (its own sense), and its candidate. */
+static void best_feasible(const struct campaign_config *cfg, const struct campaign_observations *obs, double *best,
+                          long long *cand)
+{
+    *best = NAN;
+    *cand = 0;
+    for (int i = 0; i < obs->n; i++) {
+        int ok = 1;
+        for (int k = 0; k < cfg->n_con && ok; k++) {
+            double v = obs->prop[i][cfg->con[k].prop];
+            ok = isfinite(v) && (cfg->con[k].upper ? v <= cfg->con[k].bound : v >= cfg->con[k].bound);
+        }
+        double y = obs->prop[i][cfg->obj[0].prop];
+        if (!ok || !isfinite(y)) continue;
+        if (isnan(*best) || (cfg->obj[0].maximise ? y > *best : y < *best)) {
+            *best = y;
+            *cand = obs->candidate_id[i];
+        }
+    }
+}
+
+/* Rounds since the best value last improved (by more than 1e-9). */
+static int rounds_without_improvement(campaign_store *st, int last_round)
+{
+    ls_db_stmt *q = NULL;
+    if (ls_db_query(st->db, &q, "SELECT best_value FROM round WHERE finished_utc IS NOT NULL ORDER BY id DESC", NULL) !=
+        LS_OK)
+        return 0;
+    int row = 0, n = 0;
+    double latest = NAN;
+    while (ls_db_next(q, &row) == LS_OK && row) {
+        double v = ls_db_col_double(q, 0);
+        if (n == 0) latest = v;
+        else if (!(isfinite(v) && isfinite(latest) && fabs(v - latest) <= 1e-9) && !(isnan(v) && isnan(latest))) break;
+        n++;
+    }
+    ls_db_finalize(q);
+    (void)last_round;
+    return n - 1 > 0 ? n - 1 : 0;
+}
+
+static int close_round(struct run_ctx *rc, int round, double max_ei)
+{
+    struct campaign_observations obs;
+    LS_TRY(campaign_store_observations(rc->st, &obs));
+    double best = NAN;
+    long long cand = 0;
+    best_feasible(rc->cfg, &obs, &best, &cand);
+    campaign_observations_free(&obs);
+    char verdict[256];
+    const struct campaign_candidate *c = candidate_by_id(rc, cand);
+    snprintf(verdict, sizeof verdict, "round %d finished: best feasible %s %.4g %s (%s)", round,
+             campaign_property_name(rc->cfg->obj[0].prop), best, campaign_property_unit(rc->cfg->obj[0].prop),
+             c ? c->name : "none yet");
+    LS_TRY(campaign_store_round_close(rc->st, round, best, cand, max_ei, verdict));
+    ls_log_info("campaign: %s", verdict);
+    return LS_OK;
+}
+
+static int work_proposed(struct run_ctx *rc)
+{
+    long long *ev = NULL, *cd = NULL;
+    int n = 0;
+    LS_TRY(campaign_store_work(rc->st, &ev, &cd, &n));
+    int status = LS_OK;
+    for (int i = 0; i < n && status == LS_OK; i++) {
+        if (ls_stop_requested()) {
+            status = ls_error_set(LS_ERR_INTERRUPTED, __FILE__, __LINE__,
+                                  "stopped by a signal between evaluations; run 'lodestone campaign run' again to resume");
+            break;
+        }
+        long long round = 0;
+        LS_TRY_GOTO(status, ls_db_get_int(rc->st->db, &round, NULL, "SELECT round_id FROM evaluation WHERE id = ?1", "i",
+                                          ev[i]),
+                    done);
+        status = evaluate_one(rc, ev[i], cd[i], (int)round);
+    }
+done:
+    free(ev), free(cd);
+    return status;
+}
+
+/* Decide and open the next round, or say why the campaign ends. */
+static int next_round(struct run_ctx *rc, int last, enum campaign_state *state, int *opened)
+{
+    const struct campaign_config *cfg = rc->cfg;
+    *opened = 0;
+    int spent = 0, pending = 0;
+    LS_TRY(campaign_store_counts(rc->st, &spent, &pending));
+    if (spent + pending >= cfg->budget_evals) {
+        *state = CAMPAIGN_BUDGET;
+        return LS_OK;
+    }
+    if (cfg->budget_wall_s > 0 && ls_wall_time() - rc->t_start >= cfg->budget_wall_s) {
+        *state = CAMPAIGN_BUDGET;
+        return LS_OK;
+    }
+    unsigned char *avail = malloc((size_t)rc->cands->n);
+    if (!avail) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    int n_avail = 0, status = LS_OK;
+    struct campaign_observations obs = {0};
+    struct campaign_proposal *p = NULL;
+    LS_TRY_GOTO(status, campaign_store_available(rc->st, rc->cands->n, avail, &n_avail), done);
+    if (n_avail == 0) {
+        *state = CAMPAIGN_EXHAUSTED;
+        goto done;
+    }
+    int round = last + 1;
+    int q = round == 1 ? cfg->n_initial : cfg->batch_size;
+    if (q > cfg->budget_evals - spent - pending) q = cfg->budget_evals - spent - pending;
+    if (q > n_avail) q = n_avail;
+    p = calloc((size_t)q, sizeof *p);
+    if (!p) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    /* The surrogate: (re)train on the DFT frames so far, then screen what is still available. */
+    long long model_id = 0;
+    int n_screened = 0;
+    LS_TRY_GOTO(status, campaign_surrogate_update(cfg, rc->st, round, &model_id), done);
+    LS_TRY_GOTO(status, campaign_surrogate_screen(cfg, rc->st, rc->cands, model_id, round, avail, &n_screened), done);
+    if (n_screened) {
+        n_avail -= n_screened;
+        if (q > n_avail) q = n_avail;
+        if (q == 0) {
+            ls_log_info("campaign: every remaining candidate is predicted unstable by the trusted surrogate");
+            *state = CAMPAIGN_EXHAUSTED;
+            goto done;
+        }
+    }
+    LS_TRY_GOTO(status, campaign_store_observations(rc->st, &obs), done);
+    int n_p = 0;
+    char method[32];
+    double max_ei = NAN;
+    LS_TRY_GOTO(status, campaign_propose(cfg, rc->cands, &obs, avail, q, round, p, &n_p, method, &max_ei), done);
+    double best = NAN;
+    long long best_c = 0;
+    best_feasible(cfg, &obs, &best, &best_c);
+    /* Converged: the model expects less than `tolerance` of the best from any candidate. */
+    if (spent >= cfg->min_converge_evals && isfinite(max_ei) && isfinite(best) &&
+        max_ei < cfg->converge_tol * fmax(fabs(best), 1e-12)) {
+        *state = CAMPAIGN_CONVERGED;
+        ls_log_info("campaign: converged: the best expected improvement, %.3g %s, is below %g of the best (%.4g)",
+                    max_ei, campaign_property_unit(cfg->obj[0].prop), cfg->converge_tol, best);
+        goto done;
+    }
+    if (cfg->strategy == CAMPAIGN_STRATEGY_BO && last >= 2 &&
+        rounds_without_improvement(rc->st, last) >= cfg->stall_rounds) {
+        *state = CAMPAIGN_STALLED;
+        ls_log_info("campaign: stalled: no improvement of the best in %d rounds, although the model still expects "
+                    "some (%.3g); raise the budget or stop/stall_rounds to go on",
+                    cfg->stall_rounds, max_ei);
+        goto done;
+    }
+    const char *acq = cfg->strategy != CAMPAIGN_STRATEGY_BO ? "none" : cfg->n_obj > 1 ? "ehvi" : "ei";
+    LS_TRY_GOTO(status, campaign_store_round_open(rc->st, round, method, acq, n_p, p, model_id), done);
+    ls_log_info("campaign: round %d: %d candidate%s proposed by %s (%d spent of %d)", round, n_p, n_p == 1 ? "" : "s",
+                method, spent, cfg->budget_evals);
+    *opened = 1;
+done:
+    campaign_observations_free(&obs);
+    free(avail);
+    free(p);
+    return status;
+}
+
+/* ------------------------------------------------------------------ the run */
+
+int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    struct campaign_config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    struct campaign_candidate_list cands = {0}, refs = {0};
+    campaign_store *st = NULL;
+    char *yaml = NULL;
+    size_t yaml_len = 0;
+    struct run_ctx rc;
+    memset(&rc, 0, sizeof rc);
+    int status = LS_OK, locked = 0;
+    /* From the start, a stop signal only sets a flag (checked between steps and in the DFT). */
+    ls_stop_install();
+    /* Everything that can be refused is checked before the database is touched. */
+    LS_TRY_GOTO(status, campaign_config_read(o->config_path, cfg), done);
+    LS_TRY_GOTO(status, ls_file_read_all(o->config_path, &yaml, &yaml_len), done);
+    LS_TRY_GOTO(status, campaign_candidates_enumerate(cfg, &cands), done);
+    {
+        /* Reference phases of every element. */
+        refs.items = calloc((size_t)cfg->n_elem, sizeof *refs.items);
+        if (!refs.items) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+        refs.cap = cfg->n_elem;
+        for (int i = 0; i < cfg->n_elem; i++) {
+            LS_TRY_GOTO(status, campaign_reference_make(cfg, cfg->elements[i], &refs.items[i]), done);
+            refs.n++;
+        }
+    }
+    LS_TRY_GOTO(status, campaign_store_open(o->db_path, 0, &st), done);
+    if (o->program_version && o->program_version[0]) snprintf(st->version, sizeof st->version, "%s", o->program_version);
+    if (o->git_revision && o->git_revision[0]) snprintf(st->git, sizeof st->git, "%s", o->git_revision);
+    LS_TRY_GOTO(status, campaign_store_lock(st, cfg->stale_s), done);
+    locked = 1;
+    int n_changed = 0;
+    LS_TRY_GOTO(status, campaign_store_sync_settings(st, cfg, yaml, &n_changed), done);
+    LS_TRY_GOTO(status, campaign_store_sync_candidates(st, &cands, &refs, cfg), done);
+    int n_lost = 0, n_fail = 0;
+    LS_TRY_GOTO(status, campaign_store_recover(st, cfg->max_attempts, &n_lost, &n_fail), done);
+    if (n_lost) ls_log_info("campaign: %d interrupted evaluation%s resumed, %d given up", n_lost, n_lost == 1 ? "" : "s",
+                            n_fail);
+    LS_TRY_GOTO(status, campaign_store_event(st, -1, "start", "campaign run by process %d on %s (%d settings changed)",
+                                             st->pid, st->host, n_changed),
+                done);
+    ls_log_info("campaign: %s: %d candidates, %d reference phases, database %s", cfg->name, cands.n, refs.n, st->path);
+    rc.opt = o;
+    rc.cfg = cfg;
+    rc.st = st;
+    rc.cands = &cands;
+    rc.refs = &refs;
+    rc.ev = campaign_evaluator_for(cfg->calculator);
+    rc.t_start = ls_wall_time();
+    heartbeat_start(&rc.hb, st, cfg->heartbeat_s);
+    /* Round 0: the reference phases. */
+    LS_TRY_GOTO(status, campaign_store_references_propose(st, cands.n, refs.n), stop);
+    enum campaign_state state = CAMPAIGN_RUNNING;
+    int rounds_this_run = 0;
+    for (;;) {
+        LS_TRY_GOTO(status, work_proposed(&rc), stop);
+        int last = 0, finished = 1;
+        LS_TRY_GOTO(status, campaign_store_last_round(st, &last, &finished), stop);
+        if (last > 0 && !finished) {
+            LS_TRY_GOTO(status, close_round(&rc, last, NAN), stop);
+            rounds_this_run++;
+        }
+        if (o->max_rounds > 0 && rounds_this_run >= o->max_rounds) break;
+        int opened = 0;
+        LS_TRY_GOTO(status, next_round(&rc, last, &state, &opened), stop);
+        if (!opened) break;
+    }
+    out->state = state;
+    out->n_rounds = 0;
+    {
+        int last = 0, finished = 0;
+        if (campaign_store_last_round(st, &last, &finished) == LS_OK) out->n_rounds = last;
+        int spent = 0, pending = 0;
+        campaign_store_counts(st, &spent, &pending);
+        long long nf = 0;
+        ls_db_get_int(st->db, &nf, NULL,
+                      "SELECT count(*) FROM evaluation e JOIN candidate c ON c.id = e.candidate_id WHERE c.role = 'search' "
+                      "AND e.state = 'failed'",
+                      NULL);
+        out->n_failed = (int)nf;
+        out->n_done = spent - (int)nf;
+    }
+    out->n_evaluated_this_run = rc.n_evaluated;
+    snprintf(out->verdict, sizeof out->verdict, "%s after %d rounds: %d candidates verified, %d failed",
+             campaign_state_name(state), out->n_rounds, out->n_done, out->n_failed);
+    campaign_store_event(st, -1, "stop", "%s", out->verdict);
+stop:
+    heartbeat_stop(&rc.hb);
+    if (status == LS_ERR_INTERRUPTED) {
+        campaign_store_event(st, -1, "interrupted", "stopped by a signal; the state is saved");
+        snprintf(out->verdict, sizeof out->verdict, "stopped by a signal; run the same command again to resume");
+    }
+done:
+    if (locked) campaign_store_unlock(st);
+    campaign_store_close(st);
+    campaign_candidate_list_free(&cands);
+    campaign_candidate_list_free(&refs);
+    free(yaml);
+    free(cfg);
+    return status;
+}

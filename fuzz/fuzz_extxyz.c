@@ -1,0 +1,9 @@
+/* Fuzz harness: extended XYZ, every frame (ls_extxyz_read); see fuzz/fuzz_structure.h and fuzz/README.md. */
+#include "fuzz/fuzz_structure.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_structure_one(data, size, LS_FORMAT_EXTXYZ, "x.xyz", "back.xyz");
+    return 0;
+}

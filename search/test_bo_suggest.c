@@ -1,0 +1,177 @@
+/* bo_suggest and bo_observed_front (search/suggest.c): one ask/tell decision in memory.
+ *  - A pool on a line with a smooth objective: a batch of 3 distinct candidates, none observed,
+ *    pending or a repeat of an identical candidate; the first next to the best observation.
+ *  - Minimising y is maximising -y: the same choices, the means reported in y's own sign.
+ *  - A constraint c <= bound: the choice is feasible, p_feasible reported.
+ *  - Fewer than two observations: uniformly random (acquisition "random", NaN predictions),
+ *    reproducible from the seed.
+ *  - Two objectives: EHVI by default; the observed front of the feasible observations.
+ *  - Errors: non-finite observations naming the row, a batch of 0, no features. */
+#include <math.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/test.h"
+#include "search/search.h"
+
+#define NC 41
+
+static double f(double x) { return exp(-(x - 0.63) * (x - 0.63) / 0.05) + 0.3 * x; }
+
+struct pool {
+    double x_cand[NC + 2], x_obs[8], y_obs[8 * 2], c_obs[8], x_pend[1];
+};
+
+static void make_pool(struct pool *p, int n_obj)
+{
+    for (int i = 0; i < NC; i++) p->x_cand[i] = 2.385 * i / (NC - 1) - 0.7;
+    p->x_cand[NC] = p->x_cand[10];     /* a repeat of candidate 10 */
+    p->x_cand[NC + 1] = p->x_cand[NC - 1]; /* a repeat of the last */
+    const int obs[6] = {0, 8, 17, 25, 33, 40};
+    for (int k = 0; k < 6; k++) {
+        double x = p->x_cand[obs[k]];
+        p->x_obs[k] = x;
+        p->y_obs[k * n_obj] = f(x);
+        if (n_obj == 2) p->y_obs[k * 2 + 1] = x * x; /* to be minimised */
+        p->c_obs[k] = x;                             /* c <= bound: x small enough */
+    }
+    p->x_pend[0] = p->x_cand[21];
+}
+
+static void test_batch_and_exclusions(void)
+{
+    struct pool p;
+    make_pool(&p, 1);
+    bo_problem pb = {.dim = 1, .n_obj = 1, .maximise = {1}};
+    bo_data d = {.n_cand = NC + 2, .x_cand = p.x_cand, .n_obs = 6, .x_obs = p.x_obs, .y_obs = p.y_obs,
+                 .n_pending = 1, .x_pending = p.x_pend};
+    bo_suggest_options opt;
+    bo_suggest_options_default(&opt);
+    opt.q = 3;
+    ls_rng rng;
+    ls_rng_seed(&rng, 11);
+    bo_suggest_result r;
+    LS_CHECK_OK(bo_suggest(&pb, &d, &opt, &rng, &r));
+    LS_CHECK(r.n == 3 && strcmp(r.acquisition, "ei") == 0 && r.log_form && r.n_available == NC - 7);
+    for (int j = 0; j < r.n; j++) {
+        long i = r.items[j].index;
+        LS_CHECK(i >= 0 && i < NC && i != 0 && i != 8 && i != 17 && i != 25 && i != 33 && i != 40 && i != 21);
+        for (int k = 0; k < j; k++) LS_CHECK(r.items[k].index != i);
+        LS_CHECK(isfinite(r.items[j].mean[0]) && r.items[j].sd[0] > 0 && r.items[j].p_feasible == 1.0);
+    }
+    /* The best observation is x = 0.791 (f 0.834); the first choice lies between its observed
+     * neighbours 0.314 and 1.268 (measured: 0.910). */
+    LS_CHECK_MSG(p.x_cand[r.items[0].index] > 0.314 && p.x_cand[r.items[0].index] < 1.268,
+                 "first choice at x = %g, outside (0.314, 1.268)", p.x_cand[r.items[0].index]);
+    /* Minimising -f: the same choices, the mean in the objective's own sign. */
+    double neg[6];
+    for (int k = 0; k < 6; k++) neg[k] = -p.y_obs[k];
+    bo_problem pm = pb;
+    pm.maximise[0] = 0;
+    bo_data dm = d;
+    dm.y_obs = neg;
+    ls_rng_seed(&rng, 11);
+    bo_suggest_result rm;
+    LS_CHECK_OK(bo_suggest(&pm, &dm, &opt, &rng, &rm));
+    LS_CHECK(rm.n == 3);
+    for (int j = 0; j < 3 && j < rm.n; j++) {
+        LS_CHECK(rm.items[j].index == r.items[j].index);
+        LS_CHECK_NEAR(rm.items[j].mean[0], -r.items[j].mean[0], 1e-9 * (1 + fabs(r.items[j].mean[0])));
+    }
+    bo_suggest_result_free(&rm);
+    bo_suggest_result_free(&r);
+}
+
+static void test_constraint_and_random(void)
+{
+    struct pool p;
+    make_pool(&p, 1);
+    bo_problem pb = {.dim = 1, .n_obj = 1, .maximise = {1}, .n_con = 1, .con_upper = {1}, .con_bound = {0.3}};
+    bo_data d = {.n_cand = NC, .x_cand = p.x_cand, .n_obs = 6, .x_obs = p.x_obs, .y_obs = p.y_obs, .c_obs = p.c_obs};
+    bo_suggest_options opt;
+    bo_suggest_options_default(&opt);
+    ls_rng rng;
+    ls_rng_seed(&rng, 3);
+    bo_suggest_result r;
+    LS_CHECK_OK(bo_suggest(&pb, &d, &opt, &rng, &r));
+    LS_CHECK(r.n == 1 && r.items[0].p_feasible > 0 && r.items[0].p_feasible <= 1);
+    LS_CHECK_MSG(p.x_cand[r.items[0].index] <= 0.3 + 0.06, "choice at x = %g, feasible only below 0.3",
+                 p.x_cand[r.items[0].index]);
+    bo_suggest_result_free(&r);
+    /* One observation: random, reproducible. */
+    d.n_obs = 1;
+    long first[2];
+    for (int t = 0; t < 2; t++) {
+        ls_rng_seed(&rng, 99);
+        LS_CHECK_OK(bo_suggest(&pb, &d, &opt, &rng, &r));
+        LS_CHECK(r.n == 1 && strcmp(r.acquisition, "random") == 0 && isnan(r.items[0].mean[0]) && isnan(r.items[0].acq));
+        first[t] = r.items[0].index;
+        LS_CHECK(first[t] != 0);
+        bo_suggest_result_free(&r);
+    }
+    LS_CHECK(first[0] == first[1]);
+}
+
+static void test_two_objectives_and_front(void)
+{
+    struct pool p;
+    make_pool(&p, 2);
+    bo_problem pb = {.dim = 1, .n_obj = 2, .maximise = {1, 0}, .n_con = 1, .con_upper = {1}, .con_bound = {1.0}};
+    bo_data d = {.n_cand = NC, .x_cand = p.x_cand, .n_obs = 6, .x_obs = p.x_obs, .y_obs = p.y_obs, .c_obs = p.c_obs};
+    bo_suggest_options opt;
+    bo_suggest_options_default(&opt);
+    opt.q = 2;
+    ls_rng rng;
+    ls_rng_seed(&rng, 5);
+    bo_suggest_result r;
+    LS_CHECK_OK(bo_suggest(&pb, &d, &opt, &rng, &r));
+    LS_CHECK(r.n == 2 && strcmp(r.acquisition, "ehvi") == 0 && isfinite(r.items[1].mean[1]));
+    bo_suggest_result_free(&r);
+    /* Observations x = -0.700, -0.223, 0.314, 0.791, 1.268, 1.685 (the last two infeasible, x > 1);
+     * maximise f (-0.21, -0.067, 0.229, 0.834), minimise x^2 (0.49, 0.050, 0.098, 0.625): -0.700 is
+     * dominated by -0.223 (larger f, smaller x^2); the other three are the front. */
+    long idx[6], n_front, n_feasible;
+    LS_CHECK_OK(bo_observed_front(&pb, &d, idx, &n_front, &n_feasible));
+    LS_CHECK(n_feasible == 4);
+    int on[6] = {0};
+    for (long k = 0; k < n_front; k++) on[idx[k]] = 1;
+    LS_CHECK_MSG(n_front == 3 && on[1] && on[2] && on[3] && !on[0], "front of %ld points", n_front);
+}
+
+static void test_errors(void)
+{
+    struct pool p;
+    make_pool(&p, 1);
+    bo_problem pb = {.dim = 1, .n_obj = 1, .maximise = {1}};
+    bo_data d = {.n_cand = NC, .x_cand = p.x_cand, .n_obs = 6, .x_obs = p.x_obs, .y_obs = p.y_obs};
+    bo_suggest_options opt;
+    bo_suggest_options_default(&opt);
+    ls_rng rng;
+    ls_rng_seed(&rng, 1);
+    bo_suggest_result r;
+    p.y_obs[4] = NAN;
+    LS_CHECK(bo_suggest(&pb, &d, &opt, &rng, &r) == LS_ERR_INPUT);
+    LS_CHECK(strstr(ls_error_message(), "observation 5: objective 1 is not a finite number"));
+    bo_suggest_result_free(&r);
+    p.y_obs[4] = 0.5;
+    opt.q = 0;
+    LS_CHECK(bo_suggest(&pb, &d, &opt, &rng, &r) == LS_ERR_INPUT && strstr(ls_error_message(), "a batch of 0"));
+    opt.q = 1;
+    pb.dim = 0;
+    LS_CHECK(bo_suggest(&pb, &d, &opt, &rng, &r) == LS_ERR_INPUT && strstr(ls_error_message(), "0 encoded features"));
+    pb.dim = 1;
+    opt.acquisition = "nope";
+    LS_CHECK(bo_suggest(&pb, &d, &opt, &rng, &r) == LS_ERR_INPUT);
+    bo_suggest_result_free(&r);
+}
+
+int main(void)
+{
+    ls_log_set_level(LS_LOG_ERROR);
+    LS_RUN(test_batch_and_exclusions);
+    LS_RUN(test_constraint_and_random);
+    LS_RUN(test_two_objectives_and_front);
+    LS_RUN(test_errors);
+    return ls_test_summary("test_bo_suggest");
+}
