@@ -30,10 +30,10 @@
 /* The key registry: the first table that lists a key takes it.  A new group of keys is a
  * table in its own file and one line here, before the tables it overrides (qe_keys_refused
  * names the features Lodestone does not have).  The magnetic keys (noncolin, lspinorb, ...)
- * come first: their table takes nspin = 4 and passes 1 and 2 on to the used table. */
+ * have their own table; nspin (4 = noncolin) is the used table's. */
 static const struct qe_key_table *const qe_key_tables[] = {
-    &qe_keys_magnetic,
     &qe_keys_used,
+    &qe_keys_magnetic,
     &qe_keys_accepted,
     &qe_keys_refused,
     NULL,

@@ -160,9 +160,14 @@ static int set_electronic(struct qe_state *st, const struct qe_key *k, int idx, 
     }
     if (!strcmp(k->name, "nspin")) {
         LS_TRY(qe_value_int(st, k->name, v, &p->n_spin));
-        /* nspin = 4 (noncolin) is taken by the magnetic table (input_qe_magnetic.c) before this one. */
+        if (p->n_spin == 4) { /* pw.x's other spelling of noncolin = .true. (input_qe_magnetic.c) */
+            p->n_spin = 1;
+            p->noncolin = 1;
+            if (!p->line_noncolin) p->line_noncolin = (int)st->r->line_no;
+        }
         if (p->n_spin != 1 && p->n_spin != 2) return ls_text_error(st->r, "nspin = %s: expected 1, 2 or 4", v);
         st->nspin_given = 1;
+        st->nspin_line = st->r->line_no;
         return LS_OK;
     }
     if (!strcmp(k->name, "starting_magnetization")) {

@@ -37,8 +37,7 @@
 /* Where the keys were: the consistency checks run once the whole file is read (pw.x files give
  * keys in any order), and their errors name the line. */
 struct qe_magnetic_keys {
-    long noncolin_line, lspinorb_line, nspin_line, tot_mag_line, constraint_line, lambda_line;
-    int nspin; /* as given (0 if absent) */
+    long noncolin_line, lspinorb_line, tot_mag_line, constraint_line, lambda_line;
 };
 
 static struct qe_magnetic_keys *keys_of(struct qe_state *st)
@@ -50,27 +49,6 @@ static struct qe_magnetic_keys *keys_of(struct qe_state *st)
 #define KEYS_OR_NOMEM(k)                                        \
     struct qe_magnetic_keys *k = keys_of(st);                   \
     if (!k) LS_ERROR(LS_ERR_NOMEM, "out of memory")
-
-/* nspin: 4 is pw.x's other spelling of noncolin; 1 and 2 go on to the used table's handler. */
-static int set_nspin(struct qe_state *st, const struct qe_key *key, int idx, const char *v)
-{
-    KEYS_OR_NOMEM(k);
-    int n;
-    LS_TRY(qe_value_int(st, key->name, v, &n));
-    k->nspin = n;
-    k->nspin_line = st->r->line_no;
-    if (n == 4) {
-        st->p->noncolin = 1;
-        st->p->n_spin = 1;
-        st->nspin_given = 1;
-        if (!k->noncolin_line) k->noncolin_line = st->r->line_no;
-        if (!st->p->line_noncolin) st->p->line_noncolin = (int)st->r->line_no;
-        return LS_OK;
-    }
-    for (const struct qe_key *u = qe_keys_used.keys; u->name; u++)
-        if (!strcmp(u->nl, "system") && !strcmp(u->name, "nspin")) return u->set(st, u, idx, v);
-    return ls_text_error(st->r, "nspin = %s: expected 1, 2 or 4", v);
-}
 
 static int set_flag(struct qe_state *st, const struct qe_key *key, int idx, const char *v)
 {
@@ -158,7 +136,6 @@ static int refuse_magnetic(struct qe_state *st, const struct qe_key *key, int id
 }
 
 static const struct qe_key magnetic_keys[] = {
-    {"system", "nspin", set_nspin, NULL, NULL},
     {"system", "noncolin", set_flag, NULL, NULL},
     {"system", "lspinorb", set_flag, NULL, NULL},
     {"system", "angle1", set_angle, NULL, NULL},
@@ -187,15 +164,16 @@ static int finish_magnetic(struct qe_state *st)
     dft_params *p = st->p;
     const char *path = st->path;
     char msg[512];
-    if (p->noncolin && k->nspin == 2)
-        return err_at(path, k->nspin_line ? k->nspin_line : k->noncolin_line,
+    int nspin2 = p->n_spin == 2; /* nspin = 2 given (4 is noncolin, with n_spin 1) */
+    if (p->noncolin && nspin2)
+        return err_at(path, st->nspin_line ? st->nspin_line : p->line_noncolin,
                       "noncolin = .true. with nspin = 2: conflicting, as pw.x says (a noncollinear calculation has one "
                       "channel of spinors): remove nspin");
     if (p->spinorbit && !p->noncolin)
         return err_at(path, k->lspinorb_line,
                       "lspinorb = .true. needs noncolin = .true. (spin-orbit mixes the spins, as pw.x requires)");
     if (p->has_tot_magnetization) {
-        if (!p->noncolin && k->nspin != 2)
+        if (!p->noncolin && !nspin2)
             return err_at(path, k->tot_mag_line,
                           "tot_magnetization requires nspin = 2 (or noncolin = .true.), as pw.x says: add nspin = 2");
         if (p->occupations == DFT_OCC_FIXED) {
@@ -213,13 +191,13 @@ static int finish_magnetic(struct qe_state *st)
             return err_at(path, k->tot_mag_line, "tot_magnetization is supported with occupations = 'smearing' or "
                                                  "'fixed'");
         }
-    } else if (k->nspin == 2 && p->occupations == DFT_OCC_FIXED && !p->noncolin) {
-        return err_at(path, st->occupations_line ? st->occupations_line : k->nspin_line,
+    } else if (nspin2 && p->occupations == DFT_OCC_FIXED && !p->noncolin) {
+        return err_at(path, st->occupations_line ? st->occupations_line : st->nspin_line,
                       "fixed occupations with nspin = 2 need tot_magnetization (pw.x: \"fixed occupations and lsda need "
                       "tot_magnetization\"), or use occupations = 'smearing'");
     }
     if (p->noncolin && p->occupations != DFT_OCC_SMEARING && p->occupations != DFT_OCC_FIXED)
-        return err_at(path, st->occupations_line ? st->occupations_line : k->noncolin_line,
+        return err_at(path, st->occupations_line ? st->occupations_line : p->line_noncolin,
                       "noncolin = .true. is supported with occupations = 'smearing' or 'fixed' (tetrahedra and "
                       "from_input are collinear only in Lodestone)");
     if (p->mag_constraint != DFT_MAG_CONSTRAINT_NONE) {

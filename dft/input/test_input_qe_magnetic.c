@@ -83,7 +83,8 @@ static void test_values(void)
                           "  nspin = 4, starting_magnetization(1) = 0.3, tot_magnetization = -1\n"
                           "  constrained_magnetization = 'atomic'\n",
                           SMEAR, &p));
-    LS_CHECK(p.noncolin == 1 && p.spinorbit == 0 && !p.has_tot_magnetization);
+    LS_CHECK(p.noncolin == 1 && p.spinorbit == 0 && !p.has_tot_magnetization && p.n_spin == 1);
+    LS_CHECK(p.line_noncolin == 6);
     LS_CHECK(p.mag_constraint == DFT_MAG_CONSTRAINT_ATOMIC);
     LS_CHECK_NEAR(p.mag_lambda, 0.5, 1e-15);
     dft_params_free(&p);
