@@ -200,6 +200,10 @@ static int finish_magnetic(struct qe_state *st)
         return err_at(path, st->occupations_line ? st->occupations_line : p->line_noncolin,
                       "noncolin = .true. is supported with occupations = 'smearing' or 'fixed' (tetrahedra and "
                       "from_input are collinear only in Lodestone)");
+    if (p->noncolin && p->calculation != DFT_CALC_SCF)
+        return ls_error_set(LS_ERR_UNSUPPORTED, __FILE__, __LINE__, "%s:%ld: calculation = 'nscf' / 'bands' is not "
+                            "supported by Lodestone for noncollinear spin yet: run the scf input (for a DOS on a denser "
+                            "mesh, 'lodestone dos INPUT --kmesh N1xN2xN3')", path, st->calculation_line);
     if (p->mag_constraint != DFT_MAG_CONSTRAINT_NONE) {
         if (!p->noncolin)
             return err_at(path, k->constraint_line, "constrained_magnetization 'atomic' / 'atomic direction' is for "

@@ -10,7 +10,8 @@
  *   requires integer tot_magnetization"), fixed occupations with nspin = 2 and no
  *   tot_magnetization (pw.x: "fixed occupations and lsda need tot_magnetization"), noncollinear
  *   tot_magnetization with fixed occupations, starting_magnetization outside -1..1, the
- *   constraints Lodestone does not have ('total'), lforcet, nelup.
+ *   constraints Lodestone does not have ('total'), lforcet, nelup; calculation = 'nscf' with
+ *   noncolin (LS_ERR_UNSUPPORTED: not done yet).
  * The pw.x 6.7 messages quoted were obtained by running Debian's pw.x 6.7 on these inputs
  * (2026-12-07).  Nothing here runs an SCF; the pseudopotentials are the shipped
  * inputs/pseudo/pd04-pbe-fr/Fe.upf (fully relativistic) and inputs/pseudo/pd04-pbe-sr/Fe.upf.
@@ -156,6 +157,28 @@ static void test_program_exit_code(void)
     LS_CHECK_MSG(strstr(text, "mag_prog.in:7:") && strstr(text, "scalar-relativistic"), "stderr: %s", text);
 }
 
+/* calculation = 'nscf' with noncolin: not supported yet (exit code 2), the line of calculation. */
+static void test_nscf_refused(void)
+{
+    char path[1024];
+    ls_test_tmp_path(path, sizeof path, "mag_nscf.in");
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fprintf(f, "&control\n  calculation = 'nscf'\n  pseudo_dir = '%s'\n/\n&system\n  ibrav = 0, nat = 1, ntyp = 1, ecutwfc = 30, "
+            "%s\n  noncolin = .true.\n/\n&electrons\n/\nATOMIC_SPECIES\nFe 55.845 Fe.upf\nCELL_PARAMETERS angstrom\n"
+            "  -1.415 1.415 1.415\n  1.415 -1.415 1.415\n  1.415 1.415 -1.415\nATOMIC_POSITIONS crystal\nFe 0 0 0\n"
+            "K_POINTS automatic\n2 2 2 0 0 0\n", g_fr, SMEAR);
+    fclose(f);
+    dft_params p;
+    dft_params_init(&p);
+    int status = dft_params_read_qe(path, &p);
+    const char *msg = ls_error_message();
+    LS_CHECK_MSG(status == LS_ERR_UNSUPPORTED && strstr(msg, "mag_nscf.in:2:") && strstr(msg, "noncollinear"),
+                 "status %d, message '%s'", status, msg);
+    ls_error_clear();
+    dft_params_free(&p);
+}
+
 int main(void)
 {
     ls_log_set_level(LS_LOG_WARN);
@@ -165,6 +188,7 @@ int main(void)
     }
     LS_RUN(test_values);
     LS_RUN(test_errors);
+    LS_RUN(test_nscf_refused);
     LS_RUN(test_program_exit_code);
     return ls_test_summary("test_input_qe_magnetic");
 }

@@ -237,6 +237,10 @@ static int setup_magnetism(const dft_params *p, dft_system *sys)
                      "calculation (noncolin = .true.)", p->source);
         return LS_OK;
     }
+    if (p->calculation != DFT_CALC_SCF)
+        LS_ERROR(LS_ERR_UNSUPPORTED, "%s: calculation = 'nscf' / 'bands' is not supported by Lodestone for noncollinear "
+                 "spin yet: run the scf input (for a DOS on a denser mesh, 'lodestone dos INPUT --kmesh N1xN2xN3')",
+                 p->source);
     if (p->n_spin == 2)
         LS_ERROR(LS_ERR_INPUT, "%s: a noncollinear calculation has one spin channel of spinors: nspin = 2 conflicts with "
                  "noncolin (remove nspin, as pw.x requires)", p->source);
