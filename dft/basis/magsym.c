@@ -14,20 +14,15 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "dft/basis/symmetrize.h"
 #include "dft/scf/system.h"
-
-static int det3(const int r[3][3])
-{
-    return r[0][0] * (r[1][1] * r[2][2] - r[1][2] * r[2][1]) - r[0][1] * (r[1][0] * r[2][2] - r[1][2] * r[2][0]) +
-           r[0][2] * (r[1][0] * r[2][1] - r[1][1] * r[2][0]);
-}
 
 int dft_magsym_filter(ls_symops *ops, const double (*m)[3], int *t_rev)
 {
     int na = ops->n_atom, kept = 0, n0 = ops->n_op;
     for (int op = 0; op < n0; op++) {
         const double (*s)[3] = (const double(*)[3])ops->cart_rotations[op];
-        double d = det3((const int(*)[3])ops->rotations[op]);
+        double d = dft_sym_det3((const int(*)[3])ops->rotations[op]);
         const int *map = ops->atom_map + (size_t)op * na;
         int same = 1, reversed = 1;
         for (int a = 0; a < na; a++) {
@@ -52,20 +47,6 @@ int dft_magsym_filter(ls_symops *ops, const double (*m)[3], int *t_rev)
     return n0 - kept;
 }
 
-static void invert_int3(const int r[3][3], int inv[3][3])
-{
-    int det = det3(r); /* +-1: the inverse is the adjugate times det */
-    inv[0][0] = (r[1][1] * r[2][2] - r[1][2] * r[2][1]) * det;
-    inv[0][1] = (r[0][2] * r[2][1] - r[0][1] * r[2][2]) * det;
-    inv[0][2] = (r[0][1] * r[1][2] - r[0][2] * r[1][1]) * det;
-    inv[1][0] = (r[1][2] * r[2][0] - r[1][0] * r[2][2]) * det;
-    inv[1][1] = (r[0][0] * r[2][2] - r[0][2] * r[2][0]) * det;
-    inv[1][2] = (r[0][2] * r[1][0] - r[0][0] * r[1][2]) * det;
-    inv[2][0] = (r[1][0] * r[2][1] - r[1][1] * r[2][0]) * det;
-    inv[2][1] = (r[0][1] * r[2][0] - r[0][0] * r[2][1]) * det;
-    inv[2][2] = (r[0][0] * r[1][1] - r[0][1] * r[1][0]) * det;
-}
-
 int dft_magsym_symmetrize_g(const dft_system *sys, double complex *m_g)
 {
     if (sys->n_sym <= 1) return LS_OK;
@@ -86,8 +67,8 @@ int dft_magsym_symmetrize_g(const dft_system *sys, double complex *m_g)
     for (int c = 0; c < 3; c++)
         for (long ig = 0; ig < ng; ig++) full[(size_t)c * nr + g->fft_index[ig]] = m_g[(size_t)c * ng + ig];
     for (int op = 0; op < nsym; op++) {
-        invert_int3((const int(*)[3])sys->sym_rot[op], inv[op]);
-        double s = det3((const int(*)[3])sys->sym_rot[op]) * (sys->t_rev && sys->t_rev[op] ? -1.0 : 1.0);
+        dft_sym_invert3((const int(*)[3])sys->sym_rot[op], inv[op]);
+        double s = dft_sym_det3((const int(*)[3])sys->sym_rot[op]) * (sys->t_rev && sys->t_rev[op] ? -1.0 : 1.0);
         const double (*c)[3] = (const double(*)[3])sys->symops->cart_rotations[op];
         for (int x = 0; x < 3; x++)
             for (int y = 0; y < 3; y++) f[op][x][y] = s * c[y][x]; /* s det(S) S^T */
@@ -97,13 +78,8 @@ int dft_magsym_symmetrize_g(const dft_system *sys, double complex *m_g)
         const int *mp = g->miller[ig];
         double complex acc[3] = {0, 0, 0};
         for (int op = 0; op < nsym; op++) {
-            int mm[3];
-            for (int a = 0; a < 3; a++) mm[a] = inv[op][0][a] * mp[0] + inv[op][1][a] * mp[1] + inv[op][2][a] * mp[2];
-            long i0 = ((mm[0] % g->n[0]) + g->n[0]) % g->n[0], i1 = ((mm[1] % g->n[1]) + g->n[1]) % g->n[1],
-                 i2 = ((mm[2] % g->n[2]) + g->n[2]) % g->n[2];
-            long idx = (i0 * g->n[1] + i1) * g->n[2] + i2;
-            double ph = 2.0 * M_PI * (mm[0] * sys->sym_trans[op][0] + mm[1] * sys->sym_trans[op][1] + mm[2] * sys->sym_trans[op][2]);
-            double complex e = cexp(I * ph);
+            double complex e;
+            long idx = dft_sym_image(g, (const int(*)[3])inv[op], mp, sys->sym_trans[op], &e);
             double complex v[3] = {full[idx], full[nr + idx], full[2 * (size_t)nr + idx]};
             for (int x = 0; x < 3; x++) acc[x] += (f[op][x][0] * v[0] + f[op][x][1] * v[1] + f[op][x][2] * v[2]) * e;
         }

@@ -17,23 +17,8 @@
 #include "common/err.h"
 #include "common/parallel.h"
 #include "dft/basis/magsym.h"
+#include "dft/basis/symmetrize.h"
 #include "dft/scf/dist.h"
-
-static void invert_int3(const int r[3][3], int inv[3][3])
-{
-    /* R is unimodular: the inverse is the adjugate times det (= +-1). */
-    int det = r[0][0] * (r[1][1] * r[2][2] - r[1][2] * r[2][1]) - r[0][1] * (r[1][0] * r[2][2] - r[1][2] * r[2][0]) +
-              r[0][2] * (r[1][0] * r[2][1] - r[1][1] * r[2][0]);
-    inv[0][0] = (r[1][1] * r[2][2] - r[1][2] * r[2][1]) * det;
-    inv[0][1] = (r[0][2] * r[2][1] - r[0][1] * r[2][2]) * det;
-    inv[0][2] = (r[0][1] * r[1][2] - r[0][2] * r[1][1]) * det;
-    inv[1][0] = (r[1][2] * r[2][0] - r[1][0] * r[2][2]) * det;
-    inv[1][1] = (r[0][0] * r[2][2] - r[0][2] * r[2][0]) * det;
-    inv[1][2] = (r[0][2] * r[1][0] - r[0][0] * r[1][2]) * det;
-    inv[2][0] = (r[1][0] * r[2][1] - r[1][1] * r[2][0]) * det;
-    inv[2][1] = (r[0][1] * r[2][0] - r[0][0] * r[2][1]) * det;
-    inv[2][2] = (r[0][0] * r[1][1] - r[0][1] * r[1][0]) * det;
-}
 
 void dft_density_symmetrize_g(const dft_system *sys, double complex *f_g, double complex *work)
 {
@@ -43,19 +28,15 @@ void dft_density_symmetrize_g(const dft_system *sys, double complex *f_g, double
     for (long ig = 0; ig < g->n_g; ig++) work[g->fft_index[ig]] = f_g[ig];
     int (*inv)[3][3] = malloc((size_t)sys->n_sym * sizeof *inv);
     if (inv == NULL) return; /* leave unsymmetrised rather than fail: the caller's result stays valid */
-    for (int op = 0; op < sys->n_sym; op++) invert_int3((const int(*)[3])sys->sym_rot[op], inv[op]);
+    for (int op = 0; op < sys->n_sym; op++) dft_sym_invert3((const int(*)[3])sys->sym_rot[op], inv[op]);
 #pragma omp parallel for schedule(static)
     for (long ig = 0; ig < g->n_g; ig++) {
         const int *mp = g->miller[ig];
         double complex acc = 0;
         for (int op = 0; op < sys->n_sym; op++) {
-            int m[3];
-            /* m = R^{-T} m' : m_a = sum_b inv[b][a] m'_b */
-            for (int a = 0; a < 3; a++) m[a] = inv[op][0][a] * mp[0] + inv[op][1][a] * mp[1] + inv[op][2][a] * mp[2];
-            long i0 = ((m[0] % g->n[0]) + g->n[0]) % g->n[0], i1 = ((m[1] % g->n[1]) + g->n[1]) % g->n[1],
-                 i2 = ((m[2] % g->n[2]) + g->n[2]) % g->n[2];
-            double ph = 2.0 * M_PI * (m[0] * sys->sym_trans[op][0] + m[1] * sys->sym_trans[op][1] + m[2] * sys->sym_trans[op][2]);
-            acc += work[(i0 * g->n[1] + i1) * g->n[2] + i2] * cexp(I * ph);
+            double complex e;
+            long idx = dft_sym_image(g, (const int(*)[3])inv[op], mp, sys->sym_trans[op], &e);
+            acc += work[idx] * e;
         }
         f_g[ig] = acc / sys->n_sym;
     }
