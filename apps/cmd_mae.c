@@ -83,7 +83,7 @@ int cmd_mae(int argc, char **argv)
                        "(axis along z) K1, K2 of E = K1 sin^2 + K2 sin^4 and kappa = sqrt(K1 / (mu0 Ms^2)).\n"
                        "--kmesh-series repeats everything on each mesh, to show the convergence (anisotropies of\n"
                        "0.01-1 meV need dense meshes).  Exit code 1 if a run does not converge (results are still\n"
-                       "written).  See dft/README.md, section \"Magnetic anisotropy\".",
+                       "written).  See dft/magnet/README.md.",
                        opts);
         return LS_OK;
     }

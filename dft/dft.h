@@ -327,13 +327,12 @@ struct dft_checkpoint {
 };
 int dft_scf_run_checkpointed(const dft_params *p, const struct dft_checkpoint *ck, dft_result **out);
 
-/* ---- Magnetocrystalline anisotropy (issue 18; dft/magnet/mae.c; dft/README.md, section
- * "Magnetic anisotropy: lodestone mae").  For each k-point mesh of a series and each direction of
- * the moments: the magnetic force theorem (a collinear SCF without spin-orbit, its magnetisation
- * turned rigidly to each direction, one non-self-consistent spin-orbit diagonalisation, the band
- * energy sum f e; pw.x's lforcet) and/or a self-consistent spin-orbit SCF per direction (its
- * free energy; the direction constrained by pw.x's 'atomic direction' penalty where the magnetic
- * symmetry does not fix it). */
+/* ---- Magnetocrystalline anisotropy (issue 18; dft/magnet/mae.c; dft/magnet/README.md).  For
+ * each k-point mesh of a series and each direction of the moments: the magnetic force theorem (a
+ * collinear SCF without spin-orbit, its magnetisation turned rigidly to each direction, one
+ * non-self-consistent spin-orbit diagonalisation, the band energy sum f e; pw.x's lforcet)
+ * and/or a self-consistent spin-orbit SCF per direction (its free energy; the direction
+ * constrained by pw.x's 'atomic direction' penalty where the magnetic symmetry does not fix it). */
 #define DFT_MAE_MAX_DIR 16
 #define DFT_MAE_MAX_MESH 16
 
@@ -400,7 +399,7 @@ int dft_mae_parse_meshes(const char *text, struct dft_mae_options *o);
 /* The whole result as JSON (path "-": stdout). */
 int dft_mae_write_json(const dft_mae_result *r, const dft_params *p, const struct dft_mae_options *o, const char *path);
 
-/* ---- Density of states (issue 18; dft/dos/; dft/README.md, section "Density of states").  From an
+/* ---- Density of states (issue 18; dft/dos/dos.c; dft/dos/README.md).  From an
  * SCF (or a non-self-consistent run on a denser mesh with its density): Gaussian-broadened total
  * DOS, spin-resolved (collinear: up and down; noncollinear: along the magnetisation), and projected
  * on each atom's Loewdin-orthogonalised pseudo-atomic orbitals summed over m for each l (as
