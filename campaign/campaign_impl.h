@@ -1,5 +1,6 @@
 /* Internal interface of campaign/ (not for other subsystems: they include campaign.h). */
 #ifndef LS_CAMPAIGN_IMPL_H
+#define CAMPAIGN_MAX_LOOKUP_DB 8 /* databases a lookup calculator searches */
 #define LS_CAMPAIGN_IMPL_H
 
 #include <stdint.h>
@@ -128,6 +129,8 @@ struct campaign_toy {         /* the stand-in calculator of tests and benchmarks
     double delay_s;           /* wall time per evaluation (sleep) */
     double delay_spread_s;    /* + uniform [0, spread) seeded by the input hash */
     double fail_fraction;     /* fraction of evaluations that fail permanently */
+    double crash_fraction;    /* fraction of evaluations that kill the process, every time */
+    int crash_saves;          /* checkpoints reported before such a crash */
 };
 
 struct campaign_config {
@@ -157,7 +160,8 @@ struct campaign_config {
     double moment_mub[119];   /* starting moment per element */
     struct campaign_dft_protocol dft;
     enum campaign_calculator calculator;
-    char lookup_db[4096];
+    int n_lookup_db;          /* lookup: databases searched in order */
+    char lookup_db[CAMPAIGN_MAX_LOOKUP_DB][4096];
     struct campaign_toy toy;
     int n_obj;
     struct campaign_objective obj[CAMPAIGN_MAX_OBJECTIVES];
@@ -172,6 +176,7 @@ struct campaign_config {
     double converge_tol;      /* relative expected improvement below which the loop has converged */
     int min_converge_evals;   /* no convergence verdict before this many candidate evaluations */
     int max_attempts;         /* lost runs retried until this many attempts */
+    double scf_checkpoint_s;  /* SCF state written this often (s) during a DFT run */
     double heartbeat_s;
     double stale_s;
     struct {

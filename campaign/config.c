@@ -372,7 +372,8 @@ static int read_calculator(const ls_config *c, struct campaign_config *cfg)
         return LS_OK;
     }
     static const char *const kinds[] = {"dft", "toy", "lookup", NULL};
-    static const char *const keys[] = {"type", "database", "delay", "delay_spread", "fail_fraction", NULL};
+    static const char *const keys[] = {"type",          "database",       "delay",       "delay_spread",
+                                       "fail_fraction", "crash_fraction", "crash_saves", NULL};
     int k = 0;
     if (ls_config_has(c, "calculator/type")) {
         LS_TRY(ls_config_check_keys(c, "calculator", keys));
@@ -382,12 +383,26 @@ static int read_calculator(const ls_config *c, struct campaign_config *cfg)
     }
     cfg->calculator = (enum campaign_calculator)k;
     if (cfg->calculator == CAMPAIGN_CALC_LOOKUP) {
-        const char *db = NULL;
-        LS_TRY(ls_config_get_string(c, "calculator/database", &db));
-        /* Relative to the campaign file. */
-        const char *slash = strrchr(cfg->path, '/');
-        if (db[0] == '/' || !slash) snprintf(cfg->lookup_db, sizeof cfg->lookup_db, "%s", db);
-        else snprintf(cfg->lookup_db, sizeof cfg->lookup_db, "%.*s/%s", (int)(slash - cfg->path), cfg->path, db);
+        /* One database or a list, searched in order (an exhaustive screen computed in parts). */
+        int n = 0;
+        const int is_list = ls_config_has(c, "calculator/database/0");
+        if (is_list) LS_TRY(ls_config_opt_items(c, "calculator/database", &n));
+        else n = 1;
+        if (n < 1 || n > CAMPAIGN_MAX_LOOKUP_DB)
+            LS_ERROR(LS_ERR_INPUT, "%s:%d: calculator/database: one database or a list of 1 to %d", ls_config_name(c),
+                     ls_config_line(c, "calculator"), CAMPAIGN_MAX_LOOKUP_DB);
+        for (int i = 0; i < n; i++) {
+            char key[64];
+            snprintf(key, sizeof key, is_list ? "calculator/database/%d" : "calculator/database", i);
+            const char *db = NULL;
+            LS_TRY(ls_config_get_string(c, key, &db));
+            /* Relative to the campaign file. */
+            const char *slash = strrchr(cfg->path, '/');
+            char *to = cfg->lookup_db[i];
+            if (db[0] == '/' || !slash) snprintf(to, sizeof cfg->lookup_db[i], "%s", db);
+            else snprintf(to, sizeof cfg->lookup_db[i], "%.*s/%s", (int)(slash - cfg->path), cfg->path, db);
+        }
+        cfg->n_lookup_db = n;
     }
     if (cfg->calculator == CAMPAIGN_CALC_TOY) {
         double t = 0;
@@ -396,6 +411,12 @@ static int read_calculator(const ls_config *c, struct campaign_config *cfg)
         LS_TRY(ls_config_opt_quantity(c, "calculator/delay_spread", LS_DIM_TIME, "s", 0, &t));
         cfg->toy.delay_spread_s = t * LS_AU_TIME_FS * 1e-15;
         LS_TRY(ls_config_opt_double(c, "calculator/fail_fraction", 0, &cfg->toy.fail_fraction));
+        LS_TRY(ls_config_opt_double(c, "calculator/crash_fraction", 0, &cfg->toy.crash_fraction));
+        LS_TRY(ls_config_opt_int(c, "calculator/crash_saves", 0, &cfg->toy.crash_saves));
+        if (!(cfg->toy.crash_fraction >= 0 && cfg->toy.crash_fraction <= 1) || cfg->toy.crash_saves < 0 ||
+            cfg->toy.crash_saves > 1000)
+            LS_ERROR(LS_ERR_INPUT, "%s:%d: calculator/crash_fraction must lie in 0..1 and crash_saves in 0..1000",
+                     ls_config_name(c), ls_config_line(c, "calculator"));
         if (!(cfg->toy.delay_s >= 0 && cfg->toy.delay_spread_s >= 0 && cfg->toy.delay_s + cfg->toy.delay_spread_s < 3600))
             LS_ERROR(LS_ERR_INPUT, "%s:%d: toy calculator delays must lie in 0..3600 s", ls_config_name(c),
                      ls_config_line(c, "calculator"));
@@ -581,7 +602,7 @@ static int read_loop(const ls_config *c, struct campaign_config *cfg)
     if (cfg->stall_rounds < 1 || !(cfg->converge_tol >= 0 && cfg->converge_tol < 1))
         LS_ERROR(LS_ERR_INPUT, "%s:%d: stop/stall_rounds >= 1 and stop/tolerance in [0, 1) (a fraction of the best)",
                  name, ls_config_line(c, "stop"));
-    static const char *const rkeys[] = {"max_attempts", "heartbeat", "stale_after", NULL};
+    static const char *const rkeys[] = {"max_attempts", "heartbeat", "stale_after", "scf_checkpoint", NULL};
     LS_TRY(ls_config_check_keys(c, "retry", rkeys));
     LS_TRY(ls_config_opt_int(c, "retry/max_attempts", 3, &cfg->max_attempts));
     if (cfg->max_attempts < 1 || cfg->max_attempts > 100)
@@ -595,6 +616,11 @@ static int read_loop(const ls_config *c, struct campaign_config *cfg)
     if (!(cfg->heartbeat_s >= 0.05 && cfg->stale_s >= 3 * cfg->heartbeat_s))
         LS_ERROR(LS_ERR_INPUT, "%s:%d: retry/heartbeat must be at least 0.05 s and retry/stale_after at least 3 "
                  "heartbeats", name, ls_config_line(c, "retry"));
+    LS_TRY(ls_config_opt_quantity(c, "retry/scf_checkpoint", LS_DIM_TIME, "s", 30.0 / (LS_AU_TIME_FS * 1e-15), &t));
+    cfg->scf_checkpoint_s = t * LS_AU_TIME_FS * 1e-15;
+    if (!(cfg->scf_checkpoint_s >= 1 && cfg->scf_checkpoint_s <= 86400))
+        LS_ERROR(LS_ERR_INPUT, "%s:%d: retry/scf_checkpoint must lie in 1 s .. 24 h (the SCF state is written that often)",
+                 name, ls_config_line(c, "retry"));
     static const char *const ukeys[] = {"enabled", "ensemble", "trust_spread", "retrain_spread", "train_time", NULL};
     LS_TRY(ls_config_check_keys(c, "surrogate", ukeys));
     LS_TRY(ls_config_opt_bool(c, "surrogate/enabled", cfg->calculator == CAMPAIGN_CALC_DFT, &cfg->surrogate.enabled));
@@ -737,10 +763,14 @@ int campaign_config_canonical(const struct campaign_config *cfg, char **text)
               d->max_relax_steps, d->relax_cell);
     tb_printf(&b, "dft.retries = %d\n", d->retries);
     tb_printf(&b, "calculator = %s\n", calc_names[cfg->calculator]);
-    if (cfg->calculator == CAMPAIGN_CALC_LOOKUP) tb_printf(&b, "calculator.database = %s\n", cfg->lookup_db);
+    for (int i = 0; cfg->calculator == CAMPAIGN_CALC_LOOKUP && i < cfg->n_lookup_db; i++) {
+        if (i == 0) tb_printf(&b, "calculator.database = %s\n", cfg->lookup_db[0]); /* as before lists */
+        else tb_printf(&b, "calculator.database.%d = %s\n", i, cfg->lookup_db[i]);
+    }
     if (cfg->calculator == CAMPAIGN_CALC_TOY)
-        tb_printf(&b, "calculator.toy = delay %.6g s, spread %.6g s, fail %.6g\n", cfg->toy.delay_s,
-                  cfg->toy.delay_spread_s, cfg->toy.fail_fraction);
+        tb_printf(&b, "calculator.toy = delay %.6g s, spread %.6g s, fail %.6g, crash %.6g after %d saves\n",
+                  cfg->toy.delay_s, cfg->toy.delay_spread_s, cfg->toy.fail_fraction, cfg->toy.crash_fraction,
+                  cfg->toy.crash_saves);
     for (int i = 0; i < cfg->n_obj; i++)
         tb_printf(&b, "objective.%d = %s %s\n", i, campaign_property_name(cfg->obj[i].prop),
                   cfg->obj[i].maximise ? "max" : "min");
@@ -759,6 +789,7 @@ int campaign_config_canonical(const struct campaign_config *cfg, char **text)
     tb_printf(&b, "retry.max_attempts = %d\n", cfg->max_attempts);
     tb_printf(&b, "retry.heartbeat_s = %.10g\n", cfg->heartbeat_s);
     tb_printf(&b, "retry.stale_after_s = %.10g\n", cfg->stale_s);
+    tb_printf(&b, "retry.scf_checkpoint_s = %.10g\n", cfg->scf_checkpoint_s);
     tb_printf(&b, "surrogate = enabled %d, ensemble %d, trust %.10g eV, retrain %.10g eV, train %.10g s\n",
               cfg->surrogate.enabled, cfg->surrogate.n_member, cfg->surrogate.trust_spread_ev,
               cfg->surrogate.retrain_spread_ev, cfg->surrogate.train_time_s);

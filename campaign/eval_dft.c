@@ -13,13 +13,16 @@
  * (relax_converged = 0), as are its energy and moments.
  *
  * Files in the run's folder: relax-N.ckpt (the relaxation's checkpoint of attempt N),
- * scf.ckpt (the SCF state saved at a stop), trajectory.xyz (the labelled frames: energy,
+ * scf.ckpt (the SCF state, written every retry.scf_checkpoint seconds and at a stop, so that a
+ * kill -9 loses at most that much of an SCF; each write counts as progress, see
+ * campaign_store_recover), trajectory.xyz (the labelled frames: energy,
  * forces, stress of every step; the potential's training data).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "campaign/evaluator.h"
 #include "common/elements.h"
@@ -71,16 +74,33 @@ static int dft_params_for_start(const struct campaign_eval_input *in, int retry,
 struct observer_ctx {
     const struct campaign_eval_input *in;
     int verbose;
+    const char *scf_ckpt;
+    struct timespec saved_at; /* modification time of scf_ckpt when last seen */
 };
 
 static int observe(void *ctx, const struct ls_relax_step *st)
 {
     struct observer_ctx *o = ctx;
-    if (o->in->progress) o->in->progress(o->in->progress_ctx, o->in->progress_base + st->step + 1);
+    if (o->in->progress)
+        o->in->progress(o->in->progress_ctx, o->in->progress_base + CAMPAIGN_PROGRESS_STEP * (st->step + 1));
     if (o->verbose)
         ls_log_info("campaign:   step %d: E = %.8f eV, fmax = %.4f eV/A, P = %.3f GPa", st->step,
                     st->energy * LS_HARTREE_EV, st->fmax_ev_a, st->pressure_gpa);
     return LS_OK;
+}
+
+/* After every SCF iteration (the calculator's cancel hook, which never cancels): a newer SCF
+ * state on disk is saved work, reported to the heartbeat. */
+static int watch_scf_saves(void *ctx)
+{
+    struct observer_ctx *o = ctx;
+    struct stat sb;
+    if (stat(o->scf_ckpt, &sb) != 0) return 0;
+    if (sb.st_mtim.tv_sec != o->saved_at.tv_sec || sb.st_mtim.tv_nsec != o->saved_at.tv_nsec) {
+        o->saved_at = sb.st_mtim;
+        if (o->in->saved) o->in->saved(o->in->progress_ctx);
+    }
+    return 0;
 }
 
 static int dft_evaluate(const struct campaign_eval_input *in, struct campaign_eval_output *out)
@@ -113,6 +133,11 @@ static int dft_evaluate(const struct campaign_eval_input *in, struct campaign_ev
         snprintf(scf_ckpt, sizeof scf_ckpt, "%s/scf.ckpt", in->dir);
         snprintf(identity, sizeof identity, "input: %s\nretry: %d\n", in->input_sha256, retry);
         if (status == LS_OK) status = dft_calc_set_checkpoint(calc, scf_ckpt, 1);
+        if (status == LS_OK) status = dft_calc_set_checkpoint_interval(calc, in->cfg->scf_checkpoint_s);
+        struct observer_ctx oc = {in, in->verbose, scf_ckpt, {0, 0}};
+        struct stat sb;
+        if (stat(scf_ckpt, &sb) == 0) oc.saved_at = sb.st_mtim; /* a state from before: not new work */
+        if (status == LS_OK) status = dft_calc_set_limit(calc, 0, watch_scf_saves, &oc);
         if (status == LS_OK) {
             struct ls_relax_config rcfg;
             ls_relax_config_default(&rcfg);
@@ -122,7 +147,6 @@ static int dft_evaluate(const struct campaign_eval_input *in, struct campaign_ev
             rcfg.relax_cell = d->relax_cell;
             rcfg.want_stress = 1;
             rcfg.remove_net_force = 1;
-            struct observer_ctx oc = {in, in->verbose};
             rcfg.observer = observe;
             rcfg.observer_ctx = &oc;
             rcfg.trajectory = out->trajectory;

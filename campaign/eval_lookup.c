@@ -3,7 +3,10 @@
  * with other seeds or strategies against one set of DFT results without new DFT, which is how
  * discovery efficiency is measured (validation/campaign/).  The input hash covers the
  * structure, the magnetic start, the DFT protocol and the pseudopotentials, so a result is
- * taken only for exactly the calculation that would have been run. */
+ * taken only for exactly the calculation that would have been run.  Several databases (an
+ * exhaustive screen computed in parts) are searched in the order given.  The relaxed cell comes
+ * back from the stored extended XYZ (angstrom): its volume, hence Ms, can differ from the
+ * original run's in the last bit. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +33,13 @@ static int parse_numbers(const char *text, double *v, int n)
     return k;
 }
 
-static int lookup_evaluate(const struct campaign_eval_input *in, struct campaign_eval_output *out)
+/* The run of input in->input_sha256 in database `path`, if it holds one (*found). */
+static int lookup_in(const char *path, const struct campaign_eval_input *in, struct campaign_eval_output *out,
+                     int *found)
 {
-    memset(out, 0, sizeof *out);
+    *found = 0;
     ls_db *db = NULL;
-    LS_TRY(ls_db_open(in->cfg->lookup_db, LS_DB_READONLY, &db));
+    LS_TRY(ls_db_open(path, LS_DB_READONLY, &db));
     int status = ls_db_check_schema(db, LS_DB_APP_ID_CAMPAIGN, "campaign database", 1);
     ls_db_stmt *q = NULL;
     if (status != LS_OK) goto done;
@@ -49,11 +54,8 @@ static int lookup_evaluate(const struct campaign_eval_input *in, struct campaign
                 done);
     int row = 0;
     LS_TRY_GOTO(status, ls_db_next(q, &row), done);
-    if (!row)
-        LS_ERROR_GOTO(status, LS_ERR_INPUT, done,
-                      "%s: no result for %s, %s start (input %.16s...): the lookup database must hold every run this "
-                      "campaign asks for (the same candidates, DFT protocol and pseudopotentials)",
-                      in->cfg->lookup_db, in->cand->name, campaign_order_name(in->start->order), in->input_sha256);
+    if (!row) goto done;
+    *found = 1;
     int n = in->cand->s->n_atom;
     out->n_atom = n;
     out->ok = !strcmp(ls_db_col_text(q, 0), "done");
@@ -72,9 +74,9 @@ static int lookup_evaluate(const struct campaign_eval_input *in, struct campaign
         out->total_moment_mub = ls_db_col_double(q, 3);
         out->abs_moment_mub = ls_db_col_double(q, 4);
         if (parse_numbers(ls_db_col_text(q, 6), out->moments_mub, n) != n)
-            LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s: run of input %.16s has no per-atom moments", in->cfg->lookup_db,
+            LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s: run of input %.16s has no per-atom moments", path,
                           in->input_sha256);
-        LS_TRY_GOTO(status, campaign_structure_from_xyz(ls_db_col_text(q, 7), in->cfg->lookup_db, &out->relaxed), done);
+        LS_TRY_GOTO(status, campaign_structure_from_xyz(ls_db_col_text(q, 7), path, &out->relaxed), done);
         out->n_relax_steps = (int)ls_db_col_int(q, 8);
         out->relax_converged = (int)ls_db_col_int(q, 9);
         out->max_force_ev_a = ls_db_col_double(q, 10);
@@ -85,6 +87,22 @@ done:
     ls_db_close(db);
     if (status != LS_OK) campaign_eval_output_clear(out);
     return status;
+}
+
+static int lookup_evaluate(const struct campaign_eval_input *in, struct campaign_eval_output *out)
+{
+    memset(out, 0, sizeof *out);
+    const struct campaign_config *cfg = in->cfg;
+    for (int i = 0; i < cfg->n_lookup_db; i++) {
+        int found = 0;
+        LS_TRY(lookup_in(cfg->lookup_db[i], in, out, &found));
+        if (found) return LS_OK;
+    }
+    LS_ERROR(LS_ERR_INPUT,
+             "%s%s: no result for %s, %s start (input %.16s...): the lookup database%s must hold every run this "
+             "campaign asks for (the same candidates, DFT protocol and pseudopotentials)",
+             cfg->lookup_db[0], cfg->n_lookup_db > 1 ? " and the other lookup databases" : "", in->cand->name,
+             campaign_order_name(in->start->order), in->input_sha256, cfg->n_lookup_db > 1 ? "s" : "");
 }
 
 const struct campaign_evaluator campaign_eval_lookup = {"lookup", lookup_evaluate};

@@ -12,8 +12,11 @@
  * -0.02).  The relaxed cell is the starting one scaled by 1 + 0.02 (u - 0.5) in volume.
  * Delay: cfg->toy.delay_s + delay_spread_s * u'; failure when u'' < fail_fraction (never for the
  * reference phases), where u', u'' come from the input hash, so reruns of one input give
- * identical results. */
+ * identical results.  A crash (the process kills itself with SIGKILL, as the kernel's OOM killer
+ * or a segmentation fault would end it) when u''' < crash_fraction, after reporting crash_saves
+ * checkpoints written (the recovery's crash-loop guard is tested with both: campaign_store_recover). */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -61,12 +64,18 @@ static int toy_evaluate(const struct campaign_eval_input *in, struct campaign_ev
     double u_delay = hash_uniform(in->input_sha256, 7);
     double u_fail = hash_uniform(in->input_sha256, 29);
     LS_TRY(toy_sleep(cfg->toy.delay_s + cfg->toy.delay_spread_s * u_delay));
+    int is_reference = strstr(c->name, "(reference)") != NULL;
+    if (hash_uniform(in->input_sha256, 43) < cfg->toy.crash_fraction && !is_reference) {
+        for (int k = 0; k < cfg->toy.crash_saves; k++)
+            if (in->saved) in->saved(in->progress_ctx);
+        LS_TRY(toy_sleep(0.2)); /* the heartbeat writes the progress marker within 20 ms */
+        raise(SIGKILL);
+    }
     out->n_atom = n;
     out->wall_s = cfg->toy.delay_s + cfg->toy.delay_spread_s * u_delay;
     snprintf(out->settings, sizeof out->settings, "toy calculator (campaign/eval_toy.c)");
     snprintf(out->pseudopotentials, sizeof out->pseudopotentials, "{}");
     /* The reference phases never fail: every formation energy needs them. */
-    int is_reference = strstr(c->name, "(reference)") != NULL;
     if (u_fail < cfg->toy.fail_fraction && !is_reference) {
         snprintf(out->reason, sizeof out->reason, "toy calculator: simulated SCF failure (u = %.3f < %.3f)", u_fail,
                  cfg->toy.fail_fraction);

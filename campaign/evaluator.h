@@ -24,11 +24,21 @@ struct campaign_eval_input {
     const char *dir;           /* this run's folder (checkpoints, trajectory), existing */
     int n_threads;
     int verbose;
-    /* Progress hook for the heartbeat (relaxation steps): progress(ctx, base + steps done). */
+    /* Progress hooks for the heartbeat, which tell a crash loop from a long evaluation that was
+     * killed (campaign_store_recover): progress(ctx, progress_base + CAMPAIGN_PROGRESS_STEP *
+     * relaxation steps done) after each step; saved(ctx) whenever a further part of the current
+     * step reached a checkpoint on disk (an SCF state).  NULL: none. */
     void (*progress)(void *ctx, long long progress);
+    void (*saved)(void *ctx);
     void *progress_ctx;
     long long progress_base;
 };
+
+/* The progress marker of an evaluation: CAMPAIGN_PROGRESS_START per magnetic start finished,
+ * CAMPAIGN_PROGRESS_STEP per relaxation step, 1 per checkpoint written within a step (counted
+ * on across attempts, so a resumed attempt that saves anything has progressed). */
+#define CAMPAIGN_PROGRESS_START 1000000000000LL
+#define CAMPAIGN_PROGRESS_STEP 1000000LL
 
 struct campaign_eval_output {
     int ok;

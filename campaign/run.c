@@ -14,16 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "campaign/campaign.h"
 #include "campaign/propose.h"
 #include "campaign/references.h"
-#include "campaign/run_impl.h"
 #include "campaign/screen.h"
+#include "campaign/start.h"
 #include "campaign/store_eval.h"
 #include "common/err.h"
 #include "common/log.h"
@@ -53,6 +51,7 @@ struct heartbeat {
     atomic_int stop;
     atomic_llong eval_id;
     atomic_llong progress;
+    atomic_int progressed; /* set by the progress hooks: write the marker now, not at the next beat */
     double period_s;
     char path[4096];
     int pid;
@@ -67,7 +66,7 @@ static void *heartbeat_main(void *arg)
     double next = 0;
     while (!atomic_load(&hb->stop)) {
         double now = campaign_unix_now();
-        if (now >= next) {
+        if (now >= next || atomic_exchange(&hb->progressed, 0)) {
             long long id = atomic_load(&hb->eval_id), pr = atomic_load(&hb->progress);
             /* Failures here are not fatal: the main thread's own writes report real trouble. */
             if (ls_db_begin(db) == LS_OK) {
@@ -97,6 +96,7 @@ static void heartbeat_start(struct heartbeat *hb, const campaign_store *st, doub
     atomic_store(&hb->stop, 0);
     atomic_store(&hb->eval_id, 0);
     atomic_store(&hb->progress, 0);
+    atomic_store(&hb->progressed, 0);
     hb->started = pthread_create(&hb->thread, NULL, heartbeat_main, hb) == 0;
     if (!hb->started) ls_log_warn("campaign: no heartbeat thread (pthread_create failed)");
 }
@@ -129,86 +129,56 @@ static const struct campaign_candidate *candidate_by_id(const struct run_ctx *rc
     return NULL;
 }
 
-void campaign_progress_note(void *ctx, long long progress)
+/* The evaluators' progress hooks (campaign/evaluator.h): the marker only grows. */
+static void progress_note(void *ctx, long long progress)
 {
     struct heartbeat *hb = ctx;
-    if (hb) atomic_store(&hb->progress, progress);
+    long long now = atomic_load(&hb->progress);
+    while (progress > now && !atomic_compare_exchange_weak(&hb->progress, &now, progress)) {
+    }
+    atomic_store(&hb->progressed, 1);
 }
 
-/* One line of the run log DB.files/runs.log (who started and who recorded each run: the
- * audit trail of crash safety; appended with O_APPEND, so concurrent writers do not tear). */
-static void run_log(const struct run_ctx *rc, const char *what, const char *hash, const char *name, const char *order)
+static void progress_saved(void *ctx)
 {
-    char path[4200], line[512], utc[32];
-    snprintf(path, sizeof path, "%s/runs.log", rc->st->work_dir);
-    campaign_utc_now(utc);
-    int n = snprintf(line, sizeof line, "%s %s %.64s %d %s, %s start\n", utc, what, hash, rc->st->pid, name, order);
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
-    if (fd < 0) return;
-    if (write(fd, line, (size_t)(n < (int)sizeof line ? n : (int)sizeof line - 1)) < 0) { /* the log is advice */
-    }
-    close(fd);
+    struct heartbeat *hb = ctx;
+    atomic_fetch_add(&hb->progress, 1);
+    atomic_store(&hb->progressed, 1);
 }
 
 /* Compute (or recover from its file) one start; record it. */
-static int run_start(struct run_ctx *rc, long long eval_id, const struct campaign_candidate *c, int k, int *progress)
+static int run_start(struct run_ctx *rc, long long eval_id, const struct campaign_candidate *c, int k)
 {
-    const struct campaign_start *start = &c->starts[k];
-    char pseudo[2048], hash[65], state[16];
-    LS_TRY(campaign_pseudopotentials(c->s, pseudo, sizeof pseudo));
-    LS_TRY(campaign_run_hash(rc->cfg, c, start, pseudo, hash));
+    const char *order = campaign_order_name(c->starts[k].order);
+    char hash[65], state[16];
+    LS_TRY(campaign_start_hash(rc->cfg, c, k, hash));
     long long run_id = 0;
-    LS_TRY(campaign_store_run_get(rc->st, eval_id, campaign_order_name(start->order), hash, &run_id, state));
+    LS_TRY(campaign_store_run_get(rc->st, eval_id, order, hash, &run_id, state));
     if (strcmp(state, "pending")) return LS_OK; /* done or failed earlier */
-    char dir[4200], result[4300];
-    snprintf(dir, sizeof dir, "%s/runs", rc->st->work_dir);
-    mkdir(dir, 0777);
-    snprintf(dir, sizeof dir, "%s/runs/%.24s", rc->st->work_dir, hash);
-    if (mkdir(dir, 0777) != 0) {
-        struct stat sb;
-        if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) LS_ERROR(LS_ERR_IO, "%s: cannot create the run's folder", dir);
-    }
-    snprintf(result, sizeof result, "%s/result.ckpt", dir);
+    const struct campaign_start_ctx x = {rc->cfg,          rc->ev,           rc->st->work_dir, rc->st->pid,
+                                         rc->opt->n_threads, rc->opt->verbose, progress_note,    progress_saved,
+                                         &rc->hb};
     struct campaign_eval_output out;
-    memset(&out, 0, sizeof out);
-    struct stat sb;
-    int status = LS_OK;
-    if (stat(result, &sb) == 0) {
-        /* The run finished before a crash kept it from the database: the file is the truth. */
-        status = campaign_result_file_read(result, hash, &out);
-        if (status == LS_OK) {
-            ls_log_info("campaign: %s, %s start: result recovered from %s", c->name, campaign_order_name(start->order),
-                        result);
-            campaign_store_event(rc->st, -1, "recovered", "%s %s start: result file %s imported", c->name,
-                                 campaign_order_name(start->order), result);
-        } else {
-            ls_log_warn("campaign: %s is unreadable (%s): computing the run again", result, ls_error_message());
-            remove(result);
-        }
+    int from_file = 0;
+    int status = campaign_start_compute(&x, c, k, hash, &out, &from_file);
+    if (status != LS_OK) return status;
+    if (from_file) {
+        char result[4300];
+        campaign_start_result_path(rc->st->work_dir, hash, result, sizeof result);
+        ls_log_info("campaign: %s, %s start: result read from %s", c->name, order, result);
+        campaign_store_event(rc->st, -1, "recovered", "%s %s start: result file %s imported", c->name, order, result);
     }
-    if (out.n_atom == 0) {
-        struct campaign_eval_input in = {rc->cfg, c, start, hash, dir, rc->opt->n_threads, rc->opt->verbose,
-                                         campaign_progress_note, &rc->hb, *progress};
-        run_log(rc, "start", hash, c->name, campaign_order_name(start->order));
-        status = rc->ev->evaluate(&in, &out);
-        if (status != LS_OK) {
-            campaign_eval_output_clear(&out);
-            return status;
-        }
-        status = campaign_result_file_write(result, hash, &out);
-    }
-    if (status == LS_OK)
-        status = campaign_store_run_record(rc->st, run_id, hash, rc->ev->name, rc->opt->n_threads, &out);
-    if (status == LS_OK) run_log(rc, out.ok ? "recorded" : "recorded-failure", hash, c->name, campaign_order_name(start->order));
+    status = campaign_store_run_record(rc->st, run_id, hash, rc->ev->name, rc->opt->n_threads, &out);
     if (status == LS_OK) {
+        campaign_run_log(rc->st->work_dir, rc->st->pid, out.ok ? "recorded" : "recorded-failure", hash, c->name, order);
         if (out.ok)
             ls_log_info("campaign: %s, %s start: %.6f eV/atom, %.3f muB/atom (%s), %d relaxation steps, %.1f s", c->name,
-                        campaign_order_name(start->order), out.energy_ev / out.n_atom, out.total_moment_mub / out.n_atom,
+                        order, out.energy_ev / out.n_atom, out.total_moment_mub / out.n_atom,
                         campaign_order_found(out.n_atom, out.moments_mub), out.n_relax_steps, out.wall_s);
         else
-            ls_log_warn("campaign: %s, %s start failed: %s", c->name, campaign_order_name(start->order), out.reason);
+            ls_log_warn("campaign: %s, %s start failed: %s", c->name, order, out.reason);
     }
-    *progress += 1000;
+    progress_note(&rc->hb, (k + 1) * CAMPAIGN_PROGRESS_START);
     campaign_eval_output_clear(&out);
     return status;
 }
@@ -218,13 +188,14 @@ static int evaluate_one(struct run_ctx *rc, long long eval_id, long long cand_id
     const struct campaign_candidate *c = candidate_by_id(rc, cand_id);
     if (!c) LS_ERROR(LS_ERR_INPUT, "%s: evaluation %lld names candidate %lld, which this campaign does not have",
                      rc->st->path, eval_id, cand_id);
-    LS_TRY(campaign_store_eval_begin(rc->st, eval_id));
-    atomic_store(&rc->hb.progress, 0);
+    long long progress_before = 0;
+    LS_TRY(campaign_store_eval_begin(rc->st, eval_id, &progress_before));
+    atomic_store(&rc->hb.progress, progress_before);
     atomic_store(&rc->hb.eval_id, eval_id);
     ls_log_info("campaign: round %d: verifying %s (%d magnetic start%s)", round, c->name, c->n_start,
                 c->n_start == 1 ? "" : "s");
-    int status = LS_OK, progress = 1;
-    for (int k = 0; k < c->n_start && status == LS_OK; k++) status = run_start(rc, eval_id, c, k, &progress);
+    int status = LS_OK;
+    for (int k = 0; k < c->n_start && status == LS_OK; k++) status = run_start(rc, eval_id, c, k);
     atomic_store(&rc->hb.eval_id, 0);
     if (status == LS_ERR_INTERRUPTED) {
         int s2 = campaign_store_eval_requeue(rc->st, eval_id, "stopped by a signal; resumes from its checkpoints");

@@ -5,7 +5,8 @@
  *       +----requeue-------+  (a stop signal: the work is saved, the attempt not counted)
  *                          |
  *                        lost  (found at the next start: the process died; retried while it
- *                               makes progress, failed after max_attempts losses without any)
+ *                               makes progress, failed after max_attempts losses in a row without
+ *                               any, or after CAMPAIGN_LOSS_FACTOR * max_attempts attempts in all)
  *
  * Every transition is one transaction.  A DFT run's result reaches the database in the same
  * transaction that marks the run done; its result file was written before, so a crash in
@@ -30,8 +31,9 @@ static int rollback(campaign_store *st, int status)
     return status;
 }
 
-int campaign_store_eval_begin(campaign_store *st, long long eval_id)
+int campaign_store_eval_begin(campaign_store *st, long long eval_id, long long *progress)
 {
+    *progress = 0;
     char utc[32];
     campaign_utc_now(utc);
     LS_TRY(ls_db_begin(st->db));
@@ -42,6 +44,9 @@ int campaign_store_eval_begin(campaign_store *st, long long eval_id)
     if (status == LS_OK && ls_db_changes(st->db) != 1)
         status = ls_error_set(LS_ERR_INTERNAL, __FILE__, __LINE__, "%s: evaluation %lld is not proposed", st->path,
                               eval_id);
+    int found = 0;
+    if (status == LS_OK)
+        status = ls_db_get_int(st->db, progress, &found, "SELECT progress FROM evaluation WHERE id = ?1", "i", eval_id);
     if (status != LS_OK) return rollback(st, status);
     return ls_db_commit(st->db);
 }
@@ -360,14 +365,15 @@ int campaign_store_recover(campaign_store *st, int max_attempts, int *n_lost, in
     /* Running evaluations: we hold the runner lock, so their process is gone. */
     LS_TRY_GOTO(status,
                 ls_db_query(st->db, &q,
-                            "SELECT id, host, pid, heartbeat, progress, progress_at_loss, strikes FROM evaluation WHERE "
-                            "state = 'running' ORDER BY id",
+                            "SELECT id, host, pid, heartbeat, progress, progress_at_loss, strikes, attempt FROM "
+                            "evaluation WHERE state = 'running' ORDER BY id",
                             NULL),
                 fail);
     struct lost {
         long long id, progress;
-        int strikes;
+        int strikes, attempt;
     } *lost = NULL;
+    const int max_losses = CAMPAIGN_LOSS_FACTOR * max_attempts;
     int n = 0, cap = 0;
     while ((status = ls_db_next(q, &row)) == LS_OK && row) {
         if (n == cap) {
@@ -383,12 +389,15 @@ int campaign_store_recover(campaign_store *st, int max_attempts, int *n_lost, in
         int strikes = (int)ls_db_col_int(q, 6);
         lost[n].id = ls_db_col_int(q, 0);
         lost[n].progress = progress;
-        lost[n].strikes = progress > at_loss ? 1 : strikes + 1;
+        lost[n].strikes = progress > (at_loss > 0 ? at_loss : 0) ? 0 : strikes + 1;
+        lost[n].attempt = (int)ls_db_col_int(q, 7);
         ls_log_warn("campaign: evaluation %lld was running in process %lld on %s, which stopped (heartbeat %.0f s "
                     "ago): lost, %s",
                     lost[n].id, ls_db_col_int(q, 2), ls_db_col_text(q, 1) ? ls_db_col_text(q, 1) : "?",
                     campaign_unix_now() - ls_db_col_double(q, 3),
-                    lost[n].strikes >= max_attempts ? "no progress in the last attempts: failed" : "to be resumed");
+                    lost[n].strikes >= max_attempts  ? "no progress in the last attempts: failed"
+                    : lost[n].attempt >= max_losses ? "lost too often: failed"
+                                                     : "to be resumed");
         n++;
     }
     ls_db_finalize(q);
@@ -403,7 +412,8 @@ int campaign_store_recover(campaign_store *st, int max_attempts, int *n_lost, in
                            (long long)lost[i].strikes, lost[i].progress, lost[i].id);
         if (status == LS_OK)
             status = campaign_store_event(st, -1, "lost", "evaluation %lld: its process stopped (attempt with %d "
-                                          "loss(es) in a row without progress)", lost[i].id, lost[i].strikes);
+                                          "loss(es) in a row without progress, %d in all)", lost[i].id,
+                                          lost[i].strikes, lost[i].attempt);
         (*n_lost)++;
     }
     free(lost);
@@ -422,6 +432,16 @@ int campaign_store_recover(campaign_store *st, int max_attempts, int *n_lost, in
                           "ssi", reason, utc, (long long)max_attempts),
                 fail);
     *n_failed = ls_db_changes(st->db);
+    snprintf(reason, sizeof reason,
+             "lost %d times (the process died each time: killed, or this input crashes the program after saving "
+             "some work)", max_losses);
+    LS_TRY_GOTO(status,
+                ls_db_run(st->db,
+                          "UPDATE evaluation SET state = 'failed', reason = ?1, finished_utc = ?2 WHERE state = 'lost' AND "
+                          "attempt >= ?3",
+                          "ssi", reason, utc, (long long)max_losses),
+                fail);
+    *n_failed += ls_db_changes(st->db);
     LS_TRY_GOTO(status, ls_db_run(st->db, "UPDATE evaluation SET state = 'proposed' WHERE state = 'lost'", NULL), fail);
     return ls_db_commit(st->db);
 fail:

@@ -7,8 +7,9 @@
 #include "campaign/evaluator.h"
 #include "campaign/store.h"
 
-/* proposed -> running (attempt + 1, host, pid, heartbeat). */
-int campaign_store_eval_begin(campaign_store *st, long long eval_id);
+/* proposed -> running (attempt + 1, host, pid, heartbeat); *progress: the evaluation's progress
+ * marker so far (the attempt counts on from it). */
+int campaign_store_eval_begin(campaign_store *st, long long eval_id, long long *progress);
 /* running -> proposed after a stop signal (the attempt is not counted). */
 int campaign_store_eval_requeue(campaign_store *st, long long eval_id, const char *why);
 /* Progress marker (monotone): relaxation steps and runs completed, for telling a crash loop
@@ -28,7 +29,10 @@ int campaign_store_eval_finish(campaign_store *st, long long eval_id, const stru
 int campaign_store_update_derived(campaign_store *st);
 int campaign_store_update_derived_after(campaign_store *st, long long eval_id);
 /* At start: running -> lost (their process is gone), lost -> proposed, or failed after
- * max_attempts losses without progress. */
+ * max_attempts losses in a row without progress (the marker of campaign/evaluator.h did not
+ * grow) or CAMPAIGN_LOSS_FACTOR * max_attempts attempts in all (an input that crashes the
+ * program every time after saving some work must end too). */
+#define CAMPAIGN_LOSS_FACTOR 4
 int campaign_store_recover(campaign_store *st, int max_attempts, int *n_lost, int *n_failed);
 
 /* ---- rounds (campaign/store_round.c) ---- */

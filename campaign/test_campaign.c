@@ -233,6 +233,97 @@ static void test_campaign_kill9(void)
     LS_CHECK(query_int(db, "SELECT count(*) FROM evaluation WHERE state IN ('running', 'lost', 'proposed')") == 0);
 }
 
+/* The crash-loop guard of campaign_store_recover with a toy calculator whose evaluations (not the
+ * reference phases) all kill the process, every time: with no work saved before the crash, each
+ * evaluation is recorded failed after max_attempts (2) runs, "without progress"; with one SCF
+ * checkpoint reported before each crash (crash_saves: 1, what the DFT evaluator reports), the
+ * losses are progress, and the evaluation fails only after CAMPAIGN_LOSS_FACTOR * max_attempts
+ * (8) attempts in all.  Then the campaign finishes (exit 0) with every evaluation failed. */
+static void crash_loop(int crash_saves, int runs_per_evaluation, const char *reason)
+{
+    PATH(yaml, "crash.yaml");
+    PATH(db, "crash.db");
+    remove_db(db);
+    FILE *f = fopen(yaml, "w");
+    LS_CHECK(f != NULL);
+    if (!f) return;
+    fprintf(f, "name: crash loop\nseed: 3\nelements: [Fe, Co, Ni, Al]\nprototypes: [B2]\n"
+               "calculator: {type: toy, delay: 0.01 s, crash_fraction: 1, crash_saves: %d}\n"
+               "objectives:\n  - {property: ms_tesla, goal: max}\nbudget: {dft_evaluations: 2}\nbatch_size: 1\n"
+               "retry: {heartbeat: 0.1 s, max_attempts: 2}\n",
+            crash_saves);
+    fclose(f);
+    int n_runs = 0, rc = -1;
+    for (; n_runs < 40 && rc != 0; n_runs++)
+        rc = run("%s campaign run %s --db %s >> %s 2>&1", ls_test_bin(), yaml, db, db_in("crash.log"));
+    fprintf(stderr, "  crash_saves %d: %d runs until the campaign finished\n", crash_saves, n_runs);
+    /* 2 evaluations, each lost runs_per_evaluation times; the last run records the second failure
+     * and finishes; the references were computed by the first run before its crash. */
+    LS_CHECK_MSG(rc == 0 && n_runs == 2 * runs_per_evaluation + 1, "exit %d after %d runs (expected %d)", rc, n_runs,
+                 2 * runs_per_evaluation + 1);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM evaluation e JOIN candidate c ON c.id = e.candidate_id WHERE c.role <> "
+                           "'reference' AND e.state = 'failed'") == 2);
+    char buf[512];
+    query_text(db, "SELECT reason FROM evaluation WHERE state = 'failed' LIMIT 1", buf, sizeof buf);
+    LS_CHECK_MSG(strstr(buf, reason) != NULL, "reason: %s", buf);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM evaluation WHERE state IN ('running', 'lost', 'proposed')") == 0);
+}
+
+static void test_campaign_crash_loop(void)
+{
+    crash_loop(0, 2, "lost 2 times in a row without progress");
+    crash_loop(1, 8, "lost 8 times");
+}
+
+/* The lookup calculator over a list of databases, searched in order: the first round of toy.yaml
+ * replayed from [crash.db, a.db] (crash.db holds the Fe, Co, Ni, Al reference phases and no other
+ * result; a.db the uninterrupted run) gives a.db's first results (energies, moments and hull
+ * distances to 1e-12), with no computation.  Only the first round: later proposals may differ,
+ * because the relaxed cell comes back from the stored extended XYZ (angstrom, converted to bohr),
+ * which moves the last bit of Ms and can reorder near-tied acquisition values.  A database list
+ * without the runs asked for: exit 2 naming the candidate. */
+static void test_campaign_lookup(void)
+{
+    PATH(yaml, "toy.yaml");
+    PATH(lookup, "lookup.yaml");
+    PATH(db, "l.db");
+    PATH(a_db, "a.db");
+    char *text = ls_test_slurp(yaml);
+    LS_CHECK(text != NULL);
+    if (!text) return;
+    char *calc = strstr(text, "calculator:"), *budget = strstr(text, "budget:");
+    char *calc_end = calc ? strchr(calc, '\n') : NULL, *budget_end = budget ? strchr(budget, '\n') : NULL;
+    LS_CHECK(calc && calc_end && budget && budget_end && calc < budget);
+    for (int variant = 0; variant < 2 && calc_end && budget_end && calc < budget; variant++) {
+        remove_db(db);
+        FILE *f = fopen(lookup, "w");
+        /* Names relative to the campaign file, as users write them. */
+        fprintf(f, "%.*scalculator: {type: lookup, database: [crash.db%s]}%.*sbudget: {dft_evaluations: 4}%s",
+                (int)(calc - text), text, variant == 0 ? ", a.db" : "", (int)(budget - calc_end), calc_end, budget_end);
+        fclose(f);
+        int rc = run("%s campaign run %s --db %s > %s 2>&1", ls_test_bin(), lookup, db, db_in("l.log"));
+        if (variant == 1) {
+            char *log = ls_test_slurp(db_in("l.log"));
+            LS_CHECK_MSG(rc == 2 && log && strstr(log, "crash.db: no result for") && strstr(log, "(reference)"),
+                         "exit %d: %s", rc, log ? log : "");
+            free(log);
+            break;
+        }
+        LS_CHECK_MSG(rc == 0, "exit %d (log %s)", rc, db_in("l.log"));
+        const char *sql = "SELECT group_concat(x, ';') FROM (SELECT candidate_id || ':' || status || ':' || "
+                          "printf('%.12f', energy_ev_per_atom) || ':' || printf('%.12f', moment_mub_per_atom) || ':' || "
+                          "printf('%.12f', e_above_hull_ev_per_atom) AS x FROM results WHERE n_dft_evaluations_before = 0 "
+                          "ORDER BY evaluation_id)";
+        char a[8192], l[8192];
+        query_text(a_db, sql, a, sizeof a);
+        query_text(db, sql, l, sizeof l);
+        LS_CHECK_MSG(a[0] && !strcmp(a, l), "first round differs:\n toy    %s\n lookup %s", a, l);
+        LS_CHECK(query_int(db, "SELECT count(*) FROM provenance WHERE calculator <> 'lookup'") == 0);
+        LS_CHECK(query_int(db, "SELECT count(*) FROM provenance") >= 12); /* 8 references, 4 candidates */
+    }
+    free(text);
+}
+
 /* SIGTERM: exit 3 with the state saved; the rerun finishes with the uninterrupted outcome. */
 static void test_campaign_sigterm(void)
 {
@@ -447,6 +538,8 @@ int main(void)
     LS_RUN(test_campaign_uninterrupted);
     LS_RUN(test_campaign_kill9);
     LS_RUN(test_campaign_sigterm);
+    LS_RUN(test_campaign_crash_loop);
+    LS_RUN(test_campaign_lookup);
     LS_RUN(test_campaign_changed_settings);
     LS_RUN(test_campaign_outputs);
     LS_RUN(test_campaign_bad_input);

@@ -45,6 +45,11 @@ void dft_calc_bind(dft_calc *c, ls_calc *calc);
  * SCF (whatever its geometry: it is carried over as the previous solution is); LS_ERR_INPUT if
  * it belongs to other atoms.  NULL or "": none (the default). */
 int dft_calc_set_checkpoint(dft_calc *c, const char *path, int restart);
+/* Also write the SCF state to the checkpoint of dft_calc_set_checkpoint every every_s seconds of
+ * wall time during an SCF (checked after each iteration; INFINITY, the default: on a stop only),
+ * so that work survives a kill -9 too.  LS_ERR_USAGE without a checkpoint path or for every_s
+ * that is not positive. */
+int dft_calc_set_checkpoint_interval(dft_calc *c, double every_s);
 /* A per-calculation limit, checked after every SCF iteration: each dft_calc_compute that has run
  * longer than wall_s seconds of wall time (0: no limit), or for which cancel(cancel_ctx) returns
  * non-zero (NULL: none), stops with LS_ERR_LIMIT and a message saying which limit; nothing is

@@ -90,6 +90,15 @@ int dft_calc_set_checkpoint(dft_calc *c, const char *path, int restart)
     return LS_OK;
 }
 
+int dft_calc_set_checkpoint_interval(dft_calc *c, double every_s)
+{
+    if (c->ckpt.path == NULL)
+        LS_ERROR(LS_ERR_USAGE, "a checkpoint interval needs a checkpoint path (dft_calc_set_checkpoint first)");
+    if (!(every_s > 0)) LS_ERROR(LS_ERR_USAGE, "the SCF checkpoint interval must be > 0 seconds, got %g", every_s);
+    c->ckpt.every_s = every_s;
+    return LS_OK;
+}
+
 int dft_calc_set_limit(dft_calc *c, double wall_s, int (*cancel)(void *cancel_ctx), void *cancel_ctx)
 {
     if (!(wall_s >= 0) || !isfinite(wall_s))

@@ -231,6 +231,60 @@ static void test_limit_and_bind(void)
     dft_params_free(&p);
 }
 
+/* Periodic SCF checkpoints (dft_calc_set_checkpoint_interval), what survives a kill -9: with an
+ * interval far below one iteration the state is in the file when the caller's cancel callback
+ * runs after iteration 1 (the SCF is then stopped as a kill would stop it), and a new calculator
+ * continues from it to the energy of a fresh SCF (1e-9 Ha).  Usage errors: no path, interval
+ * not positive. */
+struct saw_file {
+    const char *path;
+    int seen;
+};
+
+static int cancel_if_saved(void *ctx)
+{
+    struct saw_file *w = ctx;
+    w->seen = access(w->path, F_OK) == 0;
+    return 1;
+}
+
+static void test_periodic_checkpoint(void)
+{
+    char path[1024];
+    ls_test_tmp_path(path, sizeof path, "calc_periodic.scf");
+    remove(path);
+    dft_params p;
+    LS_CHECK(setup("Si", 10.26, 0, 0, &p) == LS_OK);
+    dft_calc *c = NULL;
+    LS_CHECK(dft_calc_create(&p, &c) == LS_OK);
+    if (c == NULL) return;
+    LS_CHECK(dft_calc_set_checkpoint_interval(c, 1.0) == LS_ERR_USAGE);
+    LS_CHECK_OK(dft_calc_set_checkpoint(c, path, 0));
+    LS_CHECK(dft_calc_set_checkpoint_interval(c, 0) == LS_ERR_USAGE);
+    LS_CHECK(dft_calc_set_checkpoint_interval(c, NAN) == LS_ERR_USAGE);
+    LS_CHECK_OK(dft_calc_set_checkpoint_interval(c, 1e-9));
+    struct saw_file w = {path, 0};
+    LS_CHECK_OK(dft_calc_set_limit(c, 0, cancel_if_saved, &w));
+    double e = 0, f[2][3];
+    LS_CHECK(dft_calc_compute(c, p.structure, &e, f, NULL) == LS_ERR_LIMIT);
+    LS_CHECK_MSG(w.seen, "no SCF state in %s after iteration 1 with a 1e-9 s interval", path);
+    dft_calc_destroy(c);
+    c = NULL;
+    LS_CHECK(dft_calc_create(&p, &c) == LS_OK);
+    if (c) {
+        LS_CHECK_OK(dft_calc_set_checkpoint(c, path, 1));
+        LS_CHECK_OK(dft_calc_compute(c, p.structure, &e, f, NULL));
+        LS_CHECK_MSG(access(path, F_OK) != 0, "%s left after the SCF converged", path);
+        dft_result *r = NULL;
+        LS_CHECK(dft_scf_run(&p, &r) == LS_OK);
+        if (r) LS_CHECK_NEAR(e, r->energy_free, 1e-9);
+        dft_result_destroy(r);
+    }
+    dft_calc_destroy(c);
+    dft_params_free(&p);
+    remove(path);
+}
+
 /* dft_params_copy owns its structure; dft_result_label gives the frame `scf --xyz` writes: free
  * energy, forces, stress, per-atom moments of a spin-polarised run, calculator=lodestone-scf. */
 static void test_copy_and_label(void)
@@ -275,6 +329,7 @@ int main(void)
     LS_RUN(test_al_spin_moved);
     LS_RUN(test_stop_and_restart);
     LS_RUN(test_limit_and_bind);
+    LS_RUN(test_periodic_checkpoint);
     LS_RUN(test_copy_and_label);
     return ls_test_summary("test_calc");
 }
