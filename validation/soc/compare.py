@@ -49,8 +49,10 @@ def lodestone(case):
     return r
 
 
+results = {}
 for case in sys.argv[1:]:
     q, l = pwx(case), lodestone(case)
+    results[case] = (q, l)
     nat = q["nat"]
     print("%s (%d atom%s)" % (case, nat, "s" if nat > 1 else ""))
     print("  free energy      pw.x %.6f eV   Lodestone %.6f eV   difference %+.4f meV/atom" %
@@ -70,3 +72,11 @@ for case in sys.argv[1:]:
               " ".join("(%.4f %.4f %.4f)" % tuple(o) for o in l["orbital"]))
     print("  wall time        pw.x %.1f s   Lodestone %.1f s (1 thread each; ratio %.2f)" %
           (q["wall_s"], l["wall_s"], l["wall_s"] / q["wall_s"]))
+
+# The anisotropy of L1_0 FePt, self-consistent, when both directions were run.
+if "fept_l10_001" in results and "fept_l10_100" in results:
+    (q1, l1), (q2, l2) = results["fept_l10_001"], results["fept_l10_100"]
+    dq = (q2["energy_eV"] - q1["energy_eV"]) * 1000
+    dl = (l2["energy_eV"] - l1["energy_eV"]) * 1000
+    print("L1_0 FePt E[100] - E[001] (self-consistent, meV/f.u.): pw.x %.4f   Lodestone %.4f   difference %+.4f (%.1f %%)" %
+          (dq, dl, dl - dq, 100 * (dl - dq) / dq if dq else float("nan")))
