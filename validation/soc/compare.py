@@ -49,6 +49,27 @@ def lodestone(case):
     return r
 
 
+def force_theorem():
+    """pw.x lforcet (ft_pwx.sh) against `lodestone mae fept_l10_001.in --directions 001,100`."""
+    eb = {}
+    for d in ("001", "100"):
+        m = re.findall(r"eband, Ef \(eV\) =\s*([-\d.Ee+]+)", open("out/fept_l10_ft_%s.pwx.out" % d).read())
+        eb[d] = float(m[-1])
+    col = re.findall(r"!\s+total energy\s+=\s+([-\d.]+) Ry", open("out/fept_l10_ft_col.pwx.out").read())
+    mae = json.load(open("out/fept_mae_ft.json"))["meshes"][0]
+    lb = {x["label"]: x["force_theorem"]["band_energy_eV"] for x in mae["directions"]}
+    print("L1_0 FePt force theorem (6x6x4)")
+    print("  collinear SCF    pw.x %.6f eV   Lodestone %.6f eV   difference %+.4f meV/atom" %
+          (float(col[-1]) * HA_EV / 2, mae["collinear"]["energy_eV"],
+           (mae["collinear"]["energy_eV"] - float(col[-1]) * HA_EV / 2) * 1000 / 2))
+    dq, dl = (eb["100"] - eb["001"]) * 1000, (lb["100"] - lb["001"]) * 1000
+    print("  E_band[100] - E_band[001] (meV/f.u.): pw.x %.4f   Lodestone %.4f   difference %+.4f" % (dq, dl, dl - dq))
+
+
+if sys.argv[1:] == ["ft"]:
+    force_theorem()
+    sys.exit(0)
+
 results = {}
 for case in sys.argv[1:]:
     q, l = pwx(case), lodestone(case)
