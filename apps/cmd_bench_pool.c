@@ -21,6 +21,10 @@ static const struct cli_option opts[] = {
     {"kappa", 0, CLI_VALUE, "K", "confidence-bound width for ucb/lcb (default 2)"},
     {"kernel", 0, CLI_VALUE, "NAME", "matern52 (default), matern32, matern12 or se"},
     {"iso", 0, CLI_FLAG, NULL, "one length scale for all inputs (default: ARD)"},
+    {"prior", 0, CLI_VALUE, "NAME", "hyperparameter prior: none (maximum likelihood) or dim-scaled"},
+    {"gp", 0, CLI_VALUE, "MODEL", "auto (default: exact below the size of search/README.md), exact, or nn"
+                                  " (nearest-neighbour approximation forced)"},
+    {"neighbors", 0, CLI_VALUE, "K", "conditioning-set size of the nearest-neighbour GP (default 32)"},
     {"ignore", 0, CLI_VALUE, "COLS", "comma-separated columns that are not features"},
     {"seed", 0, CLI_VALUE, "S", "run r uses seed S + r (default 1)"},
     {"refit-every", 0, CLI_VALUE, "K", "refit hyperparameters every K steps (default 1)"},
@@ -28,6 +32,7 @@ static const struct cli_option opts[] = {
     {"restarts", 0, CLI_VALUE, "R", "random starts at a restart (default 3)"},
     {"restart-max-n", 0, CLI_VALUE, "N", "no random restarts beyond N observations (default 150; 0: no limit)"},
     {"threads", 0, CLI_VALUE, "T", "OpenMP threads across runs (default: all)"},
+    {"stop-at", 0, CLI_VALUE, "F", "stop each run at Top% = F (screening; default 1: until every top candidate is found)"},
     {"json", 0, CLI_VALUE, "FILE", "write the report (curves and figures) as JSON"},
     {"plot", 0, CLI_VALUE, "FILE.svg", "write Top% against evaluations with random search (SVG)"},
     {NULL, 0, 0, NULL, NULL},
@@ -73,9 +78,15 @@ int cmd_bench_pool(int argc, char **argv)
     LS_TRY(cli_get_int_range(&a, opts, "threads", 0, 0, 4096, "OpenMP threads; 0: all", &v));
     cfg.n_threads = (int)v;
     LS_TRY(cli_get_double(&a, opts, "kappa", 2.0, &cfg.kappa));
+    LS_TRY(cli_get_double_range(&a, opts, "stop-at", 1.0, 0.05, 1.0, "fraction of the top set", &cfg.stop_at));
     if (cli_get(&a, opts, "acquisition")) cfg.acquisition = cli_get(&a, opts, "acquisition");
     if (cli_get(&a, opts, "kernel")) cfg.gp.kernel = cli_get(&a, opts, "kernel");
     cfg.gp.ard = cli_get(&a, opts, "iso") == NULL;
+    if (cli_get(&a, opts, "prior")) LS_TRY(bo_gp_prior_find(cli_get(&a, opts, "prior"), &cfg.gp.prior));
+    cfg.gp.approx = BO_GP_AUTO;
+    if (cli_get(&a, opts, "gp")) LS_TRY(bo_gp_approx_find(cli_get(&a, opts, "gp"), &cfg.gp.approx));
+    LS_TRY(cli_get_int_range(&a, opts, "neighbors", 32, 1, 1024, "observations per conditioning set", &v));
+    cfg.gp.nn_neighbors = (int)v;
     const bo_acquisition *acq;
     const bo_kernel *kern;
     LS_TRY(bo_acquisition_find(cfg.acquisition, &acq));
@@ -126,12 +137,18 @@ int cmd_bench_pool(int argc, char **argv)
         med80 = R % 2 ? c2[R / 2] : 0.5 * (c2[R / 2 - 1] + c2[R / 2]);
         free(c1), free(c2);
     }
-    printf("pool %s: N = %ld candidates, top set M = %ld, %d runs, %s + %s%s, seed %lu\n", pool, N, res->n_top,
-           cfg.n_runs, cfg.gp.kernel, cfg.acquisition, cfg.gp.ard ? " ARD" : " isotropic", (unsigned long)cfg.seed);
+    printf("pool %s: N = %ld candidates, top set M = %ld, %d runs, %s + %s%s, prior %s, GP %s", pool, N, res->n_top,
+           cfg.n_runs, cfg.gp.kernel, cfg.acquisition, cfg.gp.ard ? " ARD" : " isotropic", bo_gp_prior_name(cfg.gp.prior),
+           bo_gp_approx_name(cfg.gp.approx));
+    if (cfg.gp.approx != BO_GP_EXACT) printf(" (k = %d)", cfg.gp.nn_neighbors);
+    printf(", seed %lu\n", (unsigned long)cfg.seed);
     printf("evals_to_top50 %ld (AF %.2f)   evals_to_top80 %ld (AF %.2f)   [median curve]\n", res->evals_to_top50,
            res->af50, res->evals_to_top80, res->af80);
     printf("median over runs of the evaluations to 0.5 / 0.8: %.1f / %.1f\n", med50, med80);
     printf("peak EF %.2f at %ld evaluations; wall time %.1f s\n", res->ef_peak, res->ef_peak_at, res->wall_s);
+    if (cfg.stop_at < 1.0)
+        printf("runs stopped at Top%% = %.2f: figures beyond that level (peak EF after it, the tail of the curve) are lower bounds\n",
+               cfg.stop_at);
 
     const char *json = cli_get(&a, opts, "json");
     if (json) {
@@ -150,10 +167,14 @@ int cmd_bench_pool(int argc, char **argv)
         ls_json_number(j, "kappa", cfg.kappa);
         ls_json_string(j, "kernel", cfg.gp.kernel);
         ls_json_bool(j, "ard", cfg.gp.ard);
+        ls_json_string(j, "prior", bo_gp_prior_name(cfg.gp.prior));
+        ls_json_string(j, "gp", bo_gp_approx_name(cfg.gp.approx));
+        ls_json_int(j, "neighbors", cfg.gp.nn_neighbors);
         ls_json_int(j, "refit_every", cfg.refit_every);
         ls_json_int(j, "restart_every", cfg.restart_every);
         ls_json_int(j, "restarts", cfg.n_restarts);
         ls_json_int(j, "restart_max_n", cfg.restart_max_n);
+        ls_json_number(j, "stop_at", cfg.stop_at);
         ls_json_int(j, "evals_to_top50", res->evals_to_top50);
         ls_json_int(j, "evals_to_top80", res->evals_to_top80);
         ls_json_number(j, "af50", res->af50);

@@ -16,6 +16,14 @@ static const struct cli_option run_opts[] = {
     {"verbose", 'v', CLI_FLAG, NULL, "also the relaxation steps of every DFT run"},
     {NULL, 0, 0, NULL, NULL},
 };
+static const struct cli_option job_opts[] = {
+    {"work", 0, CLI_VALUE, "DIR", "the campaign's DB.files folder (results are written there)"},
+    {"candidate", 0, CLI_VALUE, "ID", "the candidate's id in the database"},
+    {"tag", 0, CLI_VALUE, "TAG", "the job's name (heartbeat and exit files DIR/jobs/TAG.*)"},
+    {"threads", 't', CLI_VALUE, "N", "OpenMP threads of each DFT calculation (default: all cores)"},
+    {"verbose", 'v', CLI_FLAG, NULL, "also the relaxation steps of every DFT run"},
+    {NULL, 0, 0, NULL, NULL},
+};
 static const struct cli_option status_opts[] = {
     {"db", 0, CLI_VALUE, "FILE", "the campaign database"},
     {"json", 0, CLI_FLAG, NULL, "machine-readable output"},
@@ -30,6 +38,7 @@ static const struct cli_option out_opts[] = {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: lodestone campaign run FILE.yaml --db FILE.db [--threads N] [--max-rounds N] [--verbose]\n"
+               "       lodestone campaign job FILE.yaml --work DIR --candidate ID --tag TAG [--threads N]\n"
                "       lodestone campaign status --db FILE.db [--json]\n"
                "       lodestone campaign report --db FILE.db --out DIR\n"
                "       lodestone campaign export --db FILE.db --out DIR\n\n"
@@ -78,6 +87,27 @@ static int sub_run(int argc, char **argv)
     return status;
 }
 
+/* One evaluation as a batch job of launcher mode (written by `campaign run` into the submit
+ * command; users do not type it). */
+static int sub_job(int argc, char **argv)
+{
+    struct cli_args a;
+    LS_TRY(cli_parse(argc, argv, job_opts, &a));
+    if (a.help) {
+        cli_print_help("campaign job", "FILE.yaml --work DIR --candidate ID --tag TAG",
+                       "One evaluation as a batch job of launcher mode (submitted by 'campaign run').", job_opts);
+        return LS_OK;
+    }
+    if (a.n_pos != 1) LS_ERROR(LS_ERR_USAGE, "campaign job needs one campaign file (FILE.yaml)");
+    const char *work = cli_get(&a, job_opts, "work"), *tag = cli_get(&a, job_opts, "tag");
+    if (!work || !tag) LS_ERROR(LS_ERR_USAGE, "campaign job needs --work DIR, --candidate ID and --tag TAG");
+    long cand = 0, threads = 0;
+    LS_TRY(cli_get_int_range(&a, job_opts, "candidate", 0, 0, 100000000, "candidate ids", &cand));
+    LS_TRY(cli_get_int_range(&a, job_opts, "threads", 0, 0, 4096, "threads", &threads));
+    if (cand < 1) LS_ERROR(LS_ERR_USAGE, "campaign job needs --candidate ID (1 or more)");
+    return campaign_job_run(a.pos[0], work, cand, tag, (int)threads, cli_get(&a, job_opts, "verbose") != NULL);
+}
+
 static int sub_status(int argc, char **argv)
 {
     struct cli_args a;
@@ -123,8 +153,9 @@ int cmd_campaign(int argc, char **argv)
     }
     const char *sub = argv[1];
     if (!strcmp(sub, "run")) return sub_run(argc - 1, argv + 1);
+    if (!strcmp(sub, "job")) return sub_job(argc - 1, argv + 1);
     if (!strcmp(sub, "status")) return sub_status(argc - 1, argv + 1);
     if (!strcmp(sub, "report")) return sub_out(argc - 1, argv + 1, 1);
     if (!strcmp(sub, "export")) return sub_out(argc - 1, argv + 1, 0);
-    LS_ERROR(LS_ERR_USAGE, "unknown campaign subcommand '%s': use run, status, report or export", sub);
+    LS_ERROR(LS_ERR_USAGE, "unknown campaign subcommand '%s': use run, job, status, report or export", sub);
 }

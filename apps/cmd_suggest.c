@@ -32,6 +32,9 @@ static const struct cli_option opts[] = {
     {"ignore", 0, CLI_VALUE, "COLS", "pool columns that are not features (names, ids)"},
     {"ref", 0, CLI_VALUE, "V1,V2[,V3]", "hypervolume reference point in the objectives' units"},
     {"restarts", 0, CLI_VALUE, "R", "random restarts of the hyperparameter fit (default 5)"},
+    {"prior", 0, CLI_VALUE, "NAME", "hyperparameter prior: none (maximum likelihood) or dim-scaled"},
+    {"gp", 0, CLI_VALUE, "MODEL", "auto (default: the exact GP below the size of search/README.md), exact, or nn"},
+    {"neighbors", 0, CLI_VALUE, "K", "conditioning-set size of the nearest-neighbour GP (default 32)"},
     {"out", 'o', CLI_VALUE, "FILE", "write the suggestions here (default: standard output)"},
     {"front", 0, CLI_VALUE, "FILE", "write the observed Pareto front (several objectives) as CSV"},
     {NULL, 0, 0, NULL, NULL},
@@ -80,6 +83,10 @@ static int read_options(const struct cli_args *a, bo_objective_spec *ospec, bo_c
     opt->gp.ard = cli_get(a, opts, "iso") == NULL;
     const bo_kernel *kern;
     LS_TRY(bo_kernel_find(opt->gp.kernel, &kern));
+    if (cli_get(a, opts, "prior")) LS_TRY(bo_gp_prior_find(cli_get(a, opts, "prior"), &opt->gp.prior));
+    if (cli_get(a, opts, "gp")) LS_TRY(bo_gp_approx_find(cli_get(a, opts, "gp"), &opt->gp.approx));
+    LS_TRY(cli_get_int_range(a, opts, "neighbors", 32, 1, 1024, "observations per conditioning set", &v));
+    opt->gp.nn_neighbors = (int)v;
     LS_TRY(read_ref(cli_get(a, opts, "ref"), pb));
     LS_TRY(cli_get_double(a, opts, "kappa", 2.0, &opt->kappa));
     return LS_OK;

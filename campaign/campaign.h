@@ -53,6 +53,13 @@ struct campaign_outcome {
  * LS_ERR_INTERRUPTED (SIGTERM/SIGINT: what was running is saved and resumes). */
 int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *out);
 
+/* `campaign job`: the evaluation of candidate cand_id (the store's id) computed as a batch job
+ * of launcher mode (campaign/launcher.h): each start's result file written into work_dir (the
+ * campaign's DB.files folder), with the heartbeat and exit files of `tag` in work_dir/jobs/.
+ * No database is opened.  LS_ERR_INPUT/USAGE for a bad file, candidate or tag. */
+int campaign_job_run(const char *config_path, const char *work_dir, long long cand_id, const char *tag, int n_threads,
+                     int verbose);
+
 /* `campaign status`: counts per state, the best so far, running evaluations with their age,
  * rounds, and the verdict line, as text (or JSON when json = 1) on `fp`.  Read-only. */
 int campaign_status_write(const char *db_path, FILE *fp, int json);

@@ -17,7 +17,7 @@
 #define CAMPAIGN_MAX_OBJECTIVES 3
 #define CAMPAIGN_MAX_CONSTRAINTS 8
 #define CAMPAIGN_N_FEATURES 13
-#define CAMPAIGN_SCHEMA_VERSION 1
+#define CAMPAIGN_SCHEMA_VERSION 2
 
 /* ------------------------------------------------------------------ element data */
 
@@ -133,6 +133,16 @@ struct campaign_toy {         /* the stand-in calculator of tests and benchmarks
     int crash_saves;          /* checkpoints reported before such a crash */
 };
 
+struct campaign_launcher {     /* launcher mode (campaign/launcher.c): one batch job per evaluation */
+    int enabled;
+    char submit[2048];        /* command template that submits a job; prints its id last */
+    char status[1024];        /* optional: prints the job's state, nothing once the scheduler forgot it */
+    char cancel[1024];        /* optional: cancels a job given up on */
+    int max_jobs;             /* jobs submitted and not ended, at most */
+    double timeout_s;         /* a job running longer (since submission) is cancelled and retried; 0: none */
+    double poll_s;            /* seconds between looks at the jobs */
+};
+
 struct campaign_config {
     char path[4096];
     char name[128];
@@ -177,6 +187,7 @@ struct campaign_config {
     int min_converge_evals;   /* no convergence verdict before this many candidate evaluations */
     int max_attempts;         /* lost runs retried until this many attempts */
     double scf_checkpoint_s;  /* SCF state written this often (s) during a DFT run */
+    struct campaign_launcher launcher;
     double heartbeat_s;
     double stale_s;
     struct {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "campaign/campaign_impl.h"
+#include "campaign/launcher.h"
 #include "common/config.h"
 #include "common/elements.h"
 #include "common/err.h"
@@ -30,7 +31,7 @@ const char *campaign_property_unit(enum campaign_property p)
 static const char *const k_top_keys[] = {"name", "seed", "elements", "exclude", "allow_rare_earths", "flagged",
                                          "exclude_flagged", "prototypes", "sites", "include", "strategy", "magnetism", "dft",
                                          "calculator", "objectives", "constraints", "budget", "batch_size",
-                                         "initial_batch", "stop", "retry", "surrogate", NULL};
+                                         "initial_batch", "stop", "retry", "surrogate", "launcher", NULL};
 
 /* An element symbol at `path`: LS_ERR_INPUT naming the line when it is not an element. */
 static int get_element(const ls_config *c, const char *path, int *z)
@@ -404,7 +405,7 @@ static int read_calculator(const ls_config *c, struct campaign_config *cfg)
         }
         cfg->n_lookup_db = n;
     }
-    if (cfg->calculator == CAMPAIGN_CALC_TOY) {
+    if (cfg->calculator == CAMPAIGN_CALC_TOY && ls_config_has(c, "calculator/type")) { /* else the defaults */
         double t = 0;
         LS_TRY(ls_config_opt_quantity(c, "calculator/delay", LS_DIM_TIME, "s", 0, &t));
         cfg->toy.delay_s = t * LS_AU_TIME_FS * 1e-15;
@@ -666,6 +667,7 @@ int campaign_config_read(const char *path, struct campaign_config *cfg)
     LS_TRY_GOTO(status, read_objectives(c, cfg), done);
     LS_TRY_GOTO(status, read_constraints(c, cfg), done);
     LS_TRY_GOTO(status, read_loop(c, cfg), done);
+    LS_TRY_GOTO(status, campaign_launcher_config_read(c, cfg), done);
 done:
     ls_config_destroy(c);
     return status;
@@ -790,6 +792,10 @@ int campaign_config_canonical(const struct campaign_config *cfg, char **text)
     tb_printf(&b, "retry.heartbeat_s = %.10g\n", cfg->heartbeat_s);
     tb_printf(&b, "retry.stale_after_s = %.10g\n", cfg->stale_s);
     tb_printf(&b, "retry.scf_checkpoint_s = %.10g\n", cfg->scf_checkpoint_s);
+    if (cfg->launcher.enabled)
+        tb_printf(&b, "launcher = submit '%s', status '%s', cancel '%s', max_jobs %d, timeout %.10g s, poll %.10g s\n",
+                  cfg->launcher.submit, cfg->launcher.status, cfg->launcher.cancel, cfg->launcher.max_jobs,
+                  cfg->launcher.timeout_s, cfg->launcher.poll_s);
     tb_printf(&b, "surrogate = enabled %d, ensemble %d, trust %.10g eV, retrain %.10g eV, train %.10g s\n",
               cfg->surrogate.enabled, cfg->surrogate.n_member, cfg->surrogate.trust_spread_ev,
               cfg->surrogate.retrain_spread_ev, cfg->surrogate.train_time_s);

@@ -40,7 +40,7 @@ static int lookup_in(const char *path, const struct campaign_eval_input *in, str
     *found = 0;
     ls_db *db = NULL;
     LS_TRY(ls_db_open(path, LS_DB_READONLY, &db));
-    int status = ls_db_check_schema(db, LS_DB_APP_ID_CAMPAIGN, "campaign database", 1);
+    int status = ls_db_check_schema(db, LS_DB_APP_ID_CAMPAIGN, "campaign database", CAMPAIGN_SCHEMA_VERSION);
     ls_db_stmt *q = NULL;
     if (status != LS_OK) goto done;
     LS_TRY_GOTO(status,

@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "campaign/campaign.h"
+#include "campaign/launcher.h"
 #include "campaign/propose.h"
-#include "campaign/references.h"
 #include "campaign/screen.h"
 #include "campaign/start.h"
 #include "campaign/store_eval.h"
@@ -219,6 +219,12 @@ static int evaluate_one(struct run_ctx *rc, long long eval_id, long long cand_id
     return LS_OK;
 }
 
+/* The launcher's record hook (campaign/launcher.h): every start has its result file. */
+static int record_evaluation(void *ctx, long long eval_id, long long cand_id, int round)
+{
+    return evaluate_one(ctx, eval_id, cand_id, round);
+}
+
 /* ------------------------------------------------------------------ rounds */
 
 /* Best feasible value of the first objective (its own sense), and its candidate. */
@@ -403,17 +409,7 @@ int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *
     /* Everything that can be refused is checked before the database is touched. */
     LS_TRY_GOTO(status, campaign_config_read(o->config_path, cfg), done);
     LS_TRY_GOTO(status, ls_file_read_all(o->config_path, &yaml, &yaml_len), done);
-    LS_TRY_GOTO(status, campaign_candidates_enumerate(cfg, &cands), done);
-    {
-        /* Reference phases of every element. */
-        refs.items = calloc((size_t)cfg->n_elem, sizeof *refs.items);
-        if (!refs.items) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-        refs.cap = cfg->n_elem;
-        for (int i = 0; i < cfg->n_elem; i++) {
-            LS_TRY_GOTO(status, campaign_reference_make(cfg, cfg->elements[i], &refs.items[i]), done);
-            refs.n++;
-        }
-    }
+    LS_TRY_GOTO(status, campaign_space_make(cfg, &cands, &refs), done);
     LS_TRY_GOTO(status, campaign_store_open(o->db_path, 0, &st), done);
     if (o->program_version && o->program_version[0]) snprintf(st->version, sizeof st->version, "%s", o->program_version);
     if (o->git_revision && o->git_revision[0]) snprintf(st->git, sizeof st->git, "%s", o->git_revision);
@@ -442,8 +438,9 @@ int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *
     LS_TRY_GOTO(status, campaign_store_references_propose(st, cands.n, refs.n), stop);
     enum campaign_state state = CAMPAIGN_RUNNING;
     int rounds_this_run = 0;
+    const struct campaign_launch launch = {st, cfg, &cands, &refs, o->n_threads, record_evaluation, &rc};
     for (;;) {
-        LS_TRY_GOTO(status, work_proposed(&rc), stop);
+        LS_TRY_GOTO(status, cfg->launcher.enabled ? campaign_launcher_work(&launch) : work_proposed(&rc), stop);
         int last = 0, finished = 1;
         LS_TRY_GOTO(status, campaign_store_last_round(st, &last, &finished), stop);
         if (last > 0 && !finished) {

@@ -203,4 +203,23 @@ static int schema_v1(ls_db *db)
         "  WHERE c.role = 'search';");
 }
 
-const ls_db_migration_fn campaign_schema_steps[CAMPAIGN_SCHEMA_VERSION] = {schema_v1};
+/* Version 1 -> 2: the batch jobs of launcher mode (campaign/launcher.c), one row per submission. */
+static int schema_v2(ls_db *db)
+{
+    return ls_db_exec(db,
+                      "CREATE TABLE job ("
+                      "  id INTEGER PRIMARY KEY,"
+                      "  evaluation_id INTEGER NOT NULL REFERENCES evaluation (id),"
+                      "  attempt INTEGER NOT NULL,"
+                      "  tag TEXT NOT NULL UNIQUE,"
+                      "  scheduler_id TEXT,"
+                      "  state TEXT NOT NULL CHECK (state IN ('submitted', 'ended', 'failed', 'lost')),"
+                      "  submitted_unix REAL NOT NULL,"
+                      "  submitted_utc TEXT NOT NULL,"
+                      "  ended_utc TEXT,"
+                      "  reason TEXT);"
+                      "CREATE INDEX job_evaluation ON job (evaluation_id);"
+                      "CREATE INDEX job_state ON job (state);");
+}
+
+const ls_db_migration_fn campaign_schema_steps[CAMPAIGN_SCHEMA_VERSION] = {schema_v1, schema_v2};

@@ -64,6 +64,19 @@ static void remove_db(const char *db)
     run("rm -rf '%s' '%s-wal' '%s-shm' '%s.files'", db, db, db, db);
 }
 
+/* A campaign file from a format; 0 when it could not be written (a failed check). */
+static int __attribute__((format(printf, 2, 3))) write_yaml(const char *path, const char *fmt, ...)
+{
+    FILE *f = fopen(path, "w");
+    LS_CHECK_MSG(f != NULL, "cannot write %s", path);
+    if (!f) return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    return fclose(f) == 0;
+}
+
 /* SHA-256 of a file ("" if unreadable). */
 static void file_hash(const char *path, char hex[65])
 {
@@ -244,15 +257,12 @@ static void crash_loop(int crash_saves, int runs_per_evaluation, const char *rea
     PATH(yaml, "crash.yaml");
     PATH(db, "crash.db");
     remove_db(db);
-    FILE *f = fopen(yaml, "w");
-    LS_CHECK(f != NULL);
-    if (!f) return;
-    fprintf(f, "name: crash loop\nseed: 3\nelements: [Fe, Co, Ni, Al]\nprototypes: [B2]\n"
+    if (!write_yaml(yaml, "name: crash loop\nseed: 3\nelements: [Fe, Co, Ni, Al]\nprototypes: [B2]\n"
                "calculator: {type: toy, delay: 0.01 s, crash_fraction: 1, crash_saves: %d}\n"
                "objectives:\n  - {property: ms_tesla, goal: max}\nbudget: {dft_evaluations: 2}\nbatch_size: 1\n"
                "retry: {heartbeat: 0.1 s, max_attempts: 2}\n",
-            crash_saves);
-    fclose(f);
+                    crash_saves))
+        return;
     int n_runs = 0, rc = -1;
     for (; n_runs < 40 && rc != 0; n_runs++)
         rc = run("%s campaign run %s --db %s >> %s 2>&1", ls_test_bin(), yaml, db, db_in("crash.log"));
@@ -322,6 +332,119 @@ static void test_campaign_lookup(void)
         LS_CHECK(query_int(db, "SELECT count(*) FROM provenance") >= 12); /* 8 references, 4 candidates */
     }
     free(text);
+}
+
+/* Launcher mode with a fake scheduler (campaign/testdata/fake_scheduler.sh) that loses 7 % of
+ * the jobs, kills 7 % (no exit file), delays 6 %: every evaluation ends done or failed with its
+ * reason, no run is recorded twice, nothing is left running or proposed, the lost and killed
+ * jobs are in the job table with their reasons, and the done results equal those the same
+ * campaign computes in process (the toy calculator's numbers depend only on the input). */
+static void test_campaign_launcher(void)
+{
+    PATH(yaml, "launch.yaml");
+    PATH(db, "launch.db");
+    PATH(sched, "sched");
+    remove_db(db);
+    run("rm -rf '%s'", sched);
+    char fake[4096];
+    LS_CHECK(realpath("campaign/testdata/fake_scheduler.sh", fake) != NULL);
+    if (!write_yaml(yaml, "name: launcher\nseed: 5\nelements: [Mn, Fe, Co, Ni, Al, Ga]\nprototypes: [B2, L10]\n"
+               "calculator: {type: toy, delay: 0.2 s}\nobjectives:\n  - {property: ms_tesla, goal: max}\n"
+               "budget: {dft_evaluations: 12}\nbatch_size: 4\n"
+               "retry: {heartbeat: 0.1 s, stale_after: 1 s, max_attempts: 3}\n"
+               "launcher:\n  submit: \"sh %s submit %s 7 \\\"{job}\\\"\"\n  status: \"sh %s status %s {job_id}\"\n"
+               "  cancel: \"sh %s cancel %s {job_id}\"\n  max_jobs: 3\n  timeout: 60 s\n  poll: 0.05 s\n",
+                    fake, sched, fake, sched, fake, sched))
+        return;
+    int rc = run("%s campaign run %s --db %s > %s 2>&1", ls_test_bin(), yaml, db, db_in("launch.log"));
+    LS_CHECK_MSG(rc == 0, "exit %d (log %s)", rc, db_in("launch.log"));
+    long long n_eval = query_int(db, "SELECT count(*) FROM evaluation");
+    LS_CHECK(n_eval == 12 + 6);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM evaluation WHERE state IN ('running', 'lost', 'proposed')") == 0);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM evaluation WHERE state = 'failed' AND (reason IS NULL OR reason = '')") ==
+             0);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM job WHERE state = 'submitted'") == 0);
+    long long n_jobs = query_int(db, "SELECT count(*) FROM job");
+    long long n_bad = query_int(db, "SELECT count(*) FROM job WHERE state IN ('lost', 'failed') AND reason <> ''");
+    fprintf(stderr, "  launcher: %lld evaluations, %lld jobs, %lld lost or failed, %lld evaluations failed\n", n_eval,
+            n_jobs, n_bad, query_int(db, "SELECT count(*) FROM evaluation WHERE state = 'failed'"));
+    LS_CHECK(n_jobs >= n_eval && n_bad >= 1);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM job WHERE state <> 'ended' AND (reason IS NULL OR reason = '')") == 0);
+    /* No run recorded twice: in the store, and in the audit log. */
+    LS_CHECK(query_int(db, "SELECT count(*) FROM dft_run WHERE attempts > 1") == 0);
+    char path[1200];
+    snprintf(path, sizeof path, "%s.files/runs.log", db);
+    char *log = ls_test_slurp(path);
+    LS_CHECK(log != NULL);
+    char (*hash)[80] = calloc(4096, sizeof *hash);
+    int n = 0, twice = 0;
+    for (char *line = log ? strtok(log, "\n") : NULL; line && n < 4096; line = strtok(NULL, "\n")) {
+        char what[32];
+        if (sscanf(line, "%*s %31s %79s", what, hash[n]) != 2 || strncmp(what, "recorded", 8)) continue;
+        for (int k = 0; k < n; k++) twice += !strcmp(hash[k], hash[n]);
+        n++;
+    }
+    LS_CHECK_MSG(n > 0 && twice == 0, "%d runs recorded, %d twice", n, twice);
+    free(hash);
+    free(log);
+    /* Bad launcher sections: exit 2 naming the file, the line and the fix; no database made. */
+    const char *bad[][2] = {{"  submit: \"sbatch --wrap '{jb}'\"\n", "unknown placeholder '{jb}'"},
+                            {"  submit: \"sbatch job.sh\"\n", "must run {job}"},
+                            {"  submit: \"sh -c '{job}'\"\n  max_jobs: 0\n", "max_jobs must lie in 1..100000"}};
+    for (int i = 0; i < 3; i++) {
+        PATH(bad_yaml, "bad-launch.yaml");
+        PATH(bad_db, "bad-launch.db");
+        remove_db(bad_db);
+        if (!write_yaml(bad_yaml, "name: bad\nelements: [Fe, Co]\nprototypes: [B2]\ncalculator: toy\nlauncher:\n%s",
+                        bad[i][0]))
+            break;
+        rc = run("%s campaign run %s --db %s > %s 2>&1", ls_test_bin(), bad_yaml, bad_db, db_in("bad-launch.log"));
+        char *msg = ls_test_slurp(db_in("bad-launch.log"));
+        LS_CHECK_MSG(rc == 2 && msg && strstr(msg, bad[i][1]) && strstr(msg, "bad-launch.yaml:"), "case %d: exit %d: %s",
+                     i, rc, msg ? msg : "");
+        struct stat sb;
+        LS_CHECK(stat(bad_db, &sb) != 0);
+        free(msg);
+    }
+}
+
+/* Launcher mode, the leader killed (kill -9) while its first three jobs run (the fake
+ * scheduler's seed 3 runs jobs 1 to 4 normally): the next `campaign run` collects those jobs
+ * instead of submitting them again, and finishes. */
+static void test_campaign_launcher_leader_killed(void)
+{
+    PATH(yaml, "leader.yaml");
+    PATH(db, "leader.db");
+    PATH(sched, "sched-leader");
+    remove_db(db);
+    run("rm -rf '%s'", sched);
+    char fake[4096];
+    LS_CHECK(realpath("campaign/testdata/fake_scheduler.sh", fake) != NULL);
+    if (!write_yaml(yaml, "name: leader\nseed: 5\nelements: [Fe, Co, Ni]\nprototypes: [B2]\n"
+               "calculator: {type: toy, delay: 1.5 s}\nobjectives:\n  - {property: ms_tesla, goal: max}\n"
+               "budget: {dft_evaluations: 2}\nbatch_size: 2\nretry: {heartbeat: 0.1 s, stale_after: 2 s}\n"
+               "launcher:\n  submit: \"sh %s submit %s 3 \\\"{job}\\\"\"\n  status: \"sh %s status %s {job_id}\"\n"
+               "  max_jobs: 3\n  poll: 0.05 s\n",
+                    fake, sched, fake, sched))
+        return;
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "exec %s campaign run %s --db %s > %s 2>&1", ls_test_bin(), yaml, db, db_in("leader.log"));
+    pid_t pid = ls_test_spawn(cmd);
+    long long n = 0;
+    for (int i = 0; i < 3000 && n < 3; i++) {
+        ls_test_sleep(0.01);
+        n = query_int(db, "SELECT count(*) FROM job");
+    }
+    kill(pid, SIGKILL);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    LS_CHECK_MSG(n == 3, "%lld jobs submitted before the kill", n);
+    int rc = run("%s campaign run %s --db %s >> %s 2>&1", ls_test_bin(), yaml, db, db_in("leader.log"));
+    LS_CHECK_MSG(rc == 0, "exit %d (log %s)", rc, db_in("leader.log"));
+    LS_CHECK(query_int(db, "SELECT count(*) FROM job WHERE id <= 3 AND state = 'ended' AND attempt = 1") == 3);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM job WHERE evaluation_id IN (SELECT evaluation_id FROM job WHERE id <= "
+                           "3)") == 3);
+    LS_CHECK(query_int(db, "SELECT count(*) FROM evaluation WHERE state IN ('running', 'lost', 'proposed')") == 0);
 }
 
 /* SIGTERM: exit 3 with the state saved; the rerun finishes with the uninterrupted outcome. */
@@ -540,6 +663,8 @@ int main(void)
     LS_RUN(test_campaign_sigterm);
     LS_RUN(test_campaign_crash_loop);
     LS_RUN(test_campaign_lookup);
+    LS_RUN(test_campaign_launcher);
+    LS_RUN(test_campaign_launcher_leader_killed);
     LS_RUN(test_campaign_changed_settings);
     LS_RUN(test_campaign_outputs);
     LS_RUN(test_campaign_bad_input);

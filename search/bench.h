@@ -39,6 +39,9 @@ typedef struct bo_bench_config {
     long restart_max_n;        /* pool: no random restarts once this many points are observed
                                   (the warm start then suffices; 0: no limit) */
     int n_threads;             /* OpenMP threads across runs (0: default) */
+    double stop_at;            /* pool: a run stops once Top% reaches this (default 1: the protocol);
+                                  below 1 the curves after the stop hold Top% at the stop (a lower
+                                  bound), exact for the evaluations to every level up to stop_at */
 } bo_bench_config;
 
 void bo_bench_config_default(bo_bench_config *c);

@@ -30,6 +30,7 @@ void bo_bench_config_default(bo_bench_config *c)
     c->restart_every = 10;
     c->n_restarts = 3;
     c->restart_max_n = 150;
+    c->stop_at = 1.0;
 }
 
 static int one_function_run(const bo_testfunction *f, const bo_bench_config *cfg, const bo_acquisition *acq, int run,

@@ -104,6 +104,11 @@ static int one_pool_run(long N, int D, const double *x, const double *y, const u
     if (!xo || !yo || !avail) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for a pool run");
     memset(avail, 1, (size_t)N);
     LS_TRY_GOTO(status, bo_gp_create(D, &cfg->gp, &gp), done);
+    {
+        double range[64];
+        bo_x_range(N, D, x, range);
+        bo_gp_set_x_range(gp, range);
+    }
     long n = 0, found = 0;
     for (int k = 0; k < 2 && n < N; k++) {
         long i;
@@ -116,9 +121,13 @@ static int one_pool_run(long N, int D, const double *x, const double *y, const u
         curve[n++] = (double)found / M;
     }
     long since_fit = 0;
-    for (long step = 0; found < M && n < N; step++) {
+    long stop = (long)ceil(cfg->stop_at * M - 1e-9);
+    if (stop > M || stop < 1) stop = M;
+    for (long step = 0; found < stop && n < N; step++) {
         int refit = step == 0 || since_fit + 1 >= cfg->refit_every;
         if (refit) {
+            int mode = bo_gp_approx_choose(&cfg->gp, n, N);
+            if (mode != bo_gp_approx(gp)) LS_TRY_GOTO(status, bo_gp_set_approx(gp, mode), done);
             LS_TRY_GOTO(status, bo_gp_set_data(gp, n, xo, yo, NULL), done);
             int restarts = step % (cfg->restart_every > 0 ? cfg->restart_every : 1) == 0 ? cfg->n_restarts : 0;
             if (cfg->restart_max_n > 0 && n > cfg->restart_max_n) restarts = 0;
@@ -170,6 +179,8 @@ int bo_bench_pool(long N, int D, const double *x, const double *y, const bo_benc
     const bo_acquisition *acq = NULL;
     LS_TRY(bo_acquisition_find(cfg->acquisition ? cfg->acquisition : "ei", &acq));
     if (acq->multi_objective) LS_ERROR(LS_ERR_UNSUPPORTED, "the pool benchmark has one objective (fix: not ehvi)");
+    if (acq->thompson && cfg->gp.approx == BO_GP_NN)
+        LS_ERROR(LS_ERR_UNSUPPORTED, "Thompson sampling needs the exact GP (fix: --gp exact or auto)");
     if (N < 3) LS_ERROR(LS_ERR_INPUT, "the pool benchmark needs at least 3 candidates, got %ld", N);
     if (cfg->n_runs < 1) LS_ERROR(LS_ERR_INPUT, "the pool benchmark needs at least one run");
     long M = (long)ceil(0.05 * N - 1e-9);

@@ -44,6 +44,8 @@ void bo_gp_options_default(bo_gp_options *o)
     o->noise_var_max = 1.0;
     o->max_iter = 100;
     o->fit_max_n = 200;
+    o->approx = BO_GP_EXACT;
+    o->nn_neighbors = 32;
 }
 
 int bo_gp_create(int dim, const bo_gp_options *opt, bo_gp **out)
@@ -64,6 +66,11 @@ int bo_gp_create(int dim, const bo_gp_options *opt, bo_gp **out)
     gp->opt = *opt;
     gp->kern = k;
     gp->n_ls = opt->ard ? dim : 1;
+    gp->approx = opt->approx == BO_GP_NN ? BO_GP_NN : BO_GP_EXACT;
+    if (opt->approx == BO_GP_NN && (opt->nn_neighbors < 1 || opt->nn_neighbors > 1024)) {
+        free(gp);
+        LS_ERROR(LS_ERR_INPUT, "nearest-neighbour GP: %d neighbours; 1 to 1024 are supported", opt->nn_neighbors);
+    }
     for (int d = 0; d < gp->n_ls; d++) gp->log_ls[d] = 0.0;
     gp->log_sf2 = 0.0;
     gp->log_sn2 = log(opt->noise_init > opt->noise_var_min ? opt->noise_init : opt->noise_var_min);
@@ -87,6 +94,8 @@ static void free_data(bo_gp *gp)
     free(gp->z);
     gp->xs = gp->xl = gp->ys = gp->nv = gp->L = gp->alpha = gp->z = NULL;
     gp->n = gp->cap = 0;
+    bo_gp_nn_free(gp->nn);
+    gp->nn = NULL;
 }
 
 void bo_gp_destroy(bo_gp *gp)
@@ -96,16 +105,17 @@ void bo_gp_destroy(bo_gp *gp)
     free(gp);
 }
 
-/* Make room for cap rows, keeping the first n rows (and the factor). */
+/* Make room for cap rows, keeping the first n rows (and the factor, or the approximation's
+ * cells).  The n x n factor exists for the exact GP only. */
 static int reserve(bo_gp *gp, long cap)
 {
     if (cap <= gp->cap) return LS_OK;
-    int D = gp->dim;
+    int D = gp->dim, exact = gp->approx == BO_GP_EXACT;
     double *xs = calloc((size_t)cap * D, sizeof *xs), *xl = calloc((size_t)cap * D, sizeof *xl);
     double *ys = calloc((size_t)cap, sizeof *ys), *nv = calloc((size_t)cap, sizeof *nv);
-    double *L = calloc((size_t)cap * cap, sizeof *L), *alpha = calloc((size_t)cap, sizeof *alpha);
+    double *L = exact ? calloc((size_t)cap * cap, sizeof *L) : NULL, *alpha = calloc((size_t)cap, sizeof *alpha);
     double *z = calloc((size_t)cap, sizeof *z);
-    if (!xs || !xl || !ys || !nv || !L || !alpha || !z) {
+    if (!xs || !xl || !ys || !nv || (exact && !L) || !alpha || !z) {
         free(xs), free(xl), free(ys), free(nv), free(L), free(alpha), free(z);
         LS_ERROR(LS_ERR_NOMEM, "out of memory for a Gaussian process of %ld points", cap);
     }
@@ -117,13 +127,26 @@ static int reserve(bo_gp *gp, long cap)
         memcpy(nv, gp->nv, sizeof *nv * n);
         memcpy(alpha, gp->alpha, sizeof *alpha * n);
         memcpy(z, gp->z, sizeof *z * n);
-        for (long i = 0; i < n; i++) memcpy(L + i * cap, gp->L + i * gp->cap, sizeof *L * (i + 1));
+        if (L && gp->L)
+            for (long i = 0; i < n; i++) memcpy(L + i * cap, gp->L + i * gp->cap, sizeof *L * (i + 1));
     }
     long keep_n = gp->n;
+    bo_gp_nn *nn = gp->nn;
+    gp->nn = NULL;
     free_data(gp);
     gp->xs = xs, gp->xl = xl, gp->ys = ys, gp->nv = nv, gp->L = L, gp->alpha = alpha, gp->z = z;
+    gp->nn = nn;
     gp->n = keep_n;
     gp->cap = cap;
+    return LS_OK;
+}
+
+/* The exact factor's storage (after a switch from the approximation). */
+static int ensure_factor(bo_gp *gp)
+{
+    if (gp->L != NULL || gp->cap == 0) return LS_OK;
+    gp->L = calloc((size_t)gp->cap * gp->cap, sizeof *gp->L);
+    if (gp->L == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory for a Gaussian process of %ld points", gp->cap);
     return LS_OK;
 }
 
@@ -134,10 +157,16 @@ int bo_gp_clone(const bo_gp *gp, bo_gp **out)
     if (c == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory copying a Gaussian process");
     *c = *gp;
     c->xs = c->xl = c->ys = c->nv = c->L = c->alpha = c->z = NULL;
+    c->nn = NULL;
     c->n = c->cap = 0;
     int status = reserve(c, gp->cap > 0 ? gp->cap : 1);
+    if (status == LS_OK && gp->L == NULL) {
+        free(c->L);
+        c->L = NULL;
+    }
+    if (status == LS_OK) status = bo_gp_nn_clone(gp->nn, gp->dim, &c->nn);
     if (status != LS_OK) {
-        free(c);
+        bo_gp_destroy(c);
         return status;
     }
     long n = gp->n, D = gp->dim;
@@ -147,7 +176,7 @@ int bo_gp_clone(const bo_gp *gp, bo_gp **out)
     memcpy(c->nv, gp->nv, sizeof *c->nv * n);
     memcpy(c->alpha, gp->alpha, sizeof *c->alpha * n);
     memcpy(c->z, gp->z, sizeof *c->z * n);
-    memcpy(c->L, gp->L, sizeof *c->L * gp->cap * gp->cap);
+    if (gp->L) memcpy(c->L, gp->L, sizeof *c->L * gp->cap * gp->cap);
     c->n = n;
     *out = c;
     return LS_OK;
@@ -178,6 +207,16 @@ static inline double kern_xl(const bo_gp *gp, const double *a, const double *b)
 
 int bo_gp_factorize(bo_gp *gp)
 {
+    if (gp->approx == BO_GP_NN) {
+        rescale_inputs(gp);
+        return bo_gp_nn_build(gp);
+    }
+    return bo_gp_factorize_exact(gp);
+}
+
+int bo_gp_factorize_exact(bo_gp *gp)
+{
+    LS_TRY(ensure_factor(gp));
     long n = gp->n, ld = gp->cap;
     int D = gp->dim;
     double sf2 = exp(gp->log_sf2), sn2 = exp(gp->log_sn2);
@@ -223,6 +262,8 @@ int bo_gp_set_data(bo_gp *gp, long n, const double *x, const double *y, const do
     long cap = gp->cap;
     if (cap < n) cap = n + n / 4 + 8;
     gp->n = 0;
+    bo_gp_nn_free(gp->nn); /* new data: the approximation's cells and fantasies go */
+    gp->nn = NULL;
     LS_TRY(reserve(gp, cap));
     for (int d = 0; d < D; d++) {
         double mu = 0.0, v = 0.0;
@@ -235,6 +276,7 @@ int bo_gp_set_data(bo_gp *gp, long n, const double *x, const double *y, const do
         gp->x_mu[d] = mu;
         gp->x_sd[d] = v > 1e-24 ? sqrt(v) : 1.0;
     }
+    bo_x_range(n, D, x, gp->data_range);
     double mu = 0.0, v = 0.0;
     for (long i = 0; i < n; i++) mu += y[i];
     mu /= n;
@@ -257,6 +299,14 @@ int bo_gp_add(bo_gp *gp, const double *x, double y, double noise_var)
     if (!isfinite(y)) LS_ERROR(LS_ERR_INPUT, "added observation: target is not a finite number");
     if (gp->n == 0) return bo_gp_set_data(gp, 1, x, &y, noise_var > 0 ? &noise_var : NULL);
     if (gp->n == gp->cap) LS_TRY(reserve(gp, gp->cap + gp->cap / 2 + 8));
+    if (gp->approx == BO_GP_NN) {
+        long n = gp->n;
+        for (int d = 0; d < D; d++) gp->xs[n * D + d] = (x[d] - gp->x_mu[d]) / gp->x_sd[d];
+        gp->ys[n] = (y - gp->y_mu) / gp->y_sd;
+        gp->nv[n] = noise_var / (gp->y_sd * gp->y_sd);
+        gp->n = n + 1;
+        return bo_gp_factorize(gp);
+    }
     long n = gp->n, ld = gp->cap;
     double sf2 = exp(gp->log_sf2), sn2 = exp(gp->log_sn2);
     double *xs = gp->xs + n * D, *xl = gp->xl + n * D;
@@ -321,6 +371,7 @@ int bo_gp_predict(const bo_gp *gp, long m, const double *x, double *mean, double
         }
         return LS_OK;
     }
+    if (gp->approx == BO_GP_NN) return bo_gp_nn_predict(gp, m, x, mean, var);
     long blk = m < PREDICT_BLOCK ? m : PREDICT_BLOCK;
     long n_blk = (m + blk - 1) / blk;
     int status = LS_OK;
@@ -361,6 +412,9 @@ int bo_gp_predict(const bo_gp *gp, long m, const double *x, double *mean, double
 
 int bo_gp_predict_cov(const bo_gp *gp, long m, const double *x, double *mean, double *cov)
 {
+    if (gp->approx == BO_GP_NN)
+        LS_ERROR(LS_ERR_UNSUPPORTED, "the nearest-neighbour GP has no joint posterior (Thompson sampling needs the "
+                 "exact GP)");
     long n = gp->n;
     int D = gp->dim;
     double sf2 = exp(gp->log_sf2), ysd2 = gp->y_sd * gp->y_sd;
@@ -391,6 +445,73 @@ int bo_gp_predict_cov(const bo_gp *gp, long m, const double *x, double *mean, do
     free(xq);
     return LS_OK;
 }
+
+void bo_gp_set_x_range(bo_gp *gp, const double *range)
+{
+    for (int d = 0; d < gp->dim; d++) gp->x_range[d] = range && isfinite(range[d]) && range[d] > 0.0 ? range[d] : 0.0;
+}
+
+void bo_x_range(long n, int dim, const double *x, double *range)
+{
+    for (int d = 0; d < dim; d++) {
+        double lo = n > 0 ? x[d] : 0.0, hi = lo;
+        for (long i = 1; i < n; i++) lo = x[i * dim + d] < lo ? x[i * dim + d] : lo, hi = x[i * dim + d] > hi ? x[i * dim + d] : hi;
+        range[d] = hi - lo;
+    }
+}
+
+int bo_gp_fantasize(bo_gp *gp, const double *x, double *mean)
+{
+    double mu;
+    LS_TRY(bo_gp_predict(gp, 1, x, &mu, NULL));
+    if (mean) *mean = mu;
+    if (gp->approx == BO_GP_EXACT || gp->n == 0) return bo_gp_add(gp, x, mu, 0.0);
+    double zq[BO_GP_MAX_DIM];
+    scale_query(gp, 1, x, zq);
+    return bo_gp_nn_fantasize(gp, zq);
+}
+
+int bo_gp_set_approx(bo_gp *gp, int approx)
+{
+    if (approx != BO_GP_EXACT && approx != BO_GP_NN)
+        LS_ERROR(LS_ERR_INPUT, "a Gaussian process is exact or nearest-neighbour (got mode %d)", approx);
+    if (approx == gp->approx) return LS_OK;
+    gp->approx = approx;
+    gp->opt.approx = approx;
+    if (approx == BO_GP_EXACT) {
+        bo_gp_nn_free(gp->nn);
+        gp->nn = NULL;
+    } else {
+        free(gp->L);
+        gp->L = NULL;
+    }
+    return gp->n > 0 ? bo_gp_factorize(gp) : LS_OK;
+}
+
+int bo_gp_approx(const bo_gp *gp) { return gp->approx; }
+
+int bo_gp_approx_choose(const bo_gp_options *o, long n_obs, long n_cand)
+{
+    if (o->approx != BO_GP_AUTO) return o->approx;
+    long k = o->nn_neighbors > 0 ? o->nn_neighbors : 32;
+    if (n_obs <= k) return BO_GP_EXACT;
+    if (n_obs > BO_GP_AUTO_MAX_N || (double)n_obs * (double)n_obs * (double)n_cand > BO_GP_AUTO_WORK) return BO_GP_NN;
+    return BO_GP_EXACT;
+}
+
+static const char *const approx_names[] = {"exact", "nn", "auto", NULL};
+
+int bo_gp_approx_find(const char *name, int *approx)
+{
+    for (int i = 0; approx_names[i]; i++)
+        if (strcmp(name, approx_names[i]) == 0) {
+            *approx = i;
+            return LS_OK;
+        }
+    LS_ERROR(LS_ERR_INPUT, "unknown GP model '%s' (fix: use exact, nn or auto)", name);
+}
+
+const char *bo_gp_approx_name(int approx) { return approx >= 0 && approx <= BO_GP_AUTO ? approx_names[approx] : "?"; }
 
 long bo_gp_n(const bo_gp *gp) { return gp->n; }
 int bo_gp_dim(const bo_gp *gp) { return gp->dim; }

@@ -54,10 +54,62 @@ void bo_gp_theta_bounds(const bo_gp *gp, double *lo, double *hi)
     lo[k] = -5.0, hi[k] = 5.0;
 }
 
+static const char *const prior_names[] = {"none", "dim-scaled", NULL};
+
+int bo_gp_prior_find(const char *name, int *prior)
+{
+    for (int i = 0; prior_names[i]; i++)
+        if (strcmp(name, prior_names[i]) == 0) {
+            *prior = i;
+            return LS_OK;
+        }
+    LS_ERROR(LS_ERR_INPUT, "unknown hyperparameter prior '%s' (fix: use none or dim-scaled)", name);
+}
+
+const char *bo_gp_prior_name(int prior)
+{
+    return prior >= 0 && prior <= BO_GP_PRIOR_DIM_SCALED ? prior_names[prior] : "?";
+}
+
+/* log of a length scale in units of the input's range minus its log in standardised units:
+ * l_range = l_std * x_sd / range. */
+static double ls_shift(const bo_gp *gp, int d)
+{
+    double range = gp->x_range[d] > 0.0 ? gp->x_range[d] : gp->data_range[d];
+    return range > 0.0 ? log(gp->x_sd[d] / range) : 0.0;
+}
+
+/* Log-normal densities of a positive parameter p = exp(u) (the density of p, as GPyTorch's
+ * LogNormalPrior.log_prob; constants dropped): -(u - mu)^2 / (2 s^2) - u. */
+double bo_gp_log_prior(const bo_gp *gp, const double *theta, double *grad)
+{
+    if (gp->opt.prior != BO_GP_PRIOR_DIM_SCALED) return 0.0;
+    const double mu_l = M_SQRT2 + 0.5 * log((double)gp->dim), s2_l = 3.0, mu_n = -4.0, s2_n = 1.0;
+    double lp = 0.0;
+    for (int k = 0; k < gp->n_ls; k++) {
+        double shift = 0.0;
+        if (gp->n_ls == 1) {
+            for (int d = 0; d < gp->dim; d++) shift += ls_shift(gp, d) / gp->dim;
+        } else {
+            shift = ls_shift(gp, k);
+        }
+        double u = theta[k] + shift;
+        lp += -0.5 * (u - mu_l) * (u - mu_l) / s2_l - u;
+        if (grad) grad[k] += -(u - mu_l) / s2_l - 1.0;
+    }
+    if (gp->opt.fit_noise) {
+        int k = gp->n_ls + 1;
+        double u = theta[k];
+        lp += -0.5 * (u - mu_n) * (u - mu_n) / s2_n - u;
+        if (grad) grad[k] += -(u - mu_n) / s2_n - 1.0;
+    }
+    return lp;
+}
+
 int bo_gp_lml_grad(bo_gp *gp, const double *theta, double *lml, double *grad, double *work)
 {
     bo_gp_theta_set(gp, theta);
-    LS_TRY(bo_gp_factorize(gp));
+    LS_TRY(bo_gp_factorize_exact(gp));
     *lml = gp->lml;
     if (grad == NULL) return LS_OK;
     long n = gp->n, ld = gp->cap;
@@ -132,7 +184,7 @@ static void fit_fdf(const gsl_vector *u, void *p, double *f, gsl_vector *df)
         if (df) gsl_vector_set_zero(df);
         return;
     }
-    *f = -lml;
+    *f = -lml - bo_gp_log_prior(c->gp, c->theta, df ? c->grad : NULL);
     if (df)
         for (int k = 0; k < c->nt; k++) {
             double s = sigm(gsl_vector_get(u, k));
@@ -181,26 +233,84 @@ static int fit_all(bo_gp *gp, int n_restarts, ls_rng *rng);
 int bo_gp_fit(bo_gp *gp, int n_restarts, ls_rng *rng)
 {
     long m = gp->opt.fit_max_n;
-    if (m <= 0 || gp->n <= m) return fit_all(gp, n_restarts, rng);
+    if (m <= 0 && gp->approx == BO_GP_NN) m = 200;
+    if (m <= 0 || gp->n <= m) {
+        if (gp->approx == BO_GP_EXACT) return fit_all(gp, n_restarts, rng);
+        /* The approximation with few points: the likelihood of an exact copy. */
+        m = gp->n;
+    }
+    /* An exact GP on the subset, with this GP's standardisation, ranges and hyperparameters. */
+    bo_gp_options o = gp->opt;
+    o.approx = BO_GP_EXACT;
     bo_gp *sub = NULL;
-    LS_TRY(bo_gp_clone(gp, &sub));
-    int D = gp->dim;
+    LS_TRY(bo_gp_create(gp->dim, &o, &sub));
+    int D = gp->dim, status = LS_OK;
+    double *xs = malloc(sizeof *xs * (size_t)m * D), *ys = malloc(sizeof *ys * (size_t)m), *nv = malloc(sizeof *nv * (size_t)m);
+    if (!xs || !ys || !nv) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory fitting a GP");
     for (long a = 0; a < m; a++) {
         long i = (long)((double)a * gp->n / m);
-        memcpy(sub->xs + a * D, gp->xs + i * D, sizeof *sub->xs * D);
-        sub->ys[a] = gp->ys[i];
-        sub->nv[a] = gp->nv[i];
+        memcpy(xs + a * D, gp->xs + i * D, sizeof *xs * D);
+        ys[a] = gp->ys[i];
+        nv[a] = gp->nv[i];
     }
-    sub->n = m;
-    int status = fit_all(sub, n_restarts, rng);
+    /* set_data on standardised values, then the parent's standardisation put back: the subset's
+     * own scaling would move the hyperparameters' meaning. */
+    LS_TRY_GOTO(status, bo_gp_set_data(sub, m, xs, ys, nv), done);
+    for (int d = 0; d < D; d++) sub->x_mu[d] = gp->x_mu[d], sub->x_sd[d] = gp->x_sd[d];
+    memcpy(sub->x_range, gp->x_range, sizeof gp->x_range);
+    memcpy(sub->data_range, gp->data_range, sizeof gp->data_range);
+    sub->y_mu = gp->y_mu, sub->y_sd = gp->y_sd;
+    memcpy(sub->xs, xs, sizeof *xs * m * D);
+    memcpy(sub->ys, ys, sizeof *ys * m);
+    memcpy(sub->nv, nv, sizeof *nv * m);
+    sub->fitted = gp->fitted;
+    {
+        double theta[BO_GP_MAX_DIM + 3];
+        bo_gp_theta_get(gp, theta);
+        bo_gp_theta_set(sub, theta);
+    }
+    status = fit_all(sub, n_restarts, rng);
     if (status == LS_OK) {
         double theta[BO_GP_MAX_DIM + 3];
         bo_gp_theta_get(sub, theta);
         bo_gp_theta_set(gp, theta);
         status = bo_gp_factorize(gp);
+        if (status == LS_OK) gp->fitted = 1;
     }
+done:
     bo_gp_destroy(sub);
+    free(xs), free(ys), free(nv);
     return status;
+}
+
+/* A start for the optimiser: the default (dflt) or a random one.  Without a prior: unit
+ * length scales and signal, the initial noise and zero mean, or log-uniform length scales in
+ * [0.1, 10], signal in [0.3, 3], noise in [1e-4, 0.1]; with the dim-scaled prior the length
+ * scales and the noise start at the prior's mode or are drawn from the prior. */
+static void random_start(const bo_gp *gp, int dflt, ls_rng *rng, double *cand)
+{
+    int k = 0, prior = gp->opt.prior == BO_GP_PRIOR_DIM_SCALED;
+    const double mu_l = M_SQRT2 + 0.5 * log((double)gp->dim), s_l = sqrt(3.0);
+    for (int d = 0; d < gp->n_ls; d++) {
+        double shift = 0.0;
+        if (prior && gp->n_ls == 1) {
+            for (int e = 0; e < gp->dim; e++) shift += ls_shift(gp, e) / gp->dim;
+        } else if (prior) {
+            shift = ls_shift(gp, d);
+        }
+        if (prior)
+            cand[k++] = (dflt ? mu_l - s_l * s_l : mu_l + s_l * ls_rng_normal(rng)) - shift;
+        else
+            cand[k++] = dflt ? 0.0 : log(0.1) + ls_rng_uniform(rng) * log(100.0);
+    }
+    cand[k++] = dflt ? 0.0 : log(0.3) + ls_rng_uniform(rng) * log(10.0);
+    if (gp->opt.fit_noise) {
+        if (prior)
+            cand[k++] = dflt ? -5.0 : -4.0 + ls_rng_normal(rng);
+        else
+            cand[k++] = dflt ? log(gp->opt.noise_init) : log(1e-4) + ls_rng_uniform(rng) * log(1e3);
+    }
+    cand[k] = dflt ? 0.0 : ls_rng_uniform(rng) - 0.5;
 }
 
 static int fit_all(bo_gp *gp, int n_restarts, ls_rng *rng)
@@ -223,6 +333,8 @@ static int fit_all(bo_gp *gp, int n_restarts, ls_rng *rng)
 
     double start[BO_GP_MAX_DIM + 3], best[BO_GP_MAX_DIM + 3], best_f = INFINITY;
     bo_gp_theta_get(gp, start);
+    /* A first fit with a prior starts from the prior's mode (as BoTorch does). */
+    if (!gp->fitted && gp->opt.prior == BO_GP_PRIOR_DIM_SCALED) random_start(gp, 1, NULL, start);
     local_fit(&c, m, start, best, &best_f);
     /* Random restarts: screen 8 random points per restart by their likelihood (one
      * Cholesky each) and run BFGS from the best of each group of 8; the first group also
@@ -230,17 +342,14 @@ static int fit_all(bo_gp *gp, int n_restarts, ls_rng *rng)
     for (int s = 0; s < n_restarts && rng; s++) {
         double cand[BO_GP_MAX_DIM + 3], pick[BO_GP_MAX_DIM + 3], pick_lml = -INFINITY;
         for (int t = 0; t < 8; t++) {
-            int k = 0, dflt = s == 0 && t == 0;
-            for (int d = 0; d < gp->n_ls; d++) cand[k++] = dflt ? 0.0 : log(0.1) + ls_rng_uniform(rng) * log(100.0);
-            cand[k++] = dflt ? 0.0 : log(0.3) + ls_rng_uniform(rng) * log(10.0);
-            if (gp->opt.fit_noise) cand[k++] = dflt ? log(gp->opt.noise_init) : log(1e-4) + ls_rng_uniform(rng) * log(1e3);
-            cand[k] = dflt ? 0.0 : ls_rng_uniform(rng) - 0.5;
-            for (k = 0; k < c.nt; k++) cand[k] = cand[k] < c.lo[k] ? c.lo[k] : cand[k] > c.hi[k] ? c.hi[k] : cand[k];
+            random_start(gp, s == 0 && t == 0, rng, cand);
+            for (int k = 0; k < c.nt; k++) cand[k] = cand[k] < c.lo[k] ? c.lo[k] : cand[k] > c.hi[k] ? c.hi[k] : cand[k];
             double lml;
             if (bo_gp_lml_grad(gp, cand, &lml, NULL, c.work) != LS_OK) {
                 ls_error_clear();
                 continue;
             }
+            lml += bo_gp_log_prior(gp, cand, NULL);
             if (lml > pick_lml) pick_lml = lml, memcpy(pick, cand, sizeof cand);
         }
         if (pick_lml > -INFINITY) local_fit(&c, m, pick, best, &best_f);
@@ -249,6 +358,7 @@ static int fit_all(bo_gp *gp, int n_restarts, ls_rng *rng)
         LS_ERROR_GOTO(status, LS_ERR_NUMERIC, done, "Gaussian-process fit: no start gave a finite likelihood");
     bo_gp_theta_set(gp, best);
     LS_TRY_GOTO(status, bo_gp_factorize(gp), done);
+    gp->fitted = 1;
 done:
     if (serial) gsl_set_error_handler(old);
     gsl_multimin_fdfminimizer_free(m);

@@ -55,7 +55,39 @@ typedef struct bo_gp_options {
     int max_iter;            /* quasi-Newton iterations per start (100) */
     long fit_max_n;          /* hyperparameters from at most this many evenly spaced points
                                 (0: all; default 200); the model always uses all points */
+    int prior;               /* BO_GP_PRIOR_NONE: maximum likelihood; BO_GP_PRIOR_DIM_SCALED:
+                                maximum a posteriori with the priors of Hvarfner et al. 2024 */
+    int approx;              /* BO_GP_EXACT (default of bo_gp_options_default), BO_GP_NN, or
+                                BO_GP_AUTO (callers that know the sizes: bo_gp_approx_choose) */
+    int nn_neighbors;        /* conditioning-set size k of BO_GP_NN (default 32) */
 } bo_gp_options;
+
+/* The model behind a GP (bo_gp_options.approx).  BO_GP_NN: each prediction conditions on the k
+ * observations nearest to the observation nearest to it, in inputs scaled by the length scales
+ * (a Vecchia / nearest-neighbour GP: search/gp_nn.c); O(n k^3) to build, O(k^2) per prediction,
+ * exact while n <= k.  Hyperparameters are fitted on at most fit_max_n points as for the exact
+ * GP (200 when fit_max_n is 0).  No joint posterior (bo_gp_predict_cov): Thompson sampling keeps
+ * the exact GP. */
+enum { BO_GP_EXACT = 0, BO_GP_NN = 1, BO_GP_AUTO = 2 };
+/* The switch of BO_GP_AUTO: BO_GP_NN when n_obs > nn_neighbors and the exact GP's prediction
+ * work n_obs^2 x n_cand exceeds BO_GP_AUTO_WORK, or n_obs > BO_GP_AUTO_MAX_N; else BO_GP_EXACT.
+ * Other settings of approx are returned as they are. */
+#define BO_GP_AUTO_WORK 5e9
+#define BO_GP_AUTO_MAX_N 4000
+int bo_gp_approx_choose(const bo_gp_options *o, long n_obs, long n_cand);
+/* The approximation by name ("exact", "nn", "auto"); LS_ERR_INPUT naming the known ones. */
+int bo_gp_approx_find(const char *name, int *approx);
+const char *bo_gp_approx_name(int approx);
+
+/* Hyperparameter priors (bo_gp_options.prior).  DIM_SCALED (Hvarfner, Hellsten & Nardi,
+ * "Vanilla Bayesian optimization performs great in high dimensions", ICML 2024,
+ * arXiv:2402.02229; BoTorch's default since 0.12): every length scale, measured in units of
+ * the input's range, log-normal with mu = sqrt(2) + log(dim)/2 and sigma = sqrt(3); the noise
+ * variance of the standardised targets log-normal with mu = -4, sigma = 1. */
+enum { BO_GP_PRIOR_NONE = 0, BO_GP_PRIOR_DIM_SCALED = 1 };
+/* Prior by name ("none", "dim-scaled"); LS_ERR_INPUT naming the known ones. */
+int bo_gp_prior_find(const char *name, int *prior);
+const char *bo_gp_prior_name(int prior);
 
 void bo_gp_options_default(bo_gp_options *o);
 
@@ -74,9 +106,22 @@ int bo_gp_set_data(bo_gp *gp, long n, const double *x, const double *y, const do
  * n_restarts = 0).  The best start wins; the model is refactorised.  LS_ERR_NUMERIC if no
  * start gives a finite likelihood. */
 int bo_gp_fit(bo_gp *gp, int n_restarts, ls_rng *rng);
+/* The range (max - min) of each input over the whole search space, in x's units (dim values;
+ * 0 for an input means: the range of the data).  Length-scale priors are stated in these
+ * units; without this call the data's own range is used. */
+void bo_gp_set_x_range(bo_gp *gp, const double *range);
+/* range[d] = max - min of column d of x (n x dim). */
+void bo_x_range(long n, int dim, const double *x, double *range);
 /* Add one observation keeping hyperparameters and standardisation: O(n^2) update of the
- * Cholesky factor (growing jitter if the new pivot is not positive). */
+ * Cholesky factor (growing jitter if the new pivot is not positive); the approximation
+ * rebuilds its cells. */
 int bo_gp_add(bo_gp *gp, const double *x, double y, double noise_var);
+/* Kriging believer: condition on an observation at x equal to the posterior mean there (*mean,
+ * may be NULL), with the homoscedastic noise.  Means stay, variances can only fall. */
+int bo_gp_fantasize(bo_gp *gp, const double *x, double *mean);
+/* Switch a GP between BO_GP_EXACT and BO_GP_NN (refactorised if it holds data). */
+int bo_gp_set_approx(bo_gp *gp, int approx);
+int bo_gp_approx(const bo_gp *gp);
 
 /* Posterior of the latent function at m points: mean[m] and variance var[m] (y units).
  * Thread-safe for concurrent calls on the same model. */
@@ -231,8 +276,11 @@ typedef struct bo_data {
 typedef struct bo_suggest_options {
     const char *acquisition; /* NULL: "ei" for one objective, "ehvi" for several */
     double kappa;            /* confidence-bound width of ucb/lcb (default 2) */
-    bo_gp_options gp;        /* bo_gp_options_default */
-    int n_restarts;          /* random restarts of each hyperparameter fit (default 5) */
+    bo_gp_options gp;        /* bo_gp_options_default, with approx = BO_GP_AUTO: the exact GP up to the
+                                size of bo_gp_approx_choose (over the available candidates), the
+                                nearest-neighbour approximation above it */
+    int n_restarts;          /* random restarts of each hyperparameter fit (default 5; at most 1 with
+                                the nearest-neighbour GP, whose fits use 200 points anyway) */
     int q;                   /* batch size (default 1), 1 to 1000 */
 } bo_suggest_options;
 void bo_suggest_options_default(bo_suggest_options *o);
@@ -252,6 +300,7 @@ typedef struct bo_suggest_result {
     int log_form;            /* acq values are logarithms (ei, pi) */
     long n_available;        /* candidates that could be suggested */
     long n_observed, n_pending;
+    int gp_model;            /* BO_GP_EXACT or BO_GP_NN: the model the suggestions came from */
 } bo_suggest_result;
 
 /* LS_ERR_INPUT for inconsistent sizes, non-finite observations (naming the row), an unknown

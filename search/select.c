@@ -194,8 +194,7 @@ int bo_scorer_fantasize(bo_scorer *s, const double *x)
     int feasible = 1;
     for (int k = 0; k < no + nc; k++) {
         bo_gp *gp = k < no ? s->obj[k] : s->con[k - no];
-        LS_TRY(bo_gp_predict(gp, 1, x, &mu[k], NULL));
-        LS_TRY(bo_gp_add(gp, x, mu[k], 0.0));
+        LS_TRY(bo_gp_fantasize(gp, x, &mu[k]));
         if (k >= no && !(mu[k] <= cfg->con_bound[k - no])) feasible = 0;
     }
     if (!feasible) return LS_OK;

@@ -6,7 +6,8 @@
  * For acquisitions that cannot rise when the spread shrinks and the incumbent grows (EI,
  * UCB) and no constraints, a fantasy can only lower every score, so a shortlisted choice
  * whose score is still above the best score outside the shortlist is provably the exact
- * kriging-believer choice; otherwise the shortlist doubles and the batch is recomputed.
+ * kriging-believer choice; otherwise the shortlist doubles and the batch goes on from that
+ * choice (the earlier ones stay: they were certified).
  * Thompson batches draw q joint posterior samples over at most BO_TS_MAX candidates (the
  * best by mean + 3 sd when the pool is larger).
  */
@@ -89,37 +90,68 @@ done:
     return status;
 }
 
-/* Kriging-believer batch on the shortlist r[0..m-1]; *exact = 0 if the bound fails. */
-static int batch_on_shortlist(bo_scorer *s, const double *cand, int dim, const struct ranked *r, long m,
-                              double outside_best, int certify, bo_choice *chosen, double *x_chosen, int *n_chosen,
-                              int *exact)
+/* Room for a shortlist of m rows (the first m_old kept). */
+static int shortlist_grow(long m, int dim, int no, long **idx, double **x, double **score, double **mean, double **sd,
+                          double **pf, unsigned char **used, long m_old)
+{
+    long *i2 = realloc(*idx, sizeof **idx * (size_t)m);
+    if (i2) *idx = i2;
+    double *x2 = realloc(*x, sizeof **x * (size_t)m * dim);
+    if (x2) *x = x2;
+    double *s2 = realloc(*score, sizeof **score * (size_t)m);
+    if (s2) *score = s2;
+    double *m2 = realloc(*mean, sizeof **mean * (size_t)m * no);
+    if (m2) *mean = m2;
+    double *d2 = realloc(*sd, sizeof **sd * (size_t)m * no);
+    if (d2) *sd = d2;
+    double *p2 = realloc(*pf, sizeof **pf * (size_t)m);
+    if (p2) *pf = p2;
+    unsigned char *u2 = realloc(*used, (size_t)m);
+    if (u2) *used = u2;
+    if (!i2 || !x2 || !s2 || !m2 || !d2 || !p2 || !u2) LS_ERROR(LS_ERR_NOMEM, "out of memory for a batch");
+    memset(*used + m_old, 0, (size_t)(m - m_old));
+    return LS_OK;
+}
+
+/* Kriging-believer batch on a shortlist r[0..m-1] of the ranked available candidates.  With
+ * certify, a choice whose score is below the best unconditioned score outside the shortlist
+ * (an upper bound of every outside score once fantasies can only lower them) doubles the
+ * shortlist and that step is redone with the same fantasies: the choices made so far were
+ * certified, so the batch goes on instead of starting again. */
+static int batch_on_shortlist(bo_scorer *s, const double *cand, int dim, const struct ranked *r, long n_avail, long m0,
+                              int certify, bo_choice *chosen, double *x_chosen, int *n_chosen)
 {
     int status = LS_OK, q = s->cfg->q, no = s->cfg->n_obj;
-    long *idx = malloc(sizeof *idx * (size_t)m);
-    double *x = malloc(sizeof *x * (size_t)m * dim), *score = malloc(sizeof *score * (size_t)m);
-    double *mean = malloc(sizeof *mean * (size_t)m * no), *sd = malloc(sizeof *sd * (size_t)m * no);
-    double *pf = malloc(sizeof *pf * (size_t)m);
-    unsigned char *used = calloc((size_t)m, 1);
-    if (!idx || !x || !score || !mean || !sd || !pf || !used)
-        LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for a batch");
+    long m = m0 < n_avail ? m0 : n_avail;
+    long *idx = NULL;
+    double *x = NULL, *score = NULL, *mean = NULL, *sd = NULL, *pf = NULL;
+    unsigned char *used = NULL;
+    LS_TRY_GOTO(status, shortlist_grow(m, dim, no, &idx, &x, &score, &mean, &sd, &pf, &used, 0), done);
     for (long a = 0; a < m; a++) idx[a] = r[a].i;
     gather(cand, dim, idx, m, x);
-    *exact = 1;
     *n_chosen = 0;
-    for (int j = 0; j < q && j < m; j++) {
+    for (int j = 0; j < q && j < n_avail;) {
         LS_TRY_GOTO(status, bo_scorer_score(s, m, x, score, mean, sd, pf), done);
         long best = -1;
         for (long a = 0; a < m; a++)
             if (!used[a] && (best < 0 || score[a] > score[best])) best = a;
-        if (certify && score[best] < outside_best) {
-            *exact = 0;
-            goto done;
+        if (certify && m < n_avail && (best < 0 || score[best] < r[m].v)) {
+            long m2 = 2 * m < n_avail ? 2 * m : n_avail;
+            ls_log_debug("batch selection: choice %d not provably exact on a shortlist of %ld, widening to %ld", j + 1,
+                         m, m2);
+            LS_TRY_GOTO(status, shortlist_grow(m2, dim, no, &idx, &x, &score, &mean, &sd, &pf, &used, m), done);
+            for (long a = m; a < m2; a++) idx[a] = r[a].i;
+            gather(cand, dim, idx + m, m2 - m, x + m * dim);
+            m = m2;
+            continue;
         }
+        if (best < 0) break;
         used[best] = 1;
         fill_choice(s, idx[best], score[best], mean + best * no, sd + best * no, pf[best], &chosen[j]);
         if (x_chosen) memcpy(x_chosen + (size_t)j * dim, x + best * dim, sizeof *x * dim);
         *n_chosen = j + 1;
         if (j + 1 < q) LS_TRY_GOTO(status, bo_scorer_fantasize(s, x + best * dim), done);
+        j++;
     }
 done:
     free(idx), free(x), free(score), free(mean), free(sd), free(pf), free(used);
@@ -170,18 +202,10 @@ int bo_select_pool(const bo_select_config *cfg, long n_cand, int dim, const doub
     int certify = cfg->acq->decreases_with_sd && cfg->n_con == 0 && cfg->n_obj == 1;
     /* With the certificate a short list usually suffices; it doubles when it does not. */
     long m0 = certify ? (32L * cfg->q > 256 ? 32L * cfg->q : 256) : BO_SHORTLIST;
-    for (long m = m0;; m *= 2) {
-        long mm = m < n_avail ? m : n_avail;
-        double outside = mm < n_avail ? r[mm].v : -INFINITY;
-        int exact = 1;
-        bo_scorer fresh;
-        LS_TRY_GOTO(status, bo_scorer_create(cfg, dim, &fresh), done);
-        status = batch_on_shortlist(&fresh, cand, dim, r, mm, outside, certify && mm < n_avail, chosen, x_chosen,
-                                    n_chosen, &exact);
-        bo_scorer_free(&fresh);
-        if (status != LS_OK || exact || mm == n_avail) break;
-        ls_log_debug("batch selection: shortlist of %ld not provably exact, widening", mm);
-    }
+    bo_scorer fresh;
+    LS_TRY_GOTO(status, bo_scorer_create(cfg, dim, &fresh), done);
+    status = batch_on_shortlist(&fresh, cand, dim, r, n_avail, m0, certify, chosen, x_chosen, n_chosen);
+    bo_scorer_free(&fresh);
 done:
     bo_scorer_free(&s);
     free(r), free(score), free(mean), free(sd), free(pf);

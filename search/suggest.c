@@ -17,6 +17,7 @@ void bo_suggest_options_default(bo_suggest_options *o)
     memset(o, 0, sizeof *o);
     o->kappa = 2.0;
     bo_gp_options_default(&o->gp);
+    o->gp.approx = BO_GP_AUTO;
     o->n_restarts = 5;
     o->q = 1;
 }
@@ -50,7 +51,11 @@ static int same_point(const double *a, const double *b, int D)
 }
 
 /* Only the first of identical candidates is available; candidates equal to an observed or pending
- * point are not. */
+ * point are not.  Candidates are sorted once (lexicographic order of the features).  Up to
+ * 10^8 comparisons every candidate is compared with every seen point (equal to rounding, 1e-9
+ * relative); above that each seen point is located by binary search and the candidates equal to
+ * it around that place are marked, O((N + n_seen) log N): exact repeats are always found, a
+ * candidate equal only to rounding is found when it sorts next to the seen point. */
 static int mark_available(long N, int D, const double *X, long n_seen, const double *xs, unsigned char *avail)
 {
     struct row_key *k = malloc(sizeof *k * (size_t)(N > 0 ? N : 1));
@@ -58,10 +63,24 @@ static int mark_available(long N, int D, const double *X, long n_seen, const dou
     for (long i = 0; i < N; i++) k[i] = (struct row_key){X + i * D, D, i};
     qsort(k, (size_t)N, sizeof *k, cmp_key);
     for (long a = 0; a < N; a++) avail[k[a].i] = a == 0 || !same_point(k[a].x, k[a - 1].x, D);
+    if ((double)N * (double)n_seen <= 1e8) {
+        for (long i = 0; i < N; i++)
+            for (long s = 0; s < n_seen && avail[i]; s++)
+                if (same_point(X + i * D, xs + s * D, D)) avail[i] = 0;
+        n_seen = 0;
+    }
+    for (long s = 0; s < n_seen; s++) {
+        struct row_key key = {xs + s * D, D, -1};
+        long lo = 0, hi = N; /* first sorted candidate not below the seen point */
+        while (lo < hi) {
+            long mid = lo + (hi - lo) / 2;
+            if (cmp_key(&k[mid], &key) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        for (long a = lo; a < N && same_point(k[a].x, key.x, D); a++) avail[k[a].i] = 0;
+        for (long a = lo - 1; a >= 0 && same_point(k[a].x, key.x, D); a--) avail[k[a].i] = 0;
+    }
     free(k);
-    for (long i = 0; i < N; i++)
-        for (long s = 0; s < n_seen && avail[i]; s++)
-            if (same_point(X + i * D, xs + s * D, D)) avail[i] = 0;
     return LS_OK;
 }
 
@@ -90,6 +109,23 @@ static int check(const bo_problem *pb, const bo_data *d, const bo_suggest_option
                 LS_ERROR(LS_ERR_INPUT, "suggest: observation %ld: constraint %d is not a finite number", i + 1, c + 1);
     }
     return LS_OK;
+}
+
+/* The range of each feature over the candidates and the observations (the search space). */
+static void search_range(int D, const bo_data *d, double *range)
+{
+    double lo[BO_SUGGEST_MAX_DIM], hi[BO_SUGGEST_MAX_DIM];
+    for (int j = 0; j < D; j++) lo[j] = INFINITY, hi[j] = -INFINITY;
+    for (int part = 0; part < 2; part++) {
+        long m = part ? d->n_obs : d->n_cand;
+        const double *x = part ? d->x_obs : d->x_cand;
+        for (long i = 0; i < m; i++)
+            for (int j = 0; j < D; j++) {
+                double v = x[i * D + j];
+                lo[j] = v < lo[j] ? v : lo[j], hi[j] = v > hi[j] ? v : hi[j];
+            }
+    }
+    for (int j = 0; j < D; j++) range[j] = hi[j] > lo[j] ? hi[j] - lo[j] : 0.0;
 }
 
 /* Without a model (fewer than 2 observations): uniformly random available candidates. */
@@ -125,11 +161,22 @@ static int choose_model(const bo_problem *pb, const bo_data *d, const bo_suggest
         for (int k = 0; k < n_obj; k++) yo[i * n_obj + k] = pb->maximise[k] ? d->y_obs[i * n_obj + k] : -d->y_obs[i * n_obj + k];
         for (int c = 0; c < n_con; c++) co[i * n_con + c] = pb->con_upper[c] ? d->c_obs[i * n_con + c] : -d->c_obs[i * n_con + c];
     }
+    /* The model: exact, or the nearest-neighbour approximation above the stated size
+     * (bo_gp_approx_choose); Thompson sampling needs the exact joint posterior. */
+    bo_gp_options go = opt->gp;
+    go.approx = acq->thompson ? BO_GP_EXACT : bo_gp_approx_choose(&opt->gp, n, res->n_available);
+    res->gp_model = go.approx;
+    double range[BO_SUGGEST_MAX_DIM], t0 = ls_wall_time();
+    search_range(pb->dim, d, range);
     for (int k = 0; k < n_obj + n_con; k++) {
-        LS_TRY_GOTO(status, bo_gp_create(D, &opt->gp, &gp[k]), done);
+        LS_TRY_GOTO(status, bo_gp_create(D, &go, &gp[k]), done);
+        bo_gp_set_x_range(gp[k], range);
         for (long i = 0; i < n; i++) col[i] = k < n_obj ? yo[i * n_obj + k] : co[i * n_con + k - n_obj];
         LS_TRY_GOTO(status, bo_gp_set_data(gp[k], n, d->x_obs, col, NULL), done);
-        LS_TRY_GOTO(status, bo_gp_fit(gp[k], opt->n_restarts, rng), done);
+        /* The approximation (many observations): at most one random restart besides the current
+         * start, for the time targets of search/README.md (a fit costs the same at any size). */
+        int restarts = go.approx == BO_GP_NN && opt->n_restarts > 1 ? 1 : opt->n_restarts;
+        LS_TRY_GOTO(status, bo_gp_fit(gp[k], restarts, rng), done);
     }
     double con_bound[BO_MAX_CONSTRAINTS], ref[BO_MAX_OBJECTIVES];
     for (int c = 0; c < n_con; c++) con_bound[c] = pb->con_upper[c] ? pb->con_bound[c] : -pb->con_bound[c];
@@ -150,7 +197,14 @@ static int choose_model(const bo_problem *pb, const bo_data *d, const bo_suggest
     sc.n_pending = d->n_pending;
     sc.x_pending = d->x_pending;
     sc.q = opt->q;
+    double t1 = ls_wall_time();
     LS_TRY_GOTO(status, bo_select_pool(&sc, d->n_cand, D, d->x_cand, avail, rng, ch, xc, &n_chosen), done);
+    if (go.approx == BO_GP_NN)
+        ls_log_info("suggest: nearest-neighbour GP (k = %d): models fitted in %.2f s, %d chosen in %.2f s",
+                    go.nn_neighbors, t1 - t0, n_chosen, ls_wall_time() - t1);
+    else
+        ls_log_info("suggest: exact GP: models fitted in %.2f s, %d chosen in %.2f s", t1 - t0, n_chosen,
+                    ls_wall_time() - t1);
     for (int j = 0; j < n_chosen; j++) {
         bo_suggestion *s = &res->items[j];
         s->index = ch[j].index;

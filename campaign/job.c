@@ -1,0 +1,146 @@
+/* `lodestone campaign job`: one evaluation of a campaign computed as a batch job of launcher
+ * mode (campaign/launcher.h), without the database: every magnetic start's result file
+ * written into DB.files/runs/<hash>/ (campaign/start.c), a heartbeat file touched while it
+ * works and an exit file at the end, both in DB.files/jobs/. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "campaign/campaign.h"
+#include "campaign/launcher.h"
+#include "campaign/references.h"
+#include "campaign/start.h"
+#include "common/err.h"
+#include "common/io.h"
+#include "common/log.h"
+#include "common/stop.h"
+
+int campaign_space_make(const struct campaign_config *cfg, struct campaign_candidate_list *cands,
+                        struct campaign_candidate_list *refs)
+{
+    memset(refs, 0, sizeof *refs);
+    LS_TRY(campaign_candidates_enumerate(cfg, cands));
+    refs->items = calloc((size_t)cfg->n_elem, sizeof *refs->items);
+    if (!refs->items) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    refs->cap = cfg->n_elem;
+    for (int i = 0; i < cfg->n_elem; i++) {
+        LS_TRY(campaign_reference_make(cfg, cfg->elements[i], &refs->items[i]));
+        refs->n++;
+    }
+    return LS_OK;
+}
+
+struct alive {
+    pthread_t thread;
+    atomic_int stop;
+    char path[4300];
+    double period_s;
+};
+
+/* Touch the heartbeat file now and every period (its modification time is the heartbeat). */
+static void *alive_main(void *arg)
+{
+    struct alive *a = arg;
+    double next = 0;
+    while (!atomic_load(&a->stop)) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        double t = (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+        if (t >= next) {
+            FILE *f = fopen(a->path, "w");
+            if (f) {
+                fprintf(f, "%d\n", (int)getpid());
+                fclose(f);
+            }
+            next = t + a->period_s;
+        }
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+/* The exit file: "status N" and the message, written atomically. */
+static void write_exit(const char *jobs, const char *tag, int status, const char *message)
+{
+    char path[4300], tmp[4400];
+    snprintf(path, sizeof path, "%.4200s/%.64s.exit", jobs, tag);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) return;
+    fprintf(f, "status %d\n%s\n", status, message);
+    if (fclose(f) == 0) rename(tmp, path);
+}
+
+static int tag_is_safe(const char *tag)
+{
+    if (!tag[0] || strlen(tag) > 64) return 0;
+    for (const char *p = tag; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+            return 0;
+    return 1;
+}
+
+int campaign_job_run(const char *config_path, const char *work_dir, long long cand_id, const char *tag, int n_threads,
+                     int verbose)
+{
+    if (!tag_is_safe(tag))
+        LS_ERROR(LS_ERR_USAGE, "--tag '%s': letters, digits, '-' and '_' only (at most 64)", tag);
+    struct stat sb;
+    if (stat(work_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        LS_ERROR(LS_ERR_INPUT, "%s: no such folder (the campaign's DB.files folder, made by 'campaign run')", work_dir);
+    char jobs[4200];
+    snprintf(jobs, sizeof jobs, "%s/jobs", work_dir);
+    mkdir(jobs, 0777);
+    ls_stop_install();
+    struct campaign_config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    struct campaign_candidate_list cands = {0}, refs = {0};
+    struct alive a;
+    memset(&a, 0, sizeof a);
+    int started = 0, status = LS_OK;
+    LS_TRY_GOTO(status, campaign_config_read(config_path, cfg), done);
+    LS_TRY_GOTO(status, campaign_space_make(cfg, &cands, &refs), done);
+    const struct campaign_candidate *c = cand_id >= 1 && cand_id <= cands.n ? &cands.items[cand_id - 1]
+                                         : cand_id > cands.n && cand_id <= cands.n + refs.n
+                                             ? &refs.items[cand_id - 1 - cands.n]
+                                             : NULL;
+    if (!c)
+        LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s: no candidate %lld (the campaign has %d and %d reference phases)",
+                      config_path, cand_id, cands.n, refs.n);
+    snprintf(a.path, sizeof a.path, "%.4200s/%.64s.alive", jobs, tag);
+    a.period_s = cfg->heartbeat_s;
+    started = pthread_create(&a.thread, NULL, alive_main, &a) == 0;
+    const struct campaign_start_ctx x = {cfg,       campaign_evaluator_for(cfg->calculator), work_dir, (int)getpid(),
+                                         n_threads, verbose,                                 NULL,     NULL,
+                                         NULL};
+    for (int k = 0; k < c->n_start && status == LS_OK; k++) {
+        char hash[65];
+        struct campaign_eval_output out;
+        int from_file = 0;
+        LS_TRY_GOTO(status, campaign_start_hash(cfg, c, k, hash), done);
+        LS_TRY_GOTO(status, campaign_start_compute(&x, c, k, hash, &out, &from_file), done);
+        campaign_run_log(work_dir, (int)getpid(), out.ok ? "computed" : "computed-failure", hash, c->name,
+                         campaign_order_name(c->starts[k].order));
+        ls_log_info("campaign job %s: %s, %s start: %s", tag, c->name, campaign_order_name(c->starts[k].order),
+                    from_file ? "result file already there" : out.ok ? "computed" : out.reason);
+        campaign_eval_output_clear(&out);
+    }
+done:
+    if (started) {
+        atomic_store(&a.stop, 1);
+        pthread_join(a.thread, NULL);
+    }
+    /* Not on a stop signal: the job may be requeued by its scheduler and continue. */
+    if (status != LS_ERR_INTERRUPTED && stat(jobs, &sb) == 0)
+        write_exit(jobs, tag, status, status == LS_OK ? "ok" : ls_error_message());
+    campaign_candidate_list_free(&cands);
+    campaign_candidate_list_free(&refs);
+    free(cfg);
+    return status;
+}
