@@ -95,6 +95,8 @@ int cmd_train(int argc, char **argv);   /* surrogate potentials */
 int cmd_predict(int argc, char **argv);
 int cmd_md(int argc, char **argv);
 int cmd_relax(int argc, char **argv);
+int cmd_mae(int argc, char **argv);     /* magnetocrystalline anisotropy (issue 18) */
+int cmd_dos(int argc, char **argv);     /* density of states (issue 18) */
 int cmd_suggest(int argc, char **argv);
 int cmd_bench_pool(int argc, char **argv);
 int cmd_bench_function(int argc, char **argv);

@@ -71,6 +71,7 @@ static int write_json(const char *path, const dft_params *p, const dft_result *r
             ls_json_number_array(j, "atom_sphere_radius_A", rad, n);
         }
     }
+    dft_result_magnetism_json(j, r); /* noncollinear M, site moments, fixed-moment Fermi levels */
     if (r->forces) {
         ls_json_array_begin(j, "forces_eV_per_A");
         for (int a = 0; a < r->n_atom; a++) {
@@ -242,6 +243,19 @@ int cmd_scf(int argc, char **argv)
                 printf("  moment atom %3d %-4s %9.4f muB (sphere of %.3f A)\n", i + 1, p.structure->species[i],
                        r->atom_magnetization[i], r->atom_sphere_radius[i] * LS_BOHR_ANGSTROM);
         }
+        if (r->noncolin) {
+            printf("  magnetisation (%.4f, %.4f, %.4f), |M| %.4f, absolute %.4f muB/cell\n", r->magnetization[0],
+                   r->magnetization[1], r->magnetization[2], r->total_magnetization, r->absolute_magnetization);
+            for (int i = 0; r->site_moment && i < r->n_atom; i++) {
+                printf("  moment atom %3d %-4s spin (%8.4f %8.4f %8.4f)", i + 1, p.structure->species[i], r->site_moment[i][0],
+                       r->site_moment[i][1], r->site_moment[i][2]);
+                if (r->site_orbital)
+                    printf(" orbital (%8.4f %8.4f %8.4f)", r->site_orbital[i][0], r->site_orbital[i][1], r->site_orbital[i][2]);
+                printf(" muB (sphere of %.3f A)\n", r->site_radius[i] * LS_BOHR_ANGSTROM);
+            }
+        }
+        if (r->has_fsm_fermi)
+            printf("  Fermi levels (fixed moment) up %.6f, down %.6f eV\n", r->fermi_up * ev, r->fermi_down * ev);
         if (r->forces)
             for (int i = 0; i < r->n_atom; i++)
                 printf("  force atom %3d  %14.8f %14.8f %14.8f eV/A\n", i + 1, r->forces[i][0] * LS_HA_BOHR_EV_A,

@@ -28,6 +28,8 @@ static const struct cli_command commands[] = {
     {"predict", "energies, forces and errors of a neural-network potential", cmd_predict, 0},
     {"md", "molecular dynamics with a neural-network potential (NVE, Langevin NVT)", cmd_md, 0},
     {"relax", "relax positions and cell (BFGS or FIRE) with DFT or a neural-network potential; restartable", cmd_relax, 1},
+    {"mae", "magnetocrystalline anisotropy: force theorem and self-consistent spin-orbit, K1, kappa", cmd_mae, 1},
+    {"dos", "density of states: total, spin-resolved and projected on atoms and l (CSV, JSON, SVG)", cmd_dos, 1},
     {"suggest", "next candidates to evaluate (Bayesian optimisation, ask/tell with CSV files)", cmd_suggest, 0},
     {"bench-pool", "pool benchmark of a Bayesian-search configuration (Top%, EF, AF)", cmd_bench_pool, 0},
     {"bench-function", "Bayesian optimisation of a standard test function (Branin, Hartmann-6, ...)", cmd_bench_function, 0},

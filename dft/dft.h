@@ -139,6 +139,26 @@ typedef struct dft_params {
     int n_threads;               /* 0 = OpenMP default */
     int n_pools;                 /* MPI k-point pools (pw.x's -nk); 0 = automatic (dft/scf/dist.h) */
     char source[4096];           /* input file, for messages */
+    /* ---- Magnetism (issue 18): noncollinear spin, spin-orbit coupling, magnetic constraints.
+     * All zero (dft_params_init) = the collinear engine as before.  pw.x keys in
+     * dft/input/input_qe_magnetic.c; physics in dft/README.md, section "Noncollinear magnetism and
+     * spin-orbit coupling". */
+    int noncolin;                /* two-component spinors, magnetisation a vector field (pw.x noncolin);
+                                    needs n_spin = 1 (pw.x refuses noncolin with nspin = 2) */
+    int spinorbit;               /* spin-orbit coupling from fully relativistic (has_so) pseudopotentials
+                                    (pw.x lspinorb; needs noncolin).  Without it such files are j-averaged */
+    double angle1_deg[DFT_MAX_SPECIES]; /* starting moment direction per species (pw.x angle1/angle2,
+                                    degrees): polar angle from z, 0..180 */
+    double angle2_deg[DFT_MAX_SPECIES]; /* azimuth from x in the xy plane */
+    int has_tot_magnetization;   /* fixed spin moment (pw.x tot_magnetization): collinear, two Fermi levels */
+    double tot_magnetization;    /* muB per cell; noncollinear: |M| along the moment's direction */
+    enum dft_mag_constraint {
+        DFT_MAG_CONSTRAINT_NONE = 0,
+        DFT_MAG_CONSTRAINT_ATOMIC,          /* pw.x 'atomic': each atom's moment vector -> its start */
+        DFT_MAG_CONSTRAINT_ATOMIC_DIRECTION /* pw.x 'atomic direction': each m_z/|m| -> cos(angle1) */
+    } mag_constraint;
+    double mag_lambda;           /* penalty strength (pw.x lambda, Ry in the file, Ha here) */
+    int line_noncolin, line_lspinorb, line_tot_magnetization; /* lines in `source` (0: not given / YAML) */
 } dft_params;
 
 void dft_params_init(dft_params *p);
@@ -255,12 +275,31 @@ typedef struct dft_result {
     int n_symmetry;              /* symmetry operations used (1 = identity only) */
     double wall_s;               /* total, and its parts: */
     double wall_setup_s, wall_scf_s, wall_forces_s, wall_stress_s;
+
+    /* ---- Magnetism (issue 18); zero / NULL in collinear runs unless said.  Noncollinear runs have
+     * n_spin = 1 (one channel of spinor bands, occupations 0..1); total_magnetization is then |M|. */
+    int noncolin, spinorbit;
+    double magnetization[3];     /* M = int m(r), muB per cell (collinear: (0, 0, M)) */
+    int n_symmetry_trev;         /* of n_symmetry, operations combined with time reversal */
+    double (*site_moment)[3];    /* [n_atom] spin moments in pw.x's spheres (muB; noncollinear runs) */
+    double (*site_orbital)[3];   /* [n_atom] orbital moments <L> in the same spheres (muB; spin-orbit runs) */
+    double *site_radius;         /* [n_atom] their radii, pw.x's r_m (bohr) */
+    int has_fsm_fermi;
+    double fermi_up, fermi_down; /* fixed spin moment (tot_magnetization), collinear: the two Fermi levels, Ha */
+    double fsm_field;            /* fixed spin moment, noncollinear: the Lagrange field B along M, Ha */
+    double constraint_energy;    /* magnetic penalty (pw.x constrained_magnetization), Ha, not in the energies */
 } dft_result;
 
 /* A band structure (of a 'bands' or 'nscf' result, dft/bands/): STEM.csv and STEM.json (the
  * eigenvalues at each k-point with the distance along the path and the path's labels) and
  * STEM.svg (the plot of E - E_F along the path).  LS_ERR_IO when a file cannot be written. */
 int dft_bands_write(const char *stem, const dft_params *p, const dft_result *r);
+
+struct ls_json;
+/* The magnetic results (noncollinear M, site spin and orbital moments, fixed-moment Fermi levels)
+ * as keys of the JSON object being written (dft/magnet/result_json.c); nothing for a plain
+ * collinear run. */
+void dft_result_magnetism_json(struct ls_json *j, const dft_result *r);
 
 /* Run the self-consistent field.  Returns LS_OK on convergence, LS_ERR_CONVERGENCE with a
  * complete result (not converged) otherwise, or another error code with *out NULL. */
@@ -287,5 +326,120 @@ struct dft_checkpoint {
     double every_s;
 };
 int dft_scf_run_checkpointed(const dft_params *p, const struct dft_checkpoint *ck, dft_result **out);
+
+/* ---- Magnetocrystalline anisotropy (issue 18; dft/magnet/mae.c; dft/magnet/README.md).  For
+ * each k-point mesh of a series and each direction of the moments: the magnetic force theorem (a
+ * collinear SCF without spin-orbit, its magnetisation turned rigidly to each direction, one
+ * non-self-consistent spin-orbit diagonalisation, the band energy sum f e; pw.x's lforcet)
+ * and/or a self-consistent spin-orbit SCF per direction (its free energy; the direction
+ * constrained by pw.x's 'atomic direction' penalty where the magnetic symmetry does not fix it). */
+#define DFT_MAE_MAX_DIR 16
+#define DFT_MAE_MAX_MESH 16
+
+struct dft_mae_options {
+    int n_dir;
+    double dir[DFT_MAE_MAX_DIR][3];     /* Cartesian directions of the moments (normalised on use) */
+    char dir_label[DFT_MAE_MAX_DIR][32];
+    int force_theorem;                  /* band-energy differences */
+    int self_consistent;                /* free-energy differences of SCFs with spin-orbit */
+    double lambda;                      /* Ha, constraint strength of the self-consistent runs */
+    int n_mesh;                         /* k-point series; 0: the input's own mesh */
+    int mesh[DFT_MAE_MAX_MESH][3];
+};
+
+struct dft_mae_entry {                  /* one direction on one mesh */
+    int done_ft, converged_ft;
+    double e_band;                      /* force theorem: sum f e (Ha), as pw.x's lforcet prints it */
+    double e_band_ts;                   /* the same + (-TS) */
+    int done_scf, converged_scf;
+    double e_scf;                       /* self-consistent free energy, Ha */
+    double constraint_energy;           /* Ha (not in e_scf) */
+    double m_cell[3];                   /* M of the density, muB per cell */
+    double m_spin[3], m_orbital[3];     /* sums of the site moments, muB per cell */
+    int n_kpt, n_sym, n_sym_trev;
+};
+
+struct dft_mae_mesh_result {
+    int mesh[3];
+    int n_kpt_collinear, converged_collinear;
+    double e_collinear;                 /* the reference collinear SCF (force theorem), Ha */
+    double m_collinear;                 /* its moment, muB per cell */
+    struct dft_mae_entry d[DFT_MAE_MAX_DIR];
+};
+
+typedef struct dft_mae_result {
+    int n_dir, n_mesh;
+    double dir[DFT_MAE_MAX_DIR][3];     /* unit vectors */
+    char dir_label[DFT_MAE_MAX_DIR][32];
+    struct dft_mae_mesh_result m[DFT_MAE_MAX_MESH];
+    char formula[64];
+    int n_atom;
+    double n_formula_units;
+    double volume;                      /* bohr^3 */
+    int uniaxial;                       /* tetragonal, hexagonal or trigonal cell with its axis along z */
+    /* From the last mesh (the densest), each method: K1 and K2 of E(theta) = K1 sin^2 + K2 sin^4
+     * (K2 only with a third direction), J/m^3; kappa = sqrt(K1 / (mu0 Ms^2)), Ms from the moments
+     * (spin + orbital) along the easy direction. */
+    int has_k[2];                       /* [0] force theorem, [1] self-consistent */
+    double k1[2], k2[2], kappa[2], ms_a_m[2];
+} dft_mae_result;
+
+/* Run the workflow for the input p (its structure, cutoffs, smearing, species and moments; its
+ * own mesh unless o->n_mesh).  Every SCF's log goes to the log; *out is filled also when some run
+ * did not converge (LS_ERR_CONVERGENCE, the entries say which).  Collective with MPI. */
+int dft_mae_run(const dft_params *p, const struct dft_mae_options *o, dft_mae_result **out);
+void dft_mae_result_destroy(dft_mae_result *r);
+/* An energy difference (Ha per cell) in the result's units: 0 meV per formula unit, 1 meV per
+ * atom, 2 MJ/m^3. */
+double dft_mae_convert(const dft_mae_result *r, double e_ha, int unit);
+/* Parse "001,100,110" (three digits, each optionally signed: "1-10") or "x:y:z" components. */
+int dft_mae_parse_directions(const char *text, struct dft_mae_options *o);
+/* Parse a mesh series "8x8x8,12x12x12". */
+int dft_mae_parse_meshes(const char *text, struct dft_mae_options *o);
+/* The whole result as JSON (path "-": stdout). */
+int dft_mae_write_json(const dft_mae_result *r, const dft_params *p, const struct dft_mae_options *o, const char *path);
+
+/* ---- Density of states (issue 18; dft/dos/dos.c; dft/dos/README.md).  From an
+ * SCF (or a non-self-consistent run on a denser mesh with its density): Gaussian-broadened total
+ * DOS, spin-resolved (collinear: up and down; noncollinear: along the magnetisation), and projected
+ * on each atom's Loewdin-orthogonalised pseudo-atomic orbitals summed over m for each l (as
+ * projwfc.x).  States per energy per cell, both spins counted in the total. */
+struct dft_dos_options {
+    double width;                 /* Gaussian broadening sigma, Ha (g = exp(-x^2/sigma^2)/(sigma sqrt(pi))) */
+    double step;                  /* energy step, Ha */
+    double emin, emax;            /* window relative to the Fermi level, Ha */
+    int mesh[3];                  /* non-self-consistent k-mesh; zeros: the SCF's own */
+    int projected;                /* also the projections on atoms and l */
+};
+
+struct dft_dos_channel {          /* one projection: an atom and an angular momentum */
+    int atom, l;
+    char label[32];               /* "Fe1 d" (species label and the atom's number among its kind) */
+};
+
+typedef struct dft_dos {
+    int n_e;
+    double *energy;               /* [n_e] E - E_F, Ha */
+    double fermi;                 /* Ha */
+    int n_spin;                   /* 1, or 2 spin channels (up, down) */
+    int noncolin;
+    double axis[3];               /* noncollinear: the spin axis of the channels (along M) */
+    double *total;                /* [n_e] states per Ha per cell */
+    double *spin;                 /* [n_spin][n_e] (n_spin 2 only) */
+    int n_proj;
+    struct dft_dos_channel *proj; /* [n_proj] */
+    double *pdos;                 /* [n_proj][n_spin][n_e] */
+    double *pdos_sum;             /* [n_e] sum of the projections (the rest is spilling) */
+    int n_kpt;
+    double wall_s;
+} dft_dos;
+
+int dft_dos_run(const dft_params *p, const struct dft_dos_options *o, dft_dos **out);
+void dft_dos_destroy(dft_dos *d); /* accepts NULL */
+/* CSV: E_minus_EF_eV, total, (up, down,) then one column per projection (per spin), states/eV/cell. */
+int dft_dos_write_csv(const dft_dos *d, const char *path);
+int dft_dos_write_json(const dft_dos *d, const dft_params *p, const char *path);
+/* SVG plot: total and projections summed per species and l; with spin, down mirrored below 0. */
+int dft_dos_write_svg(const dft_dos *d, const dft_params *p, const char *path);
 
 #endif

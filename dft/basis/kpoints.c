@@ -45,6 +45,12 @@ static long mesh_index(const int mesh[3], const int shift[3], const long num[3])
 int dft_kpoints_mp(const int mesh[3], const int shift[3], int n_op, const int (*rot)[3][3],
                    int time_reversal, dft_kpoints **out)
 {
+    return dft_kpoints_mp_mag(mesh, shift, n_op, rot, NULL, time_reversal, out);
+}
+
+int dft_kpoints_mp_mag(const int mesh[3], const int shift[3], int n_op, const int (*rot)[3][3], const int *t_rev,
+                       int time_reversal, dft_kpoints **out)
+{
     *out = NULL;
     for (int j = 0; j < 3; j++) {
         if (mesh[j] < 1) LS_ERROR(LS_ERR_INPUT, "k-point mesh %d %d %d: every division must be at least 1", mesh[0], mesh[1], mesh[2]);
@@ -76,12 +82,14 @@ int dft_kpoints_mp(const int mesh[3], const int shift[3], int n_op, const int (*
         double kf[3];
         for (int j = 0; j < 3; j++) kf[j] = (double)num[j] / (2.0 * mesh[j]);
         for (int op = 0; op < (n_op > 0 ? n_op : 1); op++) {
+            /* An operation combined with time reversal maps k onto -R^T k. */
+            int base = n_op > 0 && t_rev && t_rev[op] ? -1 : 1;
             for (int sign = 1; sign >= (time_reversal ? -1 : 1); sign -= 2) {
                 double kr[3];
                 for (int a = 0; a < 3; a++) {
                     double v = 0;
                     for (int b = 0; b < 3; b++) v += (n_op > 0 ? rot[op][b][a] : (a == b)) * kf[b];
-                    kr[a] = sign * v;
+                    kr[a] = base * sign * v;
                 }
                 long rn[3];
                 int on_mesh = 1;

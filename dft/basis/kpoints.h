@@ -28,6 +28,10 @@ typedef struct dft_kpoints {
  * than 0 and 1, or more than DFT_KPOINTS_MAX_MESH points. */
 int dft_kpoints_mp(const int mesh[3], const int shift[3], int n_op, const int (*rot)[3][3],
                    int time_reversal, dft_kpoints **out);
+/* As dft_kpoints_mp with magnetic symmetry: t_rev[n_op] (NULL: none) marks operations combined
+ * with time reversal, which map k onto -R^T k (dft/basis/magsym.h). */
+int dft_kpoints_mp_mag(const int mesh[3], const int shift[3], int n_op, const int (*rot)[3][3], const int *t_rev,
+                       int time_reversal, dft_kpoints **out);
 /* An explicit list (dft/basis/kpoints_list.c): with expand = 0 as given (weights normalised);
  * with expand = 1 as pw.x's irreducible_BZ: each point expanded by the rotations of the
  * lattice `cell` (rows, bohr) and the star reduced by the n_op crystal rotations rot (and

@@ -41,3 +41,23 @@ void dft_symmetrize_stress(const dft_system *sys, double sigma[3][3])
     for (int x = 0; x < 3; x++)
         for (int y = 0; y < 3; y++) sigma[x][y] = acc[x][y] / sys->n_sym;
 }
+
+int dft_sym_det3(const int r[3][3])
+{
+    return r[0][0] * (r[1][1] * r[2][2] - r[1][2] * r[2][1]) - r[0][1] * (r[1][0] * r[2][2] - r[1][2] * r[2][0]) +
+           r[0][2] * (r[1][0] * r[2][1] - r[1][1] * r[2][0]);
+}
+
+void dft_sym_invert3(const int r[3][3], int inv[3][3])
+{
+    int det = dft_sym_det3(r);
+    inv[0][0] = (r[1][1] * r[2][2] - r[1][2] * r[2][1]) * det;
+    inv[0][1] = (r[0][2] * r[2][1] - r[0][1] * r[2][2]) * det;
+    inv[0][2] = (r[0][1] * r[1][2] - r[0][2] * r[1][1]) * det;
+    inv[1][0] = (r[1][2] * r[2][0] - r[1][0] * r[2][2]) * det;
+    inv[1][1] = (r[0][0] * r[2][2] - r[0][2] * r[2][0]) * det;
+    inv[1][2] = (r[0][2] * r[1][0] - r[0][0] * r[1][2]) * det;
+    inv[2][0] = (r[1][0] * r[2][1] - r[1][1] * r[2][0]) * det;
+    inv[2][1] = (r[0][1] * r[2][0] - r[0][0] * r[2][1]) * det;
+    inv[2][2] = (r[0][0] * r[1][1] - r[0][1] * r[1][0]) * det;
+}

@@ -24,13 +24,16 @@
 #include "common/units.h"
 #include "dft/dft.h"
 #include "dft/input/input_qe.h"
+#include "dft/input/input_qe_magnetic.h"
 #include "dft/pseudo/pseudo_hints.h"
 
 /* The key registry: the first table that lists a key takes it.  A new group of keys is a
  * table in its own file and one line here, before the tables it overrides (qe_keys_refused
- * names the features Lodestone does not have, among them the non-collinear magnetic keys). */
+ * names the features Lodestone does not have).  The magnetic keys (noncolin, lspinorb, ...)
+ * have their own table; nspin (4 = noncolin) is the used table's. */
 static const struct qe_key_table *const qe_key_tables[] = {
     &qe_keys_used,
+    &qe_keys_magnetic,
     &qe_keys_accepted,
     &qe_keys_refused,
     NULL,
@@ -330,6 +333,7 @@ int dft_params_read_qe_relax(const char *path, dft_params *p, struct dft_relax_r
         if (qe_key_tables[t]->finish) status = qe_key_tables[t]->finish(&st);
     if (status == LS_OK) status = qe_relax_check(&st.relax_keys, path, relax);
     if (status == LS_OK) status = qe_build(&st);
+    if (status == LS_OK) status = qe_magnetic_check_pseudo(&st); /* spin-orbit needs FR files */
     /* The SCF goes on to a hundredth of conv_thr, but not below 1e-10 Ry (one or two more
      * iterations): the energy is converged either way, but the eigenvalues (the Fermi level, the
      * highest occupied level) converge only linearly with the SCF error and are ~1 meV off at

@@ -67,6 +67,7 @@ struct qe_state {
     int smag_max_index;           /* largest starting_magnetization(i) given, 0 if none */
     long smag_line;
     int nspin_given;
+    long nspin_line;
     long nbnd_line;
     long occupations_line;
     char occupations[32];         /* as given, lower case */

@@ -13,8 +13,8 @@
  * vdw_corr = 'none', ...) is accepted without a word: refuse_unless below.
  *
  * The magnetic keys of non-collinear spin and fixed spin moments (noncolin, lspinorb,
- * angle1/2, ...) are refused here until their own table exists (dft/input/input_qe.c,
- * registry): that table, placed before this one, takes them over.
+ * angle1/2, tot_magnetization, ...) are the table of dft/input/input_qe_magnetic.c; the
+ * magnetic features Lodestone does not have (fixed_magnetization, b_field) are refused here.
  */
 #include <stdio.h>
 #include <string.h>
@@ -198,8 +198,6 @@ const struct qe_key_table qe_keys_accepted = {"accepted, not used", accepted_key
 
 #define REFUSE(nl, key, feature) {nl, key, qe_refuse, NULL, feature}
 #define REFUSE_UNLESS(nl, key, off, feature) {nl, key, qe_refuse_unless, off, feature}
-#define NONCOLLINEAR "non-collinear spin and spin-orbit coupling"
-#define FSM "a fixed spin moment"
 
 static const struct qe_key refused_keys[] = {
     /* electric fields, isolated systems */
@@ -244,21 +242,10 @@ static const struct qe_key refused_keys[] = {
     REFUSE("system", "rhombohedral", "positions by space group and Wyckoff sites (rhombohedral)"),
     REFUSE("system", "uniqueb", "positions by space group and Wyckoff sites (uniqueb)"),
     REFUSE("system", "starting_ns_eigenvalue", "DFT+U (starting_ns_eigenvalue)"),
-    /* non-collinear spin and fixed moments: a table of their own will take these over */
-    REFUSE_UNLESS("system", "noncolin", "false", NONCOLLINEAR),
-    REFUSE_UNLESS("system", "lspinorb", "false", NONCOLLINEAR),
-    REFUSE_UNLESS("system", "lforcet", "false", NONCOLLINEAR),
-    REFUSE("system", "angle1", NONCOLLINEAR),
-    REFUSE("system", "angle2", NONCOLLINEAR),
-    REFUSE_UNLESS("system", "starting_spin_angle", "false", NONCOLLINEAR),
-    REFUSE_UNLESS("system", "constrained_magnetization", "none", "constrained magnetisation"),
-    REFUSE("system", "fixed_magnetization", "constrained magnetisation"),
-    REFUSE("system", "lambda", "constrained magnetisation"),
+    /* magnetism beyond dft/input/input_qe_magnetic.c */
+    REFUSE("system", "fixed_magnetization", "constrained magnetisation of the total moment (fixed_magnetization; "
+           "use tot_magnetization)"),
     REFUSE("system", "b_field", "an external magnetic field"),
-    REFUSE("system", "report", "constrained magnetisation reports"),
-    REFUSE("system", "tot_magnetization", FSM),
-    REFUSE("system", "nelup", FSM),
-    REFUSE("system", "neldw", FSM),
     {NULL, NULL, NULL, NULL, NULL},
 };
 

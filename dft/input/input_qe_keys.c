@@ -160,11 +160,14 @@ static int set_electronic(struct qe_state *st, const struct qe_key *k, int idx, 
     }
     if (!strcmp(k->name, "nspin")) {
         LS_TRY(qe_value_int(st, k->name, v, &p->n_spin));
-        if (p->n_spin == 4)
-            return ls_error_set(LS_ERR_UNSUPPORTED, __FILE__, __LINE__, "%s:%ld: nspin = 4 (non-collinear spin) is "
-                                "not supported by Lodestone yet: use nspin = 1 or 2", st->path, st->r->line_no);
-        if (p->n_spin != 1 && p->n_spin != 2) return ls_text_error(st->r, "nspin = %s: expected 1 or 2", v);
+        if (p->n_spin == 4) { /* pw.x's other spelling of noncolin = .true. (input_qe_magnetic.c) */
+            p->n_spin = 1;
+            p->noncolin = 1;
+            if (!p->line_noncolin) p->line_noncolin = (int)st->r->line_no;
+        }
+        if (p->n_spin != 1 && p->n_spin != 2) return ls_text_error(st->r, "nspin = %s: expected 1, 2 or 4", v);
         st->nspin_given = 1;
+        st->nspin_line = st->r->line_no;
         return LS_OK;
     }
     if (!strcmp(k->name, "starting_magnetization")) {
@@ -338,7 +341,7 @@ static int finish_used(struct qe_state *st)
     if (st->smag_max_index > 0 && st->ntyp > 0 && st->smag_max_index > st->ntyp)
         LS_ERROR(LS_ERR_INPUT, "%s:%ld: starting_magnetization(%d) names species %d, but ntyp = %d: the index runs "
                  "from 1 to ntyp", st->path, st->smag_line, st->smag_max_index, st->smag_max_index, st->ntyp);
-    if (st->smag_max_index > 0 && p->n_spin != 2)
+    if (st->smag_max_index > 0 && p->n_spin != 2 && !p->noncolin)
         ls_log_warn("%s:%ld: starting_magnetization is not used without nspin = 2 (as in pw.x)", st->path,
                     st->smag_line);
     if ((p->fft[0] > 0 || p->fft[1] > 0 || p->fft[2] > 0) && !(p->fft[0] > 0 && p->fft[1] > 0 && p->fft[2] > 0))

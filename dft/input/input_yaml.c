@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,7 +36,9 @@ static const char *const top_keys[] = {"structure", "cell", "functional", "pseud
 static const char *const cell_keys[] = {"lattice", "units", "species", "positions", "coordinates", NULL};
 static const char *const kpoint_keys[] = {"mesh", "shift", "spacing", NULL};
 static const char *const smearing_keys[] = {"type", "width", NULL};
-static const char *const spin_keys[] = {"polarized", "starting_magnetization", NULL};
+static const char *const spin_keys[] = {"polarized", "starting_magnetization", "noncollinear", "spin_orbit", "direction",
+                                        "total_magnetization", "constraint", NULL};
+static const char *const constraint_keys[] = {"type", "lambda", NULL};
 static const char *const scf_keys[] = {"conv_thr", "max_iter", "mixing_beta", "mixing_history", NULL};
 
 /* Accepted smearing names; the canonical registry name for each (dft/scf/smearing.h). */
@@ -246,7 +249,10 @@ static int read_pseudopotentials(struct yaml_state *st)
             continue;
         }
         const char *element = ls_element_symbol(ls_element_z_from_label(sp->label));
-        if (dft_default_pseudo(element, sp->pseudo, sizeof sp->pseudo) != LS_OK) {
+        int so = 0; /* spin-orbit: the fully relativistic library (issue 18) */
+        if (ls_config_opt_bool(st->cfg, "spin/spin_orbit", 0, &so) != LS_OK) ls_error_clear(); /* read_spin reports it */
+        if ((so ? dft_default_pseudo_fr(element, sp->pseudo, sizeof sp->pseudo)
+                : dft_default_pseudo(element, sp->pseudo, sizeof sp->pseudo)) != LS_OK) {
             char why[LS_ERROR_MESSAGE_MAX];
             snprintf(why, sizeof why, "%s", ls_error_message());
             int line = ls_config_line(st->cfg, "pseudopotentials");
@@ -375,17 +381,77 @@ static int read_occupations(struct yaml_state *st)
     return LS_OK;
 }
 
+/* Noncollinear magnetism (issue 18): spin/noncollinear, spin_orbit, direction (a Cartesian vector
+ * per species, the starting moment's direction), total_magnetization (muB per cell, a fixed spin
+ * moment), constraint {type: atomic | atomic-direction, lambda: ENERGY}. */
+static int read_spin_magnetism(struct yaml_state *st, int *noncolin)
+{
+    dft_params *p = st->p;
+    const ls_config *c = st->cfg;
+    LS_TRY(ls_config_opt_bool(c, "spin/noncollinear", 0, &p->noncolin));
+    LS_TRY(ls_config_opt_bool(c, "spin/spin_orbit", 0, &p->spinorbit));
+    p->line_noncolin = ls_config_line(c, "spin/noncollinear");
+    p->line_lspinorb = ls_config_line(c, "spin/spin_orbit");
+    if (p->spinorbit && !p->noncolin)
+        return key_error(st, "spin/spin_orbit", "needs 'noncollinear: true' (spin-orbit coupling mixes the spins)");
+    *noncolin = p->noncolin;
+    if (ls_config_has(c, "spin/direction")) {
+        if (!p->noncolin) return key_error(st, "spin/direction", "is for noncollinear calculations ('noncollinear: true')");
+        const char *labels[DFT_MAX_SPECIES + 1];
+        species_list(p, labels);
+        LS_TRY(ls_config_check_keys(c, "spin/direction", labels));
+        for (int k = 0; k < p->n_species; k++) {
+            char key[128];
+            double v[3];
+            int n;
+            snprintf(key, sizeof key, "spin/direction/%s", p->species[k].label);
+            if (!ls_config_has(c, key)) continue;
+            LS_TRY(ls_config_get_doubles(c, key, LS_DIM_NONE, NULL, 3, 3, v, &n));
+            double r = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+            if (!(r > 0)) return key_error(st, key, "the direction [x, y, z] must not be zero");
+            p->angle1_deg[k] = acos(fmax(-1.0, fmin(1.0, v[2] / r))) * 180.0 / M_PI;
+            p->angle2_deg[k] = atan2(v[1], v[0]) * 180.0 / M_PI;
+        }
+    }
+    if (ls_config_has(c, "spin/total_magnetization")) {
+        LS_TRY(ls_config_get_double(c, "spin/total_magnetization", &p->tot_magnetization));
+        if (p->tot_magnetization < 0)
+            return key_error(st, "spin/total_magnetization", "%g: the fixed moment (muB per cell) must not be negative",
+                             p->tot_magnetization);
+        p->has_tot_magnetization = 1;
+        p->line_tot_magnetization = ls_config_line(c, "spin/total_magnetization");
+    }
+    if (ls_config_has(c, "spin/constraint")) {
+        static const char *const kinds[] = {"atomic", "atomic-direction", NULL};
+        int kind;
+        if (!p->noncolin) return key_error(st, "spin/constraint", "is for noncollinear calculations ('noncollinear: true')");
+        LS_TRY(ls_config_check_keys(c, "spin/constraint", constraint_keys));
+        LS_TRY(ls_config_get_enum(c, "spin/constraint/type", kinds, &kind));
+        p->mag_constraint = kind == 0 ? DFT_MAG_CONSTRAINT_ATOMIC : DFT_MAG_CONSTRAINT_ATOMIC_DIRECTION;
+        LS_TRY(ls_config_opt_quantity(c, "spin/constraint/lambda", LS_DIM_ENERGY, NULL, 0.5, &p->mag_lambda));
+        if (p->mag_lambda < 0) return key_error(st, "spin/constraint/lambda", "must not be negative");
+    }
+    return LS_OK;
+}
+
 static int read_spin(struct yaml_state *st)
 {
     dft_params *p = st->p;
     const ls_config *c = st->cfg;
     LS_TRY(ls_config_check_keys(c, "spin", spin_keys));
-    int has_start = ls_config_has(c, "spin/starting_magnetization");
+    int has_start = ls_config_has(c, "spin/starting_magnetization"), noncolin = 0;
+    LS_TRY(read_spin_magnetism(st, &noncolin));
     int polarized;
-    LS_TRY(ls_config_opt_bool(c, "spin/polarized", has_start, &polarized));
+    LS_TRY(ls_config_opt_bool(c, "spin/polarized", has_start && !noncolin, &polarized));
+    if (noncolin && polarized)
+        return key_error(st, "spin/polarized", "a noncollinear calculation has one channel of spinors: remove "
+                         "'polarized' (collinear spin) or 'noncollinear'");
+    if (p->has_tot_magnetization && !noncolin && !polarized)
+        return key_error(st, "spin/total_magnetization", "needs a spin-polarised or noncollinear calculation");
     p->n_spin = polarized ? 2 : 1;
+    if (noncolin) polarized = 1; /* for the checks of starting_magnetization below */
     if (!has_start) {
-        if (polarized)
+        if (polarized && !noncolin)
             ls_log_warn("%s: spin-polarised without 'starting_magnetization': the SCF starts, and will likely stay, "
                         "non-magnetic", ls_config_name(c));
         return LS_OK;

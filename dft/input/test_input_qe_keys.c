@@ -247,10 +247,11 @@ static void test_refused(void)
     check_error(INPUT(" tefield = .true.\n", "", "", KAUTO), U, 3, "a sawtooth electric field (tefield) is not supported");
     check_error(INPUT(" lelfield = .true.\n", "", "", KAUTO), U, 3, "a homogeneous electric field (lelfield)");
     check_error(INPUT("", " assume_isolated = 'mt'\n", "", KAUTO), U, 6, "isolated or 2D systems (assume_isolated) is not supported");
-    check_error(INPUT("", " noncolin = .true.\n", "", KAUTO), U, 6, "non-collinear spin and spin-orbit coupling");
-    check_error(INPUT("", " lspinorb = .true.\n", "", KAUTO), U, 6, "not supported by Lodestone");
-    check_error(INPUT("", " nspin = 4\n", "", KAUTO), U, 6, "nspin = 4 (non-collinear spin) is not supported by Lodestone");
-    check_error(INPUT("", " tot_magnetization = 2\n", "", KAUTO), U, 6, "a fixed spin moment is not supported by Lodestone");
+    /* the magnetic keys are read (dft/input/test_input_qe_magnetic.c); what is refused of them: */
+    check_error(INPUT("", " fixed_magnetization(3) = 1\n", "", KAUTO), U, 6, "is not supported by Lodestone");
+    check_error(INPUT("", " b_field(3) = 1\n", "", KAUTO), U, 6, "an external magnetic field");
+    check_error(INPUT("", " lspinorb = .true.\n", "", KAUTO), LS_ERR_INPUT, 6, "needs noncolin");
+    check_error(INPUT("", " tot_magnetization = 2\n", "", KAUTO), LS_ERR_INPUT, 6, "requires nspin = 2");
     check_error(INPUT("", " space_group = 227\n", "", KAUTO), U, 6, "positions by space group and Wyckoff sites");
     check_error(INPUT("", "", "", KAUTO "ATOMIC_FORCES\nSi 0 0 0.1\nSi 0 0 0\n"), U, 16, "external forces on atoms");
     check_error(INPUT("", "", "", "K_POINTS tpiba_c\n3\n0 0 0 1\n1 0 0 1\n0 1 0 1\n"), U, 14, "K_POINTS tpiba_c");

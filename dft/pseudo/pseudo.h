@@ -69,6 +69,14 @@ typedef struct dft_pseudo {
     int chi_l[DFT_PSEUDO_MAX_BETA];
     double *chi[DFT_PSEUDO_MAX_BETA];
 
+    /* Fully relativistic files (UPF has_so="T", PP_SPIN_ORB): each projector and atomic
+     * wavefunction has a total angular momentum j = l +- 1/2 (PP_RELBETA.i jjj, PP_RELWFC.i jchi).
+     * has_so stays 1 while the projectors are the j-resolved ones; dft_pseudo_average_so
+     * (pseudo_so.c) replaces them by pw.x's j-averaged scalar-relativistic ones and clears it. */
+    int has_so;
+    double beta_j[DFT_PSEUDO_MAX_BETA];
+    double chi_j[DFT_PSEUDO_MAX_BETA];
+
     /* GTH analytic parameters (kind == DFT_PSEUDO_GTH). */
     double gth_rloc;
     int gth_n_c;
@@ -121,6 +129,16 @@ int dft_pseudo_tabulate(dft_pseudo *p, double q_max);
  * 0 <= l <= 3, to ~1e-15 relative (power series at small x).  [added by the dft-pseudo branch] */
 double dft_sph_bessel(int l, double x);
 double dft_sph_bessel_deriv(int l, double x);
+
+/* A fully relativistic pseudopotential (has_so) made scalar-relativistic as pw.x 6.7 does in a
+ * calculation without spin-orbit coupling (PW/src/average_pp.f90): each pair of projectors of
+ * one l > 0 with j = l - 1/2 and j = l + 1/2, consecutive in the file, becomes one with
+ *   D = [(l+1) D_+ + l D_-] / (2l+1),  beta = [(l+1) sqrt(D_+/D) beta_+ + l sqrt(D_-/D) beta_-] / (2l+1)
+ * (only the diagonal of D enters, as in pw.x), and the atomic wavefunctions likewise
+ * chi = [(l+1) chi_+ + l chi_-] / (2l+1).  Call before dft_pseudo_tabulate.  No-op without has_so.
+ * LS_ERR_INPUT naming the file when the projectors are not in such pairs or D_+ and D_- differ in
+ * sign (pw.x would take the square root of a negative number). */
+int dft_pseudo_average_so(dft_pseudo *p);
 
 /* Number of Kleinman-Bylander projector functions counting the 2l+1 m's. */
 int dft_pseudo_n_proj(const dft_pseudo *p);

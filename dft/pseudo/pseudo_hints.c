@@ -122,3 +122,15 @@ int dft_default_pseudo(const char *element, char *path, size_t n)
     ls_error_prefix("no default pseudopotential for %s: ", element);
     return LS_ERR_INPUT;
 }
+
+int dft_default_pseudo_fr(const char *element, char *path, size_t n)
+{
+    LS_TRY(dft_default_pseudo(element, path, n)); /* finds the data folder (and the element's SR file) */
+    char *set = strstr(path, DFT_DEFAULT_PSEUDO_SET);
+    if (!set) LS_ERROR(LS_ERR_INTERNAL, "unexpected default pseudopotential path '%s'", path);
+    memcpy(set + strlen(DFT_DEFAULT_PSEUDO_SET) - 2, "fr", 2); /* pd04-pbe-sr -> pd04-pbe-fr */
+    if (access(path, R_OK) != 0)
+        LS_ERROR(LS_ERR_INPUT, "no fully relativistic pseudopotential for %s in the library (%s does not exist): give one "
+                 "under 'pseudopotentials' (../shared/pseudo/pd04-pbe-fr/ has the whole PseudoDojo set)", element, path);
+    return LS_OK;
+}

@@ -38,5 +38,8 @@ int dft_cutoff_hints_warn(const dft_params *p);
  * LS_ERR_INPUT with a message saying what was searched when there is no such file; `path` gets
  * the file. */
 int dft_default_pseudo(const char *element, char *path, size_t n);
+/* The same from the fully relativistic library pseudo/pd04-pbe-fr/ beside it (for spin-orbit
+ * coupling; inputs/pseudo/pd04-pbe-fr/README.md lists its elements). */
+int dft_default_pseudo_fr(const char *element, char *path, size_t n);
 
 #endif

@@ -319,6 +319,31 @@ static int tag_values(const upf_doc *d, const upf_tag *t, int n_min, int n_max, 
     return LS_OK;
 }
 
+/* PP_SPIN_ORB of a fully relativistic file: <PP_RELBETA.i lll jjj/> for every projector and
+ * <PP_RELWFC.i lchi jchi/> for every atomic wavefunction, j = l +- 1/2. */
+static int read_spin_orb(const upf_doc *d, dft_pseudo *p)
+{
+    upf_tag t;
+    char name[32];
+    LS_TRY(require_tag(d, "PP_SPIN_ORB", " (has_so=\"T\")", &t));
+    for (int i = 0; i < p->n_beta + p->n_chi; i++) {
+        int beta = i < p->n_beta, k = beta ? i : i - p->n_beta, l, found;
+        snprintf(name, sizeof name, beta ? "PP_RELBETA.%d" : "PP_RELWFC.%d", k + 1);
+        LS_TRY(find_tag(d, name, &t, &found));
+        if (!found) LS_ERROR(LS_ERR_INPUT, "%s: <%s> is missing from <PP_SPIN_ORB> (has_so=\"T\")", d->path, name);
+        double j;
+        LS_TRY(attr_int(d, &t, beta ? "lll" : "lchi", 0, 0, &l));
+        LS_TRY(attr_double(d, &t, beta ? "jjj" : "jchi", &j));
+        int l_file = beta ? p->beta_l[k] : p->chi_l[k];
+        if (l != l_file || !(fabs(j - (l + 0.5)) < 1e-7 || (l > 0 && fabs(j - (l - 0.5)) < 1e-7)))
+            return doc_error(d, t.start, "<%s>: l = %d, j = %g, expected l = %d (as in <%s.%d>) and j = l +- 1/2", name,
+                             l, j, l_file, beta ? "PP_BETA" : "PP_CHI", k + 1);
+        if (beta) p->beta_j[k] = j;
+        else p->chi_j[k] = j;
+    }
+    return LS_OK;
+}
+
 int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p)
 {
     upf_doc doc = {path, text}, *d = &doc;
@@ -333,13 +358,14 @@ int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p)
     if (strcasecmp(buf, "NC") != 0 && strcasecmp(buf, "SL") != 0)
         LS_ERROR(LS_ERR_UNSUPPORTED, "%s:%ld: pseudo_type=\"%s\": only norm-conserving (NC, SL) potentials are supported",
                  path, line_at(d, h.start), buf);
-    static const char *const unsupported[] = {"is_ultrasoft", "is_paw", "is_coulomb", "has_so"};
-    for (int i = 0; i < 4; i++) {
+    static const char *const unsupported[] = {"is_ultrasoft", "is_paw", "is_coulomb"};
+    for (int i = 0; i < 3; i++) {
         LS_TRY(attr_bool(d, &h, unsupported[i], &flag));
         if (flag)
-            LS_ERROR(LS_ERR_UNSUPPORTED, "%s:%ld: %s=\"T\" is not supported (norm-conserving, scalar-relativistic only)",
+            LS_ERROR(LS_ERR_UNSUPPORTED, "%s:%ld: %s=\"T\" is not supported (norm-conserving potentials only)",
                      path, line_at(d, h.start), unsupported[i]);
     }
+    LS_TRY(attr_bool(d, &h, "has_so", &p->has_so)); /* j of each projector: PP_SPIN_ORB below */
     LS_TRY(attr_bool(d, &h, "core_correction", &p->has_nlcc));
     LS_TRY(attr_req(d, &h, "functional", p->functional, sizeof p->functional));
     LS_TRY(attr_double(d, &h, "z_valence", &p->z_valence));
@@ -414,6 +440,7 @@ int dft_pseudo_read_upf_v2(const char *path, const char *text, dft_pseudo *p)
         LS_TRY(tag_values(d, &t, n, n, expected, p->chi[ic]));
         p->n_chi = ic + 1;
     }
+    if (p->has_so) LS_TRY(read_spin_orb(d, p));
     LS_TRY(find_tag(d, "PP_RHOATOM", &t, &found));
     if (found && t.body) {
         LS_TRY(dft_upf_alloc_array(&p->rho_atom, n));
@@ -434,6 +461,12 @@ int dft_pseudo_read_upf(const char *path, dft_pseudo **out)
     if (strstr(text, "<UPF version=") != NULL) {
         LS_TRY_GOTO(status, dft_pseudo_read_upf_v2(path, text, p), done);
     } else if (strstr(text, "<PP_HEADER>") != NULL || strstr(text, "<PP_MESH>") != NULL) {
+        /* UPF v1 keeps the j of fully relativistic projectors in PP_ADDINFO, which the v1 reader
+         * does not read: refused rather than taken as scalar-relativistic. */
+        if (strstr(text, "<PP_ADDINFO>") != NULL)
+            LS_ERROR_GOTO(status, LS_ERR_UNSUPPORTED, done,
+                          "%s: a fully relativistic UPF v1 file (<PP_ADDINFO>) is not supported: convert it to UPF v2 "
+                          "(Quantum ESPRESSO's upfconv.x -u)", path);
         LS_TRY_GOTO(status, dft_pseudo_read_upf_v1(path, text, p), done);
     } else {
         LS_ERROR_GOTO(status, LS_ERR_INPUT, done,

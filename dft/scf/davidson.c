@@ -312,7 +312,7 @@ static int pool_decide(const dft_system *sys, int *x, int n, int *scratch)
 static int davidson_solve(const dft_system *sys, int ik, int is, int nb, double complex *psi, double *eig,
                           double ethr, int max_iter, dft_ham_work *hw, dft_eig_work *w, int *n_hpsi, int *notconv_out)
 {
-    int n_pw = sys->basis[ik]->n_pw;
+    int n_pw = dft_system_npw(sys, ik); /* npol n_pw for spinors */
     int nvx = w->n_vec_max;
     int hpsi = 0;
     int pool_size = sys->dist ? sys->dist->pool_size : 1;
@@ -406,7 +406,7 @@ const struct dft_eigensolver *const dft_eigensolver_registry[] = {&dft_eigensolv
 int dft_subspace_start(const dft_system *sys, int ik, int is, int n_vec, double complex *vecs, int n_band,
                        double complex *psi, double *eig, dft_ham_work *hw)
 {
-    int n_pw = sys->basis[ik]->n_pw;
+    int n_pw = dft_system_npw(sys, ik);
     int status = LS_OK;
     double complex *hv = NULL, *h = NULL, *c = NULL;
     double *e = NULL;

@@ -16,23 +16,9 @@
 
 #include "common/err.h"
 #include "common/parallel.h"
+#include "dft/basis/magsym.h"
+#include "dft/basis/symmetrize.h"
 #include "dft/scf/dist.h"
-
-static void invert_int3(const int r[3][3], int inv[3][3])
-{
-    /* R is unimodular: the inverse is the adjugate times det (= +-1). */
-    int det = r[0][0] * (r[1][1] * r[2][2] - r[1][2] * r[2][1]) - r[0][1] * (r[1][0] * r[2][2] - r[1][2] * r[2][0]) +
-              r[0][2] * (r[1][0] * r[2][1] - r[1][1] * r[2][0]);
-    inv[0][0] = (r[1][1] * r[2][2] - r[1][2] * r[2][1]) * det;
-    inv[0][1] = (r[0][2] * r[2][1] - r[0][1] * r[2][2]) * det;
-    inv[0][2] = (r[0][1] * r[1][2] - r[0][2] * r[1][1]) * det;
-    inv[1][0] = (r[1][2] * r[2][0] - r[1][0] * r[2][2]) * det;
-    inv[1][1] = (r[0][0] * r[2][2] - r[0][2] * r[2][0]) * det;
-    inv[1][2] = (r[0][2] * r[1][0] - r[0][0] * r[1][2]) * det;
-    inv[2][0] = (r[1][0] * r[2][1] - r[1][1] * r[2][0]) * det;
-    inv[2][1] = (r[0][1] * r[2][0] - r[0][0] * r[2][1]) * det;
-    inv[2][2] = (r[0][0] * r[1][1] - r[0][1] * r[1][0]) * det;
-}
 
 void dft_density_symmetrize_g(const dft_system *sys, double complex *f_g, double complex *work)
 {
@@ -42,19 +28,15 @@ void dft_density_symmetrize_g(const dft_system *sys, double complex *f_g, double
     for (long ig = 0; ig < g->n_g; ig++) work[g->fft_index[ig]] = f_g[ig];
     int (*inv)[3][3] = malloc((size_t)sys->n_sym * sizeof *inv);
     if (inv == NULL) return; /* leave unsymmetrised rather than fail: the caller's result stays valid */
-    for (int op = 0; op < sys->n_sym; op++) invert_int3((const int(*)[3])sys->sym_rot[op], inv[op]);
+    for (int op = 0; op < sys->n_sym; op++) dft_sym_invert3((const int(*)[3])sys->sym_rot[op], inv[op]);
 #pragma omp parallel for schedule(static)
     for (long ig = 0; ig < g->n_g; ig++) {
         const int *mp = g->miller[ig];
         double complex acc = 0;
         for (int op = 0; op < sys->n_sym; op++) {
-            int m[3];
-            /* m = R^{-T} m' : m_a = sum_b inv[b][a] m'_b */
-            for (int a = 0; a < 3; a++) m[a] = inv[op][0][a] * mp[0] + inv[op][1][a] * mp[1] + inv[op][2][a] * mp[2];
-            long i0 = ((m[0] % g->n[0]) + g->n[0]) % g->n[0], i1 = ((m[1] % g->n[1]) + g->n[1]) % g->n[1],
-                 i2 = ((m[2] % g->n[2]) + g->n[2]) % g->n[2];
-            double ph = 2.0 * M_PI * (m[0] * sys->sym_trans[op][0] + m[1] * sys->sym_trans[op][1] + m[2] * sys->sym_trans[op][2]);
-            acc += work[(i0 * g->n[1] + i1) * g->n[2] + i2] * cexp(I * ph);
+            double complex e;
+            long idx = dft_sym_image(g, (const int(*)[3])inv[op], mp, sys->sym_trans[op], &e);
+            acc += work[idx] * e;
         }
         f_g[ig] = acc / sys->n_sym;
     }
@@ -69,8 +51,93 @@ static void sphere_filter_symmetrize(const dft_system *sys, double *f, double co
     dft_grid_sphere_to_field(sys->grid, fg, f, work);
 }
 
+/* Spinor bands: n = |u|^2 + |d|^2 and, with a magnetisation, m = psi^+ sigma psi:
+ * mx = 2 Re(u* d), my = 2 Im(u* d), mz = |u|^2 - |d|^2 (pw.x sum_band); the magnetisation is
+ * symmetrised as an axial vector (dft/basis/magsym.h). */
+static int density_spinor(const dft_system *sys, double *rho)
+{
+    const dft_grid *g = sys->grid;
+    int n_kpt = sys->kpts->n_kpt, nb = sys->n_band, nc = sys->n_rho;
+    long nr = g->n_r;
+    int n_thread = 1;
+#ifdef _OPENMP
+    n_thread = omp_get_max_threads();
+#endif
+    double *acc = calloc((size_t)n_thread * nc * nr, sizeof *acc);
+    double complex **buf = calloc((size_t)n_thread, sizeof *buf);
+    int ok = acc && buf;
+    for (int t = 0; ok && t < n_thread; t++) ok = (buf[t] = fftw_malloc((size_t)2 * nr * sizeof(double complex))) != NULL;
+    double complex *fg = ok ? malloc((size_t)nc * g->n_g * sizeof *fg) : NULL;
+    if (!ok || !fg) {
+        if (buf)
+            for (int t = 0; t < n_thread; t++) fftw_free(buf[t]);
+        free(buf);
+        free(acc);
+        free(fg);
+        LS_ERROR(LS_ERR_NOMEM, "out of memory for the density");
+    }
+    double inv_omega = 1.0 / sys->omega;
+    const dft_dist *d = sys->dist;
+    int b_lo, b_hi;
+    dft_dist_pool_share(d, nb, &b_lo, &b_hi);
+    int nb_mine = b_hi - b_lo;
+    int n_task = (d->task_hi - d->task_lo) * nb_mine;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int task = 0; task < n_task; task++) {
+        int ib = b_lo + task % nb_mine, ik = (d->task_lo + task / nb_mine) % n_kpt;
+        double f = sys->occ[(size_t)ik * nb + ib] * sys->basis[ik]->weight;
+        if (fabs(f) < 1e-16) continue;
+#ifdef _OPENMP
+        int t = omp_get_thread_num();
+#else
+        int t = 0;
+#endif
+        const dft_basis *b = sys->basis[ik];
+        const double complex *p = sys->psi[ik] + (size_t)ib * 2 * b->n_pw;
+        double complex *u = buf[t], *w = buf[t] + nr;
+        memset(u, 0, (size_t)2 * nr * sizeof *u);
+        for (int ig = 0; ig < b->n_pw; ig++) {
+            u[b->fft_index[ig]] = p[ig];
+            w[b->fft_index[ig]] = p[b->n_pw + ig];
+        }
+        dft_wfft_g2r(sys->wfft, u);
+        dft_wfft_g2r(sys->wfft, w);
+        double *a = acc + (size_t)t * nc * nr;
+        double fw = f * inv_omega;
+        for (long ir = 0; ir < nr; ir++) {
+            double uu = creal(u[ir]) * creal(u[ir]) + cimag(u[ir]) * cimag(u[ir]);
+            double dd = creal(w[ir]) * creal(w[ir]) + cimag(w[ir]) * cimag(w[ir]);
+            a[ir] += fw * (uu + dd);
+            if (nc == 4) {
+                double complex ud = conj(u[ir]) * w[ir];
+                a[nr + ir] += fw * 2.0 * creal(ud);
+                a[2 * nr + ir] += fw * 2.0 * cimag(ud);
+                a[3 * nr + ir] += fw * (uu - dd);
+            }
+        }
+    }
+    for (int c = 0; c < nc; c++)
+        for (long ir = 0; ir < nr; ir++) {
+            double sum = 0;
+            for (int t = 0; t < n_thread; t++) sum += acc[((size_t)t * nc + c) * nr + ir];
+            rho[(size_t)c * nr + ir] = sum;
+        }
+    ls_comm_sum_double(ls_comm_world(), rho, (size_t)nc * nr);
+    int status = LS_OK;
+    for (int c = 0; c < nc; c++) dft_grid_field_to_sphere(g, rho + (size_t)c * nr, fg + (size_t)c * g->n_g, buf[0]);
+    dft_density_symmetrize_g(sys, fg, buf[0]);
+    if (nc == 4) status = dft_magsym_symmetrize_g(sys, fg + g->n_g);
+    for (int c = 0; c < nc; c++) dft_grid_sphere_to_field(g, fg + (size_t)c * g->n_g, rho + (size_t)c * nr, buf[0]);
+    for (int t = 0; t < n_thread; t++) fftw_free(buf[t]);
+    free(buf);
+    free(acc);
+    free(fg);
+    return status;
+}
+
 int dft_density_from_states(const dft_system *sys, double *rho)
 {
+    if (sys->noncolin) return density_spinor(sys, rho);
     const dft_grid *g = sys->grid;
     int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band;
     long nr = g->n_r;
@@ -145,11 +212,13 @@ int dft_density_atomic(const dft_system *sys, double *rho)
     int status = LS_OK;
     double complex *tot = calloc((size_t)g->n_g, sizeof *tot);
     double complex *mag = calloc((size_t)g->n_g, sizeof *mag);
+    double complex *mag3 = sys->n_rho == 4 ? calloc((size_t)3 * g->n_g, sizeof *mag3) : NULL;
     double complex *sf = malloc((size_t)g->n_g * sizeof *sf);
     double *fq = malloc((size_t)g->n_shell * sizeof *fq);
     double complex *work = fftw_malloc((size_t)nr * sizeof *work);
     double *tmp = malloc((size_t)nr * sizeof *tmp);
-    if (!tot || !mag || !sf || !fq || !work || !tmp) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    if (!tot || !mag || !sf || !fq || !work || !tmp || (sys->n_rho == 4 && !mag3))
+        LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
     for (int s = 0; s < sys->n_species; s++) {
         const dft_pseudo *ps = sys->pseudo[s];
         if (ps->rho_atom) {
@@ -165,6 +234,12 @@ int dft_density_atomic(const dft_system *sys, double *rho)
             tot[ig] += v;
             mag[ig] += m0 * v;
         }
+        if (mag3) { /* noncollinear: along (angle1, angle2) of the species (pw.x atomic_rho) */
+            double a1 = sys->params->angle1_deg[s] * M_PI / 180.0, a2 = sys->params->angle2_deg[s] * M_PI / 180.0;
+            double dir[3] = {sin(a1) * cos(a2), sin(a1) * sin(a2), cos(a1)};
+            for (int c = 0; c < 3; c++)
+                for (long ig = 0; ig < g->n_g; ig++) mag3[(size_t)c * g->n_g + ig] += m0 * dir[c] * sf[ig] * fq[g->shell_of[ig]] / sys->omega;
+        }
     }
     /* Renormalise to the electron count (the atomic densities need not integrate exactly). */
     double n0 = creal(tot[0]) * sys->omega;
@@ -174,8 +249,13 @@ int dft_density_atomic(const dft_system *sys, double *rho)
             tot[ig] *= scale;
             mag[ig] *= scale;
         }
+        if (mag3)
+            for (long ig = 0; ig < 3 * g->n_g; ig++) mag3[ig] *= scale;
     }
-    if (ns == 1) {
+    if (sys->noncolin) {
+        dft_grid_sphere_to_field(g, tot, rho, work);
+        for (int c = 0; mag3 && c < 3; c++) dft_grid_sphere_to_field(g, mag3 + (size_t)c * g->n_g, rho + (size_t)(c + 1) * nr, work);
+    } else if (ns == 1) {
         dft_grid_sphere_to_field(g, tot, rho, work);
     } else {
         dft_grid_sphere_to_field(g, tot, rho, work);
@@ -189,6 +269,7 @@ int dft_density_atomic(const dft_system *sys, double *rho)
 done:
     free(tot);
     free(mag);
+    free(mag3);
     free(sf);
     free(fq);
     fftw_free(work);

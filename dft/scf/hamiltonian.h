@@ -23,13 +23,14 @@ typedef struct dft_ham_work {
 int dft_ham_work_create(const dft_system *sys, int max_vec, dft_ham_work **out);
 void dft_ham_work_destroy(dft_ham_work *w);
 
-/* hpsi = H psi for n_vec vectors psi[n_vec][n_pw] at k-point ik, spin is.  Collective over the
+/* hpsi = H psi for n_vec vectors psi[n_vec][npol n_pw] at k-point ik, spin is (spinors: npol = 2).  Collective over the
  * ranks of this rank's pool when called outside an OpenMP parallel region (every rank of the
  * pool calls it with the same psi; each computes a share of the rows, then all are gathered). */
 void dft_ham_apply(const dft_system *sys, int ik, int is, int n_vec, const double complex *psi,
                    double complex *hpsi, dft_ham_work *w);
 
-/* Diagonal estimate of H (kinetic + average local potential) for the preconditioner. */
+/* Diagonal estimate of H (kinetic + average local potential) for the preconditioner,
+ * hdiag[npol n_pw]. */
 void dft_ham_diagonal(const dft_system *sys, int ik, int is, double *hdiag);
 
 #endif

@@ -17,6 +17,7 @@
 #include "dft/scf/dist.h"
 #include "dft/terms/forces.h"
 #include "dft/scf/linalg.h"
+#include "dft/scf/moments.h"
 #include "dft/scf/run.h"
 #include "dft/scf/scf.h"
 #include "dft/scf/start.h"
@@ -32,7 +33,48 @@ void dft_result_destroy(dft_result *r)
     free(r->kweights);
     free(r->eigenvalues);
     free(r->occupations);
+    free(r->site_moment);
+    free(r->site_orbital);
+    free(r->site_radius);
     free(r);
+}
+
+/* Noncollinear results: M, |m|, and the moments in pw.x's spheres (orbital ones with spin-orbit). */
+static int collect_noncolin(const dft_system *sys, dft_result *r)
+{
+    long nr = sys->grid->n_r;
+    double dv = sys->omega / (double)nr;
+    r->noncolin = 1;
+    r->spinorbit = sys->spinorbit;
+    r->n_symmetry_trev = sys->n_sym_trev;
+    if (sys->n_rho == 4) {
+        double m[3] = {0, 0, 0}, am = 0;
+        for (long ir = 0; ir < nr; ir++) {
+            double x = sys->rho[nr + ir], y = sys->rho[2 * nr + ir], z = sys->rho[3 * nr + ir];
+            m[0] += x;
+            m[1] += y;
+            m[2] += z;
+            am += sqrt(x * x + y * y + z * z);
+        }
+        for (int x = 0; x < 3; x++) r->magnetization[x] = m[x] * dv;
+        r->total_magnetization = sqrt(m[0] * m[0] + m[1] * m[1] + m[2] * m[2]) * dv;
+        r->absolute_magnetization = am * dv;
+    }
+    dft_sites *st = NULL;
+    LS_TRY(dft_sites_create(sys, &st));
+    int na = sys->n_atom, status = LS_OK;
+    r->site_moment = calloc((size_t)na, sizeof *r->site_moment);
+    r->site_radius = malloc((size_t)na * sizeof *r->site_radius);
+    if (sys->spinorbit) r->site_orbital = calloc((size_t)na, sizeof *r->site_orbital);
+    if (!r->site_moment || !r->site_radius || (sys->spinorbit && !r->site_orbital))
+        status = ls_error_set(LS_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    if (status == LS_OK) {
+        memcpy(r->site_radius, st->radius, (size_t)na * sizeof *r->site_radius);
+        dft_sites_moments(sys, st, sys->rho, r->site_moment, NULL);
+        if (sys->spinorbit) status = dft_sites_orbital(sys, st, r->site_orbital);
+    }
+    dft_sites_destroy(st);
+    return status;
 }
 
 static int collect(const dft_system *sys, const struct dft_scf_report *rep, dft_result *r)
@@ -86,7 +128,16 @@ static int collect(const dft_system *sys, const struct dft_scf_report *rep, dft_
         r->atom_sphere_radius = malloc((size_t)sys->n_atom * sizeof *r->atom_sphere_radius);
         if (!r->atom_magnetization || !r->atom_sphere_radius) LS_ERROR(LS_ERR_NOMEM, "out of memory");
         LS_TRY(dft_atom_magnetization(sys, r->atom_magnetization, r->atom_sphere_radius));
+        r->magnetization[2] = r->total_magnetization;
     }
+    if (sys->fsm && !sys->noncolin && sys->smearing) {
+        r->has_fsm_fermi = 1;
+        r->fermi_up = sys->fermi_up;
+        r->fermi_down = sys->fermi_down;
+    }
+    r->fsm_field = sys->fsm_field;
+    r->constraint_energy = sys->e_penalty;
+    if (sys->noncolin) LS_TRY(collect_noncolin(sys, r));
     return LS_OK;
 }
 
@@ -124,8 +175,13 @@ int dft_scf_run_ctl(const dft_params *p, const struct dft_run_ctl *ctl, dft_resu
         return status;
     }
     double t_setup = ls_wall_time() - t0;
-    ls_log_info("system: %d atoms, %d species, %.4g electrons, %d bands, %d spin channel%s", sys->n_atom,
-                sys->n_species, sys->n_electrons, sys->n_band, sys->n_spin, sys->n_spin > 1 ? "s" : "");
+    if (sys->noncolin)
+        ls_log_info("system: %d atoms, %d species, %.4g electrons, %d spinor bands, noncollinear%s%s", sys->n_atom,
+                    sys->n_species, sys->n_electrons, sys->n_band, sys->domag ? " magnetic" : " (no magnetisation)",
+                    sys->spinorbit ? ", spin-orbit coupling" : "");
+    else
+        ls_log_info("system: %d atoms, %d species, %.4g electrons, %d bands, %d spin channel%s", sys->n_atom,
+                    sys->n_species, sys->n_electrons, sys->n_band, sys->n_spin, sys->n_spin > 1 ? "s" : "");
     ls_log_info("grid: FFT %d x %d x %d, %ld G-vectors in the density sphere; %d k-points (%d symmetry operations)",
                 sys->grid->n[0], sys->grid->n[1], sys->grid->n[2], sys->grid->n_g, sys->kpts->n_kpt, sys->n_sym);
     int n_thread = 1;

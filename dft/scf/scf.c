@@ -20,12 +20,14 @@
 #include "common/parallel.h"
 #include "common/rng.h"
 #include "common/units.h"
+#include "dft/scf/atwfc.h"
 #include "dft/scf/density.h"
 #include "dft/scf/dist.h"
 #include "dft/dft.h"
 #include "dft/scf/eigensolver.h"
 #include "dft/scf/hamiltonian.h"
 #include "dft/scf/linalg.h"
+#include "dft/scf/magfield.h"
 #include "dft/scf/mixer.h"
 #include "dft/terms/nonlocal.h"
 #include "dft/terms/potential.h"
@@ -90,126 +92,30 @@ static double rand_unit(uint64_t *state) { return ls_splitmix64_uniform(state); 
 
 static int init_states(dft_system *sys)
 {
-    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band;
+    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band, npol = sys->npol;
     size_t n_state = (size_t)n_kpt * ns * nb;
     sys->psi = calloc((size_t)n_kpt * ns, sizeof *sys->psi);
     sys->eig = calloc(n_state, sizeof *sys->eig);
     sys->occ = calloc(n_state, sizeof *sys->occ);
-    sys->rho = calloc((size_t)ns * sys->grid->n_r, sizeof *sys->rho);
-    sys->veff = calloc((size_t)ns * sys->grid->n_r, sizeof *sys->veff);
+    sys->rho = calloc((size_t)sys->n_rho * sys->grid->n_r, sizeof *sys->rho);
+    sys->veff = calloc((size_t)sys->n_rho * sys->grid->n_r, sizeof *sys->veff);
     if (!sys->psi || !sys->eig || !sys->occ || !sys->rho || !sys->veff) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     for (int is = 0; is < ns; is++)
         for (int ik = 0; ik < n_kpt; ik++) {
             const dft_basis *b = sys->basis[ik];
-            double complex *p = malloc((size_t)nb * b->n_pw * sizeof *p);
+            double complex *p = malloc((size_t)nb * npol * b->n_pw * sizeof *p);
             if (!p) LS_ERROR(LS_ERR_NOMEM, "out of memory for the wavefunctions");
             sys->psi[is * n_kpt + ik] = p;
-            /* Random coefficients damped by 1/(1 + |k+G|^2): smooth, non-degenerate starts. */
+            /* Random coefficients damped by 1/(1 + |k+G|^2): smooth, non-degenerate starts (both
+             * spinor components alike). */
             uint64_t state = 0x5DEECE66DULL + 7919ULL * (uint64_t)(is * n_kpt + ik);
-            for (int ib = 0; ib < nb; ib++)
+            for (int ib = 0; ib < nb * npol; ib++)
                 for (int ig = 0; ig < b->n_pw; ig++) {
                     double re = rand_unit(&state) - 0.5, im = rand_unit(&state) - 0.5;
                     p[(size_t)ib * b->n_pw + ig] = (re + I * im) / (1.0 + 2.0 * b->kin[ig]);
                 }
         }
     return LS_OK;
-}
-
-static int cmp_double_idx(const void *a, const void *b)
-{
-    const double *x = a, *y = b;
-    return (*x > *y) - (*x < *y);
-}
-
-/* Distinct values of v[n] (equal within 1e-12 relative): *uv[*n_u] and map[i] = index in uv. */
-static int unique_values(const double *v, int n, double **uv, int **map, int *n_u)
-{
-    double (*pairs)[2] = malloc((size_t)n * sizeof *pairs);
-    *uv = malloc((size_t)n * sizeof **uv);
-    *map = malloc((size_t)n * sizeof **map);
-    if (!pairs || !*uv || !*map) {
-        free(pairs);
-        LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    }
-    for (int i = 0; i < n; i++) {
-        pairs[i][0] = v[i];
-        pairs[i][1] = i;
-    }
-    qsort(pairs, (size_t)n, sizeof *pairs, cmp_double_idx);
-    int u = 0;
-    for (int i = 0; i < n; i++) {
-        if (u == 0 || pairs[i][0] > (*uv)[u - 1] * (1 + 1e-12) + 1e-14) (*uv)[u++] = pairs[i][0];
-        (*map)[(int)pairs[i][1]] = u - 1;
-    }
-    *n_u = u;
-    free(pairs);
-    return LS_OK;
-}
-
-/* Atomic orbitals of k-point ik, phi_{a,i,m}(G) = (1/sqrt(Omega)) (-i)^l Y_lm(k+G) chi_i(|k+G|)
- * exp(-i (k+G).tau_a), into out[n][n_pw] (at most max_n of them); returns how many.  The radial
- * transforms are done once per species and orbital, the phases once per atom. */
-static int atomic_orbitals(const dft_system *sys, int ik, int max_n, double complex *out, int *n_out)
-{
-    const dft_basis *b = sys->basis[ik];
-    int npw = b->n_pw;
-    static const double complex mi[4] = {1.0, -I, -1.0, I};
-    double *q = malloc((size_t)npw * sizeof *q);
-    double *ylm = malloc((size_t)npw * 16 * sizeof *ylm); /* l = 0..3 for every G */
-    double *fq = NULL;
-    double complex *ph = malloc((size_t)npw * sizeof *ph);
-    double *uq = NULL, *ufq = NULL;
-    int *umap = NULL;
-    int status = LS_OK, n = 0, n_chi_total = 0;
-    for (int s = 0; s < sys->n_species; s++) n_chi_total += sys->pseudo[s]->n_chi;
-    fq = malloc((size_t)(n_chi_total > 0 ? n_chi_total : 1) * npw * sizeof *fq);
-    if (!q || !fq || !ylm || !ph) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-    for (int ig = 0; ig < npw; ig++) {
-        q[ig] = sqrt(2.0 * b->kin[ig]);
-        for (int l = 0; l <= 3; l++) dft_ylm_real(l, b->kg[ig], ylm + (size_t)ig * 16 + l * l);
-    }
-    int off[DFT_MAX_SPECIES + 1];
-    off[0] = 0;
-    /* Radial transforms on the distinct |k+G| only (shells repeat many times). */
-    int n_u = 0;
-    LS_TRY_GOTO(status, unique_values(q, npw, &uq, &umap, &n_u), done);
-    ufq = malloc((size_t)n_u * sizeof *ufq);
-    if (!ufq) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
-    for (int s = 0; s < sys->n_species; s++) {
-        const dft_pseudo *ps = sys->pseudo[s];
-        for (int i = 0; i < ps->n_chi; i++) {
-            LS_TRY_GOTO(status, dft_pseudo_chi_q(ps, i, n_u, uq, ufq), done);
-            double *f = fq + (size_t)(off[s] + i) * npw;
-            for (int ig = 0; ig < npw; ig++) f[ig] = ufq[umap[ig]];
-        }
-        off[s + 1] = off[s] + ps->n_chi;
-    }
-    double norm = 1.0 / sqrt(sys->omega);
-    for (int a = 0; a < sys->n_atom; a++) {
-        int s = sys->species_of[a];
-        const dft_pseudo *ps = sys->pseudo[s];
-        for (int ig = 0; ig < npw; ig++)
-            ph[ig] = norm * cexp(-I * (b->kg[ig][0] * sys->tau[a][0] + b->kg[ig][1] * sys->tau[a][1] + b->kg[ig][2] * sys->tau[a][2]));
-        for (int i = 0; i < ps->n_chi; i++) {
-            int l = ps->chi_l[i];
-            if (n + 2 * l + 1 > max_n) goto done;
-            const double *f = fq + (size_t)(off[s] + i) * npw;
-            for (int m = 0; m < 2 * l + 1; m++, n++) {
-                double complex *o = out + (size_t)n * npw;
-                for (int ig = 0; ig < npw; ig++) o[ig] = mi[l & 3] * ylm[(size_t)ig * 16 + l * l + m] * f[ig] * ph[ig];
-            }
-        }
-    }
-done:
-    *n_out = n;
-    free(q);
-    free(fq);
-    free(ylm);
-    free(ph);
-    free(uq);
-    free(ufq);
-    free(umap);
-    return status;
 }
 
 /* Starting wavefunctions as pw.x's 'atomic+random': the lowest states of H[V_in] in the span of
@@ -224,21 +130,48 @@ static int atomic_start(dft_system *sys, dft_ham_work *hw)
         for (int i = 0; i < ps->n_chi; i++) n_at += 2 * ps->chi_l[i] + 1;
     }
     if (n_at == 0) return LS_OK;
+    int npol = sys->npol;
+    n_at *= npol; /* spinors: each orbital with spin up, and with spin down */
     int n_extra = nb > n_at ? nb - n_at + 4 : 0;
     for (int is = 0; is < sys->n_spin; is++)
         for (int ik = 0; ik < n_kpt; ik++) {
             if (!dft_dist_owns(sys->dist, is * n_kpt + ik)) continue; /* another pool's task */
             const dft_basis *b = sys->basis[ik];
+            int npw = dft_system_npw(sys, ik);
             int n_vec = n_at + n_extra;
-            if (n_vec > b->n_pw) n_vec = b->n_pw;
-            double complex *v = malloc((size_t)n_vec * b->n_pw * sizeof *v);
+            if (n_vec > npw) n_vec = npw;
+            double complex *v = malloc((size_t)n_vec * npw * sizeof *v);
             if (!v) LS_ERROR(LS_ERR_NOMEM, "out of memory for the starting wavefunctions");
             int n = 0;
-            int status = atomic_orbitals(sys, ik, n_vec, v, &n);
+            int status = dft_atomic_orbitals(sys, ik, n_vec / npol, v, &n, NULL);
+            if (status == LS_OK && npol == 2) {
+                /* (phi, 0) and (0, phi), from the last orbital down so nothing is overwritten. */
+                for (int j = n - 1; j >= 0; j--) {
+                    double complex *o = v + (size_t)j * b->n_pw;
+                    double complex *up = v + (size_t)(2 * j) * npw, *dn = v + (size_t)(2 * j + 1) * npw;
+                    memmove(dn + b->n_pw, o, (size_t)b->n_pw * sizeof *v);
+                    memset(dn, 0, (size_t)b->n_pw * sizeof *v);
+                    memcpy(up, dn + b->n_pw, (size_t)b->n_pw * sizeof *v);
+                    memset(up + b->n_pw, 0, (size_t)b->n_pw * sizeof *v);
+                }
+                n *= 2;
+            }
+            /* pw.x's 'atomic+random' multiplies each coefficient by 1 + 0.05 r e^{i phi}: without
+             * it the start keeps the atoms' symmetry exactly and Davidson can miss a root of
+             * another character for good, which a non-self-consistent run (the force theorem)
+             * never recovers.  Done for spinors and non-self-consistent runs, so that the
+             * collinear self-consistent path stays as it was. */
+            if (status == LS_OK && (npol == 2 || sys->nscf)) {
+                uint64_t state = 0x2545F4914F6CDD1DULL + 104729ULL * (uint64_t)(is * n_kpt + ik);
+                for (size_t i = 0; i < (size_t)n * npw; i++) {
+                    double rr = rand_unit(&state), arg = 2 * M_PI * rand_unit(&state);
+                    v[i] *= 1 + 0.05 * rr * (cos(arg) + I * sin(arg));
+                }
+            }
             /* Complete with the random vectors already in psi. */
             const double complex *rnd = sys->psi[is * n_kpt + ik];
             for (int j = 0; status == LS_OK && n < n_vec && j < nb; j++, n++)
-                memcpy(v + (size_t)n * b->n_pw, rnd + (size_t)j * b->n_pw, (size_t)b->n_pw * sizeof *v);
+                memcpy(v + (size_t)n * npw, rnd + (size_t)j * npw, (size_t)npw * sizeof *v);
             if (status == LS_OK)
                 status = dft_subspace_start(sys, ik, is, n, v, nb, sys->psi[is * n_kpt + ik],
                                             sys->eig + ((size_t)is * n_kpt + ik) * nb, hw);
@@ -250,9 +183,11 @@ static int atomic_start(dft_system *sys, dft_ham_work *hw)
 
 static int occupy(dft_system *sys, double *homo, double *lumo)
 {
-    int n_kpt = sys->kpts->n_kpt;
+    int n_kpt = sys->kpts->n_kpt, done;
     *homo = -INFINITY;
     *lumo = INFINITY;
+    LS_TRY(dft_magfield_occupy(sys, homo, lumo, &done)); /* a fixed spin moment */
+    if (done) return LS_OK;
     if (sys->smearing) {
         sys->minus_ts = 0;
         return dft_smearing_occupy(sys->smearing, sys->sigma, n_kpt, sys->n_spin, sys->n_band, sys->eig,
@@ -294,23 +229,33 @@ static void band_energies(const dft_system *sys, dft_ham_work *hw, double *ekin,
     double ek = 0, en = 0;
     int b_lo, b_hi;
     dft_dist_pool_share(sys->dist, nb, &b_lo, &b_hi);
+    int npol = sys->npol;
     for (int is = 0; is < sys->n_spin; is++)
         for (int ik = 0; ik < n_kpt; ik++) {
             if (!dft_dist_owns(sys->dist, is * n_kpt + ik)) continue;
             const dft_basis *b = sys->basis[ik];
+            int npw = dft_system_npw(sys, ik);
             const double complex *psi = sys->psi[is * n_kpt + ik];
             for (int n0 = b_lo; n0 < b_hi; n0 += hw->max_vec) {
                 int cnt = b_hi - n0 < hw->max_vec ? b_hi - n0 : hw->max_vec;
-                dft_nonlocal_project(sys, ik, cnt, psi + (size_t)n0 * b->n_pw, hw->becp);
+                /* Spinors: 2 cnt vectors of n_pw, becp[2j + s]. */
+                dft_nonlocal_project(sys, ik, npol * cnt, psi + (size_t)n0 * npw, hw->becp);
                 for (int j = 0; j < cnt; j++) {
                     int ib = n0 + j;
                     double f = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * b->weight;
                     if (f == 0) continue;
-                    const double complex *p = psi + (size_t)ib * b->n_pw;
+                    const double complex *p = psi + (size_t)ib * npw;
                     double t = 0;
-                    for (int ig = 0; ig < b->n_pw; ig++) t += b->kin[ig] * (creal(p[ig]) * creal(p[ig]) + cimag(p[ig]) * cimag(p[ig]));
+                    for (int c = 0; c < npol; c++)
+                        for (int ig = 0; ig < b->n_pw; ig++) {
+                            double complex x = p[c * b->n_pw + ig];
+                            t += b->kin[ig] * (creal(x) * creal(x) + cimag(x) * cimag(x));
+                        }
                     ek += f * t;
-                    en += f * dft_nonlocal_energy_band(sys, hw->becp + (size_t)j * sys->n_proj_total);
+                    const double complex *bj = hw->becp + (size_t)npol * j * sys->n_proj_total;
+                    if (sys->spinorbit) en += f * dft_nonlocal_energy_band_so(sys, bj);
+                    else
+                        for (int c = 0; c < npol; c++) en += f * dft_nonlocal_energy_band(sys, bj + (size_t)c * sys->n_proj_total);
                 }
             }
         }
@@ -325,6 +270,10 @@ static void rho_to_vec(const dft_system *sys, const double *rho, double complex 
 {
     const dft_grid *g = sys->grid;
     long nr = g->n_r;
+    if (sys->noncolin) { /* (n, mx, my, mz) as they are */
+        for (int c = 0; c < sys->n_rho; c++) dft_grid_field_to_sphere(g, rho + (size_t)c * nr, vec + (size_t)c * g->n_g, work);
+        return;
+    }
     if (sys->n_spin == 1) {
         dft_grid_field_to_sphere(g, rho, vec, work);
         return;
@@ -339,6 +288,10 @@ static void vec_to_rho(const dft_system *sys, const double complex *vec, double 
 {
     const dft_grid *g = sys->grid;
     long nr = g->n_r;
+    if (sys->noncolin) {
+        for (int c = 0; c < sys->n_rho; c++) dft_grid_sphere_to_field(g, vec + (size_t)c * g->n_g, rho + (size_t)c * nr, work);
+        return;
+    }
     if (sys->n_spin == 1) {
         dft_grid_sphere_to_field(g, vec, rho, work);
         return;
@@ -356,7 +309,8 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
 {
     const dft_params *p = sys->params;
     const dft_grid *g = sys->grid;
-    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band;
+    /* ns: spin channels of the k-point loop; nc: density components (n_rho). */
+    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band, nc = sys->n_rho;
     long nr = g->n_r;
     int status = LS_OK;
     dft_ham_work *hw = NULL;
@@ -374,14 +328,14 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     dft_eig_work **ew_t = calloc((size_t)n_thread, sizeof *ew_t);
     dft_mixer *mixer = NULL;
     double complex *work = fftw_malloc((size_t)nr * sizeof *work);
-    double complex *vin = malloc((size_t)ns * g->n_g * sizeof *vin);
-    double complex *vout = malloc((size_t)ns * g->n_g * sizeof *vout);
-    double *rho_out = malloc((size_t)ns * nr * sizeof *rho_out);
+    double complex *vin = malloc((size_t)nc * g->n_g * sizeof *vin);
+    double complex *vout = malloc((size_t)nc * g->n_g * sizeof *vout);
+    double *rho_out = malloc((size_t)nc * nr * sizeof *rho_out);
     double *tmp = malloc((size_t)nr * sizeof *tmp);
     memset(rep, 0, sizeof *rep);
     if (!work || !vin || !vout || !rho_out || !tmp) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
     int n_pw_max = 0;
-    for (int ik = 0; ik < n_kpt; ik++) n_pw_max = sys->basis[ik]->n_pw > n_pw_max ? sys->basis[ik]->n_pw : n_pw_max;
+    for (int ik = 0; ik < n_kpt; ik++) n_pw_max = dft_system_npw(sys, ik) > n_pw_max ? dft_system_npw(sys, ik) : n_pw_max;
     if (!hw_t || !ew_t) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
     LS_TRY_GOTO(status, dft_ham_work_create(sys, 3 * nb, &hw), done);
     LS_TRY_GOTO(status, dft_eig_work_create(nb, n_pw_max, &ew), done);
@@ -391,13 +345,15 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         LS_TRY_GOTO(status, dft_ham_work_create(sys, 3 * nb, &hw_t[t]), done);
         LS_TRY_GOTO(status, dft_eig_work_create(nb, n_pw_max, &ew_t[t]), done);
     }
-    LS_TRY_GOTO(status, dft_mixer_create(g, ns, p->mixing_beta, p->mixing_history, p->kerker_q0, &mixer), done);
+    LS_TRY_GOTO(status, dft_mixer_create(g, nc, p->mixing_beta, p->mixing_history, p->kerker_q0, &mixer), done);
     LS_TRY_GOTO(status, init_states(sys), done);
 
-    if (sys->start) LS_TRY_GOTO(status, dft_start_density(sys->start, sys, sys->rho), done);
+    if (sys->rho_init) memcpy(sys->rho, sys->rho_init, (size_t)nc * nr * sizeof *sys->rho); /* given density */
+    else if (sys->start) LS_TRY_GOTO(status, dft_start_density(sys->start, sys, sys->rho), done);
     else LS_TRY_GOTO(status, dft_density_atomic(sys, sys->rho), done);
     struct dft_potential_energies pe;
     LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+    LS_TRY_GOTO(status, dft_magfield_add(sys, sys->rho, sys->veff), done);
     rho_to_vec(sys, sys->rho, vin, work, tmp);
     int restarted = 0;
     if (sys->start) LS_TRY_GOTO(status, dft_start_states(sys->start, sys, hw, &restarted), done);
@@ -405,17 +361,22 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
     ls_log_info("start: %s density, %s wavefunctions", sys->start ? "previous (extrapolated)" : "atomic",
                 restarted ? "previous" : "atomic-orbital");
 
-    /* pw.x's thresholds: 1e-2 from scratch, 1e-6 from a previous solution. */
+    /* pw.x's thresholds: 1e-2 from scratch, 1e-6 from a previous solution; non-self-consistent
+     * (pw.x nscf): 0.1 min(1e-2, conv_thr / N) at once. */
     double ethr = restarted ? 1e-6 : 1e-2, e_prev = 0;
+    if (sys->nscf) {
+        ethr = 0.1 * fmin(1e-2, p->conv_thr / (sys->n_electrons > 1 ? sys->n_electrons : 1));
+        if (ethr < 1e-13) ethr = 1e-13;
+    }
     double t0 = ls_wall_time();
     ls_log_info("%4s %22s %12s %12s %9s %8s", "iter", "free energy (Ry)", "dE (Ry)", "scf err (Ry)",
-                ns == 2 ? "mag (muB)" : "", "time (s)");
+                nc > 1 ? "mag (muB)" : "", "time (s)");
     int converged = 0;
     for (int iter = 1; iter <= p->max_iter; iter++) {
         int n_hpsi = 0, notconv_total = 0;
         int diag_status = LS_OK;
         char diag_message[LS_ERROR_MESSAGE_MAX] = "";
-        int max_dav = iter == 1 && !restarted ? 60 : 25;
+        int max_dav = sys->nscf ? 100 : iter == 1 && !restarted ? 60 : 25;
         /* k-points (and spins) are independent: with several, each thread takes whole k-points
          * (nested regions inside are serial); with one, the bands and GEMMs are threaded. */
 #pragma omp parallel for schedule(dynamic, 1) reduction(+ : n_hpsi, notconv_total) if (k_parallel)
@@ -430,6 +391,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
                                                     hw_t[t], ew_t[t], &h, &notconv);
             n_hpsi += h;
             notconv_total += notconv;
+            if (sys->spin_proj) dft_magfield_spin_proj(sys, ik);
             if (st != LS_OK) {
 #pragma omp critical(dft_scf_error)
                 {
@@ -442,9 +404,30 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         if (diag_status != LS_OK) ls_error_set(diag_status, __FILE__, __LINE__, "%s", diag_message);
         LS_TRY_GOTO(status, ls_comm_agree(ls_comm_world(), diag_status), done);
         dft_dist_gather_tasks(dist, nb, sys->eig);
+        if (sys->spin_proj) dft_dist_gather_tasks(dist, nb, sys->spin_proj);
         dft_dist_sum_pool_ints(dist, &notconv_total, 1);
         double homo, lumo;
         LS_TRY_GOTO(status, occupy(sys, &homo, &lumo), done);
+        if (sys->nscf) {
+            /* Non-self-consistent: the density stays; diagonalise again until every band has
+             * converged (pw.x's c_bands_nscf), then the band energy of these occupations. */
+            double eb = 0;
+            for (int is = 0; is < ns; is++)
+                for (int ik = 0; ik < n_kpt; ik++)
+                    for (int ib = 0; ib < nb; ib++) {
+                        size_t i = ((size_t)is * n_kpt + ik) * nb + ib;
+                        eb += sys->occ[i] * sys->basis[ik]->weight * sys->eig[i];
+                    }
+            ls_log_info("%4d non-self-consistent: band energy %.12f Ry, %d bands not converged", iter, 2 * eb, notconv_total);
+            rep->n_iter = iter;
+            rep->e_band = eb;
+            rep->homo = homo;
+            rep->lumo = lumo;
+            converged = notconv_total == 0;
+            ls_comm_bcast(ls_comm_world(), &converged, sizeof converged, 0);
+            if (converged) break;
+            continue;
+        }
         LS_TRY_GOTO(status, dft_density_from_states(sys, rho_out), done);
         rho_to_vec(sys, rho_out, vout, work, tmp);
         double dr2 = dft_mixer_residual_norm(mixer, vin, vout);
@@ -460,11 +443,17 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
                     eband += sys->occ[i] * sys->basis[ik]->weight * sys->eig[i];
                 }
         double e_ks = eband - pe.vh_rho - pe.vxc_rho + pe.hartree + pe.xc + sys->e_ewald;
+        e_ks -= sys->e_ext_rho; /* fixed-moment and constraint fields: in the eigenvalues, not in E */
         double f_ks = e_ks + sys->minus_ts;
         double mag = 0;
-        if (ns == 2) {
+        if (nc == 2) {
             for (long ir = 0; ir < nr; ir++) mag += rho_out[ir] - rho_out[nr + ir];
             mag *= sys->omega / (double)nr;
+        } else if (nc == 4) { /* |M| of the vector */
+            double m[3] = {0, 0, 0};
+            for (int c = 0; c < 3; c++)
+                for (long ir = 0; ir < nr; ir++) m[c] += rho_out[(size_t)(c + 1) * nr + ir];
+            mag = sqrt(m[0] * m[0] + m[1] * m[1] + m[2] * m[2]) * sys->omega / (double)nr;
         }
         ls_log_info("%4d %22.12f %12.3e %12.3e %9.4f %8.2f", iter, 2 * f_ks, 2 * (f_ks - e_prev), 2 * dr2,
                     mag, ls_wall_time() - t0);
@@ -484,6 +473,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         LS_TRY_GOTO(status, dft_mixer_mix(mixer, vin, vout), done);
         vec_to_rho(sys, vin, sys->rho, work, tmp);
         LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+        LS_TRY_GOTO(status, dft_magfield_add(sys, sys->rho, sys->veff), done);
         if (sys->iteration_hook) LS_TRY_GOTO(status, sys->iteration_hook(sys->iteration_ctx, sys, iter), done);
         /* Tighten the diagonalisation with the SCF error (pw.x's rule). */
         double ne = sys->n_electrons > 1 ? sys->n_electrons : 1;
@@ -492,11 +482,19 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         if (ethr < 1e-13) ethr = 1e-13;
     }
     rep->converged = converged;
+    if (sys->nscf) { /* the density and potential stay those given */
+        rep->wall_s = ls_wall_time() - t0;
+        if (!converged)
+            status = ls_error_set(LS_ERR_CONVERGENCE, __FILE__, __LINE__,
+                                  "the non-self-consistent diagonalisation did not converge in %d passes", p->max_iter);
+        goto done;
+    }
     /* The final state: the output density of the last diagonalisation (consistent with the
      * wavefunctions, as forces and stress need), its potential, and the Kohn-Sham energy
      * terms evaluated there. */
-    memcpy(sys->rho, rho_out, (size_t)ns * nr * sizeof *rho_out);
+    memcpy(sys->rho, rho_out, (size_t)nc * nr * sizeof *rho_out);
     LS_TRY_GOTO(status, dft_potential_compute(sys, sys->rho, sys->veff, NULL, &pe), done);
+    LS_TRY_GOTO(status, dft_magfield_add(sys, sys->rho, sys->veff), done);
     {
         double ekin, enl, eloc = 0;
         band_energies(sys, hw, &ekin, &enl);

@@ -53,7 +53,7 @@ static int check_identity(const ls_ckpt *c, const char *path, const dft_params *
                  "%s: the checkpoint belongs to another structure (%ld atoms, or other elements): delete it or give "
                  "another --checkpoint path",
                  path, (long)id[0]);
-    int n_spin = p->n_spin == 2 ? 2 : 1;
+    int n_spin = dft_params_n_rho(p); /* spin channels (collinear) or density components (noncollinear) */
     if (id[1] != n_spin)
         LS_ERROR(LS_ERR_INPUT, "%s: the checkpoint has %ld spin channel(s), the input %d: delete it to start afresh",
                  path, (long)id[1], n_spin);
@@ -64,7 +64,7 @@ static int write_state(const struct dft_checkpoint *ck, const dft_params *p, con
 {
     ls_ckpt *c = NULL;
     LS_TRY(ls_ckpt_create(&c));
-    int status = put_identity(c, p, st->n_spin);
+    int status = put_identity(c, p, st->n_rho);
     if (status == LS_OK) status = ls_ckpt_put_int(c, "scf/iteration", iter);
     if (status == LS_OK) status = dft_start_to_ckpt(st, c);
     if (status == LS_OK) status = ls_ckpt_write(c, ck->path);

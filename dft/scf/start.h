@@ -23,15 +23,17 @@ struct ls_ckpt;
 struct dft_ham_work;
 
 typedef struct dft_start {
-    int n_spin;
+    int n_spin;             /* spin channels of the wavefunctions */
+    int n_rho;              /* density components (= n_spin collinear; 1 or 4 noncollinear) */
+    int npol;               /* spinor components of a wavefunction (2 noncollinear) */
     long n_g;
     int (*miller)[3];       /* [n_g] */
-    double complex *drho;   /* [n_spin][n_g] Omega (rho - rho_atomic)(G), electrons */
+    double complex *drho;   /* [n_rho][n_g] Omega (rho - rho_atomic)(G), electrons */
     int n_kpt, n_band;
     double (*k_frac)[3];    /* [n_kpt] */
     int *n_pw;              /* [n_kpt] */
     int (**miller_k)[3];    /* [n_kpt][n_pw] */
-    double complex **psi;   /* [n_spin * n_kpt][n_band * n_pw] */
+    double complex **psi;   /* [n_spin * n_kpt][n_band * npol * n_pw] */
 } dft_start;
 
 /* Save the state of a solved system (its density sys->rho and wavefunctions).  Collective over

@@ -16,9 +16,13 @@
 #include "common/log.h"
 #include "common/symmetry.h"
 #include "common/units.h"
+#include "dft/basis/magsym.h"
 #include "dft/scf/dist.h"
 #include "dft/terms/ewald.h"
+#include "dft/terms/nonlocal.h"
 #include "dft/scf/linalg.h"
+#include "dft/scf/magfield.h"
+#include "dft/scf/moments.h"
 #include "dft/scf/smearing.h"
 #include "dft/scf/tetra.h"
 
@@ -84,6 +88,17 @@ static int setup_atoms(const dft_params *p, dft_system *sys)
         if (z_label && sys->pseudo[s]->z && z_label != sys->pseudo[s]->z)
             LS_ERROR(LS_ERR_INPUT, "%s: species '%s' uses the pseudopotential '%s', which is for %s",
                      p->source, p->species[s].label, p->species[s].pseudo, sys->pseudo[s]->element);
+        /* Spin-orbit needs j-resolved projectors; without it a fully relativistic file is
+         * j-averaged as pw.x does (average_pp), so one set of files serves both. */
+        if (p->spinorbit && !sys->pseudo[s]->has_so) {
+            char where[64] = "";
+            if (p->line_lspinorb > 0) snprintf(where, sizeof where, "%d:", p->line_lspinorb);
+            LS_ERROR(LS_ERR_INPUT, "%s:%s spin-orbit coupling is asked for (lspinorb / spin_orbit), but the pseudopotential "
+                     "'%s' of species '%s' is scalar-relativistic (no PP_SPIN_ORB): use a fully relativistic file "
+                     "(e.g. inputs/pseudo/pd04-pbe-fr/%s.upf) or switch spin-orbit off",
+                     p->source, where, p->species[s].pseudo, p->species[s].label, sys->pseudo[s]->element);
+        }
+        if (!p->spinorbit) LS_TRY(dft_pseudo_average_so(sys->pseudo[s]));
     }
     double valence = 0;
     for (int a = 0; a < sys->n_atom; a++) valence += sys->pseudo[sys->species_of[a]]->z_valence;
@@ -103,7 +118,7 @@ static int setup_atoms(const dft_params *p, dft_system *sys)
  * energy (Harris-Foulkes and Kohn-Sham energies then differed by 3e-5 Ha, and the forces by
  * 1e-2 Ha/bohr, for O2 in a box whose inversion centre is off the grid).  The kept
  * operations form a group (the maps of the grid onto itself). */
-static void keep_grid_operations(ls_symops *ops, const int n[3])
+static void keep_grid_operations(ls_symops *ops, const int n[3], int *t_rev)
 {
     int kept = 0, na = ops->n_atom;
     for (int op = 0; op < ops->n_op; op++) {
@@ -120,6 +135,7 @@ static void keep_grid_operations(ls_symops *ops, const int n[3])
             memcpy(ops->translations[kept], ops->translations[op], sizeof ops->translations[op]);
             memcpy(ops->cart_rotations[kept], ops->cart_rotations[op], sizeof ops->cart_rotations[op]);
             memmove(ops->atom_map + (size_t)kept * na, ops->atom_map + (size_t)op * na, (size_t)na * sizeof *ops->atom_map);
+            if (t_rev) t_rev[kept] = t_rev[op];
         }
         kept++;
     }
@@ -146,6 +162,18 @@ static int find_symmetry(const dft_params *p, dft_system *sys)
     if (status != LS_OK) {
         ls_error_prefix("%s: symmetry analysis: ", p->source);
         return status;
+    }
+    /* Noncollinear: only the operations that keep the starting moments, some of them combined
+     * with time reversal (dft/basis/magsym.h). */
+    if (sys->noncolin) {
+        sys->t_rev = calloc((size_t)sys->symops->n_op + 1, sizeof *sys->t_rev);
+        if (!sys->t_rev) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+        if (sys->domag) {
+            int n0 = sys->symops->n_op, removed = dft_magsym_filter(sys->symops, (const double(*)[3])sys->m_start, sys->t_rev);
+            for (int op = 0; op < sys->symops->n_op; op++) sys->n_sym_trev += sys->t_rev[op];
+            ls_log_info("magnetic symmetry: %d of the %d crystal operations keep the moments (%d of them with time "
+                        "reversal)", n0 - removed, n0, sys->n_sym_trev);
+        }
     }
     sys->n_sym = sys->symops->n_op;
     sys->sym_rot = sys->symops->rotations;
@@ -186,10 +214,75 @@ static int symmetric_grid_size(const dft_system *sys, const double cell[3][3], d
     return LS_OK;
 }
 
+int dft_params_n_rho(const dft_params *p)
+{
+    if (!p->noncolin) return p->n_spin == 2 ? 2 : 1;
+    if (!p->spinorbit) return 4; /* pw.x: domag = .true. without spin-orbit */
+    for (int s = 0; s < p->n_species; s++)
+        if (fabs(p->species[s].starting_magnetization) > 1e-6) return 4;
+    return 1;
+}
+
+/* Noncollinear spin and spin-orbit: flags, the starting moments, the GGA axis (pw.x compute_ux). */
+static int setup_magnetism(const dft_params *p, dft_system *sys)
+{
+    sys->npol = 1;
+    sys->n_rho = dft_params_n_rho(p);
+    if (!p->noncolin) {
+        if (p->spinorbit)
+            LS_ERROR(LS_ERR_INPUT, "%s: spin-orbit coupling needs a noncollinear calculation (pw.x: lspinorb = .true. "
+                     "with noncolin = .true.)", p->source);
+        if (p->mag_constraint != DFT_MAG_CONSTRAINT_NONE)
+            LS_ERROR(LS_ERR_INPUT, "%s: constrained_magnetization 'atomic' / 'atomic direction' needs a noncollinear "
+                     "calculation (noncolin = .true.)", p->source);
+        return LS_OK;
+    }
+    if (p->calculation != DFT_CALC_SCF)
+        LS_ERROR(LS_ERR_UNSUPPORTED, "%s: calculation = 'nscf' / 'bands' is not supported by Lodestone for noncollinear "
+                 "spin yet: run the scf input (for a DOS on a denser mesh, 'lodestone dos INPUT --kmesh N1xN2xN3')",
+                 p->source);
+    if (p->n_spin == 2)
+        LS_ERROR(LS_ERR_INPUT, "%s: a noncollinear calculation has one spin channel of spinors: nspin = 2 conflicts with "
+                 "noncolin (remove nspin, as pw.x requires)", p->source);
+    sys->noncolin = 1;
+    sys->npol = 2;
+    sys->spinorbit = p->spinorbit;
+    sys->domag = sys->n_rho == 4;
+    sys->m_start = calloc((size_t)sys->n_atom, sizeof *sys->m_start);
+    if (!sys->m_start) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    for (int a = 0; a < sys->n_atom; a++) {
+        int s = sys->species_of[a];
+        double a1 = p->angle1_deg[s] * M_PI / 180.0, a2 = p->angle2_deg[s] * M_PI / 180.0;
+        double m = p->species[s].starting_magnetization;
+        sys->m_start[a][0] = m * sin(a1) * cos(a2);
+        sys->m_start[a][1] = m * sin(a1) * sin(a2);
+        sys->m_start[a][2] = m * cos(a1);
+    }
+    /* The fixed axis of the GGA's local frame: the first non-zero starting moment, when all the
+     * others are parallel or antiparallel to it (pw.x compute_ux; is_parallel by the cross product). */
+    int first = -1;
+    for (int a = 0; a < sys->n_atom && first < 0; a++) {
+        const double *m = sys->m_start[a];
+        if (m[0] * m[0] + m[1] * m[1] + m[2] * m[2] > 1e-12) first = a;
+    }
+    if (first >= 0) {
+        const double *u = sys->m_start[first];
+        double un = sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+        sys->lsign = 1;
+        for (int a = first + 1; a < sys->n_atom; a++) {
+            const double *m = sys->m_start[a];
+            double c[3] = {u[1] * m[2] - u[2] * m[1], u[2] * m[0] - u[0] * m[2], u[0] * m[1] - u[1] * m[0]};
+            if (c[0] * c[0] + c[1] * c[1] + c[2] * c[2] > 1e-12) sys->lsign = 0;
+        }
+        for (int x = 0; x < 3; x++) sys->ux[x] = u[x] / un;
+    }
+    return LS_OK;
+}
+
 static int setup_bands(const dft_params *p, dft_system *sys)
 {
     sys->n_spin = p->n_spin == 2 ? 2 : 1;
-    sys->max_occ = sys->n_spin == 2 ? 1.0 : 2.0;
+    sys->max_occ = sys->n_spin == 2 || sys->noncolin ? 1.0 : 2.0;
     if (p->occupations == DFT_OCC_SMEARING) {
         sys->smearing = dft_smearing_find(p->smearing[0] ? p->smearing : "gaussian");
         if (sys->smearing == NULL)
@@ -200,7 +293,7 @@ static int setup_bands(const dft_params *p, dft_system *sys)
     } else if (p->occupations == DFT_OCC_FROM_INPUT) {
         if (!p->occ_input || p->n_bands < 1)
             LS_ERROR(LS_ERR_INPUT, "%s: occupations from input need the occupation of each of the bands", p->source);
-    } else if (p->occupations == DFT_OCC_FIXED) {
+    } else if (p->occupations == DFT_OCC_FIXED && !sys->noncolin) {
         double half = sys->n_electrons / 2.0;
         if (sys->n_spin == 1 && fabs(half - round(half)) > 1e-8)
             LS_ERROR(LS_ERR_INPUT, "%s: %.6g electrons is an odd or fractional count, which fixed occupations "
@@ -217,6 +310,8 @@ static int setup_bands(const dft_params *p, dft_system *sys)
         } else {
             n_band = (int)lround(ceil(half - 1e-8));
         }
+        /* Spinor bands are not twofold degenerate: twice as many (pw.x's setup). */
+        if (sys->noncolin) n_band *= 2;
     }
     if (n_band < 1) n_band = 1;
     sys->n_band = n_band;
@@ -272,6 +367,7 @@ static int setup_nonlocal(dft_system *sys)
     }
     sys->proj_offset[sys->n_atom] = n;
     sys->n_proj_total = n;
+    if (sys->spinorbit) LS_TRY(dft_nonlocal_so_build(sys));
     sys->dmat = calloc((size_t)n * (size_t)n + 1, sizeof *sys->dmat);
     sys->proj_l = malloc(((size_t)n + 1) * sizeof *sys->proj_l);
     if (!sys->dmat || !sys->proj_l) LS_ERROR(LS_ERR_NOMEM, "out of memory");
@@ -308,11 +404,13 @@ int dft_system_create(const dft_params *p, dft_system **out)
     LS_TRY_GOTO(status, ls_structure_check(p->structure, 0.5 * LS_ANGSTROM_BOHR, p->source), fail);
     LS_TRY_GOTO(status, dft_params_check_sizes(p), fail);
     LS_TRY_GOTO(status, setup_atoms(p, sys), fail);
+    LS_TRY_GOTO(status, setup_magnetism(p, sys), fail);
     LS_TRY_GOTO(status, setup_bands(p, sys), fail);
 
-    /* Functional: explicit, or the first pseudopotential's. */
+    /* Functional: explicit, or the first pseudopotential's; spin-polarised for collinear spin and
+     * for a noncollinear magnetisation (evaluated in the local spin frame, xc_noncolin.c). */
     const char *functional = p->functional[0] ? p->functional : sys->pseudo[0]->functional;
-    LS_TRY_GOTO(status, dft_xc_create(functional, sys->n_spin, &sys->xc), fail);
+    LS_TRY_GOTO(status, dft_xc_create(functional, sys->domag ? 2 : sys->n_spin, &sys->xc), fail);
 
     double ecut_rho = p->ecut_rho > 0 ? p->ecut_rho : 4.0 * p->ecut_wfc;
     if (!(p->ecut_wfc > 0)) LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: the wavefunction cutoff must be positive", p->source);
@@ -339,19 +437,35 @@ int dft_system_create(const dft_params *p, dft_system **out)
     LS_TRY_GOTO(status, dft_grid_create_ref(sys->cell, p->basis_ref_given ? sel_cell : NULL, ecut_rho, n_fft,
                                             &sys->grid), fail);
     if (sys->symops) {
-        keep_grid_operations(sys->symops, sys->grid->n);
+        keep_grid_operations(sys->symops, sys->grid->n, sys->t_rev);
         sys->n_sym = sys->symops->n_op;
+        if (sys->t_rev) {
+            sys->n_sym_trev = 0;
+            for (int op = 0; op < sys->n_sym; op++) sys->n_sym_trev += sys->t_rev[op];
+        }
     }
     int mesh[3];
     memcpy(mesh, p->kmesh, sizeof mesh);
     if (p->kspacing > 0) LS_TRY_GOTO(status, dft_kpoints_mesh_from_spacing(sys->grid->recip, p->kspacing, mesh), fail);
-    if (p->n_klist > 0)
-        LS_TRY_GOTO(status, dft_kpoints_list(p->klist, p->n_klist, p->klist_symmetry, (const double(*)[3])sys->cell,
-                                             sys->n_sym, (const int(*)[3][3])sys->sym_rot, p->time_reversal,
-                                             &sys->kpts), fail);
-    else
-        LS_TRY_GOTO(status, dft_kpoints_mp(mesh, p->kshift, sys->n_sym, (const int(*)[3][3])sys->sym_rot,
-                                           p->time_reversal, &sys->kpts), fail);
+    /* k and -k are equivalent unless the state is magnetic and noncollinear (pw.x: time_reversal =
+     * .not. noinv .and. .not. (noncolin .and. domag)); time-reversed operations map k to -R^T k. */
+    int k_trev = p->time_reversal && !(sys->noncolin && sys->domag);
+    if (p->n_klist > 0) {
+        /* A list is reduced by the operations without time reversal (a subgroup), which the list
+         * code takes as plain rotations. */
+        int n_unitary = 0;
+        int(*unitary)[3][3] = malloc((size_t)(sys->n_sym > 0 ? sys->n_sym : 1) * sizeof *unitary);
+        if (!unitary) LS_ERROR_GOTO(status, LS_ERR_NOMEM, fail, "out of memory");
+        for (int op = 0; op < sys->n_sym; op++)
+            if (!(sys->t_rev && sys->t_rev[op])) memcpy(unitary[n_unitary++], sys->sym_rot[op], sizeof *unitary);
+        status = dft_kpoints_list(p->klist, p->n_klist, p->klist_symmetry, (const double(*)[3])sys->cell, n_unitary,
+                                  (const int(*)[3][3])unitary, k_trev, &sys->kpts);
+        free(unitary);
+        if (status != LS_OK) goto fail;
+    } else {
+        LS_TRY_GOTO(status, dft_kpoints_mp_mag(mesh, p->kshift, sys->n_sym, (const int(*)[3][3])sys->sym_rot, sys->t_rev,
+                                               k_trev, &sys->kpts), fail);
+    }
     if (p->occupations == DFT_OCC_TETRAHEDRA)
         LS_TRY_GOTO(status, dft_tetra_create(sys->kpts, (const double(*)[3])sys->grid->recip, p->tetrahedra,
                                              &sys->tetra), fail);
@@ -361,9 +475,9 @@ int dft_system_create(const dft_params *p, dft_system **out)
         LS_TRY_GOTO(status, dft_basis_create(sys->grid, sys->kpts->k[ik], sys->kpts->weight[ik], p->ecut_wfc,
                                              &sys->basis[ik]), fail);
     for (int ik = 0; ik < sys->kpts->n_kpt; ik++)
-        if (sys->basis[ik]->n_pw < sys->n_band)
+        if (dft_system_npw(sys, ik) < sys->n_band)
             LS_ERROR_GOTO(status, LS_ERR_INPUT, fail, "%s: only %d plane waves at k-point %d for %d bands: raise the cutoff or lower the number of bands",
-                          p->source, sys->basis[ik]->n_pw, ik + 1, sys->n_band);
+                          p->source, dft_system_npw(sys, ik), ik + 1, sys->n_band);
 
     {
         int m[3] = {0, 0, 0};
@@ -380,6 +494,7 @@ int dft_system_create(const dft_params *p, dft_system **out)
     LS_TRY_GOTO(status, dft_dist_create(sys->n_spin * sys->kpts->n_kpt, p->n_pools, &sys->dist), fail);
     LS_TRY_GOTO(status, setup_local(sys), fail);
     LS_TRY_GOTO(status, setup_nonlocal(sys), fail);
+    LS_TRY_GOTO(status, dft_magfield_setup(sys), fail);
 
     double *charge = malloc((size_t)sys->n_atom * sizeof *charge);
     if (!charge) LS_ERROR_GOTO(status, LS_ERR_NOMEM, fail, "out of memory");
@@ -429,5 +544,11 @@ void dft_system_destroy(dft_system *sys)
     free(sys->occ);
     free(sys->rho);
     free(sys->veff);
+    free(sys->dso);
+    free(sys->dso_offset);
+    free(sys->m_start);
+    free(sys->t_rev);
+    free(sys->spin_proj);
+    dft_sites_destroy(sys->sites);
     free(sys);
 }

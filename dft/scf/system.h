@@ -74,13 +74,48 @@ typedef struct dft_system {
     double e_alphaz;              /* (sum_a alpha_a) N_e / Omega, Ha (reported separately) */
 
     /* State. */
-    double complex **psi;         /* [n_kpt * n_spin][n_band * n_pw(k)] */
+    double complex **psi;         /* [n_kpt * n_spin][n_band * npol * n_pw(k)] */
     double *eig;                  /* [(is * n_kpt + ik) * n_band + ib] */
     double *occ;                  /* same layout; includes the spin factor max_occ */
-    double *rho;                  /* [n_spin][n_r] spin densities (or total for n_spin 1) */
-    double *veff;                 /* [n_spin][n_r] effective local potential, Ha */
+    double *rho;                  /* [n_rho][n_r] spin densities (or total for n_rho 1; n, mx, my, mz for 4) */
+    double *veff;                 /* [n_rho][n_r] effective local potential, Ha (v, Bx, By, Bz for 4) */
     double fermi;
     double minus_ts;
+
+    /* Noncollinear magnetism and spin-orbit coupling (issue 18; dft/README.md, section
+     * "Noncollinear magnetism and spin-orbit coupling").  In a collinear run noncolin = 0,
+     * npol = 1, n_rho = n_spin and nothing below is allocated, so the collinear paths are
+     * unchanged. */
+    int noncolin;                 /* spinors: psi holds npol = 2 blocks of n_pw (up, then down) per band */
+    int npol;                     /* 1 or 2 */
+    int domag;                    /* noncollinear with a magnetisation (pw.x domag): rho and veff have
+                                     4 components (n, mx, my, mz) and (v, Bx, By, Bz), H = v + sigma.B */
+    int spinorbit;                /* j-resolved projectors with 2x2 spin blocks of D (dso) */
+    int n_rho;                    /* components of rho and veff: 1, 2 (up, down) or 4 (n, m) */
+    double complex *dso;          /* spin-orbit D of atom a: dso[dso_offset[a] + (s n_a + p)(2 n_a) + s' n_a + q],
+                                     n_a = its projectors, s, s' = 0 up, 1 down (Ha) */
+    long *dso_offset;             /* [n_atom + 1] */
+    double (*m_start)[3];         /* [n_atom] starting moments (starting_magnetization x direction) */
+    int *t_rev;                   /* [n_sym] 1: operation combined with time reversal (magnetic symmetry) */
+    int n_sym_trev;               /* how many */
+    int lsign;                    /* GGA: spin up/down along the fixed axis ux (pw.x compute_ux) */
+    double ux[3];
+    /* Fixed spin moment and magnetic constraints (dft/scf/magfield.c). */
+    int fsm;                      /* tot_magnetization: collinear two Fermi levels, noncollinear a field */
+    double fsm_field;             /* noncollinear: the Lagrange field B along fsm_dir (H gets -B sigma.e), Ha */
+    double fsm_dir[3];
+    double *spin_proj;            /* noncollinear fixed moment: <psi|sigma.e|psi> [n_kpt][n_band] */
+    double fermi_up, fermi_down;  /* collinear fixed moment */
+    struct dft_sites *sites;      /* pw.x's atomic spheres for the constraints (NULL without) */
+    double e_ext_rho;             /* int v_ext . m_in of the extra magnetic fields in veff, Ha */
+    double e_penalty;             /* constraint penalty lambda sum (...)^2, Ha (reported apart, as pw.x) */
+
+    /* Optional (issue 18), set by the caller between dft_system_create and dft_scf_solve: a
+     * starting density on this grid (borrowed, [n_rho][n_r]; before start and atomic densities),
+     * and nscf = 1 for a non-self-consistent calculation with that density (dft_scf_solve then
+     * diagonalises to convergence and reports the band energy; the magnetic force theorem). */
+    const double *rho_init;
+    int nscf;
 
     /* Optional, set by the caller between dft_system_create and dft_scf_solve:
      * a previous solution to start from (dft/scf/start.h), and a function called after every SCF
@@ -92,6 +127,11 @@ typedef struct dft_system {
 } dft_system;
 
 int dft_system_create(const dft_params *p, dft_system **out);
+/* Components of the density of these parameters: 1, 2 (collinear up, down) or 4 (noncollinear
+ * n, m; pw.x's nspin_mag). */
+int dft_params_n_rho(const dft_params *p);
+/* Coefficients of one wavefunction at k-point ik: npol * n_pw. */
+static inline int dft_system_npw(const dft_system *sys, int ik) { return sys->npol * sys->basis[ik]->n_pw; }
 void dft_system_destroy(dft_system *sys);
 
 /* Structure factor of species s at every G of the sphere: sum_{a in s} exp(-i G.tau_a). */

@@ -44,8 +44,8 @@ static int final_fields_compute(const dft_system *sys, struct final_fields *ff)
     memset(ff, 0, sizeof *ff);
     ff->rho_g = malloc((size_t)g->n_g * sizeof *ff->rho_g);
     ff->vxc_g = malloc((size_t)g->n_g * sizeof *ff->vxc_g);
-    ff->vxc = malloc((size_t)ns * nr * sizeof *ff->vxc);
-    double *veff = malloc((size_t)ns * nr * sizeof *veff);
+    ff->vxc = malloc((size_t)sys->n_rho * nr * sizeof *ff->vxc);
+    double *veff = malloc((size_t)sys->n_rho * nr * sizeof *veff); /* n_rho components */
     double *tmp = malloc((size_t)nr * sizeof *tmp);
     double complex *work = fftw_malloc((size_t)nr * sizeof *work);
     int status = LS_OK;

@@ -43,7 +43,9 @@ static void ylm_gradient(int l, const double q[3], double dy[3][7])
 
 int dft_nonlocal_derivatives(const dft_system *sys, double (*dedtau)[3], double dede[3][3], double *e_nl)
 {
-    int n_kpt = sys->kpts->n_kpt, nb = sys->n_band, np = sys->n_proj_total;
+    /* Spinors: each band is npol vectors of n_pw (up, down), projected and contracted as such;
+     * with spin-orbit the weights y couple the two (dft_nonlocal_so_weights). */
+    int n_kpt = sys->kpts->n_kpt, nb = sys->n_band, np = sys->n_proj_total, npol = sys->npol, nv = npol * sys->n_band;
     if (dedtau) memset(dedtau, 0, (size_t)sys->n_atom * sizeof *dedtau);
     if (dede) memset(dede, 0, 9 * sizeof(double));
     *e_nl = 0;
@@ -66,8 +68,8 @@ int dft_nonlocal_derivatives(const dft_system *sys, double (*dedtau)[3], double 
     dft_dist_pool_share(dist, sys->n_atom, &a_lo, &a_hi);
     int status = LS_OK;
     int *rows_first = malloc((size_t)(dist->pool_size + 1) * sizeof *rows_first);
-    double complex *becp = malloc((size_t)nb * np * sizeof *becp);
-    double complex *y = malloc((size_t)nb * np * sizeof *y);
+    double complex *becp = malloc((size_t)nv * np * sizeof *becp);
+    double complex *y = malloc((size_t)nv * np * sizeof *y);
     double complex *z = malloc((size_t)np_atom_max * n_pw_max * sizeof *z);
     double *q = malloc((size_t)n_pw_max * sizeof *q);
     double *fq = NULL, *dfq = NULL, *ylm = NULL, *dylm = NULL;
@@ -79,7 +81,7 @@ int dft_nonlocal_derivatives(const dft_system *sys, double (*dedtau)[3], double 
     }
     if (!rows_first || !becp || !y || !z || !q || (dede && (!fq || !dfq || !ylm || !dylm)))
         LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for the nonlocal forces and stress");
-    for (int r = 0; r <= dist->pool_size; r++) rows_first[r] = (int)((long)nb * r / dist->pool_size);
+    for (int r = 0; r <= dist->pool_size; r++) rows_first[r] = npol * (int)((long)nb * r / dist->pool_size);
     static const double complex mi[4] = {1.0, -I, -1.0, I};
     for (int ik = 0; ik < n_kpt; ik++) {
         int mine = 0;
@@ -109,25 +111,34 @@ int dft_nonlocal_derivatives(const dft_system *sys, double (*dedtau)[3], double 
             if (!dft_dist_owns(dist, is * n_kpt + ik)) continue;
             const double complex *psi = sys->psi[is * n_kpt + ik];
             /* Projections of this rank's bands, then of all (pool ranks share the bands). */
-            if (b_hi > b_lo) dft_nonlocal_project(sys, ik, b_hi - b_lo, psi + (size_t)b_lo * npw, becp + (size_t)b_lo * np);
+            if (b_hi > b_lo)
+                dft_nonlocal_project(sys, ik, npol * (b_hi - b_lo), psi + (size_t)b_lo * npol * npw,
+                                     becp + (size_t)npol * b_lo * np);
             ls_comm_allgatherv(dist->pool_comm, becp, (size_t)np * sizeof *becp, rows_first);
-            /* y[n][q] = w f sum_p D_pq conj(b_np); E_NL = Re sum_nq y_nq b_nq (this rank's atoms) */
-            for (int n = 0; n < nb; n++) {
-                double w = sys->occ[((size_t)is * n_kpt + ik) * nb + n] * b->weight;
-                for (int a = a_lo; a < a_hi; a++)
-                    for (int qq = sys->proj_offset[a]; qq < sys->proj_offset[a + 1]; qq++) {
-                        double complex acc = 0;
-                        for (int p = sys->proj_offset[a]; p < sys->proj_offset[a + 1]; p++)
-                            acc += sys->dmat[(size_t)p * np + qq] * conj(becp[(size_t)n * np + p]);
-                        y[(size_t)n * np + qq] = w * acc;
-                        *e_nl += creal(w * acc * becp[(size_t)n * np + qq]);
+            /* y[v][q] = w f sum_p D_pq conj(b_vp) for every vector v (band v / npol);
+             * E_NL = Re sum_vq y_vq b_vq (this rank's atoms) */
+            for (int v = 0; v < nv; v++) {
+                double w = sys->occ[((size_t)is * n_kpt + ik) * nb + v / npol] * b->weight;
+                for (int a = a_lo; a < a_hi; a++) {
+                    if (sys->spinorbit) {
+                        if (v % 2 == 0) dft_nonlocal_so_weights(sys, a, becp + (size_t)v * np, w, y + (size_t)v * np);
+                    } else {
+                        for (int qq = sys->proj_offset[a]; qq < sys->proj_offset[a + 1]; qq++) {
+                            double complex acc = 0;
+                            for (int p = sys->proj_offset[a]; p < sys->proj_offset[a + 1]; p++)
+                                acc += sys->dmat[(size_t)p * np + qq] * conj(becp[(size_t)v * np + p]);
+                            y[(size_t)v * np + qq] = w * acc;
+                        }
                     }
+                    for (int qq = sys->proj_offset[a]; qq < sys->proj_offset[a + 1]; qq++)
+                        *e_nl += creal(y[(size_t)v * np + qq] * becp[(size_t)v * np + qq]);
+                }
             }
             for (int a = a_lo; a < a_hi; a++) {
                 int p0 = sys->proj_offset[a], na = sys->proj_offset[a + 1] - p0;
                 if (na == 0) continue;
-                /* z[q][G] = sum_n y[n][p0 + q] psi[n][G] */
-                dft_zgemm(CblasTrans, CblasNoTrans, na, npw, nb, 1.0, y + p0, np, psi, npw, 0.0, z, npw);
+                /* z[q][G] = sum_v y[v][p0 + q] psi[v][G] */
+                dft_zgemm(CblasTrans, CblasNoTrans, na, npw, nv, 1.0, y + p0, np, psi, npw, 0.0, z, npw);
                 if (dedtau) {
                     for (int qq = 0; qq < na; qq++) {
                         const double complex *pq = pr->proj + (size_t)(p0 + qq) * npw, *zq = z + (size_t)qq * npw;

@@ -37,11 +37,10 @@ static void divergence(const dft_grid *g, const double *h, double *out_r, double
     dft_grid_sphere_to_field(g, acc, out_r, work);
 }
 
-int dft_potential_compute(const dft_system *sys, const double *rho, double *veff, double *vxc_out,
-                          struct dft_potential_energies *e)
+int dft_potential_compute_ns(const dft_system *sys, int ns, const double *rho, double *veff, double *vxc_out,
+                             struct dft_potential_energies *e)
 {
     const dft_grid *g = sys->grid;
-    int ns = sys->n_spin;
     long nr = g->n_r;
     int gga = dft_xc_is_gga(sys->xc);
     int n_sig = 2 * ns - 1;
@@ -154,12 +153,25 @@ done:
     return status;
 }
 
+int dft_potential_compute(const dft_system *sys, const double *rho, double *veff, double *vxc_out,
+                          struct dft_potential_energies *e)
+{
+    if (sys->noncolin && sys->domag) return dft_potential_compute_noncolin(sys, rho, veff, vxc_out, e);
+    return dft_potential_compute_ns(sys, sys->n_spin, rho, veff, vxc_out, e);
+}
+
 int dft_potential_gga_stress(const dft_system *sys, const double *rho, double out[3][3])
+{
+    if (sys->noncolin && sys->domag) return dft_potential_gga_stress_noncolin(sys, rho, out);
+    return dft_potential_gga_stress_ns(sys, sys->n_spin, rho, out);
+}
+
+int dft_potential_gga_stress_ns(const dft_system *sys, int ns, const double *rho, double out[3][3])
 {
     memset(out, 0, 9 * sizeof(double));
     if (!dft_xc_is_gga(sys->xc)) return LS_OK;
     const dft_grid *g = sys->grid;
-    int ns = sys->n_spin, n_sig = 2 * ns - 1;
+    int n_sig = 2 * ns - 1;
     long nr = g->n_r;
     int status = LS_OK;
     double complex *work = fftw_malloc((size_t)nr * sizeof *work);

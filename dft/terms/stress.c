@@ -29,13 +29,14 @@ static void kinetic_stress(const dft_system *sys, double out[3][3])
             for (int ib = b_lo; ib < b_hi; ib++) {
                 double w = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * b->weight;
                 if (w == 0) continue;
-                const double complex *c = sys->psi[is * n_kpt + ik] + (size_t)ib * b->n_pw;
+                const double complex *c = sys->psi[is * n_kpt + ik] + (size_t)ib * sys->npol * b->n_pw;
                 double acc[3][3] = {{0}};
-                for (int ig = 0; ig < b->n_pw; ig++) {
-                    double p = creal(c[ig]) * creal(c[ig]) + cimag(c[ig]) * cimag(c[ig]);
-                    for (int x = 0; x < 3; x++)
-                        for (int y = x; y < 3; y++) acc[x][y] += p * b->kg[ig][x] * b->kg[ig][y];
-                }
+                for (int cp = 0; cp < sys->npol; cp++, c += b->n_pw) /* spinors: both components */
+                    for (int ig = 0; ig < b->n_pw; ig++) {
+                        double p = creal(c[ig]) * creal(c[ig]) + cimag(c[ig]) * cimag(c[ig]);
+                        for (int x = 0; x < 3; x++)
+                            for (int y = x; y < 3; y++) acc[x][y] += p * b->kg[ig][x] * b->kg[ig][y];
+                    }
                 for (int x = 0; x < 3; x++)
                     for (int y = x; y < 3; y++) out[x][y] -= w * acc[x][y];
             }
@@ -92,8 +93,8 @@ int dft_stress_compute(const dft_system *sys, double stress[3][3])
     int ns = sys->n_spin;
     double sk[3][3], sd[3][3], snl[3][3], sgga[3][3], se[3][3];
     int status = LS_OK;
-    double *veff = malloc((size_t)ns * nr * sizeof *veff);
-    double *vxc = malloc((size_t)ns * nr * sizeof *vxc);
+    double *veff = malloc((size_t)sys->n_rho * nr * sizeof *veff); /* n_rho components */
+    double *vxc = malloc((size_t)sys->n_rho * nr * sizeof *vxc);
     double *tmp = malloc((size_t)nr * sizeof *tmp);
     double complex *rho_g = malloc((size_t)g->n_g * sizeof *rho_g);
     double complex *vxc_g = malloc((size_t)g->n_g * sizeof *vxc_g);
