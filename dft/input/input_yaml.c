@@ -191,7 +191,16 @@ static int read_structure(struct yaml_state *st)
     LS_TRY(ls_config_get_string(c, "structure", &file));
     char path[4096];
     LS_TRY(resolve(st, "structure", file, path, sizeof path));
-    int status = ls_structure_read(path, LS_FORMAT_AUTO, &st->p->structure);
+    /* The format from the name, with the fix a YAML file needs (not the command line's --from). */
+    enum ls_format format = LS_FORMAT_AUTO;
+    if (ls_format_guess(path, &format) != LS_OK) {
+        ls_error_clear();
+        return key_error(st, "structure",
+                         "cannot tell the format of '%s' from its name: use the extension .vasp/.poscar, "
+                         ".xyz/.extxyz, .xsf or .cif, or name it POSCAR/CONTCAR",
+                         file);
+    }
+    int status = ls_structure_read(path, format, &st->p->structure);
     if (status != LS_OK) ls_error_prefix("%s:%d: key 'structure': ", ls_config_name(c), ls_config_line(c, "structure"));
     return status;
 }

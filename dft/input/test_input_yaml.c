@@ -353,6 +353,9 @@ static const struct bad_case bad_cases[] = {
     /* missing structure */
     {"ecut: 90 Ry\n", 1, "no structure: add 'structure: FILE'", LS_ERR_INPUT},
     {"structure: nowhere.vasp\necut: 90 Ry\n", 1, "nowhere.vasp", LS_ERR_IO},
+    /* a name that tells no format (found by fuzz_yaml_input: it was a usage error naming --from) */
+    {"ecut: 90 Ry\nstructure: cell.txt\n", 2, "cannot tell the format of 'cell.txt' from its name: use the extension",
+     LS_ERR_INPUT},
     {"structure: x.vasp\n" FE_CELL, 2, "not both", LS_ERR_INPUT},
     /* unknown key with a suggestion, at every level */
     {FE_CELL "ecutt: 90 Ry\n", 3, "unknown key 'ecutt' (did you mean 'ecut'?)", LS_ERR_INPUT},
