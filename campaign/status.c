@@ -220,6 +220,20 @@ int campaign_status_write(const char *db_path, FILE *fp, int json)
         fputc('\n', fp);
     } else {
         if (!n_run) fprintf(fp, "  (none)\n");
+        /* Launcher mode: the batch jobs in flight (schema 2; an older database has no job table). */
+        long long has_jobs = 0, n_jobs = 0;
+        double oldest = 0;
+        int found = 0;
+        if (ls_db_get_int(st->db, &has_jobs, NULL, "SELECT count(*) FROM sqlite_master WHERE name = 'job'", NULL) ==
+                LS_OK &&
+            has_jobs &&
+            ls_db_get_int(st->db, &n_jobs, NULL, "SELECT count(*) FROM job WHERE state = 'submitted'", NULL) == LS_OK &&
+            n_jobs > 0 &&
+            ls_db_get_double(st->db, &oldest, &found, "SELECT min(submitted_unix) FROM job WHERE state = 'submitted'",
+                             NULL) == LS_OK &&
+            found)
+            fprintf(fp, "batch jobs:  %lld submitted and not collected, the oldest %.0f s ago (table job)\n", n_jobs,
+                    now - oldest);
         if (s.runner[0]) fprintf(fp, "runner:      %s\n", s.runner);
         fprintf(fp, "state:       %s\n", s.state);
     }

@@ -439,6 +439,11 @@ static void test_campaign_launcher_leader_killed(void)
     int st = 0;
     waitpid(pid, &st, 0);
     LS_CHECK_MSG(n == 3, "%lld jobs submitted before the kill", n);
+    /* `campaign status` shows the jobs in flight. */
+    run("%s campaign status --db %s > %s 2>&1", ls_test_bin(), db, db_in("leader.status"));
+    char *text = ls_test_slurp(db_in("leader.status"));
+    LS_CHECK_MSG(text && strstr(text, "batch jobs:  3 submitted and not collected"), "status: %s", text ? text : "");
+    free(text);
     int rc = run("%s campaign run %s --db %s >> %s 2>&1", ls_test_bin(), yaml, db, db_in("leader.log"));
     LS_CHECK_MSG(rc == 0, "exit %d (log %s)", rc, db_in("leader.log"));
     LS_CHECK(query_int(db, "SELECT count(*) FROM job WHERE id <= 3 AND state = 'ended' AND attempt = 1") == 3);
