@@ -19,29 +19,12 @@
 #include "common/test.h"
 #include "common/units.h"
 #include "dft/dft.h"
+#include "dft/magnet/test_fe_bcc.h"
 
 static int fe_params(dft_params *p, int noncolin)
 {
-    dft_params_init(p);
-    LS_TRY(ls_structure_create(1, &p->structure));
-    double a = 2.83 * LS_ANGSTROM_BOHR;
-    double cell[3][3] = {{-0.5 * a, 0.5 * a, 0.5 * a}, {0.5 * a, -0.5 * a, 0.5 * a}, {0.5 * a, 0.5 * a, -0.5 * a}};
-    memcpy(p->structure->cell, cell, sizeof cell);
-    LS_TRY(ls_structure_set_species(p->structure, 0, "Fe"));
-    p->n_species = 1;
-    snprintf(p->species[0].label, sizeof p->species[0].label, "Fe");
-    snprintf(p->species[0].pseudo, sizeof p->species[0].pseudo, "inputs/pseudo/pd04-pbe-fr/Fe.upf");
-    p->species[0].starting_magnetization = 0.5;
-    p->n_spin = noncolin ? 1 : 2;
-    p->noncolin = noncolin;
+    LS_TRY(test_fe_bcc_params(p, noncolin, 1e-12, "test_dos"));
     p->n_bands = noncolin ? 24 : 12; /* the same states */
-    p->ecut_wfc = 12.0;
-    p->kmesh[0] = p->kmesh[1] = p->kmesh[2] = 2;
-    p->occupations = DFT_OCC_SMEARING;
-    snprintf(p->smearing, sizeof p->smearing, "marzari-vanderbilt");
-    p->smearing_width = 0.02;
-    p->conv_thr = 1e-12;
-    snprintf(p->source, sizeof p->source, "test_dos");
     return LS_OK;
 }
 
