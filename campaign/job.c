@@ -20,21 +20,6 @@
 #include "common/log.h"
 #include "common/stop.h"
 
-int campaign_space_make(const struct campaign_config *cfg, struct campaign_candidate_list *cands,
-                        struct campaign_candidate_list *refs)
-{
-    memset(refs, 0, sizeof *refs);
-    LS_TRY(campaign_candidates_enumerate(cfg, cands));
-    refs->items = calloc((size_t)cfg->n_elem, sizeof *refs->items);
-    if (!refs->items) LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    refs->cap = cfg->n_elem;
-    for (int i = 0; i < cfg->n_elem; i++) {
-        LS_TRY(campaign_reference_make(cfg, cfg->elements[i], &refs->items[i]));
-        refs->n++;
-    }
-    return LS_OK;
-}
-
 struct alive {
     pthread_t thread;
     atomic_int stop;
@@ -106,10 +91,7 @@ int campaign_job_run(const char *config_path, const char *work_dir, long long ca
     int started = 0, status = LS_OK;
     LS_TRY_GOTO(status, campaign_config_read(config_path, cfg), done);
     LS_TRY_GOTO(status, campaign_space_make(cfg, &cands, &refs), done);
-    const struct campaign_candidate *c = cand_id >= 1 && cand_id <= cands.n ? &cands.items[cand_id - 1]
-                                         : cand_id > cands.n && cand_id <= cands.n + refs.n
-                                             ? &refs.items[cand_id - 1 - cands.n]
-                                             : NULL;
+    const struct campaign_candidate *c = campaign_space_candidate(&cands, &refs, cand_id);
     if (!c)
         LS_ERROR_GOTO(status, LS_ERR_INPUT, done, "%s: no candidate %lld (the campaign has %d and %d reference phases)",
                       config_path, cand_id, cands.n, refs.n);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "campaign/launcher.h"
+#include "campaign/references.h"
 #include "campaign/start.h"
 #include "campaign/store_eval.h"
 #include "common/err.h"
@@ -341,19 +342,12 @@ static int submit(const struct campaign_launch *L, long long eval_id, const stru
     return LS_OK;
 }
 
-static const struct campaign_candidate *candidate(const struct campaign_launch *L, long long id)
-{
-    if (id >= 1 && id <= L->cands->n) return &L->cands->items[id - 1];
-    if (id > L->cands->n && id <= L->cands->n + L->refs->n) return &L->refs->items[id - 1 - L->cands->n];
-    return NULL;
-}
-
 /* One look at evaluation i: recorded, given up, or its job judged and perhaps a new one
  * submitted.  *resolved when nothing is left to do for it. */
 static int tend(const struct campaign_launch *L, long long eval_id, long long cand_id, int *n_active, int *resolved)
 {
     *resolved = 0;
-    const struct campaign_candidate *c = candidate(L, cand_id);
+    const struct campaign_candidate *c = campaign_space_candidate(L->cands, L->refs, cand_id);
     if (!c) LS_ERROR(LS_ERR_INPUT, "%s: evaluation %lld names candidate %lld, which this campaign does not have",
                      L->st->path, eval_id, cand_id);
     struct job j;

@@ -31,11 +31,6 @@
 /* The `launcher` section of the campaign file (absent: launcher mode off). */
 int campaign_launcher_config_read(const ls_config *c, struct campaign_config *cfg);
 
-/* The candidates (ids 1..n) and the reference phases (ids n+1..) of a campaign, in the order
- * of the store (campaign_run and the jobs build the same lists). */
-int campaign_space_make(const struct campaign_config *cfg, struct campaign_candidate_list *cands,
-                        struct campaign_candidate_list *refs);
-
 struct campaign_launch {
     campaign_store *st;
     const struct campaign_config *cfg;

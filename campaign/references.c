@@ -1,6 +1,7 @@
 /* The elemental reference phases of formation energies and of the convex hull: each element's
  * ground-state structure (campaign/elements_data.c says which and why), computed once by the
  * same engine with the campaign's settings and stored like any evaluation. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "campaign/candidates.h"
@@ -49,4 +50,27 @@ int campaign_reference_make(const struct campaign_config *cfg, int z, struct cam
      * L1_0 cell at c/a = sqrt 2) without their moments. */
     if (order == CAMPAIGN_ORDER_FERRI) c->spacegroup = !strcmp(p->name, "B2") ? 229 : 225;
     return LS_OK;
+}
+
+int campaign_space_make(const struct campaign_config *cfg, struct campaign_candidate_list *cands,
+                        struct campaign_candidate_list *refs)
+{
+    memset(refs, 0, sizeof *refs);
+    LS_TRY(campaign_candidates_enumerate(cfg, cands));
+    refs->items = calloc((size_t)cfg->n_elem, sizeof *refs->items);
+    if (!refs->items) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    refs->cap = cfg->n_elem;
+    for (int i = 0; i < cfg->n_elem; i++) {
+        LS_TRY(campaign_reference_make(cfg, cfg->elements[i], &refs->items[i]));
+        refs->n++;
+    }
+    return LS_OK;
+}
+
+const struct campaign_candidate *campaign_space_candidate(const struct campaign_candidate_list *cands,
+                                                          const struct campaign_candidate_list *refs, long long id)
+{
+    if (id >= 1 && id <= cands->n) return &cands->items[id - 1];
+    if (id > cands->n && id <= (long long)cands->n + refs->n) return &refs->items[id - 1 - cands->n];
+    return NULL;
 }

@@ -19,6 +19,7 @@
 
 #include "campaign/campaign.h"
 #include "campaign/launcher.h"
+#include "campaign/references.h"
 #include "campaign/propose.h"
 #include "campaign/screen.h"
 #include "campaign/start.h"
@@ -122,12 +123,6 @@ struct run_ctx {
     int n_evaluated;
 };
 
-static const struct campaign_candidate *candidate_by_id(const struct run_ctx *rc, long long id)
-{
-    if (id >= 1 && id <= rc->cands->n) return &rc->cands->items[id - 1];
-    if (id > rc->cands->n && id <= rc->cands->n + rc->refs->n) return &rc->refs->items[id - 1 - rc->cands->n];
-    return NULL;
-}
 
 /* The evaluators' progress hooks (campaign/evaluator.h): the marker only grows. */
 static void progress_note(void *ctx, long long progress)
@@ -185,7 +180,7 @@ static int run_start(struct run_ctx *rc, long long eval_id, const struct campaig
 
 static int evaluate_one(struct run_ctx *rc, long long eval_id, long long cand_id, int round)
 {
-    const struct campaign_candidate *c = candidate_by_id(rc, cand_id);
+    const struct campaign_candidate *c = campaign_space_candidate(rc->cands, rc->refs, cand_id);
     if (!c) LS_ERROR(LS_ERR_INPUT, "%s: evaluation %lld names candidate %lld, which this campaign does not have",
                      rc->st->path, eval_id, cand_id);
     long long progress_before = 0;
@@ -277,7 +272,7 @@ static int close_round(struct run_ctx *rc, int round, double max_ei)
     best_feasible(rc->cfg, &obs, &best, &cand);
     campaign_observations_free(&obs);
     char verdict[256];
-    const struct campaign_candidate *c = candidate_by_id(rc, cand);
+    const struct campaign_candidate *c = campaign_space_candidate(rc->cands, rc->refs, cand);
     snprintf(verdict, sizeof verdict, "round %d finished: best feasible %s %.4g %s (%s)", round,
              campaign_property_name(rc->cfg->obj[0].prop), best, campaign_property_unit(rc->cfg->obj[0].prop),
              c ? c->name : "none yet");
