@@ -19,6 +19,7 @@
 #include "common/io.h"
 #include "common/log.h"
 #include "common/stop.h"
+#include "common/textio.h"
 
 struct alive {
     pthread_t thread;
@@ -50,16 +51,14 @@ static void *alive_main(void *arg)
     return NULL;
 }
 
-/* The exit file: "status N" and the message, written atomically. */
+/* The exit file: "status N" and the message, written atomically (the leader reads it). */
 static void write_exit(const char *jobs, const char *tag, int status, const char *message)
 {
-    char path[4300], tmp[4400];
+    char path[4300], text[LS_ERROR_MESSAGE_MAX + 32];
     snprintf(path, sizeof path, "%.4200s/%.64s.exit", jobs, tag);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return;
-    fprintf(f, "status %d\n%s\n", status, message);
-    if (fclose(f) == 0) rename(tmp, path);
+    int n = snprintf(text, sizeof text, "status %d\n%s\n", status, message);
+    if (ls_file_write_atomic(path, text, (size_t)(n < (int)sizeof text ? n : (int)sizeof text - 1)) != LS_OK)
+        ls_log_warn("campaign job %s: %s", tag, ls_error_message());
 }
 
 static int tag_is_safe(const char *tag)
