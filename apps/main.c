@@ -7,6 +7,7 @@
  * for each other and agree on one status, so they all exit with the same code.  A process
  * that failed alone while the others are stuck in a collective step ends the whole job with
  * MPI_Abort after printing its message (common/parallel.h). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,6 +87,13 @@ static int dispatch(int argc, char **argv)
                 ls_par_abort(ls_status_exit_code(status));
             }
             status = ls_comm_agree(ls_comm_world(), status);
+            /* The outcome is agreed and saved: when the first process exits non-zero, mpirun
+             * sends SIGTERM to the others, which would die of it (a second stop signal ends a
+             * process) and turn the job's exit code 3 or 1 into 143. */
+            if (status != LS_OK) {
+                signal(SIGTERM, SIG_IGN);
+                signal(SIGINT, SIG_IGN);
+            }
         }
         if (status != LS_OK && ls_par_rank() == 0) {
             const char *msg = ls_error_message();

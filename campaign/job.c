@@ -81,7 +81,8 @@ int campaign_job_compute(const struct campaign_config *cfg, const struct campaig
     if (stat(work_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
         LS_ERROR(LS_ERR_INPUT, "%s: no such folder (the campaign's DB.files folder, made by 'campaign run')", work_dir);
     /* In a task farm's group the group's first process alone writes the job's files. */
-    int writer = ls_par_rank() == 0;
+    const ls_comm *group = ls_comm_world();
+    int writer = ls_comm_rank(group) == 0;
     char jobs[4200];
     snprintf(jobs, sizeof jobs, "%s/jobs", work_dir);
     if (writer) mkdir(jobs, 0777);
@@ -98,9 +99,12 @@ int campaign_job_compute(const struct campaign_config *cfg, const struct campaig
     snprintf(a.path, sizeof a.path, "%.4200s/%.64s.alive", jobs, tag);
     a.period_s = cfg->heartbeat_s;
     int started = writer && pthread_create(&a.thread, NULL, alive_main, &a) == 0;
-    const struct campaign_start_ctx x = {cfg,       campaign_evaluator_for(cfg->calculator), work_dir, (int)getpid(),
-                                         n_threads, verbose,                                 NULL,     NULL,
-                                         NULL};
+    const struct campaign_start_ctx x = {cfg,     campaign_evaluator_for(cfg->calculator),
+                                         work_dir, (int)getpid(),
+                                         n_threads, verbose,
+                                         NULL,    NULL,
+                                         NULL,    ls_comm_size(group) > 1 ? group : NULL,
+                                         0};
     int status = LS_OK;
     for (int k = 0; k < c->n_start && status == LS_OK; k++) {
         char hash[65];
@@ -108,7 +112,7 @@ int campaign_job_compute(const struct campaign_config *cfg, const struct campaig
         int from_file = 0;
         LS_TRY_GOTO(status, campaign_start_hash(cfg, c, k, hash), done);
         LS_TRY_GOTO(status, campaign_start_compute(&x, c, k, hash, &out, &from_file), done);
-        if (writer)
+        if (writer && !from_file) /* runs.log: "computed" once per run, however often its job ran */
             campaign_run_log(work_dir, (int)getpid(), out.ok ? "computed" : "computed-failure", hash, c->name,
                              campaign_order_name(c->starts[k].order));
         ls_log_info("campaign job %s: %s, %s start: %s", tag, c->name, campaign_order_name(c->starts[k].order),

@@ -154,7 +154,7 @@ static int run_start(struct run_ctx *rc, long long eval_id, const struct campaig
     if (strcmp(state, "pending")) return LS_OK; /* done or failed earlier */
     const struct campaign_start_ctx x = {rc->cfg,          rc->ev,           rc->st->work_dir, rc->st->pid,
                                          rc->opt->n_threads, rc->opt->verbose, progress_note,    progress_saved,
-                                         &rc->hb};
+                                         &rc->hb,            NULL,             rc->cfg->launcher.enabled};
     struct campaign_eval_output out;
     int from_file = 0;
     int status = campaign_start_compute(&x, c, k, hash, &out, &from_file);

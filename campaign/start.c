@@ -9,7 +9,6 @@
 #include "campaign/store.h"
 #include "common/err.h"
 #include "common/log.h"
-#include "common/parallel.h"
 
 int campaign_start_hash(const struct campaign_config *cfg, const struct campaign_candidate *c, int k, char hash[65])
 {
@@ -55,7 +54,7 @@ int campaign_start_compute(const struct campaign_start_ctx *x, const struct camp
     campaign_start_result_path(x->work_dir, hash, result, sizeof result);
     /* In a task farm's group (campaign/farm.h) the group's first process reads and writes the
      * files and tells the others whether the run is to be computed. */
-    int writer = ls_par_rank() == 0, have = 0;
+    int writer = !x->group || ls_comm_rank(x->group) == 0, have = 0;
     struct stat sb;
     if (writer && stat(result, &sb) == 0) {
         /* The run ended before (a crash kept it from the database, or a launcher job computed
@@ -69,11 +68,14 @@ int campaign_start_compute(const struct campaign_start_ctx *x, const struct camp
             remove(result);
         }
     }
-    ls_comm_bcast(ls_comm_world(), &have, sizeof have, 0);
+    if (x->group) ls_comm_bcast(x->group, &have, sizeof have, 0);
     if (have) {
         *from_file = 1;
         return LS_OK;
     }
+    if (x->read_only)
+        LS_ERROR(LS_ERR_IO, "%s: the result of %s, %s start is missing or unreadable although its job ended; run "
+                 "'lodestone campaign run' again to compute it anew", result, c->name, order);
     struct campaign_eval_input in = {x->cfg,      c,           start,          hash, dir, x->n_threads, x->verbose,
                                      x->progress, x->saved, x->progress_ctx, k * CAMPAIGN_PROGRESS_START};
     if (writer) campaign_run_log(x->work_dir, x->pid, "start", hash, c->name, order);
