@@ -51,11 +51,11 @@ static int same_point(const double *a, const double *b, int D)
 }
 
 /* Only the first of identical candidates is available; candidates equal to an observed or pending
- * point are not.  Candidates are sorted once (lexicographic order of the features).  Up to
- * 10^8 comparisons every candidate is compared with every seen point (equal to rounding, 1e-9
- * relative); above that each seen point is located by binary search and the candidates equal to
- * it around that place are marked, O((N + n_seen) log N): exact repeats are always found, a
- * candidate equal only to rounding is found when it sorts next to the seen point. */
+ * point (equal to rounding, 1e-9 relative: same_point) are not.  Candidates are sorted once
+ * (lexicographic order of the features); a candidate equal to a seen point has its first feature
+ * within 2e-9 (1 + 2 |x_0|) of the seen point's, and those candidates form one run of the sorted
+ * order, found by binary search and scanned: every equal candidate is found, in O((N + n_seen)
+ * log N) when the first feature varies (O(N) per seen point when it is constant). */
 static int mark_available(long N, int D, const double *X, long n_seen, const double *xs, unsigned char *avail)
 {
     struct row_key *k = malloc(sizeof *k * (size_t)(N > 0 ? N : 1));
@@ -63,22 +63,16 @@ static int mark_available(long N, int D, const double *X, long n_seen, const dou
     for (long i = 0; i < N; i++) k[i] = (struct row_key){X + i * D, D, i};
     qsort(k, (size_t)N, sizeof *k, cmp_key);
     for (long a = 0; a < N; a++) avail[k[a].i] = a == 0 || !same_point(k[a].x, k[a - 1].x, D);
-    if ((double)N * (double)n_seen <= 1e8) {
-        for (long i = 0; i < N; i++)
-            for (long s = 0; s < n_seen && avail[i]; s++)
-                if (same_point(X + i * D, xs + s * D, D)) avail[i] = 0;
-        n_seen = 0;
-    }
     for (long s = 0; s < n_seen; s++) {
-        struct row_key key = {xs + s * D, D, -1};
-        long lo = 0, hi = N; /* first sorted candidate not below the seen point */
+        const double *p = xs + s * D, win = 2e-9 * (1.0 + 2.0 * fabs(p[0]));
+        long lo = 0, hi = N; /* first sorted candidate whose first feature is not below p[0] - win */
         while (lo < hi) {
             long mid = lo + (hi - lo) / 2;
-            if (cmp_key(&k[mid], &key) < 0) lo = mid + 1;
+            if (k[mid].x[0] < p[0] - win) lo = mid + 1;
             else hi = mid;
         }
-        for (long a = lo; a < N && same_point(k[a].x, key.x, D); a++) avail[k[a].i] = 0;
-        for (long a = lo - 1; a >= 0 && same_point(k[a].x, key.x, D); a--) avail[k[a].i] = 0;
+        for (long a = lo; a < N && k[a].x[0] <= p[0] + win; a++)
+            if (same_point(k[a].x, p, D)) avail[k[a].i] = 0;
     }
     free(k);
     return LS_OK;
