@@ -2,6 +2,9 @@
  * which candidates may be proposed, one GP per objective and constraint, the selection of a batch,
  * and the observed Pareto front.  `lodestone suggest` is its CSV front end (apps/cmd_suggest.c). */
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +53,33 @@ static int same_point(const double *a, const double *b, int D)
     return 1;
 }
 
+/* Sort the keys (cmp_key: a total order, so the result does not depend on the method): large
+ * arrays as two halves on two threads, then merged. */
+static int sort_keys(struct row_key *k, long N)
+{
+    if (N < 100000 || omp_in_parallel() || omp_get_max_threads() < 2) {
+        qsort(k, (size_t)N, sizeof *k, cmp_key);
+        return LS_OK;
+    }
+    struct row_key *tmp = malloc(sizeof *tmp * (size_t)N);
+    if (tmp == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory sorting %ld candidates", N);
+    long h = N / 2;
+#pragma omp parallel sections num_threads(2)
+    {
+#pragma omp section
+        qsort(k, (size_t)h, sizeof *k, cmp_key);
+#pragma omp section
+        qsort(k + h, (size_t)(N - h), sizeof *k, cmp_key);
+    }
+    long a = 0, b = h, o = 0;
+    while (a < h && b < N) tmp[o++] = cmp_key(&k[b], &k[a]) < 0 ? k[b++] : k[a++];
+    while (a < h) tmp[o++] = k[a++];
+    while (b < N) tmp[o++] = k[b++];
+    memcpy(k, tmp, sizeof *k * (size_t)N);
+    free(tmp);
+    return LS_OK;
+}
+
 /* Only the first of identical candidates is available; candidates equal to an observed or pending
  * point (equal to rounding, 1e-9 relative: same_point) are not.  Candidates are sorted once
  * (lexicographic order of the features); a candidate equal to a seen point has its first feature
@@ -58,10 +88,11 @@ static int same_point(const double *a, const double *b, int D)
  * log N) when the first feature varies (O(N) per seen point when it is constant). */
 static int mark_available(long N, int D, const double *X, long n_seen, const double *xs, unsigned char *avail)
 {
+    int status = LS_OK;
     struct row_key *k = malloc(sizeof *k * (size_t)(N > 0 ? N : 1));
     if (k == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     for (long i = 0; i < N; i++) k[i] = (struct row_key){X + i * D, D, i};
-    qsort(k, (size_t)N, sizeof *k, cmp_key);
+    LS_TRY_GOTO(status, sort_keys(k, N), done);
     for (long a = 0; a < N; a++) avail[k[a].i] = a == 0 || !same_point(k[a].x, k[a - 1].x, D);
     for (long s = 0; s < n_seen; s++) {
         const double *p = xs + s * D, win = 2e-9 * (1.0 + 2.0 * fabs(p[0]));
@@ -74,8 +105,9 @@ static int mark_available(long N, int D, const double *X, long n_seen, const dou
         for (long a = lo; a < N && k[a].x[0] <= p[0] + win; a++)
             if (same_point(k[a].x, p, D)) avail[k[a].i] = 0;
     }
+done:
     free(k);
-    return LS_OK;
+    return status;
 }
 
 static int check(const bo_problem *pb, const bo_data *d, const bo_suggest_options *opt)
