@@ -212,6 +212,19 @@ int bo_select_pool(const bo_select_config *cfg, long n_cand, int dim, const doub
     if (!r || !score || !mean || !sd || !pf) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory scoring the pool");
     /* Score all candidates (unavailable ones too: simpler than gathering 100k rows). */
     LS_TRY_GOTO(status, bo_scorer_score(&s, n_cand, cand, score, mean, sd, pf), done);
+    if (cfg->max_log_ei && no == 1) {
+        /* EI of every available candidate from the same predictions (cheap: no new model). */
+        const bo_acquisition *ei = NULL;
+        LS_TRY_GOTO(status, bo_acquisition_find("ei", &ei), done);
+        double best = -INFINITY;
+        if (cfg->n_con == 0 || s.have_feasible)
+            for (long i = 0; i < n_cand; i++)
+                if (available[i]) {
+                    double v = ei->score(mean[i], sd[i], &s.params) + (cfg->n_con ? log(pf[i]) : 0.0);
+                    best = v > best ? v : best;
+                }
+        *cfg->max_log_ei = best > -INFINITY ? best : NAN;
+    }
     long k = 0;
     for (long i = 0; i < n_cand; i++)
         if (available[i]) {

@@ -15,12 +15,18 @@
 #define BO_SUGGEST_MAX_DIM 64
 #define BO_SUGGEST_MAX_Q 1000
 
+const char *bo_suggest_default_acquisition(int n_obj, int n_con)
+{
+    return n_obj > 1 ? "ehvi" : n_con > 0 ? "ei" : "ucb";
+}
+
 void bo_suggest_options_default(bo_suggest_options *o)
 {
     memset(o, 0, sizeof *o);
     o->kappa = 2.0;
     bo_gp_options_default(&o->gp);
     o->gp.approx = BO_GP_AUTO;
+    o->gp.prior = BO_GP_PRIOR_DIM_SCALED;
     o->n_restarts = 5;
     o->q = 1;
 }
@@ -223,6 +229,7 @@ static int choose_model(const bo_problem *pb, const bo_data *d, const bo_suggest
     sc.n_pending = d->n_pending;
     sc.x_pending = d->x_pending;
     sc.q = opt->q;
+    if (n_obj == 1) sc.max_log_ei = &res->max_log_ei;
     double t1 = ls_wall_time();
     LS_TRY_GOTO(status, bo_select_pool(&sc, d->n_cand, D, d->x_cand, avail, rng, ch, xc, &n_chosen), done);
     if (go.approx == BO_GP_NN)
@@ -252,8 +259,9 @@ int bo_suggest(const bo_problem *pb, const bo_data *d, const bo_suggest_options 
                bo_suggest_result *res)
 {
     memset(res, 0, sizeof *res);
+    res->max_log_ei = NAN;
     LS_TRY(check(pb, d, opt));
-    const char *acq_name = opt->acquisition ? opt->acquisition : pb->n_obj > 1 ? "ehvi" : "ei";
+    const char *acq_name = opt->acquisition ? opt->acquisition : bo_suggest_default_acquisition(pb->n_obj, pb->n_con);
     const bo_acquisition *acq;
     LS_TRY(bo_acquisition_find(acq_name, &acq));
     const bo_kernel *kern;
