@@ -112,7 +112,11 @@ double bo_gp_log_prior(const bo_gp *gp, const double *theta, double *grad)
 int bo_gp_lml_grad(bo_gp *gp, const double *theta, double *lml, double *grad, double *work)
 {
     bo_gp_theta_set(gp, theta);
-    LS_TRY(bo_gp_factorize_exact(gp));
+    /* With a gradient wanted, the factorisation keeps g and g' of every pair (gp.h: dk). */
+    gp->dk = grad ? work : NULL;
+    int status = bo_gp_factorize_exact(gp);
+    gp->dk = NULL;
+    LS_TRY(status);
     *lml = gp->lml;
     if (grad == NULL) return LS_OK;
     long n = gp->n, ld = gp->cap;
@@ -135,8 +139,7 @@ int bo_gp_lml_grad(bo_gp *gp, const double *theta, double *lml, double *grad, do
             double w = a[i] * a[j] - work[i * n + j]; /* off-diagonal counted twice: 2 * 1/2 */
             double r2 = 0.0;
             for (int d = 0; d < D; d++) r2 += (xi[d] - xj[d]) * (xi[d] - xj[d]);
-            double r = sqrt(r2), g, dg;
-            gp->kern->eval(r, &g, &dg);
+            double r = sqrt(r2), g = gp->L[j * ld + i], dg = work[j * n + i];
             grad[k_sf] += w * sf2 * g;
             if (r <= 0.0) continue;
             double c = w * sf2 * (-dg) / r;
