@@ -24,7 +24,7 @@ static const struct cli_option opts[] = {
     {"prior", 0, CLI_VALUE, "NAME", "hyperparameter prior: dim-scaled (default: that of suggest) or none"},
     {"gp", 0, CLI_VALUE, "MODEL", "auto (default: exact below the size of search/README.md), exact, or nn"
                                   " (nearest-neighbour approximation forced)"},
-    {"neighbors", 0, CLI_VALUE, "K", "conditioning-set size of the nearest-neighbour GP (default 32)"},
+    {"neighbors", 0, CLI_VALUE, "K", "conditioning-set size of the nearest-neighbour GP (default 64)"},
     {"ignore", 0, CLI_VALUE, "COLS", "comma-separated columns that are not features"},
     {"seed", 0, CLI_VALUE, "S", "run r uses seed S + r (default 1)"},
     {"refit-every", 0, CLI_VALUE, "K", "refit hyperparameters every K steps (default 1)"},
@@ -90,7 +90,7 @@ int cmd_bench_pool(int argc, char **argv)
     if (cli_get(&a, opts, "prior")) LS_TRY(bo_gp_prior_find(cli_get(&a, opts, "prior"), &cfg.gp.prior));
     cfg.gp.approx = BO_GP_AUTO;
     if (cli_get(&a, opts, "gp")) LS_TRY(bo_gp_approx_find(cli_get(&a, opts, "gp"), &cfg.gp.approx));
-    LS_TRY(cli_get_int_range(&a, opts, "neighbors", 32, 1, 1024, "observations per conditioning set", &v));
+    LS_TRY(cli_get_int_range(&a, opts, "neighbors", 64, 1, 1024, "observations per conditioning set", &v));
     cfg.gp.nn_neighbors = (int)v;
     const bo_acquisition *acq;
     const bo_kernel *kern;

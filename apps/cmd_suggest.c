@@ -37,7 +37,7 @@ static const struct cli_option opts[] = {
     {"prior", 0, CLI_VALUE, "NAME", "hyperparameter prior: dim-scaled (default) or none (maximum"
                                      " likelihood)"},
     {"gp", 0, CLI_VALUE, "MODEL", "auto (default: the exact GP below the size of search/README.md), exact, or nn"},
-    {"neighbors", 0, CLI_VALUE, "K", "conditioning-set size of the nearest-neighbour GP (default 32)"},
+    {"neighbors", 0, CLI_VALUE, "K", "conditioning-set size of the nearest-neighbour GP (default 64)"},
     {"out", 'o', CLI_VALUE, "FILE", "write the suggestions here (default: standard output)"},
     {"front", 0, CLI_VALUE, "FILE", "write the observed Pareto front (several objectives) as CSV"},
     {NULL, 0, 0, NULL, NULL},
@@ -89,7 +89,7 @@ static int read_options(const struct cli_args *a, bo_objective_spec *ospec, bo_c
     LS_TRY(bo_kernel_find(opt->gp.kernel, &kern));
     if (cli_get(a, opts, "prior")) LS_TRY(bo_gp_prior_find(cli_get(a, opts, "prior"), &opt->gp.prior));
     if (cli_get(a, opts, "gp")) LS_TRY(bo_gp_approx_find(cli_get(a, opts, "gp"), &opt->gp.approx));
-    LS_TRY(cli_get_int_range(a, opts, "neighbors", 32, 1, 1024, "observations per conditioning set", &v));
+    LS_TRY(cli_get_int_range(a, opts, "neighbors", 64, 1, 1024, "observations per conditioning set", &v));
     opt->gp.nn_neighbors = (int)v;
     LS_TRY(read_ref(cli_get(a, opts, "ref"), pb));
     LS_TRY(cli_get_double(a, opts, "kappa", 2.0, &opt->kappa));

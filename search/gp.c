@@ -45,7 +45,7 @@ void bo_gp_options_default(bo_gp_options *o)
     o->max_iter = 100;
     o->fit_max_n = 200;
     o->approx = BO_GP_EXACT;
-    o->nn_neighbors = 32;
+    o->nn_neighbors = 64;
 }
 
 int bo_gp_create(int dim, const bo_gp_options *opt, bo_gp **out)

@@ -59,7 +59,7 @@ typedef struct bo_gp_options {
                                 maximum a posteriori with the priors of Hvarfner et al. 2024 */
     int approx;              /* BO_GP_EXACT (default of bo_gp_options_default), BO_GP_NN, or
                                 BO_GP_AUTO (callers that know the sizes: bo_gp_approx_choose) */
-    int nn_neighbors;        /* conditioning-set size k of BO_GP_NN (default 32) */
+    int nn_neighbors;        /* conditioning-set size k of BO_GP_NN (default 64) */
 } bo_gp_options;
 
 /* The model behind a GP (bo_gp_options.approx).  BO_GP_NN: each prediction conditions on the k

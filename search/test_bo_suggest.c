@@ -8,7 +8,7 @@
  *  - Two objectives: EHVI by default; the observed front of the feasible observations.
  *  - Errors: non-finite observations naming the row, a batch of 0, no features.
  *  - Defaults: UCB with the dim-scaled prior for one objective, EI with constraints, EHVI for
- *    several; the largest log EI reported whatever the acquisition.
+ *    several; k = 64 neighbours for the nearest-neighbour GP; the largest log EI reported whatever the acquisition.
  *  - Exclusion at size (10^5 candidates x 1001 observations, beyond the 10^8 comparisons up to
  *    which every pair used to be compared): a candidate equal to an observation to rounding but
  *    not next to it in the sorted order is excluded, and only it. */
@@ -189,7 +189,8 @@ static void test_defaults(void)
                  .n_pending = 1, .x_pending = p.x_pend};
     bo_suggest_options opt;
     bo_suggest_options_default(&opt);
-    LS_CHECK(opt.acquisition == NULL && opt.gp.prior == BO_GP_PRIOR_DIM_SCALED && opt.kappa == 2.0);
+    LS_CHECK(opt.acquisition == NULL && opt.gp.prior == BO_GP_PRIOR_DIM_SCALED && opt.kappa == 2.0 &&
+             opt.gp.nn_neighbors == 64);
     ls_rng rng;
     ls_rng_seed(&rng, 3);
     bo_suggest_result r, re;
