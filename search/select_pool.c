@@ -149,25 +149,46 @@ static int shortlist_grow(long m, int dim, int no, long **idx, double **x, doubl
  * certify, a choice whose score is below the best unconditioned score outside the shortlist
  * (an upper bound of every outside score once fantasies can only lower them) doubles the
  * shortlist and that step is redone with the same fantasies: the choices made so far were
- * certified, so the batch goes on instead of starting again. */
+ * certified, so the batch goes on instead of starting again.  With certify the scores are also
+ * updated lazily (the lazy greedy of Minoux, "Accelerated greedy algorithms for maximizing
+ * submodular set functions", Optimization Techniques, LNCIS 7, 234 (1978)): a score from before
+ * the last fantasy bounds the current one from above, so only the candidate on top is rescored,
+ * until the top one is current; the choice is the one a rescoring of the whole shortlist gives
+ * (the lowest shortlist row among equal scores). */
 static int batch_on_shortlist(bo_scorer *s, const double *cand, int dim, struct ranked *r, long n_avail, long m0,
                               int certify, bo_choice *chosen, double *x_chosen, int *n_chosen)
 {
     int status = LS_OK, q = s->cfg->q, no = s->cfg->n_obj;
-    long m = m0 < n_avail ? m0 : n_avail;
+    long m = m0 < n_avail ? m0 : n_avail, n_scored = 0;
     rank_prefix(r, n_avail, 0, m + 1); /* the shortlist and the best candidate outside it */
     long *idx = NULL;
     double *x = NULL, *score = NULL, *mean = NULL, *sd = NULL, *pf = NULL;
-    unsigned char *used = NULL;
+    unsigned char *used = NULL, *fresh = NULL;
     LS_TRY_GOTO(status, shortlist_grow(m, dim, no, &idx, &x, &score, &mean, &sd, &pf, &used, 0), done);
+    fresh = calloc((size_t)n_avail, 1);
+    if (fresh == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for a batch");
     for (long a = 0; a < m; a++) idx[a] = r[a].i;
     gather(cand, dim, idx, m, x);
     *n_chosen = 0;
     for (int j = 0; j < q && j < n_avail;) {
-        LS_TRY_GOTO(status, bo_scorer_score(s, m, x, score, mean, sd, pf), done);
-        long best = -1;
-        for (long a = 0; a < m; a++)
-            if (!used[a] && (best < 0 || score[a] > score[best])) best = a;
+        if (!certify) n_scored = 0; /* every score again after each fantasy */
+        if (n_scored < m) {
+            long k = n_scored;
+            LS_TRY_GOTO(status, bo_scorer_score(s, m - k, x + k * dim, score + k, mean + k * no, sd + k * no, pf + k),
+                        done);
+            memset(fresh + k, 1, (size_t)(m - k));
+            n_scored = m;
+        }
+        long best;
+        for (;;) {
+            best = -1;
+            for (long a = 0; a < m; a++)
+                if (!used[a] && (best < 0 || score[a] > score[best])) best = a;
+            if (best < 0 || fresh[best]) break;
+            LS_TRY_GOTO(status, bo_scorer_score(s, 1, x + best * dim, score + best, mean + best * no, sd + best * no,
+                                                pf + best), done);
+            fresh[best] = 1;
+        }
         if (certify && m < n_avail && (best < 0 || score[best] < r[m].v)) {
             long m2 = 2 * m < n_avail ? 2 * m : n_avail;
             ls_log_debug("batch selection: choice %d not provably exact on a shortlist of %ld, widening to %ld", j + 1,
@@ -184,11 +205,14 @@ static int batch_on_shortlist(bo_scorer *s, const double *cand, int dim, struct 
         fill_choice(s, idx[best], score[best], mean + best * no, sd + best * no, pf[best], &chosen[j]);
         if (x_chosen) memcpy(x_chosen + (size_t)j * dim, x + best * dim, sizeof *x * dim);
         *n_chosen = j + 1;
-        if (j + 1 < q) LS_TRY_GOTO(status, bo_scorer_fantasize(s, x + best * dim), done);
+        if (j + 1 < q) {
+            LS_TRY_GOTO(status, bo_scorer_fantasize(s, x + best * dim), done);
+            memset(fresh, 0, (size_t)m);
+        }
         j++;
     }
 done:
-    free(idx), free(x), free(score), free(mean), free(sd), free(pf), free(used);
+    free(idx), free(x), free(score), free(mean), free(sd), free(pf), free(used), free(fresh);
     return status;
 }
 
