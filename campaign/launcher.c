@@ -474,8 +474,9 @@ int campaign_launcher_work(const struct campaign_launch *L, int *hungry)
             if (resolved) done[i] = 1, left--;
         }
         if (status != LS_OK) break;
-        /* Every unresolved evaluation has its job and a slot is free: more work is wanted. */
-        if (L->overlap && n_active < L->cfg->launcher.max_jobs && n_active >= left) {
+        /* Fewer evaluations wait for a slot than there are slots: propose the next batch now, so
+         * that it is ready (the search runs in its own thread) before the slots run dry. */
+        if (L->overlap && left - n_active < L->cfg->launcher.max_jobs) {
             *hungry = 1;
             break;
         }

@@ -125,6 +125,7 @@ struct run_ctx {
     struct heartbeat hb;
     double t_start, c_start;
     int n_evaluated;
+    int overlap; /* overlapping rounds (run_rounds) */
 };
 
 
@@ -376,6 +377,9 @@ static int round_prepare(struct run_ctx *rc, int last, enum campaign_state *stat
     }
     j->round = last + 1;
     j->q = j->round == 1 ? cfg->n_initial : cfg->batch_size;
+    /* Overlapping rounds: a batch holds at least one evaluation per job slot (MPI group), so that
+     * one search keeps every slot fed while the next is computed. */
+    if (rc->overlap && j->q < cfg->launcher.max_jobs) j->q = cfg->launcher.max_jobs;
     if (j->q > cfg->budget_evals - spent - pending) j->q = cfg->budget_evals - spent - pending;
     if (j->q > n_avail) j->q = n_avail;
     /* The surrogate: (re)train on the DFT frames so far, then screen what is still available. */
@@ -501,6 +505,7 @@ static int run_rounds(struct run_ctx *rc, const struct campaign_launch *launch_i
 {
     struct campaign_launch launch = *launch_in;
     int rounds_this_run = 0, no_more = 0, status = LS_OK;
+    rc->overlap = overlap;
     struct proposal_job *pj = NULL; /* a proposal under way (overlap) */
     for (;;) {
         int hungry = 0;
