@@ -94,15 +94,20 @@ static int compute(struct campaign_farm *f, const struct farm_task *t)
     return status;
 }
 
-int campaign_farm_serve(struct campaign_farm *f, const struct campaign_config *cfg,
-                        const struct campaign_candidate_list *cands, const struct campaign_candidate_list *refs,
-                        int n_threads, int verbose)
+/* What every task of this process computes with. */
+static void bind(struct campaign_farm *f, const struct campaign_config *cfg, const struct campaign_candidate_list *cands,
+                 const struct campaign_candidate_list *refs, int n_threads, int verbose)
 {
     f->cfg = cfg;
     f->cands = cands;
     f->refs = refs;
     f->n_threads = n_threads;
     f->verbose = verbose;
+}
+
+/* The task loop of a process (its group's first process, or another member). */
+static int serve(struct campaign_farm *f)
+{
     int first = ls_comm_rank(f->team) == 0;
     struct farm_task *t = calloc(1, sizeof *t);
     if (!t) LS_ERROR(LS_ERR_NOMEM, "out of memory");
@@ -132,10 +137,18 @@ int campaign_farm_serve(struct campaign_farm *f, const struct campaign_config *c
     return status;
 }
 
+int campaign_farm_serve(struct campaign_farm *f, const struct campaign_config *cfg,
+                        const struct campaign_candidate_list *cands, const struct campaign_candidate_list *refs,
+                        int n_threads, int verbose)
+{
+    bind(f, cfg, cands, refs, n_threads, verbose);
+    return serve(f);
+}
+
 static void *serve_main(void *arg)
 {
     struct campaign_farm *f = arg;
-    f->thread_status = campaign_farm_serve(f, f->cfg, f->cands, f->refs, f->n_threads, f->verbose);
+    f->thread_status = serve(f);
     return NULL;
 }
 
@@ -143,11 +156,7 @@ int campaign_farm_serve_start(struct campaign_farm *f, const struct campaign_con
                               const struct campaign_candidate_list *cands, const struct campaign_candidate_list *refs,
                               int n_threads, int verbose)
 {
-    f->cfg = cfg;
-    f->cands = cands;
-    f->refs = refs;
-    f->n_threads = n_threads;
-    f->verbose = verbose;
+    bind(f, cfg, cands, refs, n_threads, verbose);
     if (pthread_create(&f->thread, NULL, serve_main, f) != 0)
         LS_ERROR(LS_ERR_LIBRARY, "cannot start the thread of group 0 (pthread_create)");
     f->thread_started = 1;

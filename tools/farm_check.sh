@@ -72,14 +72,7 @@ same_as_serial() {
 
 farm() { $tmo mpirun $mpirun_args -np "$@"; }
 
-children_of() { # pid: the processes whose parent it is (from /proc: no procps needed)
-    for d in /proc/[0-9]*; do
-        st=$(cat "$d/stat" 2>/dev/null) || continue
-        rest=${st##*) }
-        set -- $rest
-        if [ "$2" = "$parent_pid" ]; then echo "${d#/proc/}"; fi
-    done
-}
+. "$root/tools/proc_lib.sh" # children_of
 
 t0=$(date +%s)
 echo "== serial reference"

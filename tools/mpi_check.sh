@@ -115,14 +115,7 @@ run_cmd_case() { # name command input [extra lodestone args]
 # (OpenMPI's mpirun, when it is signalled itself, passes the signal on but exits with 1 whatever
 # the processes return; the checkpoint is written all the same.)  Needs the si2-eos case's
 # serial result.
-children_of() { # pid: the processes whose parent it is (from /proc: no procps needed)
-    for d in /proc/[0-9]*; do
-        st=$(cat "$d/stat" 2>/dev/null) || continue
-        rest=${st##*) }
-        set -- $rest
-        if [ "$2" = "$parent_pid" ]; then echo "${d#/proc/}"; fi
-    done
-}
+. "$root/tools/proc_lib.sh" # children_of
 
 eos_stop_case() {
     echo "== si2-eos-stop: 2-process eos stopped by SIGTERM once its second SCF has begun, then --restart"
