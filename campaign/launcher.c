@@ -476,7 +476,7 @@ int campaign_launcher_work(const struct campaign_launch *L, int *hungry)
         if (status != LS_OK) break;
         /* Fewer evaluations wait for a slot than there are slots: propose the next batch now, so
          * that it is ready (the search runs in its own thread) before the slots run dry. */
-        if (L->overlap && left - n_active < L->cfg->launcher.max_jobs) {
+        if (L->overlap && left - n_active < (L->ahead > 0 ? L->ahead : L->cfg->launcher.max_jobs)) {
             *hungry = 1;
             break;
         }

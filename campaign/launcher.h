@@ -46,9 +46,10 @@ struct campaign_launch {
     /* The MPI task farm (campaign/farm.h) instead of the submit command: a job is handed to a
      * free group of processes (scheduler id "mpi:group G").  NULL: launcher mode. */
     struct campaign_farm *farm;
-    /* Return as soon as fewer evaluations wait for a job slot than there are slots (*hungry =
-     * 1): the caller proposes the next batch while these jobs run. */
+    /* Return as soon as fewer evaluations wait for a job slot than `ahead` (*hungry = 1): the
+     * caller proposes the next batch while these jobs run. */
     int overlap;
+    int ahead; /* with overlap: hungry when fewer than this many evaluations wait (0: max_jobs) */
     /* Return as soon as *ready is set (a proposal computed in a thread is done); meanwhile go on
      * collecting even when no evaluation is left.  NULL: none. */
     const atomic_int *ready;

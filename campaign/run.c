@@ -125,7 +125,8 @@ struct run_ctx {
     struct heartbeat hb;
     double t_start, c_start;
     int n_evaluated;
-    int overlap; /* overlapping rounds (run_rounds) */
+    int overlap;   /* overlapping rounds (run_rounds) */
+    int overlap_q; /* their batch size and the queue kept ahead */
 };
 
 
@@ -377,9 +378,10 @@ static int round_prepare(struct run_ctx *rc, int last, enum campaign_state *stat
     }
     j->round = last + 1;
     j->q = j->round == 1 ? cfg->n_initial : cfg->batch_size;
-    /* Overlapping rounds: a batch holds at least one evaluation per job slot (MPI group), so that
-     * one search keeps every slot fed while the next is computed. */
-    if (rc->overlap && j->q < cfg->launcher.max_jobs) j->q = cfg->launcher.max_jobs;
+    /* Overlapping rounds: a batch holds at least one evaluation per job slot (MPI group), and
+     * enough to feed the slots for twice the time the last search took at the rate evaluations
+     * end (rc->overlap_q), so that one search keeps every slot fed while the next is computed. */
+    if (rc->overlap && j->q < rc->overlap_q) j->q = rc->overlap_q;
     if (j->q > cfg->budget_evals - spent - pending) j->q = cfg->budget_evals - spent - pending;
     if (j->q > n_avail) j->q = n_avail;
     /* The surrogate: (re)train on the DFT frames so far, then screen what is still available. */
@@ -506,10 +508,14 @@ static int run_rounds(struct run_ctx *rc, const struct campaign_launch *launch_i
     struct campaign_launch launch = *launch_in;
     int rounds_this_run = 0, no_more = 0, status = LS_OK;
     rc->overlap = overlap;
+    rc->overlap_q = rc->cfg->batch_size > rc->cfg->launcher.max_jobs ? rc->cfg->batch_size : rc->cfg->launcher.max_jobs;
+    double t_search = 0; /* when the search under way began */
+    int n_at_search = 0; /* evaluations recorded then */
     struct proposal_job *pj = NULL; /* a proposal under way (overlap) */
     for (;;) {
         int hungry = 0;
         launch.overlap = overlap && !no_more && !pj;
+        launch.ahead = rc->overlap_q;
         launch.ready = pj ? &pj->done : NULL;
         LS_TRY_GOTO(status, rc->cfg->launcher.enabled ? campaign_launcher_work(&launch, &hungry) : work_proposed(rc),
                     out);
@@ -517,6 +523,13 @@ static int run_rounds(struct run_ctx *rc, const struct campaign_launch *launch_i
         if (pj) {
             if (!atomic_load(&pj->done)) continue; /* the jobs are all collected; the search is not done */
             LS_TRY_GOTO(status, proposal_join(pj), out);
+            /* The next batch: enough for twice this search's time at the rate evaluations ended
+             * meanwhile (at least batch_size and one per slot). */
+            double took = ls_wall_time() - t_search, rate = (rc->n_evaluated - n_at_search) / fmax(took, 1e-3);
+            int want = (int)ceil(2 * rate * took), floor_q = rc->cfg->batch_size > rc->cfg->launcher.max_jobs
+                                                               ? rc->cfg->batch_size
+                                                               : rc->cfg->launcher.max_jobs;
+            rc->overlap_q = want > floor_q ? (want < 4096 ? want : 4096) : floor_q;
             int opened = 0;
             LS_TRY_GOTO(status, round_commit(rc, pj, state, &opened), out);
             proposal_free(pj);
@@ -534,6 +547,8 @@ static int run_rounds(struct run_ctx *rc, const struct campaign_launch *launch_i
         LS_TRY_GOTO(status, campaign_store_last_round(rc->st, &last, &finished), out);
         if (hungry) {
             /* Prepare here (the store), search in a thread, commit when it is done. */
+            t_search = ls_wall_time();
+            n_at_search = rc->n_evaluated;
             LS_TRY_GOTO(status, round_prepare(rc, last, state, &pj), out);
             if (!pj) {
                 no_more = 1;
@@ -636,7 +651,7 @@ int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *
     /* Round 0: the reference phases. */
     LS_TRY_GOTO(status, campaign_store_references_propose(st, cands.n, refs.n), stop);
     enum campaign_state state = CAMPAIGN_RUNNING;
-    const struct campaign_launch launch = {st, cfg, &cands, &refs, o->n_threads, record_evaluation, &rc, farm, 0, NULL};
+    const struct campaign_launch launch = {st, cfg, &cands, &refs, o->n_threads, record_evaluation, &rc, farm, 0, 0, NULL};
     int overlap = o->overlap < 0 ? farm != NULL : o->overlap;
     LS_TRY_GOTO(status, run_rounds(&rc, &launch, overlap && cfg->launcher.enabled, &state), stop);
     out->state = state;
