@@ -33,38 +33,20 @@
 #include "common/test.h"
 #include "dft/dft.h"
 #include "dft/calc.h"
+#include "dft/magnet/test_fe_bcc.h"
 #include "dft/scf/scf.h"
 #include "dft/scf/system.h"
 #include "dft/terms/forces.h"
 
-#define FR "inputs/pseudo/pd04-pbe-fr/"
-
-/* bcc Fe, one atom: spin as given. */
-static int fe_params(dft_params *p, int n_spin, int noncolin, double a1, double a2)
+/* bcc Fe, one atom (dft/magnet/test_fe_bcc.h): collinear (n_spin 2) or noncollinear with the
+ * moment along (a1, a2) degrees. */
+static int fe_params(dft_params *p, int noncolin, double a1, double a2)
 {
-    dft_params_init(p);
-    LS_TRY(ls_structure_create(1, &p->structure));
-    double a = 2.83 * 1.8897261246257702; /* 2.83 Å in bohr */
-    double cell[3][3] = {{-0.5 * a, 0.5 * a, 0.5 * a}, {0.5 * a, -0.5 * a, 0.5 * a}, {0.5 * a, 0.5 * a, -0.5 * a}};
-    memcpy(p->structure->cell, cell, sizeof cell);
-    LS_TRY(ls_structure_set_species(p->structure, 0, "Fe"));
-    p->n_species = 1;
-    snprintf(p->species[0].label, sizeof p->species[0].label, "Fe");
-    snprintf(p->species[0].pseudo, sizeof p->species[0].pseudo, FR "Fe.upf");
-    p->species[0].starting_magnetization = 0.5;
-    p->ecut_wfc = 12.0;
-    p->kmesh[0] = p->kmesh[1] = p->kmesh[2] = 2;
-    p->occupations = DFT_OCC_SMEARING;
-    snprintf(p->smearing, sizeof p->smearing, "marzari-vanderbilt");
-    p->smearing_width = 0.02;
-    p->n_spin = n_spin;
-    p->noncolin = noncolin;
+    LS_TRY(test_fe_bcc_params(p, noncolin, 1e-13, "test_noncolin"));
     p->angle1_deg[0] = a1;
     p->angle2_deg[0] = a2;
-    p->conv_thr = 1e-13;
     p->compute_forces = 0;
     p->compute_stress = 0;
-    snprintf(p->source, sizeof p->source, "test_noncolin");
     return LS_OK;
 }
 
@@ -85,11 +67,11 @@ static void test_collinear_equivalence(void)
 {
     dft_params p;
     double mc, mz, mm;
-    LS_CHECK_OK(fe_params(&p, 2, 0, 0, 0));
+    LS_CHECK_OK(fe_params(&p, 0, 0, 0));
     double fc = free_energy(&p, &mc, NULL);
-    LS_CHECK_OK(fe_params(&p, 1, 1, 0, 0));
+    LS_CHECK_OK(fe_params(&p, 1, 0, 0));
     double fz = free_energy(&p, &mz, NULL);
-    LS_CHECK_OK(fe_params(&p, 1, 1, 180, 0));
+    LS_CHECK_OK(fe_params(&p, 1, 180, 0));
     double fm = free_energy(&p, &mm, NULL);
     printf("  collinear F = %.12f Ha (M %.6f); noncollinear along +z %.12f (%.6f), along -z %.12f (%.6f): "
            "differences %.2e, %.2e Ha\n", fc, mc, fz, mz, fm, mm, fz - fc, fm - fc);
@@ -103,9 +85,9 @@ static void test_rigid_rotation(void)
 {
     dft_params p;
     int ns0, ns1;
-    LS_CHECK_OK(fe_params(&p, 1, 1, 0, 0));
+    LS_CHECK_OK(fe_params(&p, 1, 0, 0));
     double f0 = free_energy(&p, NULL, &ns0);
-    LS_CHECK_OK(fe_params(&p, 1, 1, 63.4, 27.1));
+    LS_CHECK_OK(fe_params(&p, 1, 63.4, 27.1));
     p.conv_thr = 1e-12; /* the rotated run converges more slowly (2 operations) */
     double f1 = free_energy(&p, NULL, &ns1);
     printf("  along z F = %.12f Ha (%d operations); along (63.4, 27.1) deg %.12f Ha (%d): difference %.2e Ha\n", f0, ns0,
@@ -118,9 +100,11 @@ static void test_rigid_rotation(void)
  * the fourfold axis along z keeps the moments along z. */
 static int fe2_params(dft_params *p, const char *functional)
 {
-    dft_params_init(p);
+    LS_TRY(test_fe_bcc_params(p, 1, 1e-13, "test_noncolin"));
+    ls_structure_destroy(p->structure);
+    p->structure = NULL;
     LS_TRY(ls_structure_create(2, &p->structure));
-    double a = 2.83 * 1.8897261246257702;
+    double a = 2.83 * LS_ANGSTROM_BOHR;
     double cell[3][3] = {{a, 0, 0}, {0, a, 0}, {0, 0, a}};
     memcpy(p->structure->cell, cell, sizeof cell);
     double pos[2][3] = {{0, 0, 0.02 * a}, {0.5 * a, 0.5 * a, 0.5 * a}};
@@ -128,23 +112,11 @@ static int fe2_params(dft_params *p, const char *functional)
         LS_TRY(ls_structure_set_species(p->structure, i, "Fe"));
         memcpy(p->structure->pos[i], pos[i], sizeof pos[i]);
     }
-    p->n_species = 1;
-    snprintf(p->species[0].label, sizeof p->species[0].label, "Fe");
-    snprintf(p->species[0].pseudo, sizeof p->species[0].pseudo, FR "Fe.upf");
-    p->species[0].starting_magnetization = 0.5;
-    p->ecut_wfc = 12.0;
-    p->kmesh[0] = p->kmesh[1] = p->kmesh[2] = 2;
     p->fft[0] = p->fft[1] = p->fft[2] = 18;
-    p->occupations = DFT_OCC_SMEARING;
-    snprintf(p->smearing, sizeof p->smearing, "marzari-vanderbilt");
-    p->smearing_width = 0.02;
-    p->noncolin = 1;
     p->spinorbit = 1;
-    p->conv_thr = 1e-13;
     snprintf(p->functional, sizeof p->functional, "%s", functional);
     p->max_iter = 40; /* a stalled SCF fails the test instead of running on */
     p->compute_stress = 0;
-    snprintf(p->source, sizeof p->source, "test_noncolin");
     return LS_OK;
 }
 
@@ -202,11 +174,11 @@ static void test_fixed_moment(void)
 {
     dft_params p;
     double mc, mn;
-    LS_CHECK_OK(fe_params(&p, 2, 0, 0, 0));
+    LS_CHECK_OK(fe_params(&p, 0, 0, 0));
     p.has_tot_magnetization = 1;
     p.tot_magnetization = 2.0;
     double fc = free_energy(&p, &mc, NULL);
-    LS_CHECK_OK(fe_params(&p, 1, 1, 0, 0));
+    LS_CHECK_OK(fe_params(&p, 1, 0, 0));
     p.has_tot_magnetization = 1;
     p.tot_magnetization = 2.0;
     double fn = free_energy(&p, &mn, NULL);
