@@ -19,6 +19,9 @@
  * 4. A fixed moment (tot_magnetization = 2 muB) gives that moment, collinear (two Fermi levels)
  *    and noncollinear (a field along z), and the same free energy to 1e-7 Ha (the noncollinear
  *    field converges with the SCF, the collinear Fermi levels exactly).
+ * 5. The default band count is pw.x's for an odd electron count: three Mn (45 electrons),
+ *    noncollinear with smearing, 56 spinor bands as pw.x 6.7 prints ("number of Kohn-Sham
+ *    states = 56" for validation/soc/mn3_kagome_soc.in: 2 x NINT(1.2 N_up), N_up = 23), not 54.
  * Systems made cheap (12 Ha, 2x2x2 k-points), with the shipped fully relativistic PseudoDojo
  * file (inputs/pseudo/pd04-pbe-fr/Fe.upf; j-averaged without spin-orbit), PBE,
  * Marzari-Vanderbilt smearing of 0.02 Ha.  Every comparison is printed.
@@ -189,6 +192,39 @@ static void test_fixed_moment(void)
     LS_CHECK_NEAR(fn, fc, 1e-7);
 }
 
+static void test_band_count_odd(void)
+{
+    dft_params p;
+    LS_CHECK_OK(test_fe_bcc_params(&p, 1, 1e-13, "test_noncolin"));
+    ls_structure_destroy(p.structure);
+    p.structure = NULL;
+    LS_CHECK_OK(ls_structure_create(3, &p.structure));
+    double a = 2.6 * LS_ANGSTROM_BOHR;
+    double cell[3][3] = {{2 * a, 0, 0}, {0, 2 * a, 0}, {0, 0, a}};
+    memcpy(p.structure->cell, cell, sizeof cell);
+    double pos[3][3] = {{0, 0, 0}, {a, 0, 0}, {0, a, 0}};
+    for (int i = 0; i < 3; i++) {
+        LS_CHECK_OK(ls_structure_set_species(p.structure, i, "Mn"));
+        memcpy(p.structure->pos[i], pos[i], sizeof pos[i]);
+    }
+    snprintf(p.species[0].label, sizeof p.species[0].label, "Mn");
+    snprintf(p.species[0].pseudo, sizeof p.species[0].pseudo, "inputs/pseudo/pd04-pbe-fr/Mn.upf");
+    p.ecut_wfc = 6.0;
+    p.kmesh[0] = p.kmesh[1] = p.kmesh[2] = 1;
+    p.max_iter = 1; /* the band count is set before the SCF; one iteration is enough */
+    p.compute_forces = p.compute_stress = 0;
+    dft_result *r = NULL;
+    ls_log_set_level(LS_LOG_ERROR);
+    int status = dft_scf_run(&p, &r);
+    ls_log_set_level(LS_LOG_WARN);
+    LS_CHECK(status == LS_OK || status == LS_ERR_CONVERGENCE);
+    ls_error_clear();
+    printf("  3 Mn, 45 electrons, noncollinear: %d spinor bands (pw.x 6.7: 56)\n", r ? r->n_band : -1);
+    LS_CHECK(r && r->n_band == 56);
+    dft_result_destroy(r);
+    dft_params_free(&p);
+}
+
 int main(void)
 {
     ls_log_set_level(LS_LOG_WARN);
@@ -197,5 +233,6 @@ int main(void)
     LS_RUN(test_forces_spin_orbit_lda);
     LS_RUN(test_forces_spin_orbit_pbe);
     LS_RUN(test_fixed_moment);
+    LS_RUN(test_band_count_odd);
     return ls_test_summary("test_noncolin");
 }
