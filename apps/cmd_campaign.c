@@ -8,11 +8,15 @@
 #include "campaign/campaign.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/parallel.h"
 
 static const struct cli_option run_opts[] = {
     {"db", 0, CLI_VALUE, "FILE", "the campaign database (SQLite; created, or resumed)"},
     {"threads", 't', CLI_VALUE, "N", "OpenMP threads of each DFT calculation (default: all cores)"},
     {"max-rounds", 0, CLI_VALUE, "N", "stop after N rounds in this run (resume later)"},
+    {"group-size", 'g', CLI_VALUE, "G", "under mpirun: processes per DFT evaluation (default: all of them in one group)"},
+    {"rounds", 0, CLI_VALUE, "MODE", "sync (each batch proposed from finished rounds only) or overlap (the next batch as "
+                                     "soon as a group is free); default: overlap in an MPI task farm, else sync"},
     {"verbose", 'v', CLI_FLAG, NULL, "also the relaxation steps of every DFT run"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -38,6 +42,7 @@ static const struct cli_option out_opts[] = {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: lodestone campaign run FILE.yaml --db FILE.db [--threads N] [--max-rounds N] [--verbose]\n"
+               "       mpirun -np N lodestone campaign run FILE.yaml --db FILE.db --group-size G [--rounds sync|overlap]\n"
                "       lodestone campaign job FILE.yaml --work DIR --candidate ID --tag TAG [--threads N]\n"
                "       lodestone campaign status --db FILE.db [--json]\n"
                "       lodestone campaign report --db FILE.db --out DIR\n"
@@ -70,7 +75,14 @@ static int sub_run(int argc, char **argv)
     campaign_run_options_default(&o);
     o.config_path = a.pos[0];
     LS_TRY(need_db(&a, run_opts, &o.db_path));
-    long threads = 0, max_rounds = 0;
+    long threads = 0, max_rounds = 0, group = 0;
+    if (cli_get(&a, run_opts, "group-size"))
+        LS_TRY(cli_get_int_range(&a, run_opts, "group-size", 0, 1, 1000000, "processes", &group));
+    o.group_size = (int)group;
+    const char *rounds = cli_get(&a, run_opts, "rounds");
+    if (rounds && strcmp(rounds, "sync") && strcmp(rounds, "overlap"))
+        LS_ERROR(LS_ERR_USAGE, "--rounds %s: give sync or overlap", rounds);
+    if (rounds) o.overlap = !strcmp(rounds, "overlap");
     LS_TRY(cli_get_int(&a, run_opts, "threads", 0, &threads));
     LS_TRY(cli_get_int(&a, run_opts, "max-rounds", 0, &max_rounds));
     if (threads < 0 || threads > 4096) LS_ERROR(LS_ERR_USAGE, "--threads %ld: give 1..4096 (0: all cores)", threads);
@@ -153,6 +165,10 @@ int cmd_campaign(int argc, char **argv)
     }
     const char *sub = argv[1];
     if (!strcmp(sub, "run")) return sub_run(argc - 1, argv + 1);
+    if (ls_par_size() > 1)
+        LS_ERROR(LS_ERR_USAGE, "'campaign %s' runs on one process: start it without mpirun (only 'campaign run' runs on "
+                               "several, as a task farm)",
+                 sub);
     if (!strcmp(sub, "job")) return sub_job(argc - 1, argv + 1);
     if (!strcmp(sub, "status")) return sub_status(argc - 1, argv + 1);
     if (!strcmp(sub, "report")) return sub_out(argc - 1, argv + 1, 1);

@@ -7,6 +7,7 @@
  * for each other and agree on one status, so they all exit with the same code.  A process
  * that failed alone while the others are stuck in a collective step ends the whole job with
  * MPI_Abort after printing its message (common/parallel.h). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,7 +34,7 @@ static const struct cli_command commands[] = {
     {"suggest", "next candidates to evaluate (Bayesian optimisation, ask/tell with CSV files)", cmd_suggest, 0},
     {"bench-pool", "pool benchmark of a Bayesian-search configuration (Top%, EF, AF)", cmd_bench_pool, 0},
     {"bench-function", "Bayesian optimisation of a standard test function (Branin, Hartmann-6, ...)", cmd_bench_function, 0},
-    {"campaign", "the closed discovery loop: candidates, surrogate screen, Bayesian batches, DFT, SQLite store", cmd_campaign, 0},
+    {"campaign", "the closed discovery loop: candidates, surrogate screen, Bayesian batches, DFT, SQLite store", cmd_campaign, 1},
     {NULL, NULL, NULL, 0},
 };
 
@@ -53,7 +54,8 @@ static int run_command(const struct cli_command *cmd, int argc, char **argv)
 {
     ls_error_clear();
     if (!cmd->parallel && ls_par_size() > 1)
-        LS_ERROR(LS_ERR_USAGE, "'%s' runs on one process: start it without mpirun (only 'scf', 'eos' and 'relax' run on several)",
+        LS_ERROR(LS_ERR_USAGE, "'%s' runs on one process: start it without mpirun (only 'scf', 'eos', 'relax', 'mae', "
+                 "'dos' and 'campaign run' run on several)",
                  cmd->name);
     return cmd->run(argc, argv);
 }
@@ -85,6 +87,13 @@ static int dispatch(int argc, char **argv)
                 ls_par_abort(ls_status_exit_code(status));
             }
             status = ls_comm_agree(ls_comm_world(), status);
+            /* The outcome is agreed and saved: when the first process exits non-zero, mpirun
+             * sends SIGTERM to the others, which would die of it (a second stop signal ends a
+             * process) and turn the job's exit code 3 or 1 into 143. */
+            if (status != LS_OK) {
+                signal(SIGTERM, SIG_IGN);
+                signal(SIGINT, SIG_IGN);
+            }
         }
         if (status != LS_OK && ls_par_rank() == 0) {
             const char *msg = ls_error_message();
@@ -100,7 +109,10 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    int status = ls_par_init(&argc, &argv);
+    /* `campaign run` may be a task farm (campaign/farm.h): its leader thread talks MPI while
+     * the engine computes, which needs MPI_THREAD_MULTIPLE; every other command FUNNELED. */
+    int farm = argc > 2 && !strcmp(argv[1], "campaign") && !strcmp(argv[2], "run");
+    int status = ls_par_init(&argc, &argv, farm);
     if (status != LS_OK) {
         fprintf(stderr, "lodestone: error: %s\n", ls_error_message());
         return ls_status_exit_code(status);

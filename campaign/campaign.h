@@ -26,6 +26,14 @@ struct campaign_run_options {
     int verbose;             /* 1: the SCF and relaxation progress lines too */
     const char *program_version; /* recorded in the provenance of every result ("" if unknown) */
     const char *git_revision;
+    /* The MPI task farm (campaign/farm.h): processes per group; 0: none in a one-process run,
+     * one group of all processes under mpirun. */
+    int group_size;
+    /* Rounds: 0 synchronous (round r + 1 proposed from rounds 1..r only: a resumed or parallel
+     * campaign proposes what a serial one would); 1 overlapping (the next batch proposed as soon
+     * as a group or job slot is free, the evaluations still running as pending points); -1: the
+     * default, overlapping in the task farm, synchronous otherwise. */
+    int overlap;
 };
 void campaign_run_options_default(struct campaign_run_options *o);
 

@@ -127,6 +127,14 @@ int campaign_result_file_write(const char *path, const char *input_sha256, const
     LS_TRY_GOTO(status, ls_ckpt_put_double(c, "total_moment_mub", o->total_moment_mub), done);
     LS_TRY_GOTO(status, ls_ckpt_put_double(c, "abs_moment_mub", o->abs_moment_mub), done);
     LS_TRY_GOTO(status, ls_ckpt_put_string(c, "relaxed_xyz", xyz ? xyz : ""), done);
+    if (o->relaxed) {
+        /* The cell and positions to the bit as well (the text above is rounded): a result read
+         * back gives the same volume, hence the same Ms, as the one computed in process. */
+        LS_TRY_GOTO(status, ls_ckpt_put_doubles(c, "relaxed_cell_bohr", &o->relaxed->cell[0][0], 9), done);
+        LS_TRY_GOTO(status,
+                    ls_ckpt_put_doubles(c, "relaxed_pos_bohr", &o->relaxed->pos[0][0], 3 * (size_t)o->relaxed->n_atom),
+                    done);
+    }
     LS_TRY_GOTO(status, ls_ckpt_put_int(c, "n_relax_steps", o->n_relax_steps), done);
     LS_TRY_GOTO(status, ls_ckpt_put_int(c, "relax_converged", o->relax_converged), done);
     LS_TRY_GOTO(status, ls_ckpt_put_double(c, "max_force_ev_a", o->max_force_ev_a), done);
@@ -183,6 +191,12 @@ int campaign_result_file_read(const char *path, const char *input_sha256, struct
     LS_TRY_GOTO(status, ls_ckpt_get_double(c, "abs_moment_mub", &o->abs_moment_mub), done);
     LS_TRY_GOTO(status, ls_ckpt_get_string(c, "relaxed_xyz", &s), done);
     if (*s) LS_TRY_GOTO(status, campaign_structure_from_xyz(s, path, &o->relaxed), done);
+    if (o->relaxed && ls_ckpt_get_doubles(c, "relaxed_cell_bohr", &v, &n) == LS_OK && n == 9) {
+        memcpy(&o->relaxed->cell[0][0], v, 9 * sizeof *v);
+        if (ls_ckpt_get_doubles(c, "relaxed_pos_bohr", &v, &n) == LS_OK && n == 3 * (size_t)o->relaxed->n_atom)
+            memcpy(&o->relaxed->pos[0][0], v, n * sizeof *v);
+    }
+    ls_error_clear(); /* files written before these two entries existed have none */
     LS_TRY_GOTO(status, ls_ckpt_get_int(c, "n_relax_steps", &i), done);
     o->n_relax_steps = (int)i;
     LS_TRY_GOTO(status, ls_ckpt_get_int(c, "relax_converged", &i), done);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "campaign/farm.h"
 #include "campaign/launcher.h"
 #include "campaign/references.h"
 #include "campaign/start.h"
@@ -307,9 +308,17 @@ static int submit(const struct campaign_launch *L, long long eval_id, const stru
     snprintf(err_path, sizeof err_path, "%s/jobs/%s.submit-err", L->st->work_dir, tag);
     sh_quote(err_path, q_err, sizeof q_err);
     snprintf(wrapped, sizeof wrapped, "{ %s\n} 2> %s", cmd, q_err);
-    char out[4096], id[128], err[300] = "";
-    int rc = run_command(wrapped, out, sizeof out);
-    job_id_from(out, id, sizeof id);
+    char out[4096] = "", id[128] = "", err[300] = "";
+    int rc = 0;
+    if (L->farm) {
+        int group = -1;
+        LS_TRY(campaign_farm_submit(L->farm, tag, cand_id, L->st->work_dir, &group));
+        if (group < 0) return LS_OK; /* every group busy: the next look */
+        snprintf(id, sizeof id, "mpi:group %d", group);
+    } else {
+        rc = run_command(wrapped, out, sizeof out);
+        job_id_from(out, id, sizeof id);
+    }
     FILE *fe = fopen(err_path, "r");
     if (fe) {
         size_t got = fread(err, 1, sizeof err - 1, fe);
@@ -416,8 +425,32 @@ static int tend(const struct campaign_launch *L, long long eval_id, long long ca
     return LS_OK;
 }
 
-int campaign_launcher_work(const struct campaign_launch *L)
+/* The farm's report of a job stopped by a signal: ended, not counted as an attempt (its runs
+ * continue from their checkpoints next time). */
+static int job_stopped(void *ctx, const char *tag)
 {
+    const struct campaign_launch *L = ctx;
+    char utc[32];
+    campaign_utc_now(utc);
+    return ls_db_run(L->st->db,
+                     "UPDATE job SET state = 'ended', ended_utc = ?1, reason = 'stopped by a signal; its runs continue "
+                     "from their checkpoints' WHERE tag = ?2 AND state = 'submitted'",
+                     "ss", utc, tag);
+}
+
+/* After a stop signal in the farm: the groups stop at their checkpoints and report; wait for
+ * them (up to retry/stale_after) so that their jobs are not taken for lost next time. */
+static void farm_drain(const struct campaign_launch *L)
+{
+    double t0 = campaign_unix_now();
+    int n_rep = 0, n_busy = 1;
+    while (n_busy > 0 && campaign_unix_now() - t0 < L->cfg->stale_s)
+        if (campaign_farm_collect(L->farm, 0.5, job_stopped, (void *)L, &n_rep, &n_busy) != LS_OK) break;
+}
+
+int campaign_launcher_work(const struct campaign_launch *L, int *hungry)
+{
+    *hungry = 0;
     long long *ev = NULL, *cd = NULL;
     int n = 0;
     LS_TRY(campaign_store_work(L->st, &ev, &cd, &n));
@@ -433,24 +466,46 @@ int campaign_launcher_work(const struct campaign_launch *L)
     long long active = 0;
     status = ls_db_get_int(L->st->db, &active, NULL, "SELECT count(*) FROM job WHERE state = 'submitted'", NULL);
     int n_active = (int)active;
-    while (status == LS_OK && left > 0) {
+    while (status == LS_OK && (left > 0 || L->overlap)) {
         for (int i = 0; i < n && status == LS_OK; i++) {
             if (done[i]) continue;
             int resolved = 0;
             status = tend(L, ev[i], cd[i], &n_active, &resolved);
             if (resolved) done[i] = 1, left--;
         }
-        if (status != LS_OK || left == 0) break;
-        /* Wait for the next look, in slices so that a stop signal is seen at once. */
-        for (double waited = 0; waited < L->cfg->launcher.poll_s && !ls_stop_requested(); waited += 0.02) {
-            struct timespec ts = {0, 20 * 1000 * 1000};
-            nanosleep(&ts, NULL);
+        if (status != LS_OK) break;
+        /* Every unresolved evaluation has its job and a slot is free: more work is wanted. */
+        if (L->overlap && n_active < L->cfg->launcher.max_jobs && n_active >= left) {
+            *hungry = 1;
+            break;
         }
-        if (ls_stop_requested())
-            status = ls_error_set(LS_ERR_INTERRUPTED, __FILE__, __LINE__,
-                                  "stopped by a signal; %d submitted job(s) go on in the scheduler: run the same "
-                                  "'lodestone campaign run' command again to collect them",
-                                  n_active);
+        if (left == 0) break;
+        if (L->farm) {
+            /* Until a group reports (each report is a look's worth of news), or the poll time. */
+            int n_rep = 0, n_busy = 0;
+            for (double waited = 0; waited < L->cfg->launcher.poll_s && !ls_stop_requested() && status == LS_OK && !n_rep;
+                 waited += 0.05)
+                status = campaign_farm_collect(L->farm, 0.05, job_stopped, (void *)L, &n_rep, &n_busy);
+        } else {
+            /* Wait for the next look, in slices so that a stop signal is seen at once. */
+            for (double waited = 0; waited < L->cfg->launcher.poll_s && !ls_stop_requested(); waited += 0.02) {
+                struct timespec ts = {0, 20 * 1000 * 1000};
+                nanosleep(&ts, NULL);
+            }
+        }
+        if (status == LS_OK && ls_stop_requested()) {
+            if (L->farm) {
+                farm_drain(L);
+                status = ls_error_set(LS_ERR_INTERRUPTED, __FILE__, __LINE__,
+                                      "stopped by a signal; the groups stopped at their checkpoints: run the same "
+                                      "'lodestone campaign run' command again to resume");
+            } else {
+                status = ls_error_set(LS_ERR_INTERRUPTED, __FILE__, __LINE__,
+                                      "stopped by a signal; %d submitted job(s) go on in the scheduler: run the same "
+                                      "'lodestone campaign run' command again to collect them",
+                                      n_active);
+            }
+        }
     }
     free(ev), free(cd), free(done);
     return status;

@@ -31,6 +31,8 @@
 /* The `launcher` section of the campaign file (absent: launcher mode off). */
 int campaign_launcher_config_read(const ls_config *c, struct campaign_config *cfg);
 
+struct campaign_farm;
+
 struct campaign_launch {
     campaign_store *st;
     const struct campaign_config *cfg;
@@ -39,9 +41,25 @@ struct campaign_launch {
     /* Record an evaluation whose result files all exist (campaign/run.c: begin, import, finish). */
     int (*record)(void *ctx, long long eval_id, long long cand_id, int round);
     void *ctx;
+    /* The MPI task farm (campaign/farm.h) instead of the submit command: a job is handed to a
+     * free group of processes (scheduler id "mpi:group G").  NULL: launcher mode. */
+    struct campaign_farm *farm;
+    /* Return as soon as a job slot is free and every unresolved evaluation has a job (*hungry
+     * = 1): the caller proposes the next batch while these jobs run. */
+    int overlap;
 };
-/* Run every proposed evaluation as jobs until each is recorded or failed.  LS_ERR_INTERRUPTED
- * after a stop signal (the jobs go on; the next run collects them). */
-int campaign_launcher_work(const struct campaign_launch *L);
+/* Run every proposed evaluation as jobs until each is recorded or failed, or (overlap) until
+ * the jobs need more work.  LS_ERR_INTERRUPTED after a stop signal (launcher mode: the jobs go
+ * on, the next run collects them; the farm: the groups' runs stop at their checkpoints). */
+int campaign_launcher_work(const struct campaign_launch *L, int *hungry);
+
+/* One evaluation of candidate cand_id computed as job `tag` (campaign/job.c): each magnetic
+ * start's result file, the heartbeat file WORK/jobs/TAG.alive while it works and the exit file
+ * WORK/jobs/TAG.exit at the end (not after a stop signal).  In a task farm's group (the
+ * engine's world set to the group) every process of the group calls it and the group's first
+ * process alone writes the files. */
+int campaign_job_compute(const struct campaign_config *cfg, const struct campaign_candidate_list *cands,
+                         const struct campaign_candidate_list *refs, const char *work_dir, long long cand_id,
+                         const char *tag, int n_threads, int verbose);
 
 #endif

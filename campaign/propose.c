@@ -43,10 +43,18 @@ static double *standardised_features(const struct campaign_candidate_list *c)
     return x;
 }
 
-static int maximin(const struct campaign_candidate_list *c, const unsigned char *avail, int q, ls_rng *rng,
-                   struct campaign_proposal *out, int *n_out)
+/* Squared distance between candidates i and j in the standardised features x. */
+static double dist2(const double *x, long i, long j)
 {
-    int n = c->n, d = CAMPAIGN_N_FEATURES;
+    double s = 0;
+    for (int k = 0; k < CAMPAIGN_N_FEATURES; k++) s += pow(x[i * CAMPAIGN_N_FEATURES + k] - x[j * CAMPAIGN_N_FEATURES + k], 2);
+    return s;
+}
+
+static int maximin(const struct campaign_candidate_list *c, const long long *pending, int n_pending,
+                   const unsigned char *avail, int q, ls_rng *rng, struct campaign_proposal *out, int *n_out)
+{
+    int n = c->n;
     double *x = standardised_features(c);
     double *dmin = malloc((size_t)n * sizeof *dmin);
     unsigned char *free_ = malloc((size_t)n);
@@ -59,11 +67,15 @@ static int maximin(const struct campaign_candidate_list *c, const unsigned char 
         free_[i] = avail[i];
         n_free += avail[i];
         dmin[i] = INFINITY;
+        for (int j = 0; j < n_pending; j++) { /* the points still being evaluated count as picked */
+            double s = dist2(x, i, pending[j] - 1);
+            if (s < dmin[i]) dmin[i] = s;
+        }
     }
     *n_out = 0;
     while (*n_out < q && n_free > 0) {
         int pick = -1;
-        if (*n_out == 0) {
+        if (*n_out == 0 && n_pending == 0) {
             long k = ls_rng_below(rng, n_free);
             for (int i = 0; i < n && pick < 0; i++)
                 if (free_[i] && k-- == 0) pick = i;
@@ -78,8 +90,7 @@ static int maximin(const struct campaign_candidate_list *c, const unsigned char 
         free_[pick] = 0;
         n_free--;
         for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int k = 0; k < d; k++) s += pow(x[(long)i * d + k] - x[(long)pick * d + k], 2);
+            double s = dist2(x, i, pick);
             if (s < dmin[i]) dmin[i] = s;
         }
         struct campaign_proposal *p = &out[(*n_out)++];
@@ -94,8 +105,9 @@ static int maximin(const struct campaign_candidate_list *c, const unsigned char 
 }
 
 int campaign_propose(const struct campaign_config *cfg, const struct campaign_candidate_list *cands,
-                     const struct campaign_observations *obs, const unsigned char *avail, int q, int round,
-                     struct campaign_proposal *out, int *n_out, char method[32], double *max_ei)
+                     const struct campaign_observations *obs, const long long *pending, int n_pending,
+                     const unsigned char *avail, int q, int round, struct campaign_proposal *out, int *n_out,
+                     char method[32], double *max_ei)
 {
     *n_out = 0;
     *max_ei = NAN;
@@ -132,7 +144,7 @@ int campaign_propose(const struct campaign_config *cfg, const struct campaign_ca
     for (int i = 0; i < obs->n; i++) n_obj_obs += isfinite(obs->prop[i][cfg->obj[0].prop]);
     if (round <= 1 || n_obj_obs < 3) {
         snprintf(method, 32, "maximin");
-        return maximin(cands, avail, q, &rng, out, n_out);
+        return maximin(cands, pending, n_pending, avail, q, &rng, out, n_out);
     }
     /* Bayesian optimisation (search/: bo_suggest) over the candidates still available, on the
      * observations whose objectives and constraints are all known (a missing reference phase
@@ -143,10 +155,11 @@ int campaign_propose(const struct campaign_config *cfg, const struct campaign_ca
     double *yo = malloc((size_t)(obs->n ? obs->n : 1) * cfg->n_obj * sizeof *yo);
     double *co = malloc((size_t)(obs->n ? obs->n : 1) * (nc ? nc : 1) * sizeof *co);
     long *row = malloc((size_t)(n ? n : 1) * sizeof *row);
+    double *xp = malloc((size_t)(n_pending ? n_pending : 1) * d * sizeof *xp);
     int status = LS_OK;
     bo_suggest_result res;
     memset(&res, 0, sizeof res);
-    if (!x || !xc || !xo || !yo || !co || !row) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    if (!x || !xc || !xo || !yo || !co || !row || !xp) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
     long n_cand = 0, n_obs = 0;
     for (int i = 0; i < n; i++)
         if (avail[i]) {
@@ -173,7 +186,8 @@ int campaign_propose(const struct campaign_config *cfg, const struct campaign_ca
         pb.con_upper[k] = cfg->con[k].upper;
         pb.con_bound[k] = cfg->con[k].bound;
     }
-    bo_data data = {n_cand, xc, n_obs, xo, yo, nc ? co : NULL, 0, NULL};
+    for (int j = 0; j < n_pending; j++) memcpy(xp + (long)j * d, x + (pending[j] - 1) * d, (size_t)d * sizeof *x);
+    bo_data data = {n_cand, xc, n_obs, xo, yo, nc ? co : NULL, n_pending, n_pending ? xp : NULL};
     bo_suggest_options opt;
     bo_suggest_options_default(&opt);
     opt.q = q;
@@ -197,6 +211,6 @@ int campaign_propose(const struct campaign_config *cfg, const struct campaign_ca
     if (res.n > 0 && res.log_form && cfg->n_obj == 1 && !strcmp(res.acquisition, "ei")) *max_ei = exp(res.items[0].acq);
 done:
     bo_suggest_result_free(&res);
-    free(x), free(xc), free(xo), free(yo), free(co), free(row);
+    free(x), free(xc), free(xo), free(yo), free(co), free(row), free(xp);
     return status;
 }

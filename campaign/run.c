@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "campaign/campaign.h"
+#include "campaign/farm.h"
 #include "campaign/launcher.h"
 #include "campaign/references.h"
 #include "campaign/propose.h"
@@ -32,6 +33,7 @@
 void campaign_run_options_default(struct campaign_run_options *o)
 {
     memset(o, 0, sizeof *o);
+    o->overlap = -1;
 }
 
 const char *campaign_state_name(enum campaign_state s)
@@ -152,7 +154,7 @@ static int run_start(struct run_ctx *rc, long long eval_id, const struct campaig
     if (strcmp(state, "pending")) return LS_OK; /* done or failed earlier */
     const struct campaign_start_ctx x = {rc->cfg,          rc->ev,           rc->st->work_dir, rc->st->pid,
                                          rc->opt->n_threads, rc->opt->verbose, progress_note,    progress_saved,
-                                         &rc->hb};
+                                         &rc->hb,            NULL,             rc->cfg->launcher.enabled};
     struct campaign_eval_output out;
     int from_file = 0;
     int status = campaign_start_compute(&x, c, k, hash, &out, &from_file);
@@ -324,6 +326,8 @@ static int next_round(struct run_ctx *rc, int last, enum campaign_state *state, 
     int n_avail = 0, status = LS_OK;
     struct campaign_observations obs = {0};
     struct campaign_proposal *p = NULL;
+    long long *pend = NULL;
+    int n_pend = 0;
     LS_TRY_GOTO(status, campaign_store_available(rc->st, rc->cands->n, avail, &n_avail), done);
     if (n_avail == 0) {
         *state = CAMPAIGN_EXHAUSTED;
@@ -350,10 +354,12 @@ static int next_round(struct run_ctx *rc, int last, enum campaign_state *state, 
         }
     }
     LS_TRY_GOTO(status, campaign_store_observations(rc->st, &obs), done);
+    LS_TRY_GOTO(status, campaign_store_pending(rc->st, &pend, &n_pend), done);
     int n_p = 0;
     char method[32];
     double max_ei = NAN;
-    LS_TRY_GOTO(status, campaign_propose(cfg, rc->cands, &obs, avail, q, round, p, &n_p, method, &max_ei), done);
+    LS_TRY_GOTO(status,
+                campaign_propose(cfg, rc->cands, &obs, pend, n_pend, avail, q, round, p, &n_p, method, &max_ei), done);
     double best = NAN;
     long long best_c = 0;
     best_feasible(cfg, &obs, &best, &best_c);
@@ -382,10 +388,53 @@ done:
     campaign_observations_free(&obs);
     free(avail);
     free(p);
+    free(pend);
     return status;
 }
 
 /* ------------------------------------------------------------------ the run */
+
+/* Close every round whose evaluations are all resolved (with overlapping rounds an earlier
+ * round may end after a later one opened). */
+static int close_finished_rounds(struct run_ctx *rc, int *n_closed)
+{
+    for (;;) {
+        int r = 0;
+        LS_TRY(campaign_store_round_closable(rc->st, &r));
+        if (r == 0) return LS_OK;
+        LS_TRY(close_round(rc, r, NAN));
+        (*n_closed)++;
+    }
+}
+
+/* The rounds: verify what is proposed, close finished rounds, propose the next, until the
+ * campaign ends.  With overlap, the next batch is proposed as soon as a job slot or group is
+ * free (launcher mode and the farm only). */
+static int run_rounds(struct run_ctx *rc, const struct campaign_launch *launch_in, int overlap,
+                      enum campaign_state *state)
+{
+    struct campaign_launch launch = *launch_in;
+    int rounds_this_run = 0, no_more = 0;
+    for (;;) {
+        int hungry = 0;
+        launch.overlap = overlap && !no_more;
+        LS_TRY(rc->cfg->launcher.enabled ? campaign_launcher_work(&launch, &hungry) : work_proposed(rc));
+        LS_TRY(close_finished_rounds(rc, &rounds_this_run));
+        if (no_more) return LS_OK;
+        if (rc->opt->max_rounds > 0 && rounds_this_run >= rc->opt->max_rounds) {
+            if (!hungry) return LS_OK;
+            no_more = 1; /* collect what runs, propose nothing more */
+            continue;
+        }
+        int last = 0, finished = 1, opened = 0;
+        LS_TRY(campaign_store_last_round(rc->st, &last, &finished));
+        LS_TRY(next_round(rc, last, state, &opened));
+        if (!opened) {
+            if (!hungry) return LS_OK;
+            no_more = 1;
+        }
+    }
+}
 
 int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *out)
 {
@@ -394,6 +443,7 @@ int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *
     if (!cfg) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     struct campaign_candidate_list cands = {0}, refs = {0};
     campaign_store *st = NULL;
+    struct campaign_farm *farm = NULL;
     char *yaml = NULL;
     size_t yaml_len = 0;
     struct run_ctx rc;
@@ -401,10 +451,25 @@ int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *
     int status = LS_OK, locked = 0;
     /* From the start, a stop signal only sets a flag (checked between steps and in the DFT). */
     ls_stop_install();
-    /* Everything that can be refused is checked before the database is touched. */
+    /* Everything that can be refused is checked before the database is touched (on every
+     * process of an MPI run: they read the same file). */
     LS_TRY_GOTO(status, campaign_config_read(o->config_path, cfg), done);
     LS_TRY_GOTO(status, ls_file_read_all(o->config_path, &yaml, &yaml_len), done);
     LS_TRY_GOTO(status, campaign_space_make(cfg, &cands, &refs), done);
+    int group_size = o->group_size > 0 ? o->group_size : ls_par_size() > 1 ? ls_par_size() : 0;
+    if (group_size > 0) {
+        if (cfg->launcher.enabled)
+            LS_ERROR_GOTO(status, LS_ERR_INPUT, done,
+                          "%s: has a launcher section, and this run is an MPI task farm (--group-size, or mpirun): "
+                          "use one or the other (remove the launcher section, or run without mpirun)",
+                          cfg->path);
+        LS_TRY_GOTO(status, campaign_farm_open(group_size, &farm), done);
+        if (!campaign_farm_is_leader(farm)) {
+            status = campaign_farm_serve(farm, cfg, &cands, &refs, o->n_threads, o->verbose);
+            goto done;
+        }
+        LS_TRY_GOTO(status, campaign_farm_serve_start(farm, cfg, &cands, &refs, o->n_threads, o->verbose), done);
+    }
     LS_TRY_GOTO(status, campaign_store_open(o->db_path, 0, &st), done);
     if (o->program_version && o->program_version[0]) snprintf(st->version, sizeof st->version, "%s", o->program_version);
     if (o->git_revision && o->git_revision[0]) snprintf(st->git, sizeof st->git, "%s", o->git_revision);
@@ -417,10 +482,24 @@ int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *
     LS_TRY_GOTO(status, campaign_store_recover(st, cfg->max_attempts, &n_lost, &n_fail), done);
     if (n_lost) ls_log_info("campaign: %d interrupted evaluation%s resumed, %d given up", n_lost, n_lost == 1 ? "" : "s",
                             n_fail);
-    LS_TRY_GOTO(status, campaign_store_event(st, -1, "start", "campaign run by process %d on %s (%d settings changed)",
-                                             st->pid, st->host, n_changed),
+    if (farm) {
+        int n_stale = 0;
+        LS_TRY_GOTO(status, campaign_farm_forget_stale(st, &n_stale), done);
+        if (n_stale) ls_log_info("campaign: %d job%s of a previous MPI run given up on and handed out again", n_stale,
+                                 n_stale == 1 ? "" : "s");
+        /* The farm runs through launcher mode's machinery, one job slot per group. */
+        memset(&cfg->launcher, 0, sizeof cfg->launcher);
+        cfg->launcher.enabled = 1;
+        cfg->launcher.max_jobs = campaign_farm_groups(farm);
+        cfg->launcher.poll_s = 1.0;
+    }
+    LS_TRY_GOTO(status, campaign_store_event(st, -1, "start", "campaign run by process %d on %s (%d settings changed)%s",
+                                             st->pid, st->host, n_changed, farm ? ", MPI task farm" : ""),
                 done);
     ls_log_info("campaign: %s: %d candidates, %d reference phases, database %s", cfg->name, cands.n, refs.n, st->path);
+    if (farm)
+        ls_log_info("campaign: MPI task farm: %d group%s of %d process%s", campaign_farm_groups(farm),
+                    campaign_farm_groups(farm) == 1 ? "" : "s", group_size, group_size == 1 ? "" : "es");
     rc.opt = o;
     rc.cfg = cfg;
     rc.st = st;
@@ -432,21 +511,9 @@ int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *
     /* Round 0: the reference phases. */
     LS_TRY_GOTO(status, campaign_store_references_propose(st, cands.n, refs.n), stop);
     enum campaign_state state = CAMPAIGN_RUNNING;
-    int rounds_this_run = 0;
-    const struct campaign_launch launch = {st, cfg, &cands, &refs, o->n_threads, record_evaluation, &rc};
-    for (;;) {
-        LS_TRY_GOTO(status, cfg->launcher.enabled ? campaign_launcher_work(&launch) : work_proposed(&rc), stop);
-        int last = 0, finished = 1;
-        LS_TRY_GOTO(status, campaign_store_last_round(st, &last, &finished), stop);
-        if (last > 0 && !finished) {
-            LS_TRY_GOTO(status, close_round(&rc, last, NAN), stop);
-            rounds_this_run++;
-        }
-        if (o->max_rounds > 0 && rounds_this_run >= o->max_rounds) break;
-        int opened = 0;
-        LS_TRY_GOTO(status, next_round(&rc, last, &state, &opened), stop);
-        if (!opened) break;
-    }
+    const struct campaign_launch launch = {st, cfg, &cands, &refs, o->n_threads, record_evaluation, &rc, farm, 0};
+    int overlap = o->overlap < 0 ? farm != NULL : o->overlap;
+    LS_TRY_GOTO(status, run_rounds(&rc, &launch, overlap && cfg->launcher.enabled, &state), stop);
     out->state = state;
     out->n_rounds = 0;
     {
@@ -473,6 +540,9 @@ stop:
         snprintf(out->verdict, sizeof out->verdict, "stopped by a signal; run the same command again to resume");
     }
 done:
+    /* The leader tells the groups to stop, whatever happened (they wait for it). */
+    if (farm && campaign_farm_is_leader(farm)) campaign_farm_stop(farm);
+    campaign_farm_close(farm);
     if (locked) campaign_store_unlock(st);
     campaign_store_close(st);
     campaign_candidate_list_free(&cands);

@@ -52,24 +52,35 @@ int campaign_start_compute(const struct campaign_start_ctx *x, const struct camp
         if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) LS_ERROR(LS_ERR_IO, "%s: cannot create the run's folder", dir);
     }
     campaign_start_result_path(x->work_dir, hash, result, sizeof result);
+    /* In a task farm's group (campaign/farm.h) the group's first process reads and writes the
+     * files and tells the others whether the run is to be computed. */
+    int writer = !x->group || ls_comm_rank(x->group) == 0, have = 0;
     struct stat sb;
-    if (stat(result, &sb) == 0) {
+    if (writer && stat(result, &sb) == 0) {
         /* The run ended before (a crash kept it from the database, or a launcher job computed
          * it): the file is the truth. */
         if (campaign_result_file_read(result, hash, out) == LS_OK) {
-            *from_file = 1;
-            return LS_OK;
+            have = 1;
+        } else {
+            ls_log_warn("campaign: %s is unreadable (%s): computing the run again", result, ls_error_message());
+            campaign_eval_output_clear(out);
+            memset(out, 0, sizeof *out);
+            remove(result);
         }
-        ls_log_warn("campaign: %s is unreadable (%s): computing the run again", result, ls_error_message());
-        campaign_eval_output_clear(out);
-        memset(out, 0, sizeof *out);
-        remove(result);
     }
+    if (x->group) ls_comm_bcast(x->group, &have, sizeof have, 0);
+    if (have) {
+        *from_file = 1;
+        return LS_OK;
+    }
+    if (x->read_only)
+        LS_ERROR(LS_ERR_IO, "%s: the result of %s, %s start is missing or unreadable although its job ended; run "
+                 "'lodestone campaign run' again to compute it anew", result, c->name, order);
     struct campaign_eval_input in = {x->cfg,      c,           start,          hash, dir, x->n_threads, x->verbose,
                                      x->progress, x->saved, x->progress_ctx, k * CAMPAIGN_PROGRESS_START};
-    campaign_run_log(x->work_dir, x->pid, "start", hash, c->name, order);
+    if (writer) campaign_run_log(x->work_dir, x->pid, "start", hash, c->name, order);
     int status = x->ev->evaluate(&in, out);
-    if (status == LS_OK) status = campaign_result_file_write(result, hash, out);
+    if (status == LS_OK && writer) status = campaign_result_file_write(result, hash, out);
     if (status != LS_OK) campaign_eval_output_clear(out);
     return status;
 }

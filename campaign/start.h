@@ -9,6 +9,7 @@
 #define LS_CAMPAIGN_START_H
 
 #include "campaign/evaluator.h"
+#include "common/parallel.h"
 
 struct campaign_start_ctx {
     const struct campaign_config *cfg;
@@ -20,6 +21,13 @@ struct campaign_start_ctx {
     void (*progress)(void *ctx, long long progress); /* heartbeat hooks (evaluator.h); NULL: none */
     void (*saved)(void *ctx);
     void *progress_ctx;
+    /* The processes computing this start together (a task farm's group, or the processes of a
+     * launcher job started under srun/mpirun): the first alone reads and writes the files and
+     * tells the others.  NULL: this process alone (the leader recording results, a serial run). */
+    const ls_comm *group;
+    /* Only read the result file (the leader of launcher mode and of the farm records what its
+     * jobs computed): LS_ERR_IO when it is missing or unreadable, never computed here. */
+    int read_only;
 };
 
 /* The input hash of start k of c (campaign_run_hash over the shipped pseudopotentials). */

@@ -54,6 +54,12 @@ int campaign_store_round_open(campaign_store *st, int round, const char *method,
                               const struct campaign_proposal *p, long long model_id);
 /* The last round and whether it is finished (no proposed or running evaluation left); 0 if none. */
 int campaign_store_last_round(campaign_store *st, int *round, int *finished);
+/* The first round not closed whose evaluations are all resolved (0: none): with overlapping
+ * rounds a later round may be open while an earlier one still runs. */
+int campaign_store_round_closable(campaign_store *st, int *round);
+/* Search candidates whose evaluation is not resolved yet (proposed, running or lost): the
+ * pending points of a proposal made while they run.  Caller frees. */
+int campaign_store_pending(campaign_store *st, long long **cand_ids, int *n);
 int campaign_store_round_close(campaign_store *st, int round, double best, long long best_candidate, double max_ei,
                                const char *verdict);
 

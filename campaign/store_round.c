@@ -134,6 +134,41 @@ int campaign_store_last_round(campaign_store *st, int *round, int *finished)
     return LS_OK;
 }
 
+int campaign_store_round_closable(campaign_store *st, int *round)
+{
+    long long r = 0;
+    int found = 0;
+    *round = 0;
+    LS_TRY(ls_db_get_int(st->db, &r, &found,
+                         "SELECT min(r.id) FROM round r WHERE r.finished_utc IS NULL AND NOT EXISTS (SELECT 1 FROM "
+                         "evaluation e WHERE e.round_id = r.id AND e.state IN ('proposed', 'running', 'lost'))",
+                         NULL));
+    if (found) *round = (int)r;
+    return LS_OK;
+}
+
+int campaign_store_pending(campaign_store *st, long long **cand_ids, int *n)
+{
+    *cand_ids = NULL;
+    *n = 0;
+    long long total = 0;
+    const char *where = "FROM evaluation e JOIN candidate c ON c.id = e.candidate_id WHERE c.role = 'search' AND "
+                        "e.state IN ('proposed', 'running', 'lost')";
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) %s", where);
+    LS_TRY(ls_db_get_int(st->db, &total, NULL, sql, NULL));
+    if (total == 0) return LS_OK;
+    *cand_ids = malloc((size_t)total * sizeof **cand_ids);
+    if (!*cand_ids) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    snprintf(sql, sizeof sql, "SELECT e.candidate_id %s ORDER BY e.id", where);
+    ls_db_stmt *q = NULL;
+    LS_TRY(ls_db_query(st->db, &q, sql, NULL));
+    int row = 0, status = LS_OK;
+    while ((status = ls_db_next(q, &row)) == LS_OK && row && *n < total) (*cand_ids)[(*n)++] = ls_db_col_int(q, 0);
+    ls_db_finalize(q);
+    return status;
+}
+
 int campaign_store_round_close(campaign_store *st, int round, double best, long long best_candidate, double max_ei,
                                const char *verdict)
 {

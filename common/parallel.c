@@ -3,6 +3,7 @@
 #include "common/parallel.h"
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,10 @@ static struct ls_comm world = {0, 1, MPI_COMM_NULL};
 static struct ls_comm world = {0, 1};
 #endif
 static int started = 0;
+static int thread_multiple = 0; /* MPI_THREAD_MULTIPLE granted */
+/* The communicator the engine works in: NULL for the whole job, or a task farm's group.  Set
+ * by one thread and read by others (the log), hence atomic. */
+static _Atomic(const ls_comm *) current = NULL;
 static double comm_seconds = 0;     /* wall time inside collectives, waiting included */
 static double comm_cpu_seconds = 0; /* CPU time of the calling thread inside them */
 
@@ -69,20 +74,36 @@ void ls_par_library_version(char *built, size_t n_built, char *running, size_t n
 #endif
 }
 
-int ls_par_rank(void) { return world.rank; }
-int ls_par_size(void) { return world.size; }
-const ls_comm *ls_comm_world(void) { return &world; }
+int ls_par_rank(void)
+{
+    const ls_comm *c = atomic_load(&current);
+    return c ? c->rank : world.rank;
+}
+int ls_par_size(void)
+{
+    const ls_comm *c = atomic_load(&current);
+    return c ? c->size : world.size;
+}
+const ls_comm *ls_comm_world(void)
+{
+    const ls_comm *c = atomic_load(&current);
+    return c ? c : &world;
+}
+const ls_comm *ls_comm_universe(void) { return &world; }
+void ls_par_set_world(const ls_comm *c) { atomic_store(&current, c == &world ? NULL : c); }
+int ls_par_thread_multiple(void) { return thread_multiple; }
 int ls_comm_rank(const ls_comm *c) { return c->rank; }
 int ls_comm_size(const ls_comm *c) { return c->size; }
 
 #ifdef LS_HAVE_MPI
 
-int ls_par_init(int *argc, char ***argv)
+int ls_par_init(int *argc, char ***argv, int want_multiple)
 {
     int provided = 0;
-    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+    if (MPI_Init_thread(argc, argv, want_multiple ? MPI_THREAD_MULTIPLE : MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
         LS_ERROR(LS_ERR_LIBRARY, "MPI could not start (MPI_Init_thread failed)");
     started = 1;
+    thread_multiple = provided >= MPI_THREAD_MULTIPLE;
     world.comm = MPI_COMM_WORLD;
     MPI_Comm_rank(MPI_COMM_WORLD, &world.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &world.size);
@@ -287,12 +308,50 @@ void ls_par_abort(int exit_code)
     if (started) MPI_Abort(MPI_COMM_WORLD, exit_code);
 }
 
+int ls_comm_send(const ls_comm *c, const void *buf, size_t bytes, int dest, int tag)
+{
+    if (c->comm == MPI_COMM_NULL || bytes > (size_t)INT_MAX)
+        LS_ERROR(LS_ERR_INTERNAL, "message of %zu bytes to rank %d without MPI or too large", bytes, dest);
+    MPI_Send(buf, (int)bytes, MPI_BYTE, dest, tag, c->comm);
+    return LS_OK;
+}
+
+int ls_comm_recv(const ls_comm *c, void *buf, size_t cap, int source, int tag, double timeout_s,
+                 struct ls_comm_message *m)
+{
+    memset(m, 0, sizeof *m);
+    if (c->comm == MPI_COMM_NULL) LS_ERROR(LS_ERR_INTERNAL, "receive without MPI");
+    double t0 = MPI_Wtime();
+    for (;;) {
+        int flag = 0;
+        MPI_Status st;
+        MPI_Iprobe(source < 0 ? MPI_ANY_SOURCE : source, tag < 0 ? MPI_ANY_TAG : tag, c->comm, &flag, &st);
+        if (flag) {
+            int n = 0;
+            MPI_Get_count(&st, MPI_BYTE, &n);
+            if ((size_t)n > cap) LS_ERROR(LS_ERR_INTERNAL, "message of %d bytes for a buffer of %zu", n, cap);
+            /* The message probed, by source and tag: another thread receives other tags only. */
+            MPI_Recv(buf, n, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, c->comm, MPI_STATUS_IGNORE);
+            m->got = 1;
+            m->source = st.MPI_SOURCE;
+            m->tag = st.MPI_TAG;
+            m->bytes = (size_t)n;
+            return LS_OK;
+        }
+        if (timeout_s >= 0 && MPI_Wtime() - t0 >= timeout_s) return LS_OK;
+        /* Poll without spinning: a waiting process leaves its core to the working ones. */
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 #else /* one process */
 
-int ls_par_init(int *argc, char ***argv)
+int ls_par_init(int *argc, char ***argv, int want_multiple)
 {
     (void)argc;
     (void)argv;
+    (void)want_multiple;
     started = 1;
     return LS_OK;
 }
@@ -339,5 +398,19 @@ int ls_par_wait_all(double timeout_s)
     return 1;
 }
 void ls_par_abort(int exit_code) { (void)exit_code; }
+
+int ls_comm_send(const ls_comm *c, const void *buf, size_t bytes, int dest, int tag)
+{
+    (void)c, (void)buf, (void)bytes, (void)tag;
+    LS_ERROR(LS_ERR_UNSUPPORTED, "message to rank %d: this build has no MPI (make MPI=1)", dest);
+}
+
+int ls_comm_recv(const ls_comm *c, void *buf, size_t cap, int source, int tag, double timeout_s,
+                 struct ls_comm_message *m)
+{
+    (void)c, (void)buf, (void)cap, (void)source, (void)tag, (void)timeout_s;
+    memset(m, 0, sizeof *m);
+    LS_ERROR(LS_ERR_UNSUPPORTED, "receive: this build has no MPI (make MPI=1)");
+}
 
 #endif

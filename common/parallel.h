@@ -26,9 +26,13 @@
 
 typedef struct ls_comm ls_comm;
 
-/* MPI_Init_thread (MPI_THREAD_FUNNELED); LS_ERR_LIBRARY if MPI cannot start or does not offer
- * that thread level.  A no-op without MPI.  Call once, first thing in main. */
-int ls_par_init(int *argc, char ***argv);
+/* MPI_Init_thread (MPI_THREAD_FUNNELED, or MPI_THREAD_MULTIPLE when want_multiple: the campaign's
+ * task farm, whose leader thread sends and receives while the engine computes); LS_ERR_LIBRARY if
+ * MPI cannot start or does not offer FUNNELED.  A no-op without MPI.  Call once, first thing in
+ * main. */
+int ls_par_init(int *argc, char ***argv, int want_multiple);
+/* 1 when MPI granted MPI_THREAD_MULTIPLE (any thread may call the point-to-point functions). */
+int ls_par_thread_multiple(void);
 /* MPI_Finalize (after ls_par_init only). */
 void ls_par_finalize(void);
 /* 1 when built with MPI (whether or not started under mpirun). */
@@ -40,8 +44,15 @@ void ls_par_library_version(char *built, size_t n_built, char *running, size_t n
 int ls_par_rank(void);
 int ls_par_size(void);
 
-/* All processes.  Never NULL, never destroyed. */
+/* The processes the engine works with: all of them, or, in a task farm (the campaign on MPI),
+ * the group this process belongs to (ls_par_set_world).  ls_par_rank and ls_par_size are this
+ * process's place in it.  Never NULL, never destroyed. */
 const ls_comm *ls_comm_world(void);
+/* All processes of the job (MPI_COMM_WORLD), whatever ls_par_set_world says. */
+const ls_comm *ls_comm_universe(void);
+/* Make c (a group split from the universe; NULL: the universe again) the engine's world in this
+ * process.  c must outlive its use. */
+void ls_par_set_world(const ls_comm *c);
 int ls_comm_rank(const ls_comm *c);
 int ls_comm_size(const ls_comm *c);
 /* Collective over c: the ranks with the same colour form a new communicator, ordered by key
@@ -67,6 +78,18 @@ void ls_comm_barrier(const ls_comm *c);
  * the lowest failing rank, whose error message (prefixed "rank N: " on the other ranks) is
  * recorded on every rank (common/err.h).  Call it where every rank of c arrives. */
 int ls_comm_agree(const ls_comm *c, int status);
+
+/* Point to point (the task farm's messages, not timed below): bytes of buf to rank `dest` of c
+ * with a tag; and the next message from `source` (-1: any) with `tag` (-1: any) into buf (cap
+ * bytes), waiting at most timeout_s (< 0: no limit) by polling every millisecond without
+ * spinning; m->got = 0 when the time ran out.  LS_ERR_UNSUPPORTED without MPI. */
+struct ls_comm_message {
+    int got, source, tag;
+    size_t bytes;
+};
+int ls_comm_send(const ls_comm *c, const void *buf, size_t bytes, int dest, int tag);
+int ls_comm_recv(const ls_comm *c, void *buf, size_t cap, int source, int tag, double timeout_s,
+                 struct ls_comm_message *m);
 
 /* Wall seconds this process spent in the collectives above so far: communication, and waiting
  * for the other ranks (load imbalance); and the CPU seconds of the calling thread in them (MPI
