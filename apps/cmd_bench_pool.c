@@ -17,14 +17,14 @@ static const struct cli_option opts[] = {
     {"pool", 0, CLI_VALUE, "FILE", "candidate table (CSV with a header; features + objective column)"},
     {"objective", 0, CLI_VALUE, "COL:max|min", "objective column and sense"},
     {"runs", 0, CLI_VALUE, "N", "seeded runs (default 50)"},
-    {"acquisition", 0, CLI_VALUE, "NAME", "ei (default), pi, ucb, lcb or ts"},
+    {"acquisition", 0, CLI_VALUE, "NAME", "ucb (default: that of suggest; = lcb), ei, pi, lcb or ts"},
     {"kappa", 0, CLI_VALUE, "K", "confidence-bound width for ucb/lcb (default 2)"},
     {"kernel", 0, CLI_VALUE, "NAME", "matern52 (default), matern32, matern12 or se"},
     {"iso", 0, CLI_FLAG, NULL, "one length scale for all inputs (default: ARD)"},
-    {"prior", 0, CLI_VALUE, "NAME", "hyperparameter prior: none (maximum likelihood) or dim-scaled"},
+    {"prior", 0, CLI_VALUE, "NAME", "hyperparameter prior: dim-scaled (default: that of suggest) or none"},
     {"gp", 0, CLI_VALUE, "MODEL", "auto (default: exact below the size of search/README.md), exact, or nn"
                                   " (nearest-neighbour approximation forced)"},
-    {"neighbors", 0, CLI_VALUE, "K", "conditioning-set size of the nearest-neighbour GP (default 32)"},
+    {"neighbors", 0, CLI_VALUE, "K", "conditioning-set size of the nearest-neighbour GP (default 64)"},
     {"ignore", 0, CLI_VALUE, "COLS", "comma-separated columns that are not features"},
     {"seed", 0, CLI_VALUE, "S", "run r uses seed S + r (default 1)"},
     {"refit-every", 0, CLI_VALUE, "K", "refit hyperparameters every K steps (default 1)"},
@@ -79,13 +79,18 @@ int cmd_bench_pool(int argc, char **argv)
     cfg.n_threads = (int)v;
     LS_TRY(cli_get_double(&a, opts, "kappa", 2.0, &cfg.kappa));
     LS_TRY(cli_get_double_range(&a, opts, "stop-at", 1.0, 0.05, 1.0, "fraction of the top set", &cfg.stop_at));
+    /* The defaults of bo_suggest (one objective, no constraint): what users and the campaign get. */
+    bo_suggest_options sdef;
+    bo_suggest_options_default(&sdef);
+    cfg.acquisition = bo_suggest_default_acquisition(1, 0);
+    cfg.gp.prior = sdef.gp.prior;
     if (cli_get(&a, opts, "acquisition")) cfg.acquisition = cli_get(&a, opts, "acquisition");
     if (cli_get(&a, opts, "kernel")) cfg.gp.kernel = cli_get(&a, opts, "kernel");
     cfg.gp.ard = cli_get(&a, opts, "iso") == NULL;
     if (cli_get(&a, opts, "prior")) LS_TRY(bo_gp_prior_find(cli_get(&a, opts, "prior"), &cfg.gp.prior));
     cfg.gp.approx = BO_GP_AUTO;
     if (cli_get(&a, opts, "gp")) LS_TRY(bo_gp_approx_find(cli_get(&a, opts, "gp"), &cfg.gp.approx));
-    LS_TRY(cli_get_int_range(&a, opts, "neighbors", 32, 1, 1024, "observations per conditioning set", &v));
+    LS_TRY(cli_get_int_range(&a, opts, "neighbors", 64, 1, 1024, "observations per conditioning set", &v));
     cfg.gp.nn_neighbors = (int)v;
     const bo_acquisition *acq;
     const bo_kernel *kern;

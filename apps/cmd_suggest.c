@@ -23,7 +23,9 @@ static const struct cli_option opts[] = {
     {"constraint", 0, CLI_VALUE, "COL<=v", "constraint(s) COL<=v or COL>=v, comma-separated"},
     {"batch", 0, CLI_VALUE, "Q", "number of candidates to suggest (default 1)"},
     {"seed", 0, CLI_VALUE, "S", "random seed (default 1): same inputs and seed, same suggestions"},
-    {"acquisition", 0, CLI_VALUE, "NAME", "ei (default), pi, ucb, lcb, ts; ehvi for several objectives"},
+    {"acquisition", 0, CLI_VALUE, "NAME", "ucb (default for one objective; mu + kappa sd, the LCB of a"
+                                         " minimised one), ei (default with constraints), pi, lcb, ts;"
+                                         " ehvi (default for several objectives)"},
     {"kappa", 0, CLI_VALUE, "K", "confidence-bound width for ucb/lcb (default 2)"},
     {"kernel", 0, CLI_VALUE, "NAME", "matern52 (default), matern32, matern12, se"},
     {"iso", 0, CLI_FLAG, NULL, "one length scale for all features (default: one per feature)"},
@@ -32,9 +34,10 @@ static const struct cli_option opts[] = {
     {"ignore", 0, CLI_VALUE, "COLS", "pool columns that are not features (names, ids)"},
     {"ref", 0, CLI_VALUE, "V1,V2[,V3]", "hypervolume reference point in the objectives' units"},
     {"restarts", 0, CLI_VALUE, "R", "random restarts of the hyperparameter fit (default 5)"},
-    {"prior", 0, CLI_VALUE, "NAME", "hyperparameter prior: none (maximum likelihood) or dim-scaled"},
+    {"prior", 0, CLI_VALUE, "NAME", "hyperparameter prior: dim-scaled (default) or none (maximum"
+                                     " likelihood)"},
     {"gp", 0, CLI_VALUE, "MODEL", "auto (default: the exact GP below the size of search/README.md), exact, or nn"},
-    {"neighbors", 0, CLI_VALUE, "K", "conditioning-set size of the nearest-neighbour GP (default 32)"},
+    {"neighbors", 0, CLI_VALUE, "K", "conditioning-set size of the nearest-neighbour GP (default 64)"},
     {"out", 'o', CLI_VALUE, "FILE", "write the suggestions here (default: standard output)"},
     {"front", 0, CLI_VALUE, "FILE", "write the observed Pareto front (several objectives) as CSV"},
     {NULL, 0, 0, NULL, NULL},
@@ -78,14 +81,15 @@ static int read_options(const struct cli_args *a, bo_objective_spec *ospec, bo_c
     opt->n_restarts = (int)v;
     opt->acquisition = cli_get(a, opts, "acquisition");
     const bo_acquisition *acq;
-    LS_TRY(bo_acquisition_find(opt->acquisition ? opt->acquisition : pb->n_obj > 1 ? "ehvi" : "ei", &acq));
+    LS_TRY(bo_acquisition_find(opt->acquisition ? opt->acquisition : bo_suggest_default_acquisition(pb->n_obj, pb->n_con),
+                               &acq));
     if (cli_get(a, opts, "kernel")) opt->gp.kernel = cli_get(a, opts, "kernel");
     opt->gp.ard = cli_get(a, opts, "iso") == NULL;
     const bo_kernel *kern;
     LS_TRY(bo_kernel_find(opt->gp.kernel, &kern));
     if (cli_get(a, opts, "prior")) LS_TRY(bo_gp_prior_find(cli_get(a, opts, "prior"), &opt->gp.prior));
     if (cli_get(a, opts, "gp")) LS_TRY(bo_gp_approx_find(cli_get(a, opts, "gp"), &opt->gp.approx));
-    LS_TRY(cli_get_int_range(a, opts, "neighbors", 32, 1, 1024, "observations per conditioning set", &v));
+    LS_TRY(cli_get_int_range(a, opts, "neighbors", 64, 1, 1024, "observations per conditioning set", &v));
     opt->gp.nn_neighbors = (int)v;
     LS_TRY(read_ref(cli_get(a, opts, "ref"), pb));
     LS_TRY(cli_get_double(a, opts, "kappa", 2.0, &opt->kappa));

@@ -12,8 +12,8 @@
  *
  * Messages (tags below, on a communicator of their own): leader -> group's first process: a
  * task or stop; that process -> the other members of its group: the same; group -> leader: a
- * report when the task ended.  Idle processes poll every millisecond without spinning, so that
- * oversubscribed ranks leave the cores to the working ones.
+ * report when the task ended.  Idle processes poll without spinning (backing off to every
+ * 10 ms), so that oversubscribed ranks leave the cores to the working ones.
  *
  * A stop signal (SIGTERM, forwarded by mpirun to every process) interrupts the groups' runs at
  * their checkpoints; the leader collects the groups' reports, records what is finished, and the

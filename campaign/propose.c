@@ -206,9 +206,9 @@ int campaign_propose(const struct campaign_config *cfg, const struct campaign_ca
         p->p_feasible = sg->p_feasible;
     }
     *n_out = res.n;
-    /* The expected (feasible) improvement of the first pick, in objective units: EI's score is
-     * log(EI) + log(P(feasible)). */
-    if (res.n > 0 && res.log_form && cfg->n_obj == 1 && !strcmp(res.acquisition, "ei")) *max_ei = exp(res.items[0].acq);
+    /* The largest expected (feasible) improvement over the candidates, in objective units,
+     * whatever acquisition chose the batch (bo_suggest's max_log_ei: log(EI) + log(P(feasible))). */
+    if (res.n > 0 && cfg->n_obj == 1 && isfinite(res.max_log_ei)) *max_ei = exp(res.max_log_ei);
 done:
     bo_suggest_result_free(&res);
     free(x), free(xc), free(xo), free(yo), free(co), free(row), free(xp);

@@ -106,7 +106,7 @@ int ls_db_open(const char *path, int flags, ls_db **out)
     LS_TRY_GOTO(status, ls_db_schema_version(db, &version, &is_empty), fail);
     /* WAL is switched on by ls_db_migrate, once the file is known to be ours: setting it
      * rewrites the file header, and a foreign database must be left exactly as it was. */
-    if (!readonly) LS_TRY_GOTO(status, ls_db_exec(db, "PRAGMA synchronous = FULL"), fail);
+    if (!readonly) LS_TRY_GOTO(status, ls_db_exec(db, "PRAGMA synchronous = NORMAL"), fail);
     LS_TRY_GOTO(status, ls_db_exec(db, "PRAGMA foreign_keys = ON"), fail);
     *out = db;
     return LS_OK;

@@ -322,6 +322,7 @@ int ls_comm_recv(const ls_comm *c, void *buf, size_t cap, int source, int tag, d
     memset(m, 0, sizeof *m);
     if (c->comm == MPI_COMM_NULL) LS_ERROR(LS_ERR_INTERNAL, "receive without MPI");
     double t0 = MPI_Wtime();
+    long nap_ns = 100000; /* 0.1 ms, doubled while nothing comes, up to 10 ms */
     for (;;) {
         int flag = 0;
         MPI_Status st;
@@ -339,9 +340,11 @@ int ls_comm_recv(const ls_comm *c, void *buf, size_t cap, int source, int tag, d
             return LS_OK;
         }
         if (timeout_s >= 0 && MPI_Wtime() - t0 >= timeout_s) return LS_OK;
-        /* Poll without spinning: a waiting process leaves its core to the working ones. */
-        struct timespec ts = {0, 1000000};
+        /* Poll without spinning: a waiting process leaves its core to the working ones (64
+         * idle processes on 2 cores cost a few per cent of one). */
+        struct timespec ts = {0, nap_ns};
         nanosleep(&ts, NULL);
+        if (nap_ns < 10000000) nap_ns *= 2;
     }
 }
 

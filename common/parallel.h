@@ -81,8 +81,8 @@ int ls_comm_agree(const ls_comm *c, int status);
 
 /* Point to point (the task farm's messages, not timed below): bytes of buf to rank `dest` of c
  * with a tag; and the next message from `source` (-1: any) with `tag` (-1: any) into buf (cap
- * bytes), waiting at most timeout_s (< 0: no limit) by polling every millisecond without
- * spinning; m->got = 0 when the time ran out.  LS_ERR_UNSUPPORTED without MPI. */
+ * bytes), waiting at most timeout_s (< 0: no limit) by polling without spinning (every 0.1 ms at
+ * first, backing off to every 10 ms); m->got = 0 when the time ran out.  LS_ERR_UNSUPPORTED without MPI. */
 struct ls_comm_message {
     int got, source, tag;
     size_t bytes;

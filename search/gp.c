@@ -45,7 +45,7 @@ void bo_gp_options_default(bo_gp_options *o)
     o->max_iter = 100;
     o->fit_max_n = 200;
     o->approx = BO_GP_EXACT;
-    o->nn_neighbors = 32;
+    o->nn_neighbors = 64;
 }
 
 int bo_gp_create(int dim, const bo_gp_options *opt, bo_gp **out)
@@ -205,6 +205,17 @@ static inline double kern_xl(const bo_gp *gp, const double *a, const double *b)
     return g;
 }
 
+/* kern_xl with the derivative g'(r) too (the same arithmetic). */
+static inline void kern_xl_both(const bo_gp *gp, const double *a, const double *b, double *g, double *dg)
+{
+    double r2 = 0.0;
+    for (int d = 0; d < gp->dim; d++) {
+        double t = a[d] - b[d];
+        r2 += t * t;
+    }
+    gp->kern->eval(sqrt(r2), g, dg);
+}
+
 int bo_gp_factorize(bo_gp *gp)
 {
     if (gp->approx == BO_GP_NN) {
@@ -224,7 +235,17 @@ int bo_gp_factorize_exact(bo_gp *gp)
     double jit = 0.0;
     for (int attempt = 0; attempt < 8; attempt++) {
         for (long i = 0; i < n; i++) {
-            for (long j = 0; j < i; j++) gp->L[i * ld + j] = sf2 * kern_xl(gp, gp->xl + i * D, gp->xl + j * D);
+            if (gp->dk) {
+                for (long j = 0; j < i; j++) {
+                    double g, dg;
+                    kern_xl_both(gp, gp->xl + i * D, gp->xl + j * D, &g, &dg);
+                    gp->L[i * ld + j] = sf2 * g;
+                    gp->L[j * ld + i] = g;
+                    gp->dk[j * n + i] = dg;
+                }
+            } else {
+                for (long j = 0; j < i; j++) gp->L[i * ld + j] = sf2 * kern_xl(gp, gp->xl + i * D, gp->xl + j * D);
+            }
             gp->L[i * ld + i] = sf2 + sn2 + gp->nv[i] + jit;
         }
         lapack_int info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, gp->L, (lapack_int)ld);

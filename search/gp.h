@@ -37,6 +37,10 @@ struct bo_gp {
     double lml;
     int fitted;               /* hyperparameters fitted at least once */
     int approx;               /* BO_GP_EXACT or BO_GP_NN */
+    double *dk;               /* NULL, or (set by bo_gp_lml_grad for one call) n x n scratch: the exact
+                                 factorisation then keeps, for each pair i > j, the kernel's g(r) at
+                                 L[j * cap + i] and g'(r) at dk[j * n + i] (upper triangles, unused
+                                 by the factor), so that the gradient need not evaluate them again */
     bo_gp_nn *nn;             /* the approximation's cells (approx == BO_GP_NN) */
 };
 

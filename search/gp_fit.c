@@ -24,6 +24,9 @@
 #include "common/err.h"
 #include "search/gp.h"
 
+/* OpenBLAS (its cblas.h clashes with GSL's, included by gsl_multimin.h). */
+int openblas_get_num_threads(void);
+
 int bo_gp_n_theta(const bo_gp *gp) { return gp->n_ls + 2 + (gp->opt.fit_noise ? 1 : 0); }
 
 void bo_gp_theta_get(const bo_gp *gp, double *t)
@@ -109,7 +112,11 @@ double bo_gp_log_prior(const bo_gp *gp, const double *theta, double *grad)
 int bo_gp_lml_grad(bo_gp *gp, const double *theta, double *lml, double *grad, double *work)
 {
     bo_gp_theta_set(gp, theta);
-    LS_TRY(bo_gp_factorize_exact(gp));
+    /* With a gradient wanted, the factorisation keeps g and g' of every pair (gp.h: dk). */
+    gp->dk = grad ? work : NULL;
+    int status = bo_gp_factorize_exact(gp);
+    gp->dk = NULL;
+    LS_TRY(status);
     *lml = gp->lml;
     if (grad == NULL) return LS_OK;
     long n = gp->n, ld = gp->cap;
@@ -132,8 +139,7 @@ int bo_gp_lml_grad(bo_gp *gp, const double *theta, double *lml, double *grad, do
             double w = a[i] * a[j] - work[i * n + j]; /* off-diagonal counted twice: 2 * 1/2 */
             double r2 = 0.0;
             for (int d = 0; d < D; d++) r2 += (xi[d] - xj[d]) * (xi[d] - xj[d]);
-            double r = sqrt(r2), g, dg;
-            gp->kern->eval(r, &g, &dg);
+            double r = sqrt(r2), g = gp->L[j * ld + i], dg = work[j * n + i];
             grad[k_sf] += w * sf2 * g;
             if (r <= 0.0) continue;
             double c = w * sf2 * (-dg) / r;
@@ -313,6 +319,47 @@ static void random_start(const bo_gp *gp, int dflt, ls_rng *rng, double *cand)
     cand[k] = dflt ? 0.0 : ls_rng_uniform(rng) - 0.5;
 }
 
+/* One local fit per start, on a copy of the GP per thread when there are several starts and
+ * the caller is not parallel itself (the copies see the same data: the same numbers as one
+ * after the other); f[i] and theta[i] (stride BO_GP_MAX_DIM + 3) get each fit's result. */
+static int local_fits(bo_gp *gp, int n_starts, const double *starts, double *f, double *theta)
+{
+    const int nt = bo_gp_n_theta(gp), stride = BO_GP_MAX_DIM + 3;
+    int n_thr = n_starts > 1 && !omp_in_parallel() && openblas_get_num_threads() == 1 ? omp_get_max_threads() : 1;
+    n_thr = n_thr < n_starts ? n_thr : n_starts;
+    n_thr = n_thr < 8 ? n_thr : 8;
+    int status = LS_OK;
+    bo_gp *copy[8] = {NULL};
+    for (int i = 0; i < n_starts; i++) f[i] = INFINITY;
+    /* The copies are made before any fit moves the original's hyperparameters. */
+    for (int t = 1; t < n_thr && status == LS_OK; t++) status = bo_gp_clone(gp, &copy[t]);
+    if (status != LS_OK) goto done;
+#pragma omp parallel num_threads(n_thr)
+    {
+        struct fit_ctx c;
+        memset(&c, 0, sizeof c);
+        c.nt = nt;
+        bo_gp_theta_bounds(gp, c.lo, c.hi);
+        int t = omp_get_thread_num();
+        c.gp = t == 0 ? gp : copy[t];
+        c.work = malloc(sizeof *c.work * (size_t)gp->n * (size_t)gp->n);
+        gsl_multimin_fdfminimizer *m = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, (size_t)nt);
+        if (c.work == NULL || m == NULL) {
+#pragma omp atomic write
+            status = LS_ERR_NOMEM;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int i = 0; i < n_starts; i++)
+            if (c.work && m) local_fit(&c, m, starts + (size_t)i * stride, theta + (size_t)i * stride, &f[i]);
+        gsl_multimin_fdfminimizer_free(m);
+        free(c.work);
+    }
+done:
+    for (int t = 1; t < 8; t++) bo_gp_destroy(copy[t]);
+    if (status != LS_OK) LS_ERROR(status, "out of memory fitting a GP of %ld points", gp->n);
+    return LS_OK;
+}
+
 static int fit_all(bo_gp *gp, int n_restarts, ls_rng *rng)
 {
     int status = LS_OK;
@@ -321,24 +368,27 @@ static int fit_all(bo_gp *gp, int n_restarts, ls_rng *rng)
     c.gp = gp;
     c.nt = bo_gp_n_theta(gp);
     bo_gp_theta_bounds(gp, c.lo, c.hi);
-    gsl_multimin_fdfminimizer *m = NULL;
+    const int stride = BO_GP_MAX_DIM + 3;
+    int n_starts = 0;
+    double *starts = NULL, *theta = NULL, *f = NULL;
     /* GSL's default handler aborts; the handler is global, so only switch it outside
      * parallel regions (the benchmarks switch it off before starting their threads). */
     int serial = !omp_in_parallel();
     gsl_error_handler_t *old = serial ? gsl_set_error_handler_off() : NULL;
     c.work = malloc(sizeof *c.work * (size_t)gp->n * (size_t)gp->n);
-    if (c.work == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory fitting a GP of %ld points", gp->n);
-    m = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, (size_t)c.nt);
-    if (m == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for the BFGS minimiser");
-
-    double start[BO_GP_MAX_DIM + 3], best[BO_GP_MAX_DIM + 3], best_f = INFINITY;
-    bo_gp_theta_get(gp, start);
-    /* A first fit with a prior starts from the prior's mode (as BoTorch does). */
-    if (!gp->fitted && gp->opt.prior == BO_GP_PRIOR_DIM_SCALED) random_start(gp, 1, NULL, start);
-    local_fit(&c, m, start, best, &best_f);
+    starts = malloc(sizeof *starts * (size_t)(n_restarts + 1) * stride);
+    theta = malloc(sizeof *theta * (size_t)(n_restarts + 1) * stride);
+    f = malloc(sizeof *f * (size_t)(n_restarts + 1));
+    if (!c.work || !starts || !theta || !f)
+        LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory fitting a GP of %ld points", gp->n);
+    /* The first start: the current values; a first fit with a prior starts from the prior's
+     * mode (as BoTorch does). */
+    bo_gp_theta_get(gp, starts);
+    if (!gp->fitted && gp->opt.prior == BO_GP_PRIOR_DIM_SCALED) random_start(gp, 1, NULL, starts);
+    n_starts = 1;
     /* Random restarts: screen 8 random points per restart by their likelihood (one
-     * Cholesky each) and run BFGS from the best of each group of 8; the first group also
-     * holds the default start (unit length scales and signal, initial noise, zero mean). */
+     * Cholesky each) and start a local fit from the best of each group of 8; the first group
+     * also holds the default start (unit length scales and signal, initial noise, zero mean). */
     for (int s = 0; s < n_restarts && rng; s++) {
         double cand[BO_GP_MAX_DIM + 3], pick[BO_GP_MAX_DIM + 3], pick_lml = -INFINITY;
         for (int t = 0; t < 8; t++) {
@@ -352,16 +402,19 @@ static int fit_all(bo_gp *gp, int n_restarts, ls_rng *rng)
             lml += bo_gp_log_prior(gp, cand, NULL);
             if (lml > pick_lml) pick_lml = lml, memcpy(pick, cand, sizeof cand);
         }
-        if (pick_lml > -INFINITY) local_fit(&c, m, pick, best, &best_f);
+        if (pick_lml > -INFINITY) memcpy(starts + (size_t)n_starts++ * stride, pick, sizeof pick);
     }
-    if (!isfinite(best_f) || best_f >= 1e30)
-        LS_ERROR_GOTO(status, LS_ERR_NUMERIC, done, "Gaussian-process fit: no start gave a finite likelihood");
-    bo_gp_theta_set(gp, best);
+    /* The local fits (in parallel when possible); the best, the earliest start on ties. */
+    LS_TRY_GOTO(status, local_fits(gp, n_starts, starts, f, theta), done);
+    int best = -1;
+    for (int i = 0; i < n_starts; i++)
+        if (isfinite(f[i]) && f[i] < 1e30 && (best < 0 || f[i] < f[best])) best = i;
+    if (best < 0) LS_ERROR_GOTO(status, LS_ERR_NUMERIC, done, "Gaussian-process fit: no start gave a finite likelihood");
+    bo_gp_theta_set(gp, theta + (size_t)best * stride);
     LS_TRY_GOTO(status, bo_gp_factorize(gp), done);
     gp->fitted = 1;
 done:
     if (serial) gsl_set_error_handler(old);
-    gsl_multimin_fdfminimizer_free(m);
-    free(c.work);
+    free(c.work), free(starts), free(theta), free(f);
     return status;
 }

@@ -40,74 +40,9 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "search/gp.h"
-#include "search/kdtree.h"
+#include "search/gp_nn.h"
 
 #define NN_BLOCK 256       /* rows per distance block of the neighbour search */
-#define NN_EXACT_TREE 256  /* exact nearest-observation queries up to this many observations */
-#define NN_MAX_LEAVES 8    /* leaves opened per query above it (approximate neighbour search) */
-
-struct bo_gp_nn {
-    int k;            /* conditioning-set size, min(nn_neighbors, n) */
-    long n;
-    long *set;        /* n x k observation indices, set[c*k] = c, then by distance */
-    double *L;        /* n x kp, kp = k(k+1)/2: packed lower Cholesky factor of each set */
-    double *alpha;    /* n x k: K_c^-1 (y - m) */
-    bo_kdtree *tree;  /* over the scaled observations */
-    long max_leaves;  /* 0: exact nearest-observation queries */
-    long n_fant, cap_fant;
-    double *fant;     /* n_fant x dim scaled coordinates of believed fantasies */
-    /* Per-cell fantasy factors (cells predicted in since the first fantasy). */
-    long *slot;       /* n: the cache slot of each cell, -1 if none */
-    struct nn_cache *cache;
-    long n_cache, cap_cache;
-};
-
-struct nn_cache {
-    long nf, cap;     /* fantasies taken in, capacity */
-    double *W;        /* cap x k: row f = L_c^-1 K(N(c), f) */
-    double *R;        /* packed lower Cholesky factor of C (cap rows) */
-};
-
-static inline long packed(long i) { return i * (i + 1) / 2; }
-
-/* Four partial sums: the dependency chain of one sum, not the arithmetic, bounds these loops. */
-static inline double dist2(const double *a, const double *b, int D)
-{
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    int d = 0;
-    for (; d + 4 <= D; d += 4) {
-        double t0 = a[d] - b[d], t1 = a[d + 1] - b[d + 1], t2 = a[d + 2] - b[d + 2], t3 = a[d + 3] - b[d + 3];
-        s0 += t0 * t0, s1 += t1 * t1, s2 += t2 * t2, s3 += t3 * t3;
-    }
-    for (; d < D; d++) s0 += (a[d] - b[d]) * (a[d] - b[d]);
-    return (s0 + s1) + (s2 + s3);
-}
-
-static inline double dot(const double *a, const double *b, long k)
-{
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    long j = 0;
-    for (; j + 4 <= k; j += 4) s0 += a[j] * b[j], s1 += a[j + 1] * b[j + 1], s2 += a[j + 2] * b[j + 2], s3 += a[j + 3] * b[j + 3];
-    for (; j < k; j++) s0 += a[j] * b[j];
-    return (s0 + s1) + (s2 + s3);
-}
-
-static inline double kval(const bo_gp *gp, double sf2, double r2)
-{
-    double g, dg;
-    gp->kern->eval(sqrt(r2 > 0.0 ? r2 : 0.0), &g, &dg);
-    return sf2 * g;
-}
-
-/* Solve L v = b in place (L row-major lower packed, k x k). */
-static void solve_lower(const double *L, int k, double *v)
-{
-    for (int i = 0; i < k; i++) {
-        const double *row = L + packed(i);
-        v[i] = (v[i] - dot(row, v, i)) / row[i];
-    }
-}
 
 /* Solve L^T v = b in place. */
 static void solve_upper_t(const double *L, int k, double *v)
@@ -145,6 +80,7 @@ void bo_gp_nn_free(bo_gp_nn *nn)
     for (long i = 0; i < nn->n_cache; i++) free(nn->cache[i].W), free(nn->cache[i].R);
     free(nn->cache);
     free(nn->slot);
+    free(nn->q_x), free(nn->q_cell);
     free(nn);
 }
 
@@ -157,6 +93,7 @@ int bo_gp_nn_clone(const bo_gp_nn *src, int dim, bo_gp_nn **out)
     *c = *src;
     c->set = NULL, c->L = NULL, c->alpha = NULL, c->tree = NULL, c->fant = NULL;
     c->slot = NULL, c->cache = NULL, c->n_cache = c->cap_cache = 0; /* the copy rebuilds its caches */
+    c->q_x = NULL, c->q_cell = NULL, c->q_m = c->q_cap = 0;
     size_t n = (size_t)src->n, k = (size_t)src->k;
     c->set = malloc(sizeof *c->set * n * k);
     c->L = malloc(sizeof *c->L * n * (size_t)packed(src->k));
@@ -354,169 +291,4 @@ int bo_gp_nn_fantasize(bo_gp *gp, const double *zq)
     memcpy(nn->fant + nn->n_fant * D, zq, sizeof *zq * D);
     nn->n_fant++;
     return LS_OK;
-}
-
-/* Bring the cache of cell c up to every fantasy: one row of W and of R per new fantasy. */
-static int cache_update(const bo_gp *gp, long c, struct nn_cache *h)
-{
-    const bo_gp_nn *nn = gp->nn;
-    const int D = gp->dim, k = nn->k;
-    const double sf2 = exp(gp->log_sf2), sn2 = exp(gp->log_sn2);
-    if (h->cap < nn->n_fant) {
-        long cap = nn->cap_fant;
-        double *W = realloc(h->W, sizeof *W * (size_t)cap * k), *R = W ? realloc(h->R, sizeof *R * (size_t)packed(cap)) : NULL;
-        if (W) h->W = W;
-        if (R) h->R = R;
-        if (!W || !R) LS_ERROR(LS_ERR_NOMEM, "out of memory for the fantasies of a nearest-neighbour GP");
-        h->cap = cap;
-    }
-    const long *s = nn->set + c * k;
-    const double *L = nn->L + c * packed(k);
-    for (long f = h->nf; f < nn->n_fant; f++) {
-        const double *zf = nn->fant + f * D;
-        double *w = h->W + f * k, *r = h->R + packed(f);
-        for (int a = 0; a < k; a++) w[a] = kval(gp, sf2, dist2(zf, gp->xl + s[a] * D, D));
-        solve_lower(L, k, w);
-        /* Row f of C, then of its Cholesky factor R (forward substitution on the rows above). */
-        double piv = sf2 + sn2;
-        for (int a = 0; a < k; a++) piv -= w[a] * w[a];
-        for (long g = 0; g < f; g++) {
-            const double *wg = h->W + g * k, *rg = h->R + packed(g);
-            double cfg = kval(gp, sf2, dist2(zf, nn->fant + g * D, D));
-            for (int a = 0; a < k; a++) cfg -= w[a] * wg[a];
-            for (long t = 0; t < g; t++) cfg -= r[t] * rg[t];
-            r[g] = cfg / rg[g];
-            piv -= r[g] * r[g];
-        }
-        /* C holds sn^2 on its diagonal: a pivot below 1e-10 s^2 is rounding (a repeated fantasy). */
-        r[f] = sqrt(piv > 1e-10 * sf2 ? piv : 1e-10 * sf2);
-    }
-    h->nf = nn->n_fant;
-    return LS_OK;
-}
-
-/* Standardised posterior mean and variance at the scaled point zq in cell c (its cache h when
- * there are fantasies); work: k + n_fant doubles. */
-static void predict_in_cell(const bo_gp *gp, const double *zq, long c, const struct nn_cache *h, double *work,
-                            double *mean, double *var)
-{
-    const bo_gp_nn *nn = gp->nn;
-    const int D = gp->dim, k = nn->k;
-    const double sf2 = exp(gp->log_sf2);
-    double *v = work, *u = work + k;
-    const long *s = nn->set + c * k;
-    const double *L = nn->L + c * packed(k), *al = nn->alpha + c * k;
-    double mu = gp->cmean;
-    for (int a = 0; a < k; a++) {
-        v[a] = kval(gp, sf2, dist2(zq, gp->xl + s[a] * D, D));
-        mu += v[a] * al[a];
-    }
-    solve_lower(L, k, v);
-    double vv = sf2 - dot(v, v, k);
-    if (h != NULL) {
-        long nf = h->nf;
-        for (long f = 0; f < nf; f++) {
-            const double *w = h->W + f * k, *r = h->R + packed(f);
-            double t = kval(gp, sf2, dist2(zq, nn->fant + f * D, D)) - dot(v, w, k) - dot(r, u, f);
-            u[f] = t / r[f];
-            vv -= u[f] * u[f];
-        }
-    }
-    *mean = mu;
-    *var = vv > 0.0 ? vv : 0.0;
-}
-
-#define NN_PREDICT_BLOCK 4096
-
-int bo_gp_nn_predict(const bo_gp *gp, long m, const double *x, double *mean, double *var)
-{
-    bo_gp_nn *nn = gp->nn;
-    const int D = gp->dim;
-    const double ysd2 = gp->y_sd * gp->y_sd;
-    int status = LS_OK;
-    double inv[BO_GP_MAX_DIM];
-    for (int d = 0; d < D; d++) inv[d] = 1.0 / (gp->x_sd[d] * exp(gp->log_ls[gp->n_ls == 1 ? 0 : d]));
-    long *cell = malloc(sizeof *cell * (size_t)(m > 0 ? m : 1));
-    double *zq = malloc(sizeof *zq * (size_t)(m > 0 ? m : 1) * D);
-    if (!cell || !zq) {
-        free(cell), free(zq);
-        LS_ERROR(LS_ERR_NOMEM, "out of memory predicting %ld points", m);
-    }
-    long n_blk = (m + NN_PREDICT_BLOCK - 1) / NN_PREDICT_BLOCK;
-    int par = n_blk > 1 && !omp_in_parallel() && openblas_get_num_threads() == 1;
-    /* The cell of every query (nearest observation in scaled inputs). */
-#pragma omp parallel if (par)
-    {
-        double off[BO_GP_MAX_DIM];
-#pragma omp for schedule(dynamic, 1)
-        for (long b = 0; b < n_blk; b++)
-            for (long a = b * NN_PREDICT_BLOCK; a < m && a < (b + 1) * NN_PREDICT_BLOCK; a++) {
-                for (int d = 0; d < D; d++) zq[a * D + d] = (x[a * D + d] - gp->x_mu[d]) * inv[d];
-                cell[a] = bo_kdtree_nearest(nn->tree, zq + a * D, nn->max_leaves, off, NULL);
-            }
-    }
-    /* With fantasies: a cache per cell queried, brought up to date (cells in parallel). */
-    long *todo = NULL, n_todo = 0;
-    if (nn->n_fant > 0) {
-        if (nn->slot == NULL) {
-            nn->slot = malloc(sizeof *nn->slot * (size_t)nn->n);
-            if (nn->slot == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for fantasies");
-            for (long i = 0; i < nn->n; i++) nn->slot[i] = -1;
-        }
-        todo = malloc(sizeof *todo * (size_t)(m > 0 ? m : 1));
-        if (todo == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for fantasies");
-        for (long a = 0; a < m; a++) {
-            long c = cell[a];
-            if (nn->slot[c] < 0) {
-                if (nn->n_cache == nn->cap_cache) {
-                    long cap = nn->cap_cache ? 2 * nn->cap_cache : 256;
-                    struct nn_cache *h = realloc(nn->cache, sizeof *h * (size_t)cap);
-                    if (h == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for fantasies");
-                    nn->cache = h;
-                    nn->cap_cache = cap;
-                }
-                nn->cache[nn->n_cache] = (struct nn_cache){0, 0, NULL, NULL};
-                nn->slot[c] = nn->n_cache++;
-            }
-            struct nn_cache *h = &nn->cache[nn->slot[c]];
-            if (h->nf < nn->n_fant && h->nf >= 0) {
-                h->nf = -1 - h->nf; /* marked: listed once */
-                todo[n_todo++] = c;
-            }
-        }
-#pragma omp parallel for schedule(dynamic, 4) if (n_todo > 8 && !omp_in_parallel() && openblas_get_num_threads() == 1)
-        for (long t = 0; t < n_todo; t++) {
-            struct nn_cache *h = &nn->cache[nn->slot[todo[t]]];
-            h->nf = -1 - h->nf;
-            if (cache_update(gp, todo[t], h) != LS_OK) {
-#pragma omp atomic write
-                status = LS_ERR_NOMEM;
-            }
-        }
-        if (status != LS_OK) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for the fantasies of a GP");
-    }
-#pragma omp parallel if (par)
-    {
-        double *work = malloc(sizeof *work * (size_t)(nn->k + nn->n_fant + 1));
-        if (work == NULL) {
-#pragma omp atomic write
-            status = LS_ERR_NOMEM;
-        }
-#pragma omp for schedule(dynamic, 1)
-        for (long b = 0; b < n_blk; b++) {
-            if (work == NULL) continue;
-            for (long a = b * NN_PREDICT_BLOCK; a < m && a < (b + 1) * NN_PREDICT_BLOCK; a++) {
-                const struct nn_cache *h = nn->n_fant > 0 ? &nn->cache[nn->slot[cell[a]]] : NULL;
-                double mu, v;
-                predict_in_cell(gp, zq + a * D, cell[a], h, work, &mu, &v);
-                mean[a] = gp->y_mu + gp->y_sd * mu;
-                if (var) var[a] = v * ysd2;
-            }
-        }
-        free(work);
-    }
-    if (status != LS_OK) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory predicting %ld points", m);
-done:
-    free(cell), free(zq), free(todo);
-    return status;
 }

@@ -59,7 +59,7 @@ typedef struct bo_gp_options {
                                 maximum a posteriori with the priors of Hvarfner et al. 2024 */
     int approx;              /* BO_GP_EXACT (default of bo_gp_options_default), BO_GP_NN, or
                                 BO_GP_AUTO (callers that know the sizes: bo_gp_approx_choose) */
-    int nn_neighbors;        /* conditioning-set size k of BO_GP_NN (default 32) */
+    int nn_neighbors;        /* conditioning-set size k of BO_GP_NN (default 64) */
 } bo_gp_options;
 
 /* The model behind a GP (bo_gp_options.approx).  BO_GP_NN: each prediction conditions on the k
@@ -199,6 +199,10 @@ typedef struct bo_select_config {
     long n_pending;
     const double *x_pending;   /* n_pending x dim */
     int q;                     /* batch size >= 1 */
+    /* Optional output (NULL: not wanted; pools, one objective): the largest log expected
+     * improvement (+ log probability of feasibility) over the available candidates, whatever the
+     * acquisition; NaN with constraints and no feasible observation. */
+    double *max_log_ei;
 } bo_select_config;
 
 /* One chosen candidate with its prediction (maximised sense). */
@@ -273,12 +277,19 @@ typedef struct bo_data {
     const double *x_pending; /* n_pending x dim: suggested, not observed yet */
 } bo_data;
 
+/* The default acquisition (bo_suggest_options.acquisition NULL): "ucb" (kappa 2: the GP + LCB of
+ * Liang et al. 2021 on the maximised scale) for one objective without constraints, "ei" for one
+ * objective with constraints (probability of feasibility), "ehvi" for several objectives; the
+ * evidence is in validation/bo/README.md ("Defaults"). */
+const char *bo_suggest_default_acquisition(int n_obj, int n_con);
+
 typedef struct bo_suggest_options {
-    const char *acquisition; /* NULL: "ei" for one objective, "ehvi" for several */
+    const char *acquisition; /* NULL: bo_suggest_default_acquisition */
     double kappa;            /* confidence-bound width of ucb/lcb (default 2) */
     bo_gp_options gp;        /* bo_gp_options_default, with approx = BO_GP_AUTO: the exact GP up to the
                                 size of bo_gp_approx_choose (over the available candidates), the
-                                nearest-neighbour approximation above it */
+                                nearest-neighbour approximation above it; and prior =
+                                BO_GP_PRIOR_DIM_SCALED (validation/bo/README.md, "Defaults") */
     int n_restarts;          /* random restarts of each hyperparameter fit (default 5; at most 1 with
                                 the nearest-neighbour GP, whose fits use 200 points anyway) */
     int q;                   /* batch size (default 1), 1 to 1000 */
@@ -301,6 +312,9 @@ typedef struct bo_suggest_result {
     long n_available;        /* candidates that could be suggested */
     long n_observed, n_pending;
     int gp_model;            /* BO_GP_EXACT or BO_GP_NN: the model the suggestions came from */
+    double max_log_ei;       /* one objective: log of the largest expected (feasible) improvement over
+                                the available candidates, in the objective's units, whatever the
+                                acquisition (a convergence measure); NaN otherwise */
 } bo_suggest_result;
 
 /* LS_ERR_INPUT for inconsistent sizes, non-finite observations (naming the row), an unknown

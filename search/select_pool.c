@@ -44,6 +44,38 @@ static void fill_choice(const bo_scorer *s, long idx, double score, const double
     c->p_feasible = pf;
 }
 
+/* Make r[0 .. t-1] the t best of r[0 .. n-1] in cmp_ranked order (r[0 .. done-1] already are):
+ * a quickselect of the t - done best of the rest, then a sort of those alone.  The prefix equals
+ * that of a full sort (cmp_ranked is a total order); a batch needs a few hundred of 10^6. */
+static void rank_prefix(struct ranked *r, long n, long done, long t)
+{
+    if (t > n) t = n;
+    if (t <= done) return;
+    long lo = done, hi = n - 1;
+    while (lo < hi) {
+        /* Partition r[lo..hi] around the median of three; narrow to the side holding t - 1. */
+        long mid = lo + (hi - lo) / 2;
+        if (cmp_ranked(&r[mid], &r[lo]) < 0) { struct ranked w = r[mid]; r[mid] = r[lo]; r[lo] = w; }
+        if (cmp_ranked(&r[hi], &r[lo]) < 0) { struct ranked w = r[hi]; r[hi] = r[lo]; r[lo] = w; }
+        if (cmp_ranked(&r[hi], &r[mid]) < 0) { struct ranked w = r[hi]; r[hi] = r[mid]; r[mid] = w; }
+        struct ranked piv = r[mid];
+        long i = lo, j = hi;
+        while (i <= j) {
+            while (cmp_ranked(&r[i], &piv) < 0) i++;
+            while (cmp_ranked(&piv, &r[j]) < 0) j--;
+            if (i <= j) {
+                struct ranked w = r[i];
+                r[i] = r[j], r[j] = w;
+                i++, j--;
+            }
+        }
+        if (t - 1 <= j) hi = j;
+        else if (t - 1 >= i) lo = i;
+        else break;
+    }
+    qsort(r + done, (size_t)(t - done), sizeof *r, cmp_ranked);
+}
+
 /* Gather rows of cand listed in idx into x (m x dim). */
 static void gather(const double *cand, int dim, const long *idx, long m, double *x)
 {
@@ -117,28 +149,51 @@ static int shortlist_grow(long m, int dim, int no, long **idx, double **x, doubl
  * certify, a choice whose score is below the best unconditioned score outside the shortlist
  * (an upper bound of every outside score once fantasies can only lower them) doubles the
  * shortlist and that step is redone with the same fantasies: the choices made so far were
- * certified, so the batch goes on instead of starting again. */
-static int batch_on_shortlist(bo_scorer *s, const double *cand, int dim, const struct ranked *r, long n_avail, long m0,
+ * certified, so the batch goes on instead of starting again.  With certify the scores are also
+ * updated lazily (the lazy greedy of Minoux, "Accelerated greedy algorithms for maximizing
+ * submodular set functions", Optimization Techniques, LNCIS 7, 234 (1978)): a score from before
+ * the last fantasy bounds the current one from above, so only the candidate on top is rescored,
+ * until the top one is current; the choice is the one a rescoring of the whole shortlist gives
+ * (the lowest shortlist row among equal scores). */
+static int batch_on_shortlist(bo_scorer *s, const double *cand, int dim, struct ranked *r, long n_avail, long m0,
                               int certify, bo_choice *chosen, double *x_chosen, int *n_chosen)
 {
     int status = LS_OK, q = s->cfg->q, no = s->cfg->n_obj;
-    long m = m0 < n_avail ? m0 : n_avail;
+    long m = m0 < n_avail ? m0 : n_avail, n_scored = 0;
+    rank_prefix(r, n_avail, 0, m + 1); /* the shortlist and the best candidate outside it */
     long *idx = NULL;
     double *x = NULL, *score = NULL, *mean = NULL, *sd = NULL, *pf = NULL;
-    unsigned char *used = NULL;
+    unsigned char *used = NULL, *fresh = NULL;
     LS_TRY_GOTO(status, shortlist_grow(m, dim, no, &idx, &x, &score, &mean, &sd, &pf, &used, 0), done);
+    fresh = calloc((size_t)n_avail, 1);
+    if (fresh == NULL) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory for a batch");
     for (long a = 0; a < m; a++) idx[a] = r[a].i;
     gather(cand, dim, idx, m, x);
     *n_chosen = 0;
     for (int j = 0; j < q && j < n_avail;) {
-        LS_TRY_GOTO(status, bo_scorer_score(s, m, x, score, mean, sd, pf), done);
-        long best = -1;
-        for (long a = 0; a < m; a++)
-            if (!used[a] && (best < 0 || score[a] > score[best])) best = a;
+        if (!certify) n_scored = 0; /* every score again after each fantasy */
+        if (n_scored < m) {
+            long k = n_scored;
+            LS_TRY_GOTO(status, bo_scorer_score(s, m - k, x + k * dim, score + k, mean + k * no, sd + k * no, pf + k),
+                        done);
+            memset(fresh + k, 1, (size_t)(m - k));
+            n_scored = m;
+        }
+        long best;
+        for (;;) {
+            best = -1;
+            for (long a = 0; a < m; a++)
+                if (!used[a] && (best < 0 || score[a] > score[best])) best = a;
+            if (best < 0 || fresh[best]) break;
+            LS_TRY_GOTO(status, bo_scorer_score(s, 1, x + best * dim, score + best, mean + best * no, sd + best * no,
+                                                pf + best), done);
+            fresh[best] = 1;
+        }
         if (certify && m < n_avail && (best < 0 || score[best] < r[m].v)) {
             long m2 = 2 * m < n_avail ? 2 * m : n_avail;
             ls_log_debug("batch selection: choice %d not provably exact on a shortlist of %ld, widening to %ld", j + 1,
                          m, m2);
+            rank_prefix(r, n_avail, m + 1, m2 + 1);
             LS_TRY_GOTO(status, shortlist_grow(m2, dim, no, &idx, &x, &score, &mean, &sd, &pf, &used, m), done);
             for (long a = m; a < m2; a++) idx[a] = r[a].i;
             gather(cand, dim, idx + m, m2 - m, x + m * dim);
@@ -150,11 +205,14 @@ static int batch_on_shortlist(bo_scorer *s, const double *cand, int dim, const s
         fill_choice(s, idx[best], score[best], mean + best * no, sd + best * no, pf[best], &chosen[j]);
         if (x_chosen) memcpy(x_chosen + (size_t)j * dim, x + best * dim, sizeof *x * dim);
         *n_chosen = j + 1;
-        if (j + 1 < q) LS_TRY_GOTO(status, bo_scorer_fantasize(s, x + best * dim), done);
+        if (j + 1 < q) {
+            LS_TRY_GOTO(status, bo_scorer_fantasize(s, x + best * dim), done);
+            memset(fresh, 0, (size_t)m);
+        }
         j++;
     }
 done:
-    free(idx), free(x), free(score), free(mean), free(sd), free(pf), free(used);
+    free(idx), free(x), free(score), free(mean), free(sd), free(pf), free(used), free(fresh);
     return status;
 }
 
@@ -178,6 +236,19 @@ int bo_select_pool(const bo_select_config *cfg, long n_cand, int dim, const doub
     if (!r || !score || !mean || !sd || !pf) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory scoring the pool");
     /* Score all candidates (unavailable ones too: simpler than gathering 100k rows). */
     LS_TRY_GOTO(status, bo_scorer_score(&s, n_cand, cand, score, mean, sd, pf), done);
+    if (cfg->max_log_ei && no == 1) {
+        /* EI of every available candidate from the same predictions (cheap: no new model). */
+        const bo_acquisition *ei = NULL;
+        LS_TRY_GOTO(status, bo_acquisition_find("ei", &ei), done);
+        double best = -INFINITY;
+        if (cfg->n_con == 0 || s.have_feasible)
+            for (long i = 0; i < n_cand; i++)
+                if (available[i]) {
+                    double v = ei->score(mean[i], sd[i], &s.params) + (cfg->n_con ? log(pf[i]) : 0.0);
+                    best = v > best ? v : best;
+                }
+        *cfg->max_log_ei = best > -INFINITY ? best : NAN;
+    }
     long k = 0;
     for (long i = 0; i < n_cand; i++)
         if (available[i]) {
@@ -198,7 +269,6 @@ int bo_select_pool(const bo_select_config *cfg, long n_cand, int dim, const doub
         *n_chosen = 1;
         goto done;
     }
-    qsort(r, (size_t)n_avail, sizeof *r, cmp_ranked);
     int certify = cfg->acq->decreases_with_sd && cfg->n_con == 0 && cfg->n_obj == 1;
     /* With the certificate a short list usually suffices; it doubles when it does not. */
     long m0 = certify ? (32L * cfg->q > 256 ? 32L * cfg->q : 256) : BO_SHORTLIST;

@@ -2,6 +2,9 @@
  * which candidates may be proposed, one GP per objective and constraint, the selection of a batch,
  * and the observed Pareto front.  `lodestone suggest` is its CSV front end (apps/cmd_suggest.c). */
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,12 +15,18 @@
 #define BO_SUGGEST_MAX_DIM 64
 #define BO_SUGGEST_MAX_Q 1000
 
+const char *bo_suggest_default_acquisition(int n_obj, int n_con)
+{
+    return n_obj > 1 ? "ehvi" : n_con > 0 ? "ei" : "ucb";
+}
+
 void bo_suggest_options_default(bo_suggest_options *o)
 {
     memset(o, 0, sizeof *o);
     o->kappa = 2.0;
     bo_gp_options_default(&o->gp);
     o->gp.approx = BO_GP_AUTO;
+    o->gp.prior = BO_GP_PRIOR_DIM_SCALED;
     o->n_restarts = 5;
     o->q = 1;
 }
@@ -50,38 +59,61 @@ static int same_point(const double *a, const double *b, int D)
     return 1;
 }
 
+/* Sort the keys (cmp_key: a total order, so the result does not depend on the method): large
+ * arrays as two halves on two threads, then merged. */
+static int sort_keys(struct row_key *k, long N)
+{
+    if (N < 100000 || omp_in_parallel() || omp_get_max_threads() < 2) {
+        qsort(k, (size_t)N, sizeof *k, cmp_key);
+        return LS_OK;
+    }
+    struct row_key *tmp = malloc(sizeof *tmp * (size_t)N);
+    if (tmp == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory sorting %ld candidates", N);
+    long h = N / 2;
+#pragma omp parallel sections num_threads(2)
+    {
+#pragma omp section
+        qsort(k, (size_t)h, sizeof *k, cmp_key);
+#pragma omp section
+        qsort(k + h, (size_t)(N - h), sizeof *k, cmp_key);
+    }
+    long a = 0, b = h, o = 0;
+    while (a < h && b < N) tmp[o++] = cmp_key(&k[b], &k[a]) < 0 ? k[b++] : k[a++];
+    while (a < h) tmp[o++] = k[a++];
+    while (b < N) tmp[o++] = k[b++];
+    memcpy(k, tmp, sizeof *k * (size_t)N);
+    free(tmp);
+    return LS_OK;
+}
+
 /* Only the first of identical candidates is available; candidates equal to an observed or pending
- * point are not.  Candidates are sorted once (lexicographic order of the features).  Up to
- * 10^8 comparisons every candidate is compared with every seen point (equal to rounding, 1e-9
- * relative); above that each seen point is located by binary search and the candidates equal to
- * it around that place are marked, O((N + n_seen) log N): exact repeats are always found, a
- * candidate equal only to rounding is found when it sorts next to the seen point. */
+ * point (equal to rounding, 1e-9 relative: same_point) are not.  Candidates are sorted once
+ * (lexicographic order of the features); a candidate equal to a seen point has its first feature
+ * within 2e-9 (1 + 2 |x_0|) of the seen point's, and those candidates form one run of the sorted
+ * order, found by binary search and scanned: every equal candidate is found, in O((N + n_seen)
+ * log N) when the first feature varies (O(N) per seen point when it is constant). */
 static int mark_available(long N, int D, const double *X, long n_seen, const double *xs, unsigned char *avail)
 {
+    int status = LS_OK;
     struct row_key *k = malloc(sizeof *k * (size_t)(N > 0 ? N : 1));
     if (k == NULL) LS_ERROR(LS_ERR_NOMEM, "out of memory");
     for (long i = 0; i < N; i++) k[i] = (struct row_key){X + i * D, D, i};
-    qsort(k, (size_t)N, sizeof *k, cmp_key);
+    LS_TRY_GOTO(status, sort_keys(k, N), done);
     for (long a = 0; a < N; a++) avail[k[a].i] = a == 0 || !same_point(k[a].x, k[a - 1].x, D);
-    if ((double)N * (double)n_seen <= 1e8) {
-        for (long i = 0; i < N; i++)
-            for (long s = 0; s < n_seen && avail[i]; s++)
-                if (same_point(X + i * D, xs + s * D, D)) avail[i] = 0;
-        n_seen = 0;
-    }
     for (long s = 0; s < n_seen; s++) {
-        struct row_key key = {xs + s * D, D, -1};
-        long lo = 0, hi = N; /* first sorted candidate not below the seen point */
+        const double *p = xs + s * D, win = 2e-9 * (1.0 + 2.0 * fabs(p[0]));
+        long lo = 0, hi = N; /* first sorted candidate whose first feature is not below p[0] - win */
         while (lo < hi) {
             long mid = lo + (hi - lo) / 2;
-            if (cmp_key(&k[mid], &key) < 0) lo = mid + 1;
+            if (k[mid].x[0] < p[0] - win) lo = mid + 1;
             else hi = mid;
         }
-        for (long a = lo; a < N && same_point(k[a].x, key.x, D); a++) avail[k[a].i] = 0;
-        for (long a = lo - 1; a >= 0 && same_point(k[a].x, key.x, D); a--) avail[k[a].i] = 0;
+        for (long a = lo; a < N && k[a].x[0] <= p[0] + win; a++)
+            if (same_point(k[a].x, p, D)) avail[k[a].i] = 0;
     }
+done:
     free(k);
-    return LS_OK;
+    return status;
 }
 
 static int check(const bo_problem *pb, const bo_data *d, const bo_suggest_options *opt)
@@ -197,6 +229,7 @@ static int choose_model(const bo_problem *pb, const bo_data *d, const bo_suggest
     sc.n_pending = d->n_pending;
     sc.x_pending = d->x_pending;
     sc.q = opt->q;
+    if (n_obj == 1) sc.max_log_ei = &res->max_log_ei;
     double t1 = ls_wall_time();
     LS_TRY_GOTO(status, bo_select_pool(&sc, d->n_cand, D, d->x_cand, avail, rng, ch, xc, &n_chosen), done);
     if (go.approx == BO_GP_NN)
@@ -226,8 +259,9 @@ int bo_suggest(const bo_problem *pb, const bo_data *d, const bo_suggest_options 
                bo_suggest_result *res)
 {
     memset(res, 0, sizeof *res);
+    res->max_log_ei = NAN;
     LS_TRY(check(pb, d, opt));
-    const char *acq_name = opt->acquisition ? opt->acquisition : pb->n_obj > 1 ? "ehvi" : "ei";
+    const char *acq_name = opt->acquisition ? opt->acquisition : bo_suggest_default_acquisition(pb->n_obj, pb->n_con);
     const bo_acquisition *acq;
     LS_TRY(bo_acquisition_find(acq_name, &acq));
     const bo_kernel *kern;

@@ -6,7 +6,13 @@
  *  - Fewer than two observations: uniformly random (acquisition "random", NaN predictions),
  *    reproducible from the seed.
  *  - Two objectives: EHVI by default; the observed front of the feasible observations.
- *  - Errors: non-finite observations naming the row, a batch of 0, no features. */
+ *  - Errors: non-finite observations naming the row, a batch of 0, no features.
+ *  - Defaults: UCB with the dim-scaled prior for one objective, EI with constraints, EHVI for
+ *    several; k = 64 neighbours for the nearest-neighbour GP; the largest log EI reported whatever the acquisition.
+ *  - Exclusion at size (10^5 candidates x 1001 observations, beyond the 10^8 comparisons up to
+ *    which every pair used to be compared): a candidate equal to an observation to rounding but
+ *    not next to it in the sorted order is excluded, and only it. */
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
 
@@ -49,6 +55,8 @@ static void test_batch_and_exclusions(void)
     bo_suggest_options opt;
     bo_suggest_options_default(&opt);
     opt.q = 3;
+    opt.acquisition = "ei"; /* the measured first choice below is EI's, by maximum likelihood */
+    opt.gp.prior = BO_GP_PRIOR_NONE;
     ls_rng rng;
     ls_rng_seed(&rng, 11);
     bo_suggest_result r;
@@ -166,6 +174,81 @@ static void test_errors(void)
     bo_suggest_result_free(&r);
 }
 
+/* The defaults (validation/bo/README.md, "Defaults"): UCB (kappa 2) with the dim-scaled prior for one
+ * objective, EI with constraints, EHVI for several; the largest log EI reported whatever the
+ * acquisition (the same GP: the same fit draws), equal to EI's own first score. */
+static void test_defaults(void)
+{
+    LS_CHECK(strcmp(bo_suggest_default_acquisition(1, 0), "ucb") == 0);
+    LS_CHECK(strcmp(bo_suggest_default_acquisition(1, 2), "ei") == 0);
+    LS_CHECK(strcmp(bo_suggest_default_acquisition(2, 0), "ehvi") == 0);
+    struct pool p;
+    make_pool(&p, 1);
+    bo_problem pb = {.dim = 1, .n_obj = 1, .maximise = {1}};
+    bo_data d = {.n_cand = NC + 2, .x_cand = p.x_cand, .n_obs = 6, .x_obs = p.x_obs, .y_obs = p.y_obs,
+                 .n_pending = 1, .x_pending = p.x_pend};
+    bo_suggest_options opt;
+    bo_suggest_options_default(&opt);
+    LS_CHECK(opt.acquisition == NULL && opt.gp.prior == BO_GP_PRIOR_DIM_SCALED && opt.kappa == 2.0 &&
+             opt.gp.nn_neighbors == 64);
+    ls_rng rng;
+    ls_rng_seed(&rng, 3);
+    bo_suggest_result r, re;
+    LS_CHECK_OK(bo_suggest(&pb, &d, &opt, &rng, &r));
+    LS_CHECK(r.n == 1 && strcmp(r.acquisition, "ucb") == 0 && !r.log_form && isfinite(r.max_log_ei));
+    if (r.n == 1) LS_CHECK_NEAR(r.items[0].acq, r.items[0].mean[0] + 2.0 * r.items[0].sd[0], 1e-12);
+    opt.acquisition = "ei";
+    ls_rng_seed(&rng, 3);
+    LS_CHECK_OK(bo_suggest(&pb, &d, &opt, &rng, &re));
+    LS_CHECK(re.n == 1 && re.log_form);
+    if (re.n == 1) LS_CHECK_NEAR(r.max_log_ei, re.items[0].acq, 1e-12);
+    LS_CHECK_NEAR(re.max_log_ei, r.max_log_ei, 1e-12);
+    bo_suggest_result_free(&r);
+    bo_suggest_result_free(&re);
+    /* With a constraint the default is EI. */
+    pb.n_con = 1, pb.con_upper[0] = 1, pb.con_bound[0] = 1.0;
+    d.c_obs = p.c_obs;
+    opt.acquisition = NULL;
+    LS_CHECK_OK(bo_suggest(&pb, &d, &opt, &rng, &r));
+    LS_CHECK(strcmp(r.acquisition, "ei") == 0 && r.log_form);
+    bo_suggest_result_free(&r);
+}
+
+static void test_exclusion_at_size(void)
+{
+    const long N = 100000, n = 1001;
+    double *xc = malloc(sizeof *xc * 2 * N), *xo = malloc(sizeof *xo * 2 * n), *yo = malloc(sizeof *yo * n);
+    LS_CHECK(xc && xo && yo);
+    if (!xc || !xo || !yo) goto done;
+    ls_rng rng;
+    ls_rng_seed(&rng, 5);
+    /* Random candidates with first features away from 0.5; observations elsewhere. */
+    for (long i = 0; i < N; i++) {
+        double u = ls_rng_uniform(&rng);
+        xc[2 * i] = u < 0.5 ? 0.4 * u : 0.6 + 0.4 * (u - 0.5);
+        xc[2 * i + 1] = ls_rng_uniform(&rng);
+    }
+    for (long i = 0; i < n - 1; i++) {
+        xo[2 * i] = 2.0 + ls_rng_uniform(&rng);
+        xo[2 * i + 1] = ls_rng_uniform(&rng);
+    }
+    xo[2 * (n - 1)] = 0.5, xo[2 * (n - 1) + 1] = 0.5;
+    for (long i = 0; i < n; i++) yo[i] = sin(3.0 * xo[2 * i]) + xo[2 * i + 1];
+    /* Candidate 7 equals the last observation to rounding; candidate 8 sorts between them. */
+    xc[14] = 0.5 - 1e-12, xc[15] = 0.5;
+    xc[16] = 0.5 - 5e-13, xc[17] = 0.9;
+    bo_problem pb = {.dim = 2, .n_obj = 1, .maximise = {1}};
+    bo_data d = {.n_cand = N, .x_cand = xc, .n_obs = n, .x_obs = xo, .y_obs = yo};
+    bo_suggest_options opt;
+    bo_suggest_options_default(&opt);
+    bo_suggest_result r;
+    LS_CHECK_OK(bo_suggest(&pb, &d, &opt, &rng, &r));
+    LS_CHECK(r.n_available == N - 1 && r.n == 1 && r.items[0].index != 7);
+    bo_suggest_result_free(&r);
+done:
+    free(xc), free(xo), free(yo);
+}
+
 int main(void)
 {
     ls_log_set_level(LS_LOG_ERROR);
@@ -173,5 +256,7 @@ int main(void)
     LS_RUN(test_constraint_and_random);
     LS_RUN(test_two_objectives_and_front);
     LS_RUN(test_errors);
+    LS_RUN(test_defaults);
+    LS_RUN(test_exclusion_at_size);
     return ls_test_summary("test_bo_suggest");
 }

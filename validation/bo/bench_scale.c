@@ -2,8 +2,9 @@
  * batch q, on synthetic data (uniform inputs in [0, 1]^D, a smooth function plus noise).
  * Built and run by bench_scale.sh; prints one line per case.
  *
- *   bench_scale N_OBS N_CAND [Q] [D] [MODEL] [RESTARTS]
- *       MODEL: auto (default), exact or nn; RESTARTS: of the hyperparameter fit (default: bo_suggest's)
+ *   bench_scale N_OBS N_CAND [Q] [D] [MODEL] [RESTARTS] [NEIGHBORS]
+ *       MODEL: auto (default), exact or nn; RESTARTS: of the hyperparameter fit (default: bo_suggest's);
+ *       NEIGHBORS: k of the nearest-neighbour GP (default: bo_suggest's)
  *
  * The wall time is that of bo_suggest alone (data generation excluded): the hyperparameter fit,
  * the model (exact Cholesky factor or the nearest-neighbour cells), scoring every candidate and
@@ -37,7 +38,7 @@ static double truth(const double *x, int D)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s N_OBS N_CAND [Q] [D] [auto|exact|nn] [RESTARTS]\n", argv[0]);
+        fprintf(stderr, "usage: %s N_OBS N_CAND [Q] [D] [auto|exact|nn] [RESTARTS] [NEIGHBORS]\n", argv[0]);
         return 2;
     }
     long n = atol(argv[1]), N = atol(argv[2]);
@@ -66,6 +67,7 @@ int main(int argc, char **argv)
     bo_suggest_options_default(&opt);
     opt.q = q;
     if (argc > 6) opt.n_restarts = atoi(argv[6]);
+    if (argc > 7) opt.gp.nn_neighbors = atoi(argv[7]);
     if (bo_gp_approx_find(model, &opt.gp.approx) != LS_OK) {
         fprintf(stderr, "bench_scale: %s\n", ls_error_message());
         return 2;
@@ -91,9 +93,9 @@ int main(int argc, char **argv)
     }
     double obs_best = -INFINITY;
     for (long i = 0; i < n; i++) obs_best = yo[i] > obs_best ? yo[i] : obs_best;
-    printf("n_obs %ld  n_cand %ld  D %d  q %d  model %s (asked %s, restarts asked %d)  wall %.2f s, CPU %.2f s  "
+    printf("n_obs %ld  n_cand %ld  D %d  q %d  model %s (asked %s, restarts asked %d, k %d)  wall %.2f s, CPU %.2f s  "
            "[batch: %d chosen, true value best %.3f mean %.3f; best observation %.3f]\n",
-           n, N, D, q, bo_gp_approx_name(res.gp_model), model, opt.n_restarts, t, cpu, res.n, best, mean_true, obs_best);
+           n, N, D, q, bo_gp_approx_name(res.gp_model), model, opt.n_restarts, opt.gp.nn_neighbors, t, cpu, res.n, best, mean_true, obs_best);
     bo_suggest_result_free(&res);
     free(xc), free(xo), free(yo);
     return 0;

@@ -10,6 +10,13 @@ import statistics
 import sys
 
 
+def label(report, path):
+    """The configuration of a report: acquisition, prior, model (bench-pool), or its file name."""
+    if "acquisition" in report:
+        return f"{report['acquisition']}/{report.get('prior', 'none')}/{report.get('gp', '?')}"
+    return report.get("gp", path)
+
+
 def main():
     a, b = (json.load(open(p)) for p in sys.argv[1:3])
     rng = random.Random(2026)
@@ -22,7 +29,8 @@ def main():
             diffs.append(statistics.median(rb[i] for i in idx) - statistics.median(ra[i] for i in idx))
         diffs.sort()
         lo, hi = diffs[250], diffs[9749]
-        print(f"Top% 0.{lvl[0]}: {a['gp']} median {statistics.median(ra):.1f}, {b['gp']} median {statistics.median(rb):.1f}, "
+        print(f"Top% 0.{lvl[0]}: {label(a, sys.argv[1])} median {statistics.median(ra):.1f}, "
+              f"{label(b, sys.argv[2])} median {statistics.median(rb):.1f}, "
               f"difference {statistics.median(rb) - statistics.median(ra):+.1f}, 95% bootstrap [{lo:+.1f}, {hi:+.1f}] "
               f"({n} runs){'  within noise' if lo <= 0 <= hi else ''}")
 

@@ -51,13 +51,16 @@ echo '```' >> "$RES"
 for p in "crossed_barrel Crossed_barrel.csv toughness:max" "p3ht P3HT.csv Conductivity (measured) (S/cm):max"; do
     set -- $p
     name=$1; file=$2; shift 2; obj="$*"
-    pool "$name" "$file" "$obj" ei-m52 --acquisition ei --kernel matern52
-    pool "$name" "$file" "$obj" lcb-m52 --acquisition lcb --kappa 2 --kernel matern52
-    pool "$name" "$file" "$obj" ei-m32 --acquisition ei --kernel matern32
-    # The best configuration: LCB (kappa 2), Matern 5/2, hyperparameters refitted at every step
-    # (the command's defaults), slower than the refit-every-5 screening runs above.
-    nice $BIN bench-pool --pool "$REF/$file" --objective "$obj" --runs $RUNS --acquisition lcb --kappa 2 \
+    # Maximum-likelihood screening runs (hyperparameters refitted every 5 steps).
+    pool "$name" "$file" "$obj" ei-m52 --acquisition ei --kernel matern52 --prior none
+    pool "$name" "$file" "$obj" lcb-m52 --acquisition lcb --kappa 2 --kernel matern52 --prior none
+    pool "$name" "$file" "$obj" ei-m32 --acquisition ei --kernel matern32 --prior none
+    nice $BIN bench-pool --pool "$REF/$file" --objective "$obj" --runs $RUNS --acquisition lcb --kappa 2 --prior none \
         --kernel matern52 --json "$OUT/$name-lcb-m52-refit1.json" --plot "$OUT/$name-lcb-m52-refit1.svg" >> "$RES"
+    # The defaults (no options: UCB kappa 2 with the dim-scaled prior, refit at every step):
+    # validation/bo/README.md, "Defaults".
+    nice $BIN bench-pool --pool "$REF/$file" --objective "$obj" --runs $RUNS \
+        --json "$OUT/$name-default.json" --plot "$OUT/$name-default.svg" >> "$RES"
 done
 echo '```' >> "$RES"
 echo "done: $RES"
