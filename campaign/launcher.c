@@ -466,7 +466,7 @@ int campaign_launcher_work(const struct campaign_launch *L, int *hungry)
     long long active = 0;
     status = ls_db_get_int(L->st->db, &active, NULL, "SELECT count(*) FROM job WHERE state = 'submitted'", NULL);
     int n_active = (int)active;
-    while (status == LS_OK && (left > 0 || L->overlap)) {
+    while (status == LS_OK && (left > 0 || L->overlap || L->ready)) {
         for (int i = 0; i < n && status == LS_OK; i++) {
             if (done[i]) continue;
             int resolved = 0;
@@ -474,21 +474,25 @@ int campaign_launcher_work(const struct campaign_launch *L, int *hungry)
             if (resolved) done[i] = 1, left--;
         }
         if (status != LS_OK) break;
-        /* Every unresolved evaluation has its job and a slot is free: more work is wanted. */
-        if (L->overlap && n_active < L->cfg->launcher.max_jobs && n_active >= left) {
+        /* Fewer evaluations wait for a slot than there are slots: propose the next batch now, so
+         * that it is ready (the search runs in its own thread) before the slots run dry. */
+        if (L->overlap && left - n_active < L->cfg->launcher.max_jobs) {
             *hungry = 1;
             break;
         }
-        if (left == 0) break;
+        if (L->ready && atomic_load(L->ready)) break;
+        if (left == 0 && !L->ready) break;
         if (L->farm) {
             /* Until a group reports (each report is a look's worth of news), or the poll time. */
             int n_rep = 0, n_busy = 0;
-            for (double waited = 0; waited < L->cfg->launcher.poll_s && !ls_stop_requested() && status == LS_OK && !n_rep;
+            for (double waited = 0; waited < L->cfg->launcher.poll_s && !ls_stop_requested() && status == LS_OK && !n_rep &&
+                                    !(L->ready && atomic_load(L->ready));
                  waited += 0.05)
                 status = campaign_farm_collect(L->farm, 0.05, job_stopped, (void *)L, &n_rep, &n_busy);
         } else {
             /* Wait for the next look, in slices so that a stop signal is seen at once. */
-            for (double waited = 0; waited < L->cfg->launcher.poll_s && !ls_stop_requested(); waited += 0.02) {
+            for (double waited = 0; waited < L->cfg->launcher.poll_s && !ls_stop_requested() && !(L->ready && atomic_load(L->ready));
+                 waited += 0.02) {
                 struct timespec ts = {0, 20 * 1000 * 1000};
                 nanosleep(&ts, NULL);
             }

@@ -24,6 +24,8 @@
 #ifndef LS_CAMPAIGN_LAUNCHER_H
 #define LS_CAMPAIGN_LAUNCHER_H
 
+#include <stdatomic.h>
+
 #include "campaign/campaign_impl.h"
 #include "campaign/store.h"
 #include "common/config.h"
@@ -44,9 +46,12 @@ struct campaign_launch {
     /* The MPI task farm (campaign/farm.h) instead of the submit command: a job is handed to a
      * free group of processes (scheduler id "mpi:group G").  NULL: launcher mode. */
     struct campaign_farm *farm;
-    /* Return as soon as a job slot is free and every unresolved evaluation has a job (*hungry
-     * = 1): the caller proposes the next batch while these jobs run. */
+    /* Return as soon as fewer evaluations wait for a job slot than there are slots (*hungry =
+     * 1): the caller proposes the next batch while these jobs run. */
     int overlap;
+    /* Return as soon as *ready is set (a proposal computed in a thread is done); meanwhile go on
+     * collecting even when no evaluation is left.  NULL: none. */
+    const atomic_int *ready;
 };
 /* Run every proposed evaluation as jobs until each is recorded or failed, or (overlap) until
  * the jobs need more work.  LS_ERR_INTERRUPTED after a stop signal (launcher mode: the jobs go

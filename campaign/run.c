@@ -125,6 +125,7 @@ struct run_ctx {
     struct heartbeat hb;
     double t_start, c_start;
     int n_evaluated;
+    int overlap; /* overlapping rounds (run_rounds) */
 };
 
 
@@ -309,10 +310,45 @@ done:
 }
 
 /* Decide and open the next round, or say why the campaign ends. */
-static int next_round(struct run_ctx *rc, int last, enum campaign_state *state, int *opened)
+/* A proposal in three steps: prepare (the store read: budget, what is available, the surrogate,
+ * the observations and pending points), compute (the search alone, no store: it may run in a
+ * thread of its own while the leader goes on collecting results), commit (the stop rules and the
+ * new round, written). */
+struct proposal_job {
+    int last, round, q, spent;
+    long long model_id;
+    unsigned char *avail;
+    struct campaign_observations obs;
+    long long *pend;
+    int n_pend;
+    struct campaign_proposal *p;
+    int n_p;
+    char method[32];
+    double max_ei;
+    /* compute in a thread */
+    const struct run_ctx *rc;
+    pthread_t thread;
+    int threaded;
+    atomic_int done;
+    int status, err_code;
+    char err[LS_ERROR_MESSAGE_MAX];
+};
+
+static void proposal_free(struct proposal_job *j)
+{
+    if (!j) return;
+    campaign_observations_free(&j->obs);
+    free(j->avail);
+    free(j->pend);
+    free(j->p);
+    free(j);
+}
+
+/* *job = NULL with *state set when nothing is to be proposed (budget, candidates). */
+static int round_prepare(struct run_ctx *rc, int last, enum campaign_state *state, struct proposal_job **job)
 {
     const struct campaign_config *cfg = rc->cfg;
-    *opened = 0;
+    *job = NULL;
     int spent = 0, pending = 0;
     LS_TRY(campaign_store_counts(rc->st, &spent, &pending));
     if (spent + pending >= cfg->budget_evals) {
@@ -323,74 +359,115 @@ static int next_round(struct run_ctx *rc, int last, enum campaign_state *state, 
         *state = CAMPAIGN_BUDGET;
         return LS_OK;
     }
-    unsigned char *avail = malloc((size_t)rc->cands->n);
-    if (!avail) LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    struct proposal_job *j = calloc(1, sizeof *j);
+    if (j) j->avail = malloc((size_t)rc->cands->n + 1);
+    if (!j || !j->avail) {
+        proposal_free(j);
+        LS_ERROR(LS_ERR_NOMEM, "out of memory");
+    }
+    j->last = last;
+    j->spent = spent;
+    j->max_ei = NAN;
+    j->rc = rc;
     int n_avail = 0, status = LS_OK;
-    struct campaign_observations obs = {0};
-    struct campaign_proposal *p = NULL;
-    long long *pend = NULL;
-    int n_pend = 0;
-    LS_TRY_GOTO(status, campaign_store_available(rc->st, rc->cands->n, avail, &n_avail), done);
+    LS_TRY_GOTO(status, campaign_store_available(rc->st, rc->cands->n, j->avail, &n_avail), fail);
     if (n_avail == 0) {
         *state = CAMPAIGN_EXHAUSTED;
-        goto done;
+        goto fail;
     }
-    int round = last + 1;
-    int q = round == 1 ? cfg->n_initial : cfg->batch_size;
-    if (q > cfg->budget_evals - spent - pending) q = cfg->budget_evals - spent - pending;
-    if (q > n_avail) q = n_avail;
-    p = calloc((size_t)q, sizeof *p);
-    if (!p) LS_ERROR_GOTO(status, LS_ERR_NOMEM, done, "out of memory");
+    j->round = last + 1;
+    j->q = j->round == 1 ? cfg->n_initial : cfg->batch_size;
+    /* Overlapping rounds: a batch holds at least one evaluation per job slot (MPI group), so that
+     * one search keeps every slot fed while the next is computed. */
+    if (rc->overlap && j->q < cfg->launcher.max_jobs) j->q = cfg->launcher.max_jobs;
+    if (j->q > cfg->budget_evals - spent - pending) j->q = cfg->budget_evals - spent - pending;
+    if (j->q > n_avail) j->q = n_avail;
     /* The surrogate: (re)train on the DFT frames so far, then screen what is still available. */
-    long long model_id = 0;
     int n_screened = 0;
-    LS_TRY_GOTO(status, campaign_surrogate_update(cfg, rc->st, round, &model_id), done);
-    LS_TRY_GOTO(status, campaign_surrogate_screen(cfg, rc->st, rc->cands, model_id, round, avail, &n_screened), done);
+    LS_TRY_GOTO(status, campaign_surrogate_update(cfg, rc->st, j->round, &j->model_id), fail);
+    LS_TRY_GOTO(status, campaign_surrogate_screen(cfg, rc->st, rc->cands, j->model_id, j->round, j->avail, &n_screened),
+                fail);
     if (n_screened) {
         n_avail -= n_screened;
-        if (q > n_avail) q = n_avail;
-        if (q == 0) {
+        if (j->q > n_avail) j->q = n_avail;
+        if (j->q == 0) {
             ls_log_info("campaign: every remaining candidate is predicted unstable by the trusted surrogate");
             *state = CAMPAIGN_EXHAUSTED;
-            goto done;
+            goto fail;
         }
     }
-    LS_TRY_GOTO(status, campaign_store_observations(rc->st, &obs), done);
-    LS_TRY_GOTO(status, campaign_store_pending(rc->st, &pend, &n_pend), done);
-    int n_p = 0;
-    char method[32];
-    double max_ei = NAN;
-    LS_TRY_GOTO(status,
-                campaign_propose(cfg, rc->cands, &obs, pend, n_pend, avail, q, round, p, &n_p, method, &max_ei), done);
+    j->p = calloc((size_t)j->q, sizeof *j->p);
+    if (!j->p) LS_ERROR_GOTO(status, LS_ERR_NOMEM, fail, "out of memory");
+    LS_TRY_GOTO(status, campaign_store_observations(rc->st, &j->obs), fail);
+    LS_TRY_GOTO(status, campaign_store_pending(rc->st, &j->pend, &j->n_pend), fail);
+    *job = j;
+    return LS_OK;
+fail:
+    proposal_free(j);
+    return status;
+}
+
+static int round_compute(struct proposal_job *j)
+{
+    const struct run_ctx *rc = j->rc;
+    return campaign_propose(rc->cfg, rc->cands, &j->obs, j->pend, j->n_pend, j->avail, j->q, j->round, j->p, &j->n_p,
+                            j->method, &j->max_ei);
+}
+
+static void *round_compute_main(void *arg)
+{
+    struct proposal_job *j = arg;
+    j->status = round_compute(j);
+    if (j->status != LS_OK) {
+        j->err_code = ls_error_code();
+        snprintf(j->err, sizeof j->err, "%s", ls_error_message());
+    }
+    atomic_store(&j->done, 1);
+    return NULL;
+}
+
+static int round_commit(struct run_ctx *rc, struct proposal_job *j, enum campaign_state *state, int *opened)
+{
+    const struct campaign_config *cfg = rc->cfg;
+    *opened = 0;
     double best = NAN;
     long long best_c = 0;
-    best_feasible(cfg, &obs, &best, &best_c);
+    best_feasible(cfg, &j->obs, &best, &best_c);
     /* Converged: the model expects less than `tolerance` of the best from any candidate. */
-    if (spent >= cfg->min_converge_evals && isfinite(max_ei) && isfinite(best) &&
-        max_ei < cfg->converge_tol * fmax(fabs(best), 1e-12)) {
+    if (j->spent >= cfg->min_converge_evals && isfinite(j->max_ei) && isfinite(best) &&
+        j->max_ei < cfg->converge_tol * fmax(fabs(best), 1e-12)) {
         *state = CAMPAIGN_CONVERGED;
         ls_log_info("campaign: converged: the best expected improvement, %.3g %s, is below %g of the best (%.4g)",
-                    max_ei, campaign_property_unit(cfg->obj[0].prop), cfg->converge_tol, best);
-        goto done;
+                    j->max_ei, campaign_property_unit(cfg->obj[0].prop), cfg->converge_tol, best);
+        return LS_OK;
     }
-    if (cfg->strategy == CAMPAIGN_STRATEGY_BO && last >= 2 &&
-        rounds_without_improvement(rc->st, last) >= cfg->stall_rounds) {
+    if (cfg->strategy == CAMPAIGN_STRATEGY_BO && j->last >= 2 &&
+        rounds_without_improvement(rc->st, j->last) >= cfg->stall_rounds) {
         *state = CAMPAIGN_STALLED;
         ls_log_info("campaign: stalled: no improvement of the best in %d rounds, although the model still expects "
                     "some (%.3g); raise the budget or stop/stall_rounds to go on",
-                    cfg->stall_rounds, max_ei);
-        goto done;
+                    cfg->stall_rounds, j->max_ei);
+        return LS_OK;
     }
     const char *acq = cfg->strategy != CAMPAIGN_STRATEGY_BO ? "none" : cfg->n_obj > 1 ? "ehvi" : "ei";
-    LS_TRY_GOTO(status, campaign_store_round_open(rc->st, round, method, acq, n_p, p, model_id), done);
-    ls_log_info("campaign: round %d: %d candidate%s proposed by %s (%d spent of %d)", round, n_p, n_p == 1 ? "" : "s",
-                method, spent, cfg->budget_evals);
+    LS_TRY(campaign_store_round_open(rc->st, j->round, j->method, acq, j->n_p, j->p, j->model_id));
+    ls_log_info("campaign: round %d: %d candidate%s proposed by %s (%d spent of %d)%s", j->round, j->n_p,
+                j->n_p == 1 ? "" : "s", j->method, j->spent, cfg->budget_evals,
+                j->n_pend ? " while evaluations run" : "");
     *opened = 1;
-done:
-    campaign_observations_free(&obs);
-    free(avail);
-    free(p);
-    free(pend);
+    return LS_OK;
+}
+
+/* Decide and open the next round, or say why the campaign ends (all in this thread). */
+static int next_round(struct run_ctx *rc, int last, enum campaign_state *state, int *opened)
+{
+    *opened = 0;
+    struct proposal_job *j = NULL;
+    LS_TRY(round_prepare(rc, last, state, &j));
+    if (!j) return LS_OK;
+    int status = round_compute(j);
+    if (status == LS_OK) status = round_commit(rc, j, state, opened);
+    proposal_free(j);
     return status;
 }
 
@@ -409,33 +486,78 @@ static int close_finished_rounds(struct run_ctx *rc, int *n_closed)
     }
 }
 
+/* Wait for a proposal computed in its thread; its status (and error) back in this thread. */
+static int proposal_join(struct proposal_job *j)
+{
+    if (!j->threaded) return LS_OK;
+    pthread_join(j->thread, NULL);
+    j->threaded = 0;
+    if (j->status != LS_OK) return ls_error_set(j->err_code, __FILE__, __LINE__, "%s", j->err);
+    return LS_OK;
+}
+
 /* The rounds: verify what is proposed, close finished rounds, propose the next, until the
- * campaign ends.  With overlap, the next batch is proposed as soon as a job slot or group is
- * free (launcher mode and the farm only). */
+ * campaign ends.  With overlap (launcher mode and the farm only) the next batch is proposed as
+ * soon as a job slot is free, the search running in a thread of its own while the leader goes
+ * on collecting results and handing out what is already proposed. */
 static int run_rounds(struct run_ctx *rc, const struct campaign_launch *launch_in, int overlap,
                       enum campaign_state *state)
 {
     struct campaign_launch launch = *launch_in;
-    int rounds_this_run = 0, no_more = 0;
+    int rounds_this_run = 0, no_more = 0, status = LS_OK;
+    rc->overlap = overlap;
+    struct proposal_job *pj = NULL; /* a proposal under way (overlap) */
     for (;;) {
         int hungry = 0;
-        launch.overlap = overlap && !no_more;
-        LS_TRY(rc->cfg->launcher.enabled ? campaign_launcher_work(&launch, &hungry) : work_proposed(rc));
-        LS_TRY(close_finished_rounds(rc, &rounds_this_run));
-        if (no_more) return LS_OK;
+        launch.overlap = overlap && !no_more && !pj;
+        launch.ready = pj ? &pj->done : NULL;
+        LS_TRY_GOTO(status, rc->cfg->launcher.enabled ? campaign_launcher_work(&launch, &hungry) : work_proposed(rc),
+                    out);
+        LS_TRY_GOTO(status, close_finished_rounds(rc, &rounds_this_run), out);
+        if (pj) {
+            if (!atomic_load(&pj->done)) continue; /* the jobs are all collected; the search is not done */
+            LS_TRY_GOTO(status, proposal_join(pj), out);
+            int opened = 0;
+            LS_TRY_GOTO(status, round_commit(rc, pj, state, &opened), out);
+            proposal_free(pj);
+            pj = NULL;
+            if (!opened) no_more = 1;
+            continue;
+        }
+        if (no_more) break;
         if (rc->opt->max_rounds > 0 && rounds_this_run >= rc->opt->max_rounds) {
-            if (!hungry) return LS_OK;
+            if (!hungry) break;
             no_more = 1; /* collect what runs, propose nothing more */
             continue;
         }
-        int last = 0, finished = 1, opened = 0;
-        LS_TRY(campaign_store_last_round(rc->st, &last, &finished));
-        LS_TRY(next_round(rc, last, state, &opened));
-        if (!opened) {
-            if (!hungry) return LS_OK;
-            no_more = 1;
+        int last = 0, finished = 1;
+        LS_TRY_GOTO(status, campaign_store_last_round(rc->st, &last, &finished), out);
+        if (hungry) {
+            /* Prepare here (the store), search in a thread, commit when it is done. */
+            LS_TRY_GOTO(status, round_prepare(rc, last, state, &pj), out);
+            if (!pj) {
+                no_more = 1;
+                continue;
+            }
+            if (pthread_create(&pj->thread, NULL, round_compute_main, pj) == 0) {
+                pj->threaded = 1;
+            } else {
+                LS_TRY_GOTO(status, round_compute(pj), out);
+                atomic_store(&pj->done, 1);
+            }
+            continue;
         }
+        int opened = 0;
+        LS_TRY_GOTO(status, next_round(rc, last, state, &opened), out);
+        if (!opened) break;
     }
+out:
+    if (pj) {
+        int s2 = proposal_join(pj);
+        if (status == LS_OK) status = s2;
+        proposal_free(pj);
+    }
+    return status;
 }
 
 int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *out)
@@ -514,7 +636,7 @@ int campaign_run(const struct campaign_run_options *o, struct campaign_outcome *
     /* Round 0: the reference phases. */
     LS_TRY_GOTO(status, campaign_store_references_propose(st, cands.n, refs.n), stop);
     enum campaign_state state = CAMPAIGN_RUNNING;
-    const struct campaign_launch launch = {st, cfg, &cands, &refs, o->n_threads, record_evaluation, &rc, farm, 0};
+    const struct campaign_launch launch = {st, cfg, &cands, &refs, o->n_threads, record_evaluation, &rc, farm, 0, NULL};
     int overlap = o->overlap < 0 ? farm != NULL : o->overlap;
     LS_TRY_GOTO(status, run_rounds(&rc, &launch, overlap && cfg->launcher.enabled, &state), stop);
     out->state = state;
