@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/dft_opts.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/parallel.h"
@@ -62,13 +63,9 @@ int cmd_dos(int argc, char **argv)
             o.mesh[2] < 1 || o.mesh[0] > 200 || o.mesh[1] > 200 || o.mesh[2] > 200)
             LS_ERROR(LS_ERR_USAGE, "--kmesh '%s': write N1xN2xN3 (1..200)", km);
     }
-    int threads = 0, pools = 0;
-    LS_TRY(cli_get_threads_pools(&a, opts, &threads, &pools));
+    static const char *const outputs[] = {"csv", "json", "svg"};
     dft_params p;
-    dft_params_init(&p);
-    p.n_threads = threads;
-    p.n_pools = pools;
-    int status = dft_params_read(a.pos[0], &p);
+    int status = dft_cli_read_single_point(&a, opts, "lodestone dos", outputs, 3, &p);
     dft_dos *d = NULL;
     if (status == LS_OK) status = dft_dos_run(&p, &o, &d);
     if (d) {

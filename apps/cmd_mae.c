@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/dft_opts.h"
 #include "common/err.h"
 #include "common/log.h"
 #include "common/parallel.h"
@@ -102,13 +103,9 @@ int cmd_mae(int argc, char **argv)
     LS_TRY(cli_get_double(&a, opts, "lambda", 1.0, &lambda_ry));
     if (!(lambda_ry >= 0)) LS_ERROR(LS_ERR_USAGE, "--lambda must be >= 0 Ry");
     o.lambda = lambda_ry * LS_RY_HARTREE;
-    int threads = 0, pools = 0;
-    LS_TRY(cli_get_threads_pools(&a, opts, &threads, &pools));
+    static const char *const outputs[] = {"json"};
     dft_params p;
-    dft_params_init(&p);
-    p.n_threads = threads;
-    p.n_pools = pools;
-    int status = dft_params_read(a.pos[0], &p);
+    int status = dft_cli_read_single_point(&a, opts, "lodestone mae", outputs, 1, &p);
     if (status != LS_OK) {
         dft_params_free(&p);
         return status;

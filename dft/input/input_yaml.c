@@ -53,6 +53,7 @@ struct yaml_state {
     dft_params *p;
     char dir[4096]; /* folder of the YAML file, for relative paths */
     double z_valence[DFT_MAX_SPECIES]; /* of each species' pseudopotential */
+    double n_electrons;                /* valence electrons less the charge (read_misc) */
 };
 
 /* Put "FILE:LINE: key 'PATH': " before the current error message (a library check's). */
@@ -537,9 +538,49 @@ static int read_misc(struct yaml_state *st)
         return key_error(st, "charge", "%g leaves %g electrons: the pseudopotentials give the atoms %g valence electrons, "
                          "so the charge (the electrons removed) must lie between %g and %g, exclusive",
                          p->total_charge, valence - p->total_charge, valence, -valence, valence);
+    st->n_electrons = valence - p->total_charge;
     LS_TRY(ls_config_opt_bool(c, "symmetry", 1, &p->use_symmetry));
     LS_TRY(ls_config_opt_bool(c, "forces", 1, &p->compute_forces));
     LS_TRY(ls_config_opt_bool(c, "stress", 1, &p->compute_stress));
+    return LS_OK;
+}
+
+/* Noncollinear settings the engine cannot run, refused here with the line (the engine's own
+ * checks, dft/scf/magfield.c, come after the pseudopotentials are read and know no line). */
+static int check_noncollinear(struct yaml_state *st, double n_electrons)
+{
+    const dft_params *p = st->p;
+    if (!p->noncolin) return LS_OK;
+    double m[3] = {0, 0, 0};
+    int any = 0;
+    for (int a = 0; a < p->structure->n_atom; a++)
+        for (int k = 0; k < p->n_species; k++) {
+            if (strcmp(p->species[k].label, p->structure->species[a]) != 0) continue;
+            double s = p->species[k].starting_magnetization, t = p->angle1_deg[k] * M_PI / 180.0,
+                   f = p->angle2_deg[k] * M_PI / 180.0;
+            m[0] += s * sin(t) * cos(f);
+            m[1] += s * sin(t) * sin(f);
+            m[2] += s * cos(t);
+            any |= fabs(s) > 1e-6;
+            if (p->mag_constraint == DFT_MAG_CONSTRAINT_ATOMIC_DIRECTION && !(fabs(s) > 1e-6))
+                return key_error(st, "spin/constraint", "'atomic-direction' holds the direction of every atom's moment, "
+                                 "but species '%s' has no starting moment: give it a starting_magnetization", p->species[k].label);
+        }
+    if (p->has_tot_magnetization) {
+        const char *key = "spin/total_magnetization";
+        if (p->occupations != DFT_OCC_SMEARING)
+            return key_error(st, key, "a fixed moment in a noncollinear calculation needs smearing (it is held by a "
+                             "field along it): add 'smearing: {type: marzari-vanderbilt, width: 0.01 Ry}'");
+        if (!(sqrt(m[0] * m[0] + m[1] * m[1] + m[2] * m[2]) > 1e-8))
+            return key_error(st, key, "the fixed moment points along the sum of the starting moments, which %s: give "
+                             "spin/starting_magnetization (and spin/direction) that do not cancel",
+                             any ? "cancel" : "are all zero");
+        if (p->tot_magnetization > n_electrons)
+            return key_error(st, key, "%g muB is more than the %g electrons can carry", p->tot_magnetization, n_electrons);
+    }
+    if (p->mag_constraint != DFT_MAG_CONSTRAINT_NONE && !any)
+        return key_error(st, "spin/constraint", "constrains the atoms' moments, but no species has a starting moment: "
+                         "give spin/starting_magnetization");
     return LS_OK;
 }
 
@@ -567,6 +608,7 @@ int dft_params_read_yaml(const char *path, dft_params *p)
     LS_TRY_GOTO(status, read_spin(&st), done);
     LS_TRY_GOTO(status, read_scf(&st), done);
     LS_TRY_GOTO(status, read_misc(&st), done);
+    LS_TRY_GOTO(status, check_noncollinear(&st, st.n_electrons), done);
 done:
     ls_config_destroy(st.cfg);
     return status;

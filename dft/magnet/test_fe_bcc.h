@@ -1,4 +1,4 @@
-/* The bcc Fe cell shared by the magnetism tests (test_mae, test_dos): one atom, a = 2.83 Å, the
+/* The bcc Fe cell shared by the magnetism tests (test_mae, test_dos, test_noncolin): one atom, a = 2.83 Å, the
  * fully relativistic PseudoDojo file of inputs/ (j-averaged unless spin-orbit is asked), 0.5
  * starting magnetisation, 12 Ha, a 2x2x2 mesh, Marzari-Vanderbilt 0.02 Ha: small enough for
  * seconds per SCF.  Collinear (n_spin 2) or noncollinear. */

@@ -5,18 +5,23 @@
  *   turned: |m_perp| < 1e-6 |m|) with the length of the collinear moment (1e-4 muB);
  * - the self-consistent spin-orbit runs (LDA) likewise give equal free energies for [001] and
  *   [100] (1e-7 Ha: two SCFs to conv_thr 1e-11 Ha) and moments along their directions;
- * - the direction parser and the unit conversion (1 meV per atom of a one-atom cell).
+ * - the direction parser and the unit conversion (1 meV per atom of a one-atom cell);
+ * - through the program, `mae` and `dos` refuse an output path equal to the input or to a
+ *   pseudopotential, and a relaxation input (exit 2, before any SCF).
  * Cheap settings (12 Ha, 2x2x2 k-points, Marzari-Vanderbilt 0.02 Ha) with the shipped fully
  * relativistic file inputs/pseudo/pd04-pbe-fr/Fe.upf; the numbers are self-consistency checks,
  * not physical anisotropies.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
 #include "common/log.h"
 #include "common/test.h"
+#include "common/textio.h"
 #include "common/units.h"
 #include "dft/dft.h"
 #include "dft/magnet/test_fe_bcc.h"
@@ -105,10 +110,54 @@ static void test_parse(void)
     LS_CHECK(o.n_mesh == 2 && o.mesh[1][2] == 6);
 }
 
+/* si2.in of dft/testdata/qe with its pseudopotential folder and calculation = `calc`, in the
+ * scratch folder as `name`. */
+static int write_si2(const char *name, const char *calc, char *path, size_t n)
+{
+    char *text = NULL, dir[4096], buf[8192];
+    LS_TRY(ls_file_read_all("dft/testdata/qe/si2.in", &text, NULL));
+    char *pd = strstr(text, "PSEUDO_DIR"), *scf = strstr(text, "'scf'");
+    if (!pd || !scf || scf > pd || !realpath("inputs/pseudo/pd04-pbe-sr", dir)) {
+        free(text);
+        LS_ERROR(LS_ERR_IO, "dft/testdata/qe/si2.in: PSEUDO_DIR or 'scf' not found (run from the project root)");
+    }
+    snprintf(buf, sizeof buf, "%.*s'%s'%.*s%s%s", (int)(scf - text), text, calc, (int)(pd - scf - 5), scf + 5, dir,
+             pd + strlen("PSEUDO_DIR"));
+    free(text);
+    ls_test_tmp_path(path, n, name);
+    ls_test_write_file(path, buf);
+    return LS_OK;
+}
+
+/* Through the program: an output path equal to the input or to a pseudopotential, or a
+ * relaxation input, is refused before anything is computed (exit 2), for mae and dos
+ * (apps/dft_opts.c). */
+static void test_program_refusals(void)
+{
+    char in[1024], relax[1024], err[1024], cmd[4096];
+    LS_CHECK_OK(write_si2("mae_si2.in", "scf", in, sizeof in));
+    LS_CHECK_OK(write_si2("mae_si2_relax.in", "relax", relax, sizeof relax));
+    ls_test_tmp_path(err, sizeof err, "mae_refusal.err");
+    const char *fmt[] = {"mae '%s' --json '%s'", "dos '%s' --svg '%s'", "dos '%s' --csv '%s'", "mae '%s'"};
+    const char *expect[] = {"would overwrite", "would overwrite", "would overwrite", "asks for a relaxation"};
+    char upf[4200];
+    snprintf(upf, sizeof upf, "%s", in);
+    for (int i = 0; i < 4; i++) {
+        if (i == 2 && !realpath("inputs/pseudo/pd04-pbe-sr/Si.upf", upf)) LS_CHECK(0);
+        snprintf(cmd, sizeof cmd, fmt[i], i == 3 ? relax : in, upf);
+        int rc = ls_test_run(NULL, cmd, NULL, err);
+        char *msg = NULL;
+        LS_CHECK_OK(ls_file_read_all(err, &msg, NULL));
+        LS_CHECK_MSG(rc == 2 && msg && strstr(msg, expect[i]), "'%s': exit %d: %s", cmd, rc, msg ? msg : "");
+        free(msg);
+    }
+}
+
 int main(void)
 {
     ls_log_set_level(LS_LOG_WARN);
     LS_RUN(test_parse);
+    LS_RUN(test_program_refusals);
     LS_RUN(test_force_theorem_cubic);
     LS_RUN(test_self_consistent_cubic);
     return ls_test_summary("test_mae");

@@ -43,21 +43,24 @@ void dft_density_symmetrize_g(const dft_system *sys, double complex *f_g, double
     free(inv);
 }
 
-/* Project a real field onto the density sphere, symmetrise, and return to the grid. */
-static void sphere_filter_symmetrize(const dft_system *sys, double *f, double complex *fg, double complex *work)
+void dft_band_tasks_init(const dft_system *sys, struct dft_band_tasks *bt)
 {
-    dft_grid_field_to_sphere(sys->grid, f, fg, work);
-    dft_density_symmetrize_g(sys, fg, work);
-    dft_grid_sphere_to_field(sys->grid, fg, f, work);
+    const dft_dist *d = sys->dist;
+    int b_hi;
+    dft_dist_pool_share(d, sys->n_band, &bt->b_lo, &b_hi);
+    bt->nb_mine = b_hi - bt->b_lo;
+    bt->n = (d->task_hi - d->task_lo) * bt->nb_mine;
 }
 
-/* Spinor bands: n = |u|^2 + |d|^2 and, with a magnetisation, m = psi^+ sigma psi:
- * mx = 2 Re(u* d), my = 2 Im(u* d), mz = |u|^2 - |d|^2 (pw.x sum_band); the magnetisation is
- * symmetrised as an axial vector (dft/basis/magsym.h). */
-static int density_spinor(const dft_system *sys, double *rho)
+/* Collinear bands add f |psi|^2 to their spin's density; spinor bands give n = |u|^2 + |d|^2
+ * and, with a magnetisation, m = psi^+ sigma psi: mx = 2 Re(u* d), my = 2 Im(u* d),
+ * mz = |u|^2 - |d|^2 (pw.x sum_band).  The magnetisation is symmetrised as an axial vector
+ * (dft/basis/magsym.h). */
+int dft_density_from_states(const dft_system *sys, double *rho)
 {
     const dft_grid *g = sys->grid;
-    int n_kpt = sys->kpts->n_kpt, nb = sys->n_band, nc = sys->n_rho;
+    int n_kpt = sys->kpts->n_kpt, npol = sys->npol;
+    int nc = sys->noncolin ? sys->n_rho : sys->n_spin; /* density components */
     long nr = g->n_r;
     int n_thread = 1;
 #ifdef _OPENMP
@@ -65,10 +68,10 @@ static int density_spinor(const dft_system *sys, double *rho)
 #endif
     double *acc = calloc((size_t)n_thread * nc * nr, sizeof *acc);
     double complex **buf = calloc((size_t)n_thread, sizeof *buf);
-    int ok = acc && buf;
-    for (int t = 0; ok && t < n_thread; t++) ok = (buf[t] = fftw_malloc((size_t)2 * nr * sizeof(double complex))) != NULL;
-    double complex *fg = ok ? malloc((size_t)nc * g->n_g * sizeof *fg) : NULL;
-    if (!ok || !fg) {
+    double complex *fg = malloc((size_t)nc * g->n_g * sizeof *fg);
+    int ok = acc && buf && fg;
+    for (int t = 0; ok && t < n_thread; t++) ok = (buf[t] = fftw_malloc((size_t)npol * nr * sizeof(double complex))) != NULL;
+    if (!ok) {
         if (buf)
             for (int t = 0; t < n_thread; t++) fftw_free(buf[t]);
         free(buf);
@@ -77,33 +80,35 @@ static int density_spinor(const dft_system *sys, double *rho)
         LS_ERROR(LS_ERR_NOMEM, "out of memory for the density");
     }
     double inv_omega = 1.0 / sys->omega;
-    const dft_dist *d = sys->dist;
-    int b_lo, b_hi;
-    dft_dist_pool_share(d, nb, &b_lo, &b_hi);
-    int nb_mine = b_hi - b_lo;
-    int n_task = (d->task_hi - d->task_lo) * nb_mine;
+    /* This rank's share: its pool's (spin, k-point) tasks, its share of their bands. */
+    struct dft_band_tasks bt;
+    dft_band_tasks_init(sys, &bt);
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int task = 0; task < n_task; task++) {
-        int ib = b_lo + task % nb_mine, ik = (d->task_lo + task / nb_mine) % n_kpt;
-        double f = sys->occ[(size_t)ik * nb + ib] * sys->basis[ik]->weight;
+    for (int task = 0; task < bt.n; task++) {
+        int ib, isk;
+        double f = dft_band_task(sys, &bt, task, &ib, &isk);
         if (fabs(f) < 1e-16) continue;
 #ifdef _OPENMP
         int t = omp_get_thread_num();
 #else
         int t = 0;
 #endif
-        const dft_basis *b = sys->basis[ik];
-        const double complex *p = sys->psi[ik] + (size_t)ib * 2 * b->n_pw;
-        double complex *u = buf[t], *w = buf[t] + nr;
-        memset(u, 0, (size_t)2 * nr * sizeof *u);
-        for (int ig = 0; ig < b->n_pw; ig++) {
-            u[b->fft_index[ig]] = p[ig];
-            w[b->fft_index[ig]] = p[b->n_pw + ig];
+        const dft_basis *b = sys->basis[isk % n_kpt];
+        const double complex *p = sys->psi[isk] + (size_t)ib * npol * b->n_pw;
+        double complex *u = buf[t], *w = buf[t] + nr; /* w: the spinor's down component */
+        memset(u, 0, (size_t)npol * nr * sizeof *u);
+        for (int c = 0; c < npol; c++) {
+            double complex *x = u + (size_t)c * nr;
+            for (int ig = 0; ig < b->n_pw; ig++) x[b->fft_index[ig]] = p[(size_t)c * b->n_pw + ig];
+            dft_wfft_g2r(sys->wfft, x);
         }
-        dft_wfft_g2r(sys->wfft, u);
-        dft_wfft_g2r(sys->wfft, w);
-        double *a = acc + (size_t)t * nc * nr;
         double fw = f * inv_omega;
+        if (npol == 1) {
+            double *a = acc + ((size_t)t * nc + isk / n_kpt) * nr;
+            for (long ir = 0; ir < nr; ir++) a[ir] += fw * (creal(u[ir]) * creal(u[ir]) + cimag(u[ir]) * cimag(u[ir]));
+            continue;
+        }
+        double *a = acc + (size_t)t * nc * nr;
         for (long ir = 0; ir < nr; ir++) {
             double uu = creal(u[ir]) * creal(u[ir]) + cimag(u[ir]) * cimag(u[ir]);
             double dd = creal(w[ir]) * creal(w[ir]) + cimag(w[ir]) * cimag(w[ir]);
@@ -122,86 +127,19 @@ static int density_spinor(const dft_system *sys, double *rho)
             for (int t = 0; t < n_thread; t++) sum += acc[((size_t)t * nc + c) * nr + ir];
             rho[(size_t)c * nr + ir] = sum;
         }
+    /* The sum over the ranks (the same bits on every rank), then the symmetrisation on the
+     * density sphere: each collinear spin density, the noncollinear n, and m as a vector. */
     ls_comm_sum_double(ls_comm_world(), rho, (size_t)nc * nr);
     int status = LS_OK;
     for (int c = 0; c < nc; c++) dft_grid_field_to_sphere(g, rho + (size_t)c * nr, fg + (size_t)c * g->n_g, buf[0]);
-    dft_density_symmetrize_g(sys, fg, buf[0]);
-    if (nc == 4) status = dft_magsym_symmetrize_g(sys, fg + g->n_g);
+    for (int c = 0; c < (sys->noncolin ? 1 : nc); c++) dft_density_symmetrize_g(sys, fg + (size_t)c * g->n_g, buf[0]);
+    if (sys->noncolin && nc == 4) status = dft_magsym_symmetrize_g(sys, fg + g->n_g);
     for (int c = 0; c < nc; c++) dft_grid_sphere_to_field(g, fg + (size_t)c * g->n_g, rho + (size_t)c * nr, buf[0]);
     for (int t = 0; t < n_thread; t++) fftw_free(buf[t]);
     free(buf);
     free(acc);
     free(fg);
     return status;
-}
-
-int dft_density_from_states(const dft_system *sys, double *rho)
-{
-    if (sys->noncolin) return density_spinor(sys, rho);
-    const dft_grid *g = sys->grid;
-    int n_kpt = sys->kpts->n_kpt, ns = sys->n_spin, nb = sys->n_band;
-    long nr = g->n_r;
-    int n_thread = 1;
-#ifdef _OPENMP
-    n_thread = omp_get_max_threads();
-#endif
-    double *acc = calloc((size_t)n_thread * ns * nr, sizeof *acc);
-    double complex **buf = calloc((size_t)n_thread, sizeof *buf);
-    int ok = acc && buf;
-    for (int t = 0; ok && t < n_thread; t++) ok = (buf[t] = fftw_malloc((size_t)nr * sizeof(double complex))) != NULL;
-    if (!ok) {
-        if (buf)
-            for (int t = 0; t < n_thread; t++) fftw_free(buf[t]);
-        free(buf);
-        free(acc);
-        LS_ERROR(LS_ERR_NOMEM, "out of memory for the density");
-    }
-    double inv_omega = 1.0 / sys->omega;
-    /* This rank's share: its pool's (spin, k-point) tasks, its share of their bands. */
-    const dft_dist *d = sys->dist;
-    int b_lo, b_hi;
-    dft_dist_pool_share(d, nb, &b_lo, &b_hi);
-    int nb_mine = b_hi - b_lo;
-    int n_task = (d->task_hi - d->task_lo) * nb_mine;
-#pragma omp parallel for schedule(dynamic, 1)
-    for (int task = 0; task < n_task; task++) {
-        int ib = b_lo + task % nb_mine, isk = d->task_lo + task / nb_mine;
-        int ik = isk % n_kpt, is = isk / n_kpt;
-        double f = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * sys->basis[ik]->weight;
-        if (fabs(f) < 1e-16) continue;
-#ifdef _OPENMP
-        int t = omp_get_thread_num();
-#else
-        int t = 0;
-#endif
-        const dft_basis *b = sys->basis[ik];
-        const double complex *p = sys->psi[is * n_kpt + ik] + (size_t)ib * b->n_pw;
-        double complex *w = buf[t];
-        memset(w, 0, (size_t)nr * sizeof *w);
-        for (int ig = 0; ig < b->n_pw; ig++) w[b->fft_index[ig]] = p[ig];
-        dft_wfft_g2r(sys->wfft, w);
-        double *a = acc + ((size_t)t * ns + is) * nr;
-        double fw = f * inv_omega;
-        for (long ir = 0; ir < nr; ir++) a[ir] += fw * (creal(w[ir]) * creal(w[ir]) + cimag(w[ir]) * cimag(w[ir]));
-    }
-    for (int is = 0; is < ns; is++)
-        for (long ir = 0; ir < nr; ir++) {
-            double s = 0;
-            for (int t = 0; t < n_thread; t++) s += acc[((size_t)t * ns + is) * nr + ir];
-            rho[(size_t)is * nr + ir] = s;
-        }
-    /* The sum over the ranks (the same bits on every rank), then the symmetrisation. */
-    ls_comm_sum_double(ls_comm_world(), rho, (size_t)ns * nr);
-    double complex *fg = malloc((size_t)g->n_g * sizeof *fg);
-    if (fg) {
-        for (int is = 0; is < ns; is++) sphere_filter_symmetrize(sys, rho + (size_t)is * nr, fg, buf[0]);
-    }
-    free(fg);
-    for (int t = 0; t < n_thread; t++) fftw_free(buf[t]);
-    free(buf);
-    free(acc);
-    if (!fg) LS_ERROR(LS_ERR_NOMEM, "out of memory");
-    return LS_OK;
 }
 
 int dft_density_atomic(const dft_system *sys, double *rho)

@@ -19,6 +19,7 @@
 #include "common/err.h"
 #include "common/parallel.h"
 #include "common/symmetry.h"
+#include "dft/scf/density.h"
 #include "dft/scf/dist.h"
 
 void dft_sites_destroy(dft_sites *s)
@@ -161,7 +162,7 @@ int dft_sites_orbital(const dft_system *sys, const dft_sites *s, double (*l)[3])
 {
     const dft_grid *g = sys->grid;
     long nr = g->n_r;
-    int na = sys->n_atom, n_kpt = sys->kpts->n_kpt, nb = sys->n_band, npol = sys->npol;
+    int na = sys->n_atom, n_kpt = sys->kpts->n_kpt, npol = sys->npol;
     int n_thread = 1;
 #ifdef _OPENMP
     n_thread = omp_get_max_threads();
@@ -173,17 +174,15 @@ int dft_sites_orbital(const dft_system *sys, const dft_sites *s, double (*l)[3])
         fftw_free(buf);
         LS_ERROR(LS_ERR_NOMEM, "out of memory for the orbital moments");
     }
-    const dft_dist *d = sys->dist;
-    int b_lo, b_hi;
-    dft_dist_pool_share(d, nb, &b_lo, &b_hi);
-    int nb_mine = b_hi - b_lo, n_task = (d->task_hi - d->task_lo) * nb_mine;
+    struct dft_band_tasks bt; /* this rank's share of the bands (dft/scf/density.h) */
+    dft_band_tasks_init(sys, &bt);
     double dv = sys->omega / (double)nr;
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int task = 0; task < n_task; task++) {
-        int ib = b_lo + task % nb_mine, isk = d->task_lo + task / nb_mine;
-        int ik = isk % n_kpt, is = isk / n_kpt;
-        double f = sys->occ[((size_t)is * n_kpt + ik) * nb + ib] * sys->basis[ik]->weight;
+    for (int task = 0; task < bt.n; task++) {
+        int ib, isk;
+        double f = dft_band_task(sys, &bt, task, &ib, &isk);
         if (fabs(f) < 1e-16) continue;
+        int ik = isk % n_kpt;
 #ifdef _OPENMP
         int t = omp_get_thread_num();
 #else

@@ -457,6 +457,7 @@ int dft_scf_solve(dft_system *sys, struct dft_scf_report *rep)
         }
         ls_log_info("%4d %22.12f %12.3e %12.3e %9.4f %8.2f", iter, 2 * f_ks, 2 * (f_ks - e_prev), 2 * dr2,
                     mag, ls_wall_time() - t0);
+        if (notconv_total) ls_log_info("     %d eigenvalues not converged to %.1e Ry", notconv_total, 2 * ethr);
         rep->n_iter = iter;
         rep->energy_free = f_ks;
         rep->energy = e_ks;

@@ -302,11 +302,15 @@ static int setup_bands(const dft_params *p, dft_system *sys)
     }
     int n_band = p->n_bands;
     if (n_band <= 0) {
-        /* pw.x's default: N/2 for insulators; max(1.2 N/2, N/2 + 4) for metals. */
-        double half = sys->n_electrons / 2.0;
+        /* pw.x's default: N/2 for insulators; max(1.2 N/2, 1.2 N_up, N/2 + 4) for metals, N_up =
+         * (N + 1) / 2 in integers for a whole count N (set_nelup_neldw), so that an odd count
+         * may give one band more (45 electrons: 28, not 27). */
+        double half = sys->n_electrons / 2.0, n_up = half;
+        if (fabs(sys->n_electrons - round(sys->n_electrons)) < 1e-8) n_up = (double)(((long)round(sys->n_electrons) + 1) / 2);
         if (p->occupations == DFT_OCC_SMEARING || p->occupations == DFT_OCC_TETRAHEDRA || sys->n_spin == 2) {
-            int a = (int)lround(1.2 * half), b = (int)lround(half) + 4;
+            int a = (int)lround(1.2 * half), a_up = (int)lround(1.2 * n_up), b = (int)lround(fmax(half, n_up)) + 4;
             n_band = a > b ? a : b;
+            if (a_up > n_band) n_band = a_up;
         } else {
             n_band = (int)lround(ceil(half - 1e-8));
         }

@@ -28,6 +28,10 @@ def pwx(case):
     if mag.find("noncolin").text.strip() == "true" and r["vector"]:
         # pw.x 6.7's XML has 0 for a noncollinear total: |M| of the printed vector (2 decimals)
         r["total"] = sum(x * x for x in r["vector"]) ** 0.5
+    # local moments in pw.x's spheres: the last block of "atom number N ... magnetization : x y z"
+    sites = re.findall(r"atom number\s+\d+ relative position.*\n.*charge :.*\n\s*magnetization :\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)", text)
+    if sites:
+        r["sites"] = [[float(x) for x in v] for v in sites[-r["nat"]:]]
     f = out.find("forces")
     if f is not None:
         v = [float(x) for x in f.text.split()]
@@ -41,7 +45,8 @@ def lodestone(case):
     d = json.load(open("out/%s.lodestone.json" % case))
     r = {"energy_eV": d["energy_eV"], "converged": d["converged"],
          "total": d.get("total_magnetization_muB", 0.0), "absolute": d.get("absolute_magnetization_muB", 0.0),
-         "vector": d.get("magnetization_muB"), "orbital": d.get("site_orbital_moment_muB")}
+         "vector": d.get("magnetization_muB"), "orbital": d.get("site_orbital_moment_muB"),
+         "sites": d.get("site_spin_moment_muB")}
     if "forces_eV_per_A" in d:
         r["forces_eV_A"] = [x for row in d["forces_eV_per_A"] for x in row]
     t = open("out/%s.lodestone.err" % case).read().split("\n")
@@ -85,6 +90,19 @@ for case in sys.argv[1:]:
     if q["vector"] and l["vector"]:
         print("  M vector         pw.x (%.2f %.2f %.2f) (2 decimals printed)   Lodestone (%.4f %.4f %.4f) muB/cell" %
               tuple(q["vector"] + l["vector"]))
+    if q.get("sites") and l.get("sites") and len(q["sites"]) == len(l["sites"]):
+        dmax = max(abs(a - b) for u, v in zip(q["sites"], l["sites"]) for a, b in zip(u, v))
+        print("  site moments     largest component difference %.4f muB (pw.x spheres)" % dmax)
+        for i, (u, v) in enumerate(zip(q["sites"], l["sites"])):
+            print("    atom %d         pw.x (%.4f %.4f %.4f)   Lodestone (%.4f %.4f %.4f) muB" % tuple([i + 1] + u + v))
+        if len(l["sites"]) > 1:  # angles between the moments (a noncollinear order shows here)
+            import math
+            def ang(u, v):
+                c = sum(a * b for a, b in zip(u, v)) / (math.sqrt(sum(a * a for a in u) * sum(b * b for b in v)) or 1)
+                return math.degrees(math.acos(max(-1.0, min(1.0, c))))
+            pairs = [(i, j) for i in range(len(l["sites"])) for j in range(i + 1, len(l["sites"]))]
+            print("    angles (deg)   " + "  ".join("%d-%d pw.x %.2f Lodestone %.2f" % (i + 1, j + 1, ang(q["sites"][i], q["sites"][j]),
+                                                        ang(l["sites"][i], l["sites"][j])) for i, j in pairs))
     if "forces_eV_A" in q and "forces_eV_A" in l:
         dmax = max(abs(a - b) for a, b in zip(q["forces_eV_A"], l["forces_eV_A"]))
         print("  forces           largest difference %.2e meV/A" % (dmax * 1000))
